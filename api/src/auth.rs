@@ -1,0 +1,118 @@
+//! JWT bearer tokens: HS256 with our own secret (what `perfcycle token` issues), or RS256
+//! from an external identity provider's public key.
+
+use crate::config::{Config, ConfigError};
+use chrono::{Duration, Utc};
+use jsonwebtoken::{
+    Algorithm, DecodingKey, EncodingKey, Header, Validation, decode, decode_header, encode,
+};
+use serde::{Deserialize, Serialize};
+use uuid::Uuid;
+
+/// What a token says.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Claims {
+    /// Our employee id, or the identity provider's subject.
+    pub sub: String,
+    /// The employee's e-mail (how identity-provider tokens are matched).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub email: Option<String>,
+    /// Issued at (seconds since the epoch).
+    pub iat: i64,
+    /// Expires at (seconds since the epoch).
+    pub exp: i64,
+}
+
+/// Why a token was refused; each reaches the client as `UNAUTHENTICATED`.
+#[derive(Debug, Clone, thiserror::Error)]
+pub enum TokenError {
+    /// The header was not `Bearer <token>`.
+    #[error("the Authorization header must be `Bearer <token>`")]
+    Malformed,
+    /// Past its `exp`.
+    #[error("the token has expired")]
+    Expired,
+    /// Bad signature, unknown algorithm, or unreadable.
+    #[error("the token is not valid")]
+    Invalid,
+    /// Valid, but no active employee matches it.
+    #[error("the token's employee does not exist or is no longer active")]
+    UnknownEmployee,
+}
+
+/// Issues and checks tokens.
+#[derive(Clone)]
+pub struct Auth {
+    encoding: EncodingKey,
+    hs256: DecodingKey,
+    rs256: Option<DecodingKey>,
+    ttl: Duration,
+}
+
+impl Auth {
+    /// Keys from the configuration.
+    pub fn from_config(config: &Config) -> Result<Self, ConfigError> {
+        let secret = config.hs256_secret()?;
+        let rs256 = match &config.jwt_public_key_pem {
+            Some(pem) => Some(
+                DecodingKey::from_rsa_pem(pem)
+                    .map_err(|e| ConfigError(format!("RS256 public key: {e}")))?,
+            ),
+            None => None,
+        };
+        Ok(Self {
+            encoding: EncodingKey::from_secret(secret.as_bytes()),
+            hs256: DecodingKey::from_secret(secret.as_bytes()),
+            rs256,
+            ttl: Duration::hours(config.token_ttl_hours),
+        })
+    }
+
+    /// A token for an employee, valid for the configured time (or `ttl`).
+    pub fn issue(
+        &self,
+        employee_id: Uuid,
+        email: &str,
+        ttl: Option<Duration>,
+    ) -> Result<String, jsonwebtoken::errors::Error> {
+        let now = Utc::now();
+        let claims = Claims {
+            sub: employee_id.to_string(),
+            email: Some(email.to_owned()),
+            iat: now.timestamp(),
+            exp: (now + ttl.unwrap_or(self.ttl)).timestamp(),
+        };
+        encode(&Header::new(Algorithm::HS256), &claims, &self.encoding)
+    }
+
+    /// Checks an `Authorization` header value.
+    pub fn verify_header(&self, header: &str) -> Result<Claims, TokenError> {
+        let token = header
+            .strip_prefix("Bearer ")
+            .or_else(|| header.strip_prefix("bearer "))
+            .map(str::trim)
+            .filter(|t| !t.is_empty())
+            .ok_or(TokenError::Malformed)?;
+        self.verify(token)
+    }
+
+    /// Checks a bare token.
+    pub fn verify(&self, token: &str) -> Result<Claims, TokenError> {
+        let header = decode_header(token).map_err(|_| TokenError::Invalid)?;
+        let key = match header.alg {
+            Algorithm::HS256 => &self.hs256,
+            Algorithm::RS256 => self.rs256.as_ref().ok_or(TokenError::Invalid)?,
+            _ => return Err(TokenError::Invalid),
+        };
+        let mut validation = Validation::new(header.alg);
+        validation.leeway = 30;
+        validation.validate_aud = false;
+        validation.set_required_spec_claims(&["exp", "sub"]);
+        decode::<Claims>(token, key, &validation)
+            .map(|d| d.claims)
+            .map_err(|e| match e.kind() {
+                jsonwebtoken::errors::ErrorKind::ExpiredSignature => TokenError::Expired,
+                _ => TokenError::Invalid,
+            })
+    }
+}

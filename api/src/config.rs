@@ -1,0 +1,483 @@
+//! Configuration, layered: built-in defaults, then an optional `perfcycle.toml`, then the
+//! environment (`DATABASE_URL`, `REDIS_URL`, `SMTP_URL`, `PERFCYCLE_*`). A bad value stops
+//! the start with one line naming the setting and where it came from. Secrets are never
+//! printed.
+
+use std::collections::BTreeMap;
+use std::fmt;
+use std::path::{Path, PathBuf};
+
+/// Every setting: its file key, its environment variable, its default, and what it does.
+pub const SETTINGS: &[(&str, &str, &str, &str)] = &[
+    (
+        "database_url",
+        "DATABASE_URL",
+        "sqlite://./data/perfcycle.db",
+        "SQLite file or postgres:// URL",
+    ),
+    (
+        "redis_url",
+        "REDIS_URL",
+        "",
+        "Redis for the job queue and live events (empty: embedded)",
+    ),
+    (
+        "smtp_url",
+        "SMTP_URL",
+        "",
+        "smtp:// or smtps:// server for e-mail (empty: .eml files)",
+    ),
+    (
+        "host",
+        "PERFCYCLE_HOST",
+        "127.0.0.1",
+        "address to listen on",
+    ),
+    (
+        "port",
+        "PERFCYCLE_PORT",
+        "8080",
+        "port to listen on (0 picks a free one)",
+    ),
+    (
+        "data_dir",
+        "PERFCYCLE_DATA_DIR",
+        "./data",
+        "folder for the embedded database, secret and outbox",
+    ),
+    (
+        "jwt_secret",
+        "PERFCYCLE_JWT_SECRET",
+        "",
+        "HS256 secret, 32+ characters (empty: generated into data_dir)",
+    ),
+    (
+        "jwt_public_key_file",
+        "PERFCYCLE_JWT_PUBLIC_KEY_FILE",
+        "",
+        "PEM file of an identity provider's RS256 public key",
+    ),
+    (
+        "token_ttl_hours",
+        "PERFCYCLE_TOKEN_TTL_HOURS",
+        "168",
+        "lifetime of tokens from `perfcycle token`",
+    ),
+    (
+        "app_url",
+        "PERFCYCLE_APP_URL",
+        "http://localhost:3000",
+        "the frontend, for links in e-mails",
+    ),
+    (
+        "graphiql",
+        "PERFCYCLE_GRAPHIQL",
+        "true",
+        "serve GraphiQL on GET /graphql",
+    ),
+    (
+        "introspection",
+        "PERFCYCLE_INTROSPECTION",
+        "true",
+        "allow schema introspection",
+    ),
+    (
+        "max_depth",
+        "PERFCYCLE_MAX_DEPTH",
+        "12",
+        "deepest query accepted",
+    ),
+    (
+        "max_complexity",
+        "PERFCYCLE_MAX_COMPLEXITY",
+        "5000",
+        "most complex query accepted",
+    ),
+    (
+        "max_body_bytes",
+        "PERFCYCLE_MAX_BODY_BYTES",
+        "1048576",
+        "largest request body accepted",
+    ),
+    (
+        "http_workers",
+        "PERFCYCLE_HTTP_WORKERS",
+        "0",
+        "HTTP worker threads (0: one per core)",
+    ),
+    (
+        "db_max_connections",
+        "PERFCYCLE_DB_MAX_CONNECTIONS",
+        "10",
+        "database pool size",
+    ),
+    (
+        "migrate_on_start",
+        "PERFCYCLE_MIGRATE_ON_START",
+        "true",
+        "apply pending migrations when serving",
+    ),
+    (
+        "log_format",
+        "PERFCYCLE_LOG_FORMAT",
+        "text",
+        "`text` or `json`",
+    ),
+];
+
+/// The resolved configuration.
+#[derive(Clone)]
+pub struct Config {
+    /// Database URL.
+    pub database_url: String,
+    /// Redis URL, if any.
+    pub redis_url: Option<String>,
+    /// SMTP URL, if any.
+    pub smtp_url: Option<String>,
+    /// Listen address.
+    pub host: String,
+    /// Listen port.
+    pub port: u16,
+    /// Local state folder.
+    pub data_dir: PathBuf,
+    /// HS256 secret, if configured (else one is kept in `data_dir`).
+    pub jwt_secret: Option<String>,
+    /// RS256 public key (PEM), if configured.
+    pub jwt_public_key_pem: Option<Vec<u8>>,
+    /// Lifetime of issued tokens.
+    pub token_ttl_hours: i64,
+    /// The frontend's base URL.
+    pub app_url: String,
+    /// Whether GET /graphql serves GraphiQL.
+    pub graphiql: bool,
+    /// Whether introspection is on.
+    pub introspection: bool,
+    /// Query depth limit.
+    pub max_depth: usize,
+    /// Query complexity limit.
+    pub max_complexity: usize,
+    /// Request body limit.
+    pub max_body_bytes: usize,
+    /// HTTP worker threads (0: one per core).
+    pub http_workers: usize,
+    /// Database pool size.
+    pub db_max_connections: u32,
+    /// Whether `serve` migrates.
+    pub migrate_on_start: bool,
+    /// Log as JSON lines.
+    pub json_logs: bool,
+}
+
+impl fmt::Debug for Config {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Config")
+            .field("database_url", &redact(&self.database_url))
+            .field("redis_url", &self.redis_url.as_deref().map(redact))
+            .field("smtp_url", &self.smtp_url.as_deref().map(redact))
+            .field("host", &self.host)
+            .field("port", &self.port)
+            .field("jwt_secret", &self.jwt_secret.as_ref().map(|_| "[set]"))
+            .finish_non_exhaustive()
+    }
+}
+
+/// Hides a password in a URL.
+pub fn redact(url: &str) -> String {
+    match (url.find("://"), url.rfind('@')) {
+        (Some(s), Some(at)) if at > s => {
+            let creds = &url[s + 3..at];
+            match creds.split_once(':') {
+                Some((user, _)) => format!("{}{user}:***{}", &url[..s + 3], &url[at..]),
+                None => url.to_owned(),
+            }
+        }
+        _ => url.to_owned(),
+    }
+}
+
+/// A setting that could not be used.
+#[derive(Debug, thiserror::Error)]
+#[error("configuration: {0}")]
+pub struct ConfigError(pub String);
+
+struct Layered {
+    values: BTreeMap<&'static str, (String, String)>,
+}
+
+impl Layered {
+    fn get(&self, key: &str) -> (&str, &str) {
+        self.values
+            .get(key)
+            .map(|(v, s)| (v.as_str(), s.as_str()))
+            .unwrap_or(("", "default"))
+    }
+
+    fn text(&self, key: &str) -> Option<String> {
+        let (v, _) = self.get(key);
+        (!v.trim().is_empty()).then(|| v.trim().to_owned())
+    }
+
+    fn parse<T: std::str::FromStr>(&self, key: &str, what: &str) -> Result<T, ConfigError> {
+        let (v, source) = self.get(key);
+        v.trim()
+            .parse()
+            .map_err(|_| ConfigError(format!("{source}: {v:?} is not {what}")))
+    }
+
+    fn flag(&self, key: &str) -> Result<bool, ConfigError> {
+        let (v, source) = self.get(key);
+        match v.trim().to_lowercase().as_str() {
+            "1" | "true" | "yes" | "on" => Ok(true),
+            "0" | "false" | "no" | "off" => Ok(false),
+            _ => Err(ConfigError(format!("{source}: {v:?} is not true or false"))),
+        }
+    }
+}
+
+impl Config {
+    /// Defaults, then `file` (or `./perfcycle.toml` if present), then the process environment.
+    pub fn load(file: Option<&Path>) -> Result<Self, ConfigError> {
+        let env: BTreeMap<String, String> = std::env::vars().collect();
+        Self::from_sources(file, &env)
+    }
+
+    /// As [`Config::load`], with the environment given.
+    pub fn from_sources(
+        file: Option<&Path>,
+        env: &BTreeMap<String, String>,
+    ) -> Result<Self, ConfigError> {
+        let mut values: BTreeMap<&'static str, (String, String)> = SETTINGS
+            .iter()
+            .map(|(key, _, default, _)| (*key, ((*default).to_owned(), format!("default {key}"))))
+            .collect();
+        let file = match file {
+            Some(f) => Some(f.to_path_buf()),
+            None => env.get("PERFCYCLE_CONFIG").map(PathBuf::from).or_else(|| {
+                Path::new("perfcycle.toml")
+                    .exists()
+                    .then(|| PathBuf::from("perfcycle.toml"))
+            }),
+        };
+        if let Some(file) = file {
+            let text = std::fs::read_to_string(&file)
+                .map_err(|e| ConfigError(format!("cannot read {}: {e}", file.display())))?;
+            let table: toml::Table = toml::from_str(&text)
+                .map_err(|e| ConfigError(format!("{}: {e}", file.display())))?;
+            for (key, value) in table {
+                let Some((known, ..)) = SETTINGS.iter().find(|(k, ..)| *k == key) else {
+                    return Err(ConfigError(format!(
+                        "{}: unknown setting {key:?}",
+                        file.display()
+                    )));
+                };
+                let text = match value {
+                    toml::Value::String(s) => s,
+                    toml::Value::Integer(i) => i.to_string(),
+                    toml::Value::Boolean(b) => b.to_string(),
+                    other => {
+                        return Err(ConfigError(format!(
+                            "{}: {key} must be a string, number or boolean, not {}",
+                            file.display(),
+                            other.type_str()
+                        )));
+                    }
+                };
+                values.insert(known, (text, format!("{} {key}", file.display())));
+            }
+        }
+        for (key, var, ..) in SETTINGS {
+            if let Some(v) = env.get(*var) {
+                values.insert(key, (v.clone(), (*var).to_owned()));
+            }
+        }
+        Self::resolve(&Layered { values })
+    }
+
+    fn resolve(l: &Layered) -> Result<Self, ConfigError> {
+        let database_url = l.text("database_url").unwrap_or_default();
+        if !(database_url.starts_with("sqlite:")
+            || database_url.starts_with("postgres://")
+            || database_url.starts_with("postgresql://"))
+        {
+            let (_, source) = l.get("database_url");
+            return Err(ConfigError(format!(
+                "{source}: {:?} is neither sqlite:… nor postgres://…",
+                redact(&database_url)
+            )));
+        }
+        let redis_url = l.text("redis_url");
+        if let Some(url) = &redis_url
+            && !(url.starts_with("redis://") || url.starts_with("rediss://"))
+        {
+            let (_, source) = l.get("redis_url");
+            return Err(ConfigError(format!(
+                "{source}: {:?} is not a redis:// URL",
+                redact(url)
+            )));
+        }
+        let smtp_url = l.text("smtp_url");
+        if let Some(url) = &smtp_url
+            && !(url.starts_with("smtp://") || url.starts_with("smtps://"))
+        {
+            let (_, source) = l.get("smtp_url");
+            return Err(ConfigError(format!(
+                "{source}: {:?} is not an smtp:// or smtps:// URL",
+                redact(url)
+            )));
+        }
+        let jwt_secret = l.text("jwt_secret");
+        if let Some(secret) = &jwt_secret
+            && secret.len() < 32
+        {
+            let (_, source) = l.get("jwt_secret");
+            return Err(ConfigError(format!(
+                "{source}: the secret must be at least 32 characters"
+            )));
+        }
+        let jwt_public_key_pem = match l.text("jwt_public_key_file") {
+            None => None,
+            Some(path) => {
+                let (_, source) = l.get("jwt_public_key_file");
+                let pem = std::fs::read(&path)
+                    .map_err(|e| ConfigError(format!("{source}: cannot read {path}: {e}")))?;
+                jsonwebtoken::DecodingKey::from_rsa_pem(&pem).map_err(|e| {
+                    ConfigError(format!(
+                        "{source}: {path} is not an RSA public key in PEM: {e}"
+                    ))
+                })?;
+                Some(pem)
+            }
+        };
+        let token_ttl_hours: i64 = l.parse("token_ttl_hours", "a number of hours")?;
+        if !(1..=24 * 366).contains(&token_ttl_hours) {
+            let (_, source) = l.get("token_ttl_hours");
+            return Err(ConfigError(format!(
+                "{source}: must be between 1 and 8784 hours"
+            )));
+        }
+        let app_url = l.text("app_url").unwrap_or_default();
+        if !(app_url.starts_with("http://") || app_url.starts_with("https://")) {
+            let (_, source) = l.get("app_url");
+            return Err(ConfigError(format!(
+                "{source}: {app_url:?} is not an http(s) URL"
+            )));
+        }
+        let log_format = l.text("log_format").unwrap_or_default();
+        let json_logs = match log_format.as_str() {
+            "json" => true,
+            "text" => false,
+            other => {
+                let (_, source) = l.get("log_format");
+                return Err(ConfigError(format!(
+                    "{source}: {other:?} is not text or json"
+                )));
+            }
+        };
+        let positive = |key: &str, what: &str| -> Result<usize, ConfigError> {
+            let n: usize = l.parse(key, what)?;
+            if n == 0 {
+                let (_, source) = l.get(key);
+                return Err(ConfigError(format!("{source}: must be above 0")));
+            }
+            Ok(n)
+        };
+        Ok(Self {
+            database_url,
+            redis_url,
+            smtp_url,
+            host: l.text("host").unwrap_or_else(|| "127.0.0.1".into()),
+            port: l.parse("port", "a port number (0–65535)")?,
+            data_dir: PathBuf::from(l.text("data_dir").unwrap_or_else(|| "./data".into())),
+            jwt_secret,
+            jwt_public_key_pem,
+            token_ttl_hours,
+            app_url,
+            graphiql: l.flag("graphiql")?,
+            introspection: l.flag("introspection")?,
+            max_depth: positive("max_depth", "a whole number")?,
+            max_complexity: positive("max_complexity", "a whole number")?,
+            max_body_bytes: positive("max_body_bytes", "a number of bytes")?,
+            http_workers: l.parse("http_workers", "a whole number")?,
+            db_max_connections: positive("db_max_connections", "a whole number")? as u32,
+            migrate_on_start: l.flag("migrate_on_start")?,
+            json_logs,
+        })
+    }
+
+    /// The HS256 secret: configured, or kept in `data_dir/jwt.secret` (created on first use)
+    /// so that the embedded default needs no setup and `perfcycle token` agrees with `serve`.
+    pub fn hs256_secret(&self) -> Result<String, ConfigError> {
+        if let Some(s) = &self.jwt_secret {
+            return Ok(s.clone());
+        }
+        let path = self.data_dir.join("jwt.secret");
+        if let Ok(s) = std::fs::read_to_string(&path) {
+            let s = s.trim().to_owned();
+            if s.len() >= 32 {
+                return Ok(s);
+            }
+        }
+        std::fs::create_dir_all(&self.data_dir)
+            .map_err(|e| ConfigError(format!("cannot create {}: {e}", self.data_dir.display())))?;
+        let secret = format!(
+            "{}{}",
+            uuid::Uuid::new_v4().simple(),
+            uuid::Uuid::new_v4().simple()
+        );
+        std::fs::write(&path, &secret)
+            .map_err(|e| ConfigError(format!("cannot write {}: {e}", path.display())))?;
+        Ok(secret)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn env(pairs: &[(&str, &str)]) -> BTreeMap<String, String> {
+        pairs
+            .iter()
+            .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+            .collect()
+    }
+
+    #[test]
+    fn defaults_give_the_embedded_setup() {
+        let c = Config::from_sources(None, &env(&[])).map_err(|e| e.to_string());
+        let c = c.unwrap_or_else(|e| panic!("{e}"));
+        assert!(c.database_url.starts_with("sqlite:"));
+        assert_eq!(c.port, 8080);
+        assert!(c.redis_url.is_none());
+    }
+
+    #[test]
+    fn a_bad_value_names_its_variable() {
+        let err = Config::from_sources(None, &env(&[("PERFCYCLE_PORT", "eighty")])).err();
+        assert!(err.is_some_and(|e| e.to_string().contains("PERFCYCLE_PORT")));
+        let err = Config::from_sources(None, &env(&[("DATABASE_URL", "mysql://x")])).err();
+        assert!(err.is_some_and(|e| e.to_string().contains("DATABASE_URL")));
+        let err = Config::from_sources(None, &env(&[("PERFCYCLE_JWT_SECRET", "short")])).err();
+        assert!(err.is_some_and(|e| e.to_string().contains("PERFCYCLE_JWT_SECRET")));
+    }
+
+    #[test]
+    fn the_environment_overrides_the_file() {
+        let dir = std::env::temp_dir().join(format!("perfcycle-config-{}", uuid::Uuid::new_v4()));
+        std::fs::create_dir_all(&dir).ok();
+        let file = dir.join("perfcycle.toml");
+        std::fs::write(&file, "port = 9000\nhost = \"0.0.0.0\"\n").ok();
+        let c = Config::from_sources(Some(&file), &env(&[("PERFCYCLE_PORT", "9100")]))
+            .unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!((c.host.as_str(), c.port), ("0.0.0.0", 9100));
+        std::fs::write(&file, "prot = 9000\n").ok();
+        let err = Config::from_sources(Some(&file), &env(&[])).err();
+        assert!(err.is_some_and(|e| e.to_string().contains("unknown setting \"prot\"")));
+        std::fs::remove_dir_all(&dir).ok();
+    }
+
+    #[test]
+    fn passwords_are_redacted() {
+        assert_eq!(redact("postgres://u:secret@h/db"), "postgres://u:***@h/db");
+        assert_eq!(redact("sqlite://./x.db"), "sqlite://./x.db");
+    }
+}

@@ -1,0 +1,226 @@
+//! Input types: typed at the edge, turned into domain inputs here, checked in `domain`.
+
+use super::errors::GqlResult;
+use super::parse_id;
+use super::types::{Cadence, Direction, GoalLevel, GoalStatus, Visibility};
+use async_graphql::{ID, InputObject, MaybeUndefined};
+use chrono::NaiveDate;
+use rust_decimal::Decimal;
+
+/// A new cycle.
+#[derive(InputObject)]
+pub struct CreateCycleInput {
+    pub name: String,
+    pub starts_on: NaiveDate,
+    pub ends_on: NaiveDate,
+    #[graphql(default_with = "Cadence::Weekly")]
+    pub check_in_cadence: Cadence,
+    pub review_opens_on: NaiveDate,
+    pub review_due_on: NaiveDate,
+}
+
+impl From<CreateCycleInput> for domain::cycles::CycleInput {
+    fn from(i: CreateCycleInput) -> Self {
+        Self {
+            name: i.name,
+            starts_on: i.starts_on,
+            ends_on: i.ends_on,
+            check_in_cadence: i.check_in_cadence.into(),
+            review_opens_on: i.review_opens_on,
+            review_due_on: i.review_due_on,
+        }
+    }
+}
+
+/// Changes to a cycle; omitted fields keep their value.
+#[derive(InputObject)]
+pub struct UpdateCycleInput {
+    pub name: Option<String>,
+    pub starts_on: Option<NaiveDate>,
+    pub ends_on: Option<NaiveDate>,
+    pub check_in_cadence: Option<Cadence>,
+    pub review_opens_on: Option<NaiveDate>,
+    pub review_due_on: Option<NaiveDate>,
+}
+
+impl From<UpdateCycleInput> for domain::cycles::CyclePatch {
+    fn from(i: UpdateCycleInput) -> Self {
+        Self {
+            name: i.name,
+            starts_on: i.starts_on,
+            ends_on: i.ends_on,
+            check_in_cadence: i.check_in_cadence.map(Into::into),
+            review_opens_on: i.review_opens_on,
+            review_due_on: i.review_due_on,
+        }
+    }
+}
+
+/// A measurable key result.
+#[derive(InputObject)]
+pub struct KeyResultInput {
+    /// What is measured, e.g. "Weekly active users".
+    pub metric: String,
+    /// e.g. "users", "%", "EUR".
+    pub unit: String,
+    pub direction: Direction,
+    pub start_value: Decimal,
+    pub target_value: Decimal,
+    /// Defaults to the start value.
+    pub current_value: Option<Decimal>,
+    /// Relative weight within the goal, 0–100 (default 1).
+    pub weight: Option<i32>,
+}
+
+impl From<KeyResultInput> for domain::goals::KeyResultInput {
+    fn from(i: KeyResultInput) -> Self {
+        Self {
+            metric: i.metric,
+            unit: i.unit,
+            direction: i.direction.into(),
+            start: i.start_value,
+            target: i.target_value,
+            current: i.current_value,
+            weight: i.weight,
+        }
+    }
+}
+
+/// A new goal; it starts as a DRAFT.
+#[derive(InputObject)]
+pub struct CreateGoalInput {
+    pub cycle_id: ID,
+    /// Defaults to the viewer; managers and HR may create goals for others.
+    pub owner_id: Option<ID>,
+    /// The goal this one contributes to (same cycle, visible to the owner).
+    pub parent_id: Option<ID>,
+    #[graphql(default_with = "GoalLevel::Individual")]
+    pub level: GoalLevel,
+    /// Defaults to PUBLIC for company and team goals; individual goals are PRIVATE.
+    pub visibility: Option<Visibility>,
+    pub title: String,
+    pub description: Option<String>,
+    /// 1–100.
+    pub weight: i32,
+    pub due_on: NaiveDate,
+    pub key_results: Vec<KeyResultInput>,
+}
+
+impl CreateGoalInput {
+    /// The domain's form, with ids parsed.
+    pub fn into_domain(self) -> GqlResult<domain::goals::GoalInput> {
+        Ok(domain::goals::GoalInput {
+            cycle_id: parse_id("cycleId", &self.cycle_id)?,
+            owner_id: self.owner_id.map(|o| parse_id("ownerId", &o)).transpose()?,
+            parent_id: self
+                .parent_id
+                .map(|p| parse_id("parentId", &p))
+                .transpose()?,
+            level: self.level.into(),
+            visibility: self.visibility.map(Into::into),
+            title: self.title,
+            description: self.description,
+            weight: self.weight,
+            due_on: self.due_on,
+            key_results: self.key_results.into_iter().map(Into::into).collect(),
+        })
+    }
+}
+
+/// Changes to a goal that is not yet agreed; omitted fields keep their value.
+#[derive(InputObject)]
+pub struct UpdateGoalInput {
+    pub title: Option<String>,
+    pub description: Option<String>,
+    pub weight: Option<i32>,
+    pub due_on: Option<NaiveDate>,
+    /// `null` detaches the goal from its parent.
+    pub parent_id: MaybeUndefined<ID>,
+    pub visibility: Option<Visibility>,
+    /// Replaces all key results.
+    pub key_results: Option<Vec<KeyResultInput>>,
+}
+
+impl UpdateGoalInput {
+    /// The domain's form, with ids parsed.
+    pub fn into_domain(self) -> GqlResult<domain::goals::GoalPatch> {
+        let parent_id = match self.parent_id {
+            MaybeUndefined::Undefined => None,
+            MaybeUndefined::Null => Some(None),
+            MaybeUndefined::Value(p) => Some(Some(parse_id("parentId", &p)?)),
+        };
+        Ok(domain::goals::GoalPatch {
+            title: self.title,
+            description: self.description,
+            weight: self.weight,
+            due_on: self.due_on,
+            parent_id,
+            visibility: self.visibility.map(Into::into),
+            key_results: self
+                .key_results
+                .map(|k| k.into_iter().map(Into::into).collect()),
+        })
+    }
+}
+
+/// Filters for `goals`.
+#[derive(InputObject, Default)]
+pub struct GoalFilter {
+    pub owner_id: Option<ID>,
+    pub cycle_id: Option<ID>,
+    pub status: Option<Vec<GoalStatus>>,
+    pub level: Option<GoalLevel>,
+}
+
+impl GoalFilter {
+    /// The domain's form, with ids parsed.
+    pub fn into_domain(self) -> GqlResult<domain::goals::GoalFilter> {
+        Ok(domain::goals::GoalFilter {
+            owner_id: self
+                .owner_id
+                .map(|o| parse_id("filter.ownerId", &o))
+                .transpose()?,
+            cycle_id: self
+                .cycle_id
+                .map(|c| parse_id("filter.cycleId", &c))
+                .transpose()?,
+            statuses: self
+                .status
+                .unwrap_or_default()
+                .into_iter()
+                .map(Into::into)
+                .collect(),
+            level: self.level.map(Into::into),
+        })
+    }
+}
+
+/// Filters for `employees`.
+#[derive(InputObject, Default)]
+pub struct EmployeeFilter {
+    pub department_id: Option<ID>,
+    /// Direct reports of this manager.
+    pub manager_id: Option<ID>,
+    /// Matches name, e-mail or title, case-insensitively.
+    pub search: Option<String>,
+    /// Include people who have left (default false).
+    pub include_inactive: Option<bool>,
+}
+
+impl EmployeeFilter {
+    /// The domain's form, with ids parsed.
+    pub fn into_domain(self) -> GqlResult<domain::employees::EmployeeFilter> {
+        Ok(domain::employees::EmployeeFilter {
+            department_id: self
+                .department_id
+                .map(|d| parse_id("filter.departmentId", &d))
+                .transpose()?,
+            manager_id: self
+                .manager_id
+                .map(|m| parse_id("filter.managerId", &m))
+                .transpose()?,
+            search: self.search,
+            include_inactive: self.include_inactive.unwrap_or(false),
+        })
+    }
+}

@@ -1,0 +1,115 @@
+//! DataLoaders: every relation is fetched in batches, one query per kind per tick.
+
+use super::errors::to_gql;
+use async_graphql::dataloader::{DataLoader, Loader};
+use domain::{cycles, employees, goals};
+use entity::{cycle, department, employee, goal, goal_revision, key_result};
+use rust_decimal::Decimal;
+use sea_orm::DatabaseConnection;
+use std::collections::HashMap;
+use std::future::Future;
+use uuid::Uuid;
+
+macro_rules! batch_loader {
+    ($(#[$meta:meta])* $name:ident, $key:ty => $value:ty, $fetch:path) => {
+        $(#[$meta])*
+        pub struct $name(pub DatabaseConnection);
+
+        impl Loader<$key> for $name {
+            type Value = $value;
+            type Error = async_graphql::Error;
+
+            fn load(&self, keys: &[$key]) -> impl Future<Output = Result<HashMap<$key, $value>, Self::Error>> + Send {
+                let db = self.0.clone();
+                let keys = keys.to_vec();
+                async move { $fetch(&db, &keys).await.map_err(to_gql) }
+            }
+        }
+    };
+}
+
+batch_loader!(
+    /// Employee by id.
+    EmployeeLoader, Uuid => employee::Model, employees::by_ids
+);
+batch_loader!(
+    /// Department by id.
+    DepartmentLoader, Uuid => department::Model, employees::departments_by_ids
+);
+batch_loader!(
+    /// Direct reports by manager id.
+    ReportsLoader, Uuid => Vec<employee::Model>, employees::reports_of
+);
+batch_loader!(
+    /// Cycle by id.
+    CycleLoader, Uuid => cycle::Model, cycles::by_ids
+);
+batch_loader!(
+    /// Goal by id.
+    GoalLoader, Uuid => goal::Model, goals::by_ids
+);
+batch_loader!(
+    /// Child goals by parent id.
+    ChildrenLoader, Uuid => Vec<goal::Model>, goals::children_of
+);
+batch_loader!(
+    /// Key results by goal id.
+    KeyResultsLoader, Uuid => Vec<key_result::Model>, goals::key_results_of
+);
+batch_loader!(
+    /// Target revisions by goal id.
+    RevisionsLoader, Uuid => Vec<goal_revision::Model>, goals::revisions_of
+);
+batch_loader!(
+    /// Rolled-up progress by goal id.
+    ProgressLoader, Uuid => Decimal, goals::progress_of
+);
+batch_loader!(
+    /// Goals by (owner, cycle).
+    OwnerGoalsLoader, (Uuid, Option<Uuid>) => Vec<goal::Model>, goals::of_owners
+);
+
+/// One set of loaders per request, so that caches never outlive a request or a viewer.
+pub struct Loaders {
+    /// Employee by id.
+    pub employee: DataLoader<EmployeeLoader>,
+    /// Department by id.
+    pub department: DataLoader<DepartmentLoader>,
+    /// Reports by manager.
+    pub reports: DataLoader<ReportsLoader>,
+    /// Cycle by id.
+    pub cycle: DataLoader<CycleLoader>,
+    /// Goal by id.
+    pub goal: DataLoader<GoalLoader>,
+    /// Children by goal.
+    pub children: DataLoader<ChildrenLoader>,
+    /// Key results by goal.
+    pub key_results: DataLoader<KeyResultsLoader>,
+    /// Revisions by goal.
+    pub revisions: DataLoader<RevisionsLoader>,
+    /// Progress by goal.
+    pub progress: DataLoader<ProgressLoader>,
+    /// Goals by owner and cycle.
+    pub owner_goals: DataLoader<OwnerGoalsLoader>,
+}
+
+impl Loaders {
+    /// Fresh loaders over `db`.
+    pub fn new(db: &DatabaseConnection) -> Self {
+        fn make<L>(loader: L) -> DataLoader<L> {
+            DataLoader::new(loader, tokio::spawn)
+        }
+        Self {
+            employee: make(EmployeeLoader(db.clone())),
+            department: make(DepartmentLoader(db.clone())),
+            reports: make(ReportsLoader(db.clone())),
+            cycle: make(CycleLoader(db.clone())),
+            goal: make(GoalLoader(db.clone())),
+            children: make(ChildrenLoader(db.clone())),
+            key_results: make(KeyResultsLoader(db.clone())),
+            revisions: make(RevisionsLoader(db.clone())),
+            progress: make(ProgressLoader(db.clone())),
+            owner_goals: make(OwnerGoalsLoader(db.clone())),
+        }
+    }
+}

@@ -1,0 +1,132 @@
+//! The GraphQL schema: built once at start, fed per request with the viewer and loaders.
+
+pub mod connection;
+pub mod errors;
+pub mod inputs;
+pub mod loaders;
+pub mod mutation;
+pub mod query;
+pub mod types;
+
+use crate::config::Config;
+use async_graphql::extensions::{
+    Extension, ExtensionContext, ExtensionFactory, NextParseQuery, NextValidation,
+};
+use async_graphql::parser::types::ExecutableDocument;
+use async_graphql::{
+    Context, EmptySubscription, ErrorExtensionValues, ID, Schema, ServerError, ServerResult,
+    ValidationResult, Variables,
+};
+use domain::{DomainError, Viewer};
+use errors::{GqlResult, bad_input, code, to_gql};
+use std::sync::Arc;
+use uuid::Uuid;
+
+pub use loaders::Loaders;
+
+/// The schema type.
+pub type AppSchema = Schema<query::Query, mutation::Mutation, EmptySubscription>;
+
+/// Who a request is from, or why that is unknown.
+pub enum RequestAuth {
+    /// A valid token of an active employee.
+    Viewer(Viewer),
+    /// No `Authorization` header.
+    Anonymous,
+    /// A header that was refused, and why.
+    Refused(String),
+}
+
+/// Builds the schema with the configured limits.
+pub fn build_schema(config: &Config, ctx: domain::Ctx) -> AppSchema {
+    let mut builder = Schema::build(query::Query, mutation::Mutation, EmptySubscription)
+        .data(ctx)
+        .limit_depth(config.max_depth)
+        .limit_complexity(config.max_complexity)
+        .limit_recursive_depth(64)
+        .extension(TagRequestErrors);
+    if !config.introspection {
+        builder = builder.disable_introspection();
+    }
+    builder.finish()
+}
+
+/// The SDL of the schema, as committed in `schema.graphql`.
+pub fn sdl() -> String {
+    Schema::build(query::Query, mutation::Mutation, EmptySubscription)
+        .finish()
+        .sdl()
+}
+
+/// The viewer, or `UNAUTHENTICATED`.
+pub fn viewer<'a>(ctx: &'a Context<'_>) -> GqlResult<&'a Viewer> {
+    match ctx.data_opt::<RequestAuth>() {
+        Some(RequestAuth::Viewer(v)) => Ok(v),
+        Some(RequestAuth::Refused(why)) => Err(errors::coded(why.clone(), code::UNAUTHENTICATED)),
+        _ => Err(to_gql(DomainError::Unauthenticated)),
+    }
+}
+
+/// The domain context.
+pub fn dctx<'a>(ctx: &'a Context<'_>) -> &'a domain::Ctx {
+    ctx.data_unchecked::<domain::Ctx>()
+}
+
+/// This request's loaders.
+pub fn loaders<'a>(ctx: &'a Context<'_>) -> &'a Loaders {
+    ctx.data_unchecked::<Loaders>()
+}
+
+/// Parses a GraphQL `ID` as one of our ids.
+pub fn parse_id(field: &str, id: &ID) -> GqlResult<Uuid> {
+    Uuid::parse_str(id.as_str()).map_err(|_| bad_input(field, format!("{field} is not a valid id")))
+}
+
+/// Marks errors raised before execution (parse, validation, variables, limits) so that the
+/// HTTP layer can answer them with 400 as the GraphQL-over-HTTP specification asks.
+struct TagRequestErrors;
+
+impl ExtensionFactory for TagRequestErrors {
+    fn create(&self) -> Arc<dyn Extension> {
+        Arc::new(TagRequestErrorsExt)
+    }
+}
+
+struct TagRequestErrorsExt;
+
+fn tag(mut error: ServerError, code: &'static str) -> ServerError {
+    let ext = error
+        .extensions
+        .get_or_insert_with(ErrorExtensionValues::default);
+    if ext.get("code").is_none() {
+        ext.set("code", code);
+    }
+    error
+}
+
+#[async_trait::async_trait]
+impl Extension for TagRequestErrorsExt {
+    async fn parse_query(
+        &self,
+        ctx: &ExtensionContext<'_>,
+        query: &str,
+        variables: &Variables,
+        next: NextParseQuery<'_>,
+    ) -> ServerResult<ExecutableDocument> {
+        next.run(ctx, query, variables)
+            .await
+            .map_err(|e| tag(e, code::PARSE_FAILED))
+    }
+
+    async fn validation(
+        &self,
+        ctx: &ExtensionContext<'_>,
+        next: NextValidation<'_>,
+    ) -> Result<ValidationResult, Vec<ServerError>> {
+        next.run(ctx).await.map_err(|errs| {
+            errs.into_iter()
+                .map(|e| tag(e, code::VALIDATION_FAILED))
+                .collect()
+        })
+    }
+}

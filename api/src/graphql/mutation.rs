@@ -1,0 +1,131 @@
+//! Mutations: each returns the object it changed.
+
+use super::errors::{GqlResult, OrGql};
+use super::inputs::{CreateCycleInput, CreateGoalInput, UpdateCycleInput, UpdateGoalInput};
+use super::types::{Cycle, CyclePhase, Goal, GoalOutcome, GoalRevision, KeyResult};
+use super::{dctx, parse_id, viewer};
+use async_graphql::{Context, ID, Object};
+use domain::{cycles, goals};
+use rust_decimal::Decimal;
+
+/// The root of every write.
+#[derive(Default)]
+pub struct Mutation;
+
+#[Object]
+impl Mutation {
+    /// Creates a cycle in PLANNING (HR).
+    async fn create_cycle(&self, ctx: &Context<'_>, input: CreateCycleInput) -> GqlResult<Cycle> {
+        let c = cycles::create(dctx(ctx), viewer(ctx)?, input.into())
+            .await
+            .gql()?;
+        Ok(Cycle(c))
+    }
+
+    /// Changes a cycle's name, dates or cadence (HR).
+    async fn update_cycle(
+        &self,
+        ctx: &Context<'_>,
+        id: ID,
+        input: UpdateCycleInput,
+    ) -> GqlResult<Cycle> {
+        let id = parse_id("id", &id)?;
+        let c = cycles::update(dctx(ctx), viewer(ctx)?, id, input.into())
+            .await
+            .gql()?;
+        Ok(Cycle(c))
+    }
+
+    /// Moves a cycle to its next phase (HR). `to` must be `nextPhase`, so a repeated
+    /// request is a CONFLICT rather than a second move.
+    async fn advance_cycle_phase(
+        &self,
+        ctx: &Context<'_>,
+        id: ID,
+        to: CyclePhase,
+    ) -> GqlResult<Cycle> {
+        let id = parse_id("id", &id)?;
+        let c = cycles::advance(dctx(ctx), viewer(ctx)?, id, to.into())
+            .await
+            .gql()?;
+        Ok(Cycle(c))
+    }
+
+    /// Creates a goal as a DRAFT.
+    async fn create_goal(&self, ctx: &Context<'_>, input: CreateGoalInput) -> GqlResult<Goal> {
+        let input = input.into_domain()?;
+        Ok(Goal(
+            goals::create(dctx(ctx), viewer(ctx)?, input).await.gql()?,
+        ))
+    }
+
+    /// Edits a goal that is not yet agreed.
+    async fn update_goal(
+        &self,
+        ctx: &Context<'_>,
+        id: ID,
+        input: UpdateGoalInput,
+    ) -> GqlResult<Goal> {
+        let id = parse_id("id", &id)?;
+        let patch = input.into_domain()?;
+        Ok(Goal(
+            goals::update(dctx(ctx), viewer(ctx)?, id, patch)
+                .await
+                .gql()?,
+        ))
+    }
+
+    /// DRAFT → PROPOSED: asks the manager to agree.
+    async fn propose_goal(&self, ctx: &Context<'_>, id: ID) -> GqlResult<Goal> {
+        let id = parse_id("id", &id)?;
+        Ok(Goal(
+            goals::propose(dctx(ctx), viewer(ctx)?, id).await.gql()?,
+        ))
+    }
+
+    /// PROPOSED → AGREED, by a manager of the owner or HR.
+    async fn agree_goal(&self, ctx: &Context<'_>, id: ID) -> GqlResult<Goal> {
+        let id = parse_id("id", &id)?;
+        Ok(Goal(goals::agree(dctx(ctx), viewer(ctx)?, id).await.gql()?))
+    }
+
+    /// Ends a goal: ACHIEVED or MISSED (agreed goals), or DROPPED.
+    async fn close_goal(&self, ctx: &Context<'_>, id: ID, outcome: GoalOutcome) -> GqlResult<Goal> {
+        let id = parse_id("id", &id)?;
+        Ok(Goal(
+            goals::close(dctx(ctx), viewer(ctx)?, id, outcome.into())
+                .await
+                .gql()?,
+        ))
+    }
+
+    /// Records where an agreed goal's key result stands now.
+    async fn update_key_result_value(
+        &self,
+        ctx: &Context<'_>,
+        id: ID,
+        value: Decimal,
+    ) -> GqlResult<KeyResult> {
+        let id = parse_id("id", &id)?;
+        Ok(KeyResult(
+            goals::record_progress(dctx(ctx), viewer(ctx)?, id, value)
+                .await
+                .gql()?,
+        ))
+    }
+
+    /// Moves an agreed key result's target, keeping the old one in the goal's history.
+    async fn revise_target(
+        &self,
+        ctx: &Context<'_>,
+        key_result_id: ID,
+        new_target: Decimal,
+        reason: String,
+    ) -> GqlResult<GoalRevision> {
+        let id = parse_id("keyResultId", &key_result_id)?;
+        let r = goals::revise_target(dctx(ctx), viewer(ctx)?, id, new_target, &reason)
+            .await
+            .gql()?;
+        Ok(GoalRevision(r))
+    }
+}

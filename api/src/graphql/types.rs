@@ -1,0 +1,462 @@
+//! Output types. They wrap entity rows but choose what the wire shows; relations go
+//! through the request's loaders and every goal passes the domain's read check.
+
+use super::errors::{GqlResult, OrGql, internal};
+use super::{loaders, viewer};
+use async_graphql::{ComplexObject, Context, Enum, ID, Object, SimpleObject};
+use chrono::{DateTime, NaiveDate, Utc};
+use domain::permissions::can_read_goal;
+use domain::values::stored_decimal;
+use entity::{cycle, department, employee, goal, goal_revision, key_result};
+use rust_decimal::Decimal;
+use rust_decimal::prelude::ToPrimitive;
+
+macro_rules! mirror_enum {
+    ($(#[$meta:meta])* $name:ident { $($(#[$vmeta:meta])* $variant:ident),+ $(,)? }) => {
+        $(#[$meta])*
+        #[derive(Enum, Copy, Clone, Eq, PartialEq, Debug)]
+        pub enum $name { $($(#[$vmeta])* $variant),+ }
+
+        impl From<domain::values::$name> for $name {
+            fn from(v: domain::values::$name) -> Self {
+                match v { $(domain::values::$name::$variant => Self::$variant),+ }
+            }
+        }
+
+        impl From<$name> for domain::values::$name {
+            fn from(v: $name) -> Self {
+                match v { $($name::$variant => Self::$variant),+ }
+            }
+        }
+
+        impl $name {
+            /// Reads the stored text.
+            pub fn stored(text: &str) -> GqlResult<Self> {
+                domain::values::$name::parse_stored(text).map(Self::from).gql()
+            }
+        }
+    };
+}
+
+mirror_enum!(
+    /// What an employee may do beyond their own work.
+    Role {
+        /// Everyone; managers are employees with reports.
+        Employee,
+        /// HR administrators see and run everything.
+        HrAdmin,
+    }
+);
+mirror_enum!(
+    /// Phases of a cycle, in order; a cycle only moves forward.
+    CyclePhase { Planning, Active, Review, Calibration, Rewarding, Closed }
+);
+mirror_enum!(
+    /// How often check-ins open.
+    Cadence { Weekly, Biweekly, Monthly }
+);
+mirror_enum!(
+    /// Where a goal sits in the alignment tree.
+    GoalLevel { Company, Team, Individual }
+);
+mirror_enum!(
+    /// Who may read a company or team goal. Individual goals are always private.
+    Visibility {
+        /// Everyone in the organisation.
+        Public,
+        /// The owner, their managers and HR.
+        Private,
+    }
+);
+mirror_enum!(
+    /// The goal workflow: DRAFT → PROPOSED → AGREED → ACHIEVED | MISSED | DROPPED.
+    GoalStatus { Draft, Proposed, Agreed, Achieved, Missed, Dropped }
+);
+mirror_enum!(
+    /// Whether a key result improves by going up or down.
+    Direction { Increase, Decrease }
+);
+
+/// How a goal ended.
+#[derive(Enum, Copy, Clone, Eq, PartialEq, Debug)]
+pub enum GoalOutcome {
+    /// Reached (needs an agreed goal).
+    Achieved,
+    /// Not reached (needs an agreed goal).
+    Missed,
+    /// Abandoned.
+    Dropped,
+}
+
+impl From<GoalOutcome> for domain::goals::Outcome {
+    fn from(o: GoalOutcome) -> Self {
+        match o {
+            GoalOutcome::Achieved => Self::Achieved,
+            GoalOutcome::Missed => Self::Missed,
+            GoalOutcome::Dropped => Self::Dropped,
+        }
+    }
+}
+
+/// A ratio as a float for charts, rounded to 4 places; exact values stay decimal.
+fn ratio(d: Decimal) -> f64 {
+    d.round_dp(4).to_f64().unwrap_or(0.0)
+}
+
+/// Keeps only the goals the viewer may read.
+pub async fn readable_goals(ctx: &Context<'_>, goals: Vec<goal::Model>) -> GqlResult<Vec<Goal>> {
+    let viewer = viewer(ctx)?;
+    if viewer.is_hr() {
+        return Ok(goals.into_iter().map(Goal).collect());
+    }
+    let owners = loaders(ctx)
+        .employee
+        .load_many(goals.iter().map(|g| g.owner_id))
+        .await?;
+    Ok(goals
+        .into_iter()
+        .filter(|g| {
+            owners
+                .get(&g.owner_id)
+                .is_some_and(|o| can_read_goal(viewer, g, o))
+        })
+        .map(Goal)
+        .collect())
+}
+
+/// A person in the organisation.
+pub struct Employee(pub employee::Model);
+
+#[Object]
+impl Employee {
+    async fn id(&self) -> ID {
+        ID(self.0.id.to_string())
+    }
+    async fn email(&self) -> &str {
+        &self.0.email
+    }
+    async fn name(&self) -> &str {
+        &self.0.name
+    }
+    async fn title(&self) -> &str {
+        &self.0.title
+    }
+    async fn role(&self) -> GqlResult<Role> {
+        Role::stored(&self.0.role)
+    }
+    async fn hired_on(&self) -> NaiveDate {
+        self.0.hired_on
+    }
+    /// IANA timezone: schedules (reminders, check-in periods) follow it.
+    async fn timezone(&self) -> &str {
+        &self.0.timezone
+    }
+    async fn active(&self) -> bool {
+        self.0.active
+    }
+    async fn department(&self, ctx: &Context<'_>) -> GqlResult<Option<Department>> {
+        let Some(id) = self.0.department_id else {
+            return Ok(None);
+        };
+        Ok(loaders(ctx).department.load_one(id).await?.map(Department))
+    }
+    async fn manager(&self, ctx: &Context<'_>) -> GqlResult<Option<Employee>> {
+        let Some(id) = self.0.manager_id else {
+            return Ok(None);
+        };
+        Ok(loaders(ctx).employee.load_one(id).await?.map(Employee))
+    }
+    /// Direct reports, by name.
+    async fn reports(&self, ctx: &Context<'_>) -> GqlResult<Vec<Employee>> {
+        let reports = loaders(ctx).reports.load_one(self.0.id).await?;
+        Ok(reports
+            .unwrap_or_default()
+            .into_iter()
+            .map(Employee)
+            .collect())
+    }
+    /// Whether this employee has direct reports.
+    async fn is_manager(&self, ctx: &Context<'_>) -> GqlResult<bool> {
+        Ok(loaders(ctx)
+            .reports
+            .load_one(self.0.id)
+            .await?
+            .is_some_and(|r| !r.is_empty()))
+    }
+    /// This employee's goals that the viewer may read, optionally in one cycle.
+    async fn goals(&self, ctx: &Context<'_>, cycle_id: Option<ID>) -> GqlResult<Vec<Goal>> {
+        let cycle = cycle_id
+            .map(|c| super::parse_id("cycleId", &c))
+            .transpose()?;
+        let goals = loaders(ctx)
+            .owner_goals
+            .load_one((self.0.id, cycle))
+            .await?;
+        let viewer = viewer(ctx)?;
+        Ok(goals
+            .unwrap_or_default()
+            .into_iter()
+            .filter(|g| can_read_goal(viewer, g, &self.0))
+            .map(Goal)
+            .collect())
+    }
+}
+
+/// A department.
+pub struct Department(pub department::Model);
+
+#[Object]
+impl Department {
+    async fn id(&self) -> ID {
+        ID(self.0.id.to_string())
+    }
+    async fn name(&self) -> &str {
+        &self.0.name
+    }
+    async fn head(&self, ctx: &Context<'_>) -> GqlResult<Option<Employee>> {
+        let Some(id) = self.0.head_id else {
+            return Ok(None);
+        };
+        Ok(loaders(ctx).employee.load_one(id).await?.map(Employee))
+    }
+    async fn parent(&self, ctx: &Context<'_>) -> GqlResult<Option<Department>> {
+        let Some(id) = self.0.parent_id else {
+            return Ok(None);
+        };
+        Ok(loaders(ctx).department.load_one(id).await?.map(Department))
+    }
+}
+
+/// A performance cycle ("FY2027").
+pub struct Cycle(pub cycle::Model);
+
+#[Object]
+impl Cycle {
+    async fn id(&self) -> ID {
+        ID(self.0.id.to_string())
+    }
+    async fn name(&self) -> &str {
+        &self.0.name
+    }
+    async fn starts_on(&self) -> NaiveDate {
+        self.0.starts_on
+    }
+    async fn ends_on(&self) -> NaiveDate {
+        self.0.ends_on
+    }
+    /// Default check-in cadence; managers may override it per employee.
+    async fn check_in_cadence(&self) -> GqlResult<Cadence> {
+        Cadence::stored(&self.0.check_in_cadence)
+    }
+    async fn review_opens_on(&self) -> NaiveDate {
+        self.0.review_opens_on
+    }
+    async fn review_due_on(&self) -> NaiveDate {
+        self.0.review_due_on
+    }
+    async fn phase(&self) -> GqlResult<CyclePhase> {
+        CyclePhase::stored(&self.0.phase)
+    }
+    /// The phase `advanceCyclePhase` may move to, if any.
+    async fn next_phase(&self) -> GqlResult<Option<CyclePhase>> {
+        let phase = domain::values::CyclePhase::parse_stored(&self.0.phase).gql()?;
+        Ok(phase.next().map(CyclePhase::from))
+    }
+    async fn created_at(&self) -> DateTime<Utc> {
+        self.0.created_at
+    }
+    async fn updated_at(&self) -> DateTime<Utc> {
+        self.0.updated_at
+    }
+}
+
+/// A SMART goal.
+pub struct Goal(pub goal::Model);
+
+#[Object]
+impl Goal {
+    async fn id(&self) -> ID {
+        ID(self.0.id.to_string())
+    }
+    async fn title(&self) -> &str {
+        &self.0.title
+    }
+    async fn description(&self) -> &str {
+        &self.0.description
+    }
+    async fn level(&self) -> GqlResult<GoalLevel> {
+        GoalLevel::stored(&self.0.level)
+    }
+    async fn visibility(&self) -> GqlResult<Visibility> {
+        Visibility::stored(&self.0.visibility)
+    }
+    /// Share of the owner's goals in the cycle (agreed goals add up to 100).
+    async fn weight(&self) -> i32 {
+        self.0.weight
+    }
+    async fn due_on(&self) -> NaiveDate {
+        self.0.due_on
+    }
+    async fn status(&self) -> GqlResult<GoalStatus> {
+        GoalStatus::stored(&self.0.status)
+    }
+    async fn created_at(&self) -> DateTime<Utc> {
+        self.0.created_at
+    }
+    async fn updated_at(&self) -> DateTime<Utc> {
+        self.0.updated_at
+    }
+    async fn cycle(&self, ctx: &Context<'_>) -> GqlResult<Cycle> {
+        let cycle = loaders(ctx).cycle.load_one(self.0.cycle_id).await?;
+        cycle
+            .map(Cycle)
+            .ok_or_else(|| internal(&"goal without its cycle"))
+    }
+    async fn owner(&self, ctx: &Context<'_>) -> GqlResult<Employee> {
+        let owner = loaders(ctx).employee.load_one(self.0.owner_id).await?;
+        owner
+            .map(Employee)
+            .ok_or_else(|| internal(&"goal without its owner"))
+    }
+    /// The goal this one contributes to, if the viewer may read it.
+    async fn parent(&self, ctx: &Context<'_>) -> GqlResult<Option<Goal>> {
+        let Some(id) = self.0.parent_id else {
+            return Ok(None);
+        };
+        let parent = loaders(ctx).goal.load_one(id).await?;
+        Ok(readable_goals(ctx, parent.into_iter().collect())
+            .await?
+            .pop())
+    }
+    /// Goals aligned under this one that the viewer may read.
+    async fn children(&self, ctx: &Context<'_>) -> GqlResult<Vec<Goal>> {
+        let children = loaders(ctx).children.load_one(self.0.id).await?;
+        readable_goals(ctx, children.unwrap_or_default()).await
+    }
+    async fn key_results(&self, ctx: &Context<'_>) -> GqlResult<Vec<KeyResult>> {
+        let krs = loaders(ctx).key_results.load_one(self.0.id).await?;
+        Ok(krs.unwrap_or_default().into_iter().map(KeyResult).collect())
+    }
+    /// 0–1.5: the weighted mean of the key results, or, for a goal with children that are
+    /// not dropped, of the children by their weights.
+    async fn progress(&self, ctx: &Context<'_>) -> GqlResult<f64> {
+        let p = loaders(ctx).progress.load_one(self.0.id).await?;
+        Ok(ratio(p.unwrap_or_default()))
+    }
+    /// Target changes after agreement, oldest first.
+    async fn revisions(&self, ctx: &Context<'_>) -> GqlResult<Vec<GoalRevision>> {
+        let revs = loaders(ctx).revisions.load_one(self.0.id).await?;
+        Ok(revs
+            .unwrap_or_default()
+            .into_iter()
+            .map(GoalRevision)
+            .collect())
+    }
+}
+
+/// A measurable key result (KPI) of a goal.
+pub struct KeyResult(pub key_result::Model);
+
+#[Object]
+impl KeyResult {
+    async fn id(&self) -> ID {
+        ID(self.0.id.to_string())
+    }
+    async fn goal_id(&self) -> ID {
+        ID(self.0.goal_id.to_string())
+    }
+    async fn metric(&self) -> &str {
+        &self.0.metric
+    }
+    async fn unit(&self) -> &str {
+        &self.0.unit
+    }
+    async fn direction(&self) -> GqlResult<Direction> {
+        Direction::stored(&self.0.direction)
+    }
+    async fn start_value(&self) -> GqlResult<Decimal> {
+        stored_decimal(&self.0.start_value).gql()
+    }
+    async fn target_value(&self) -> GqlResult<Decimal> {
+        stored_decimal(&self.0.target_value).gql()
+    }
+    async fn current_value(&self) -> GqlResult<Decimal> {
+        stored_decimal(&self.0.current_value).gql()
+    }
+    /// Relative weight within the goal.
+    async fn weight(&self) -> i32 {
+        self.0.weight
+    }
+    /// (current − start) / (target − start), clamped to 0–1.5.
+    async fn progress(&self) -> GqlResult<f64> {
+        Ok(ratio(domain::goals::key_result_progress(&self.0).gql()?))
+    }
+    async fn updated_at(&self) -> DateTime<Utc> {
+        self.0.updated_at
+    }
+}
+
+/// A target changed after agreement: history, not an overwrite.
+pub struct GoalRevision(pub goal_revision::Model);
+
+#[Object]
+impl GoalRevision {
+    async fn id(&self) -> ID {
+        ID(self.0.id.to_string())
+    }
+    async fn goal(&self, ctx: &Context<'_>) -> GqlResult<Option<Goal>> {
+        let goal = loaders(ctx).goal.load_one(self.0.goal_id).await?;
+        Ok(readable_goals(ctx, goal.into_iter().collect()).await?.pop())
+    }
+    async fn key_result(&self, ctx: &Context<'_>) -> GqlResult<Option<KeyResult>> {
+        let krs = loaders(ctx).key_results.load_one(self.0.goal_id).await?;
+        Ok(krs
+            .unwrap_or_default()
+            .into_iter()
+            .find(|k| k.id == self.0.key_result_id)
+            .map(KeyResult))
+    }
+    async fn old_target(&self) -> GqlResult<Decimal> {
+        stored_decimal(&self.0.old_target).gql()
+    }
+    async fn new_target(&self) -> GqlResult<Decimal> {
+        stored_decimal(&self.0.new_target).gql()
+    }
+    async fn reason(&self) -> &str {
+        &self.0.reason
+    }
+    async fn revised_by(&self, ctx: &Context<'_>) -> GqlResult<Option<Employee>> {
+        Ok(loaders(ctx)
+            .employee
+            .load_one(self.0.revised_by)
+            .await?
+            .map(Employee))
+    }
+    async fn revised_at(&self) -> DateTime<Utc> {
+        self.0.revised_at
+    }
+}
+
+/// One goal in an alignment tree, listed depth-first.
+#[derive(SimpleObject)]
+#[graphql(complex)]
+pub struct AlignmentNode {
+    /// Distance from the nearest root the viewer can see.
+    pub depth: u32,
+    #[graphql(skip)]
+    pub goal_model: goal::Model,
+    #[graphql(skip)]
+    pub parent: Option<uuid::Uuid>,
+}
+
+#[ComplexObject]
+impl AlignmentNode {
+    /// The goal.
+    async fn goal(&self) -> Goal {
+        Goal(self.goal_model.clone())
+    }
+    /// Its parent's id when the parent is in this tree.
+    async fn parent_id(&self) -> Option<ID> {
+        self.parent.map(|p| ID(p.to_string()))
+    }
+}

@@ -1,0 +1,407 @@
+//! HTTP endpoints. `/graphql` follows the GraphQL-over-HTTP specification: it negotiates
+//! `application/graphql-response+json` against `application/json`, answers request errors
+//! (bad JSON, parse and validation failures) with 400 under the former, and runs only
+//! queries over GET.
+
+use crate::auth::{Auth, TokenError};
+use crate::config::Config;
+use crate::graphql::errors::code;
+use crate::graphql::{AppSchema, Loaders, RequestAuth};
+use crate::metrics::Metrics;
+use actix_web::http::StatusCode;
+use actix_web::http::header::{self, HeaderValue};
+use actix_web::web::{self, BytesMut};
+use actix_web::{HttpRequest, HttpResponse};
+use async_graphql::parser::types::{DocumentOperations, OperationType};
+use async_graphql::{Request, Variables};
+use futures_util::StreamExt;
+use serde::Deserialize;
+use serde_json::{Value, json};
+use std::sync::Arc;
+use tracing::Instrument;
+use uuid::Uuid;
+
+/// Everything a handler needs, shared by all workers.
+pub struct AppState {
+    /// The schema, built once.
+    pub schema: AppSchema,
+    /// Database and clock.
+    pub ctx: domain::Ctx,
+    /// Token checks.
+    pub auth: Auth,
+    /// Redis, when configured.
+    pub redis: Option<redis::Client>,
+    /// Settings.
+    pub config: Arc<Config>,
+    /// Counters.
+    pub metrics: Arc<Metrics>,
+}
+
+const GRAPHQL_RESPONSE: &str = "application/graphql-response+json";
+const JSON: &str = "application/json";
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Media {
+    GraphqlResponse,
+    Json,
+}
+
+impl Media {
+    fn content_type(self) -> &'static str {
+        match self {
+            Media::GraphqlResponse => "application/graphql-response+json; charset=utf-8",
+            Media::Json => "application/json; charset=utf-8",
+        }
+    }
+}
+
+/// Picks the response type from `Accept`; `None` means nothing we can produce.
+fn negotiate(req: &HttpRequest) -> Option<Media> {
+    let Some(accept) = req
+        .headers()
+        .get(header::ACCEPT)
+        .and_then(|v| v.to_str().ok())
+    else {
+        return Some(Media::Json);
+    };
+    let mut best: Option<(f32, Media)> = None;
+    for entry in accept.split(',') {
+        let mut parts = entry.split(';');
+        let media = parts.next().unwrap_or("").trim().to_lowercase();
+        let q = parts
+            .filter_map(|p| p.trim().strip_prefix("q="))
+            .find_map(|q| q.parse::<f32>().ok())
+            .unwrap_or(1.0);
+        if q <= 0.0 {
+            continue;
+        }
+        let candidate = match media.as_str() {
+            GRAPHQL_RESPONSE => Media::GraphqlResponse,
+            JSON | "application/*" | "*/*" => Media::Json,
+            _ => continue,
+        };
+        let better = match best {
+            None => true,
+            Some((bq, bm)) => {
+                q > bq || (q == bq && candidate == Media::GraphqlResponse && bm == Media::Json)
+            }
+        };
+        if better {
+            best = Some((q, candidate));
+        }
+    }
+    best.map(|(_, m)| m)
+}
+
+fn error_body(message: &str, code: &str) -> Value {
+    json!({ "errors": [{ "message": message, "extensions": { "code": code } }] })
+}
+
+fn respond(status: StatusCode, media: Media, body: &Value) -> HttpResponse {
+    HttpResponse::build(status)
+        .insert_header((header::CONTENT_TYPE, media.content_type()))
+        .body(body.to_string())
+}
+
+/// The request parameters, from a JSON body or a query string.
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct Params {
+    query: Option<String>,
+    operation_name: Option<String>,
+    variables: Option<Value>,
+}
+
+/// POST /graphql.
+pub async fn graphql_post(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    mut payload: web::Payload,
+) -> HttpResponse {
+    let Some(media) = negotiate(&req) else {
+        return not_acceptable(&state, "POST");
+    };
+    let content_type = req
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .map(|v| v.split(';').next().unwrap_or("").trim().to_lowercase());
+    if content_type.as_deref() != Some(JSON) {
+        state.metrics.graphql_request("POST", 415);
+        return respond(
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            media,
+            &error_body(
+                "send the request as Content-Type: application/json",
+                code::BAD_REQUEST,
+            ),
+        );
+    }
+    let limit = state.config.max_body_bytes;
+    let mut body = BytesMut::new();
+    while let Some(chunk) = payload.next().await {
+        let Ok(chunk) = chunk else {
+            return bad_request(&state, media, "POST", "the request body could not be read");
+        };
+        if body.len() + chunk.len() > limit {
+            state.metrics.graphql_request("POST", 413);
+            return respond(
+                StatusCode::PAYLOAD_TOO_LARGE,
+                media,
+                &error_body(
+                    &format!("the request body exceeds {limit} bytes"),
+                    code::BAD_REQUEST,
+                ),
+            );
+        }
+        body.extend_from_slice(&chunk);
+    }
+    let params: Params = match serde_json::from_slice(&body) {
+        Ok(p) => p,
+        Err(e) => {
+            return bad_request(
+                &state,
+                media,
+                "POST",
+                &format!("the body is not a valid GraphQL request: {e}"),
+            );
+        }
+    };
+    execute(&state, &req, media, "POST", params).await
+}
+
+/// GET /graphql: GraphiQL for a browser without a query, else a query (never a mutation).
+pub async fn graphql_get(state: web::Data<AppState>, req: HttpRequest) -> HttpResponse {
+    let raw: Vec<(String, String)> = match serde_urlencoded::from_str(req.query_string()) {
+        Ok(r) => r,
+        Err(_) => return bad_request(&state, Media::Json, "GET", "the query string is malformed"),
+    };
+    let get = |k: &str| raw.iter().find(|(key, _)| key == k).map(|(_, v)| v.clone());
+    if get("query").is_none() {
+        let wants_html = req
+            .headers()
+            .get(header::ACCEPT)
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|a| a.contains("text/html"));
+        if wants_html && state.config.graphiql {
+            let page = async_graphql::http::GraphiQLSource::build()
+                .endpoint("/graphql")
+                .title("perfcycle GraphiQL")
+                .finish();
+            return HttpResponse::Ok()
+                .content_type("text/html; charset=utf-8")
+                .body(page);
+        }
+    }
+    let Some(media) = negotiate(&req) else {
+        return not_acceptable(&state, "GET");
+    };
+    let variables = match get("variables").filter(|v| !v.is_empty()) {
+        None => None,
+        Some(v) => match serde_json::from_str(&v) {
+            Ok(v) => Some(v),
+            Err(_) => {
+                return bad_request(&state, media, "GET", "the variables parameter is not JSON");
+            }
+        },
+    };
+    let params = Params {
+        query: get("query"),
+        operation_name: get("operationName").filter(|o| !o.is_empty()),
+        variables,
+    };
+    if let Some(query) = &params.query
+        && let Ok(doc) = async_graphql::parser::parse_query(query)
+    {
+        let kind = match &doc.operations {
+            DocumentOperations::Single(op) => Some(op.node.ty),
+            DocumentOperations::Multiple(ops) => params
+                .operation_name
+                .as_deref()
+                .and_then(|name| ops.iter().find(|(n, _)| n.as_str() == name))
+                .map(|(_, op)| op.node.ty),
+        };
+        if kind == Some(OperationType::Mutation) || kind == Some(OperationType::Subscription) {
+            state.metrics.graphql_request("GET", 405);
+            return HttpResponse::MethodNotAllowed()
+                .insert_header((header::ALLOW, HeaderValue::from_static("POST")))
+                .insert_header((header::CONTENT_TYPE, media.content_type()))
+                .body(
+                    error_body(
+                        "only queries may be sent with GET; use POST",
+                        code::BAD_REQUEST,
+                    )
+                    .to_string(),
+                );
+        }
+    }
+    execute(&state, &req, media, "GET", params).await
+}
+
+fn bad_request(
+    state: &AppState,
+    media: Media,
+    method: &'static str,
+    message: &str,
+) -> HttpResponse {
+    state.metrics.graphql_request(method, 400);
+    respond(
+        StatusCode::BAD_REQUEST,
+        media,
+        &error_body(message, code::BAD_REQUEST),
+    )
+}
+
+fn not_acceptable(state: &AppState, method: &'static str) -> HttpResponse {
+    state.metrics.graphql_request(method, 406);
+    respond(
+        StatusCode::NOT_ACCEPTABLE,
+        Media::Json,
+        &error_body(
+            &format!("accept {GRAPHQL_RESPONSE} or {JSON}"),
+            code::BAD_REQUEST,
+        ),
+    )
+}
+
+async fn authenticate(
+    state: &AppState,
+    req: &HttpRequest,
+) -> Result<RequestAuth, domain::DomainError> {
+    let Some(value) = req.headers().get(header::AUTHORIZATION) else {
+        return Ok(RequestAuth::Anonymous);
+    };
+    let claims = match value
+        .to_str()
+        .map_err(|_| TokenError::Malformed)
+        .and_then(|h| state.auth.verify_header(h))
+    {
+        Ok(c) => c,
+        Err(e) => return Ok(RequestAuth::Refused(e.to_string())),
+    };
+    let found = match (Uuid::parse_str(&claims.sub), &claims.email) {
+        (Ok(id), _) => domain::employees::authenticate_by_id(&state.ctx.db, id).await,
+        (Err(_), Some(email)) => {
+            domain::employees::authenticate_by_email(&state.ctx.db, email).await
+        }
+        (Err(_), None) => Err(domain::DomainError::Unauthenticated),
+    };
+    match found {
+        Ok(v) => Ok(RequestAuth::Viewer(v)),
+        Err(domain::DomainError::Unauthenticated) => Ok(RequestAuth::Refused(
+            TokenError::UnknownEmployee.to_string(),
+        )),
+        Err(e) => Err(e),
+    }
+}
+
+async fn execute(
+    state: &AppState,
+    req: &HttpRequest,
+    media: Media,
+    method: &'static str,
+    params: Params,
+) -> HttpResponse {
+    let Some(query) = params.query.filter(|q| !q.trim().is_empty()) else {
+        return bad_request(state, media, method, "the request has no query");
+    };
+    let variables = match params.variables {
+        None | Some(Value::Null) => Variables::default(),
+        Some(v @ Value::Object(_)) => Variables::from_json(v),
+        Some(_) => return bad_request(state, media, method, "variables must be a JSON object"),
+    };
+    let auth = match authenticate(state, req).await {
+        Ok(a) => a,
+        Err(e) => {
+            let err = crate::graphql::errors::internal(&e);
+            state.metrics.graphql_request(method, 500);
+            return respond(
+                StatusCode::INTERNAL_SERVER_ERROR,
+                media,
+                &json!({ "errors": [err.into_server_error(async_graphql::Pos::default())] }),
+            );
+        }
+    };
+    let mut request = Request::new(query)
+        .variables(variables)
+        .data(auth)
+        .data(Loaders::new(&state.ctx.db));
+    if let Some(op) = params.operation_name {
+        request = request.operation_name(op);
+    }
+    let span = tracing::info_span!("graphql", method);
+    let response = state.schema.execute(request).instrument(span).await;
+    let request_error = response.data == async_graphql::Value::Null
+        && response.errors.iter().any(|e| {
+            e.extensions
+                .as_ref()
+                .and_then(|x| x.get("code"))
+                .is_some_and(|c| {
+                    *c == async_graphql::Value::from(code::PARSE_FAILED)
+                        || *c == async_graphql::Value::from(code::VALIDATION_FAILED)
+                })
+        });
+    let status = if media == Media::GraphqlResponse && request_error {
+        StatusCode::BAD_REQUEST
+    } else {
+        StatusCode::OK
+    };
+    state.metrics.graphql_request(method, status.as_u16());
+    match serde_json::to_string(&response) {
+        Ok(body) => HttpResponse::build(status)
+            .insert_header((header::CONTENT_TYPE, media.content_type()))
+            .body(body),
+        Err(e) => {
+            let _ = crate::graphql::errors::internal(&e);
+            respond(
+                StatusCode::INTERNAL_SERVER_ERROR,
+                media,
+                &error_body("internal error", code::INTERNAL),
+            )
+        }
+    }
+}
+
+/// GET /healthz: the process answers.
+pub async fn healthz() -> HttpResponse {
+    HttpResponse::Ok().json(json!({ "status": "ok" }))
+}
+
+/// GET /readyz: the database (and Redis, when configured) answer.
+pub async fn readyz(state: web::Data<AppState>) -> HttpResponse {
+    let database = state.ctx.db.ping().await.is_ok();
+    let redis = match &state.redis {
+        None => None,
+        Some(client) => Some(redis_ping(client).await),
+    };
+    let ready = database && redis.unwrap_or(true);
+    let body = json!({
+        "status": if ready { "ready" } else { "unavailable" },
+        "database": if database { "ok" } else { "unreachable" },
+        "redis": redis.map(|ok| if ok { "ok" } else { "unreachable" }).unwrap_or("not configured"),
+    });
+    if ready {
+        HttpResponse::Ok().json(body)
+    } else {
+        HttpResponse::ServiceUnavailable().json(body)
+    }
+}
+
+/// Whether Redis answers PING within two seconds.
+pub async fn redis_ping(client: &redis::Client) -> bool {
+    let attempt = async {
+        let mut conn = client.get_multiplexed_async_connection().await?;
+        redis::cmd("PING").query_async::<String>(&mut conn).await
+    };
+    matches!(
+        tokio::time::timeout(std::time::Duration::from_secs(2), attempt).await,
+        Ok(Ok(_))
+    )
+}
+
+/// GET /metrics: Prometheus text.
+pub async fn metrics(state: web::Data<AppState>) -> HttpResponse {
+    HttpResponse::Ok()
+        .content_type("text/plain; version=0.0.4; charset=utf-8")
+        .body(state.metrics.render())
+}

@@ -1,0 +1,13 @@
+//! perfcycle's server: GraphQL over HTTP on actix-web, the `perfcycle` command's pieces.
+
+pub mod auth;
+pub mod config;
+pub mod db;
+pub mod graphql;
+pub mod http;
+pub mod metrics;
+pub mod startup;
+pub mod telemetry;
+
+pub use config::Config;
+pub use startup::Application;

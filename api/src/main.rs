@@ -1,0 +1,211 @@
+//! `perfcycle`: the server and its operator commands.
+
+use anyhow::Context as _;
+use api::{Application, Config};
+use clap::{Parser, Subcommand};
+use std::path::PathBuf;
+use std::time::Instant;
+
+/// perfcycle — plan, monitor, develop, review and reward, over GraphQL.
+#[derive(Parser)]
+#[command(name = "perfcycle", version, about, long_about = None)]
+struct Cli {
+    /// Settings file (default: ./perfcycle.toml when present). Environment variables win.
+    #[arg(long, global = true, value_name = "FILE")]
+    config: Option<PathBuf>,
+    #[command(subcommand)]
+    command: Option<Command>,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Run the GraphQL server (the default). Migrates the database first unless
+    /// PERFCYCLE_MIGRATE_ON_START=false.
+    Serve,
+    /// Apply pending database migrations, then exit.
+    Migrate,
+    /// Fill the database: `--demo` for a small believable organisation with tokens to try
+    /// it, `--employees N` for a large generated one.
+    Seed {
+        /// The demo organisation (about 60 people, an active cycle, aligned goals).
+        #[arg(
+            long,
+            conflicts_with = "employees",
+            required_unless_present = "employees"
+        )]
+        demo: bool,
+        /// Generate this many employees with bulk inserts.
+        #[arg(long, value_name = "N", value_parser = clap::value_parser!(u64).range(1..=2_000_000))]
+        employees: Option<u64>,
+    },
+    /// Print a bearer token for an employee (signed with the configured HS256 secret).
+    Token {
+        /// The employee's e-mail.
+        #[arg(long)]
+        email: String,
+        /// Hours until it expires (default: PERFCYCLE_TOKEN_TTL_HOURS).
+        #[arg(long, value_parser = clap::value_parser!(i64).range(1..=8784))]
+        ttl_hours: Option<i64>,
+    },
+    /// Print the GraphQL schema (SDL), as committed in schema.graphql.
+    Schema,
+    /// Import data from files.
+    Import {
+        #[command(subcommand)]
+        what: ImportCommand,
+    },
+}
+
+#[derive(Subcommand)]
+enum ImportCommand {
+    /// Upsert the org chart by e-mail from CSV with the header
+    /// email,name,title,department,manager_email,role,hired_on,timezone. The whole file is
+    /// checked first; any problem is reported by line and column and nothing is written.
+    Employees {
+        /// The CSV file.
+        file: PathBuf,
+    },
+}
+
+#[tokio::main]
+async fn main() -> std::process::ExitCode {
+    let cli = Cli::parse();
+    if let Some(Command::Schema) = cli.command {
+        print!("{}", api::graphql::sdl());
+        return std::process::ExitCode::SUCCESS;
+    }
+    let config = match Config::load(cli.config.as_deref()) {
+        Ok(c) => c,
+        Err(e) => {
+            eprintln!("perfcycle: {e}");
+            return std::process::ExitCode::from(2);
+        }
+    };
+    api::telemetry::init(config.json_logs);
+    match run(cli.command.unwrap_or(Command::Serve), config).await {
+        Ok(()) => std::process::ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("perfcycle: {e:#}");
+            std::process::ExitCode::FAILURE
+        }
+    }
+}
+
+async fn domain_ctx(config: &Config) -> anyhow::Result<domain::Ctx> {
+    let db = api::db::connect(&config.database_url, config.db_max_connections, None)
+        .await
+        .with_context(|| {
+            format!(
+                "DATABASE_URL: cannot open {}",
+                api::config::redact(&config.database_url)
+            )
+        })?;
+    api::db::migrate(&db)
+        .await
+        .context("database migration failed")?;
+    Ok(domain::Ctx::new(db))
+}
+
+async fn run(command: Command, config: Config) -> anyhow::Result<()> {
+    match command {
+        Command::Serve => {
+            let app = Application::build(config.clone()).await?;
+            let base = format!("http://{}:{}", config.host, app.port());
+            tracing::info!(database = %api::config::redact(&config.database_url), "perfcycle listening on {base}");
+            println!("perfcycle is listening on {base}");
+            println!(
+                "  GraphiQL:  {base}/graphql  (open it in a browser; `perfcycle seed --demo` prints tokens)"
+            );
+            println!("  health:    {base}/healthz  {base}/readyz  {base}/metrics");
+            app.run_until_stopped().await?;
+        }
+        Command::Migrate => {
+            domain_ctx(&config).await?;
+            println!(
+                "migrations applied to {}",
+                api::config::redact(&config.database_url)
+            );
+        }
+        Command::Seed { demo, employees } => {
+            let ctx = domain_ctx(&config).await?;
+            let auth = api::auth::Auth::from_config(&config)?;
+            if demo {
+                let people = domain::seed::demo(&ctx).await?;
+                println!(
+                    "{}",
+                    if people.created {
+                        "demo organisation created"
+                    } else {
+                        "demo organisation already present"
+                    }
+                );
+                println!("active cycle id: {}\n", people.cycle_id);
+                for (who, email) in [
+                    ("HR admin", &people.hr_email),
+                    ("manager", &people.manager_email),
+                    ("employee", &people.employee_email),
+                ] {
+                    let viewer = domain::employees::authenticate_by_email(&ctx.db, email).await?;
+                    let token = auth.issue(viewer.id(), email, None)?;
+                    println!("{who} ({email}):\n  {{\"Authorization\": \"Bearer {token}\"}}\n");
+                }
+            } else if let Some(n) = employees {
+                let started = Instant::now();
+                let made = domain::seed::generate(&ctx, n as usize).await?;
+                let took = started.elapsed();
+                println!(
+                    "seeded {} employees in {:.2} s ({:.0} per second); HR admin: {}",
+                    made.employees,
+                    took.as_secs_f64(),
+                    made.employees as f64 / took.as_secs_f64().max(1e-9),
+                    made.hr_email
+                );
+            }
+        }
+        Command::Token { email, ttl_hours } => {
+            let ctx = domain_ctx(&config).await?;
+            let viewer = domain::employees::authenticate_by_email(&ctx.db, &email)
+                .await
+                .map_err(|_| anyhow::anyhow!("no active employee has the e-mail {email}"))?;
+            let auth = api::auth::Auth::from_config(&config)?;
+            println!(
+                "{}",
+                auth.issue(
+                    viewer.id(),
+                    &viewer.employee.email,
+                    ttl_hours.map(chrono::Duration::hours)
+                )?
+            );
+        }
+        Command::Import {
+            what: ImportCommand::Employees { file },
+        } => {
+            let ctx = domain_ctx(&config).await?;
+            let reader = std::fs::File::open(&file)
+                .with_context(|| format!("cannot open {}", file.display()))?;
+            match domain::import::employees(&ctx, std::io::BufReader::new(reader)).await {
+                Ok(r) => println!(
+                    "imported {}: {} created, {} updated, {} unchanged, {} department(s) created",
+                    file.display(),
+                    r.created,
+                    r.updated,
+                    r.unchanged,
+                    r.departments_created
+                ),
+                Err(domain::import::ImportError::Invalid(errors)) => {
+                    for e in &errors {
+                        eprintln!("{}:{e}", file.display());
+                    }
+                    anyhow::bail!(
+                        "{} problem(s) in {}; nothing was imported",
+                        errors.len(),
+                        file.display()
+                    );
+                }
+                Err(e) => return Err(e.into()),
+            }
+        }
+        Command::Schema => print!("{}", api::graphql::sdl()),
+    }
+    Ok(())
+}

@@ -1,0 +1,123 @@
+//! Building the application: one function used by `perfcycle serve` and by the tests,
+//! which bind port 0.
+
+use crate::auth::Auth;
+use crate::config::Config;
+use crate::graphql::build_schema;
+use crate::http::{self, AppState};
+use crate::metrics::Metrics;
+use actix_web::dev::Server;
+use actix_web::{App, HttpServer, web};
+use anyhow::Context as _;
+use domain::{Clock, SystemClock};
+use std::net::TcpListener;
+use std::sync::Arc;
+
+/// A bound, not yet running, server.
+pub struct Application {
+    port: u16,
+    server: Server,
+    ctx: domain::Ctx,
+    metrics: Arc<Metrics>,
+}
+
+impl Application {
+    /// Connects, migrates (if configured) and binds, with the system clock.
+    pub async fn build(config: Config) -> anyhow::Result<Self> {
+        Self::build_with_clock(config, Arc::new(SystemClock)).await
+    }
+
+    /// As [`Application::build`], with a given clock.
+    pub async fn build_with_clock(config: Config, clock: Arc<dyn Clock>) -> anyhow::Result<Self> {
+        let metrics = Arc::new(Metrics::default());
+        let db = crate::db::connect(
+            &config.database_url,
+            config.db_max_connections,
+            Some(metrics.clone()),
+        )
+        .await
+        .with_context(|| {
+            format!(
+                "DATABASE_URL: cannot open {}",
+                crate::config::redact(&config.database_url)
+            )
+        })?;
+        if config.migrate_on_start {
+            crate::db::migrate(&db)
+                .await
+                .context("database migration failed")?;
+        }
+        let redis = match &config.redis_url {
+            None => None,
+            Some(url) => {
+                let client = redis::Client::open(url.as_str()).with_context(|| {
+                    format!("REDIS_URL: {} is not usable", crate::config::redact(url))
+                })?;
+                if !http::redis_ping(&client).await {
+                    anyhow::bail!("REDIS_URL: {} does not answer", crate::config::redact(url));
+                }
+                Some(client)
+            }
+        };
+        let auth = Auth::from_config(&config)?;
+        let ctx = domain::Ctx { db, clock };
+        let schema = build_schema(&config, ctx.clone());
+        let listener =
+            TcpListener::bind((config.host.as_str(), config.port)).with_context(|| {
+                format!(
+                    "PERFCYCLE_HOST/PERFCYCLE_PORT: cannot listen on {}:{}",
+                    config.host, config.port
+                )
+            })?;
+        let port = listener.local_addr()?.port();
+        let workers = config.http_workers;
+        let state = web::Data::new(AppState {
+            schema,
+            ctx: ctx.clone(),
+            auth,
+            redis,
+            config: Arc::new(config),
+            metrics: metrics.clone(),
+        });
+        let mut server = HttpServer::new(move || {
+            App::new()
+                .app_data(state.clone())
+                .route("/graphql", web::post().to(http::graphql_post))
+                .route("/graphql", web::get().to(http::graphql_get))
+                .route("/healthz", web::get().to(http::healthz))
+                .route("/readyz", web::get().to(http::readyz))
+                .route("/metrics", web::get().to(http::metrics))
+        })
+        .shutdown_timeout(20);
+        if workers > 0 {
+            server = server.workers(workers);
+        }
+        let server = server.listen(listener)?.run();
+        Ok(Self {
+            port,
+            server,
+            ctx,
+            metrics,
+        })
+    }
+
+    /// The bound port.
+    pub fn port(&self) -> u16 {
+        self.port
+    }
+
+    /// The domain context (database and clock) the server uses.
+    pub fn ctx(&self) -> &domain::Ctx {
+        &self.ctx
+    }
+
+    /// The server's counters.
+    pub fn metrics(&self) -> Arc<Metrics> {
+        self.metrics.clone()
+    }
+
+    /// Serves until stopped by a signal.
+    pub async fn run_until_stopped(self) -> std::io::Result<()> {
+        self.server.await
+    }
+}

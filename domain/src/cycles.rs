@@ -1,0 +1,275 @@
+//! Performance cycles: dates, cadence, and the phase state machine (forward only, HR only,
+//! every move audited).
+
+use crate::audit::{self, Change};
+use crate::error::{DomainError, DomainResult};
+use crate::permissions::require_hr;
+use crate::values::{Cadence, CyclePhase, required_text};
+use crate::{Ctx, Viewer};
+use chrono::NaiveDate;
+use entity::{cycle, goal};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, Condition, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder,
+    Set, TransactionTrait,
+};
+use serde_json::json;
+use uuid::Uuid;
+
+/// The fields of a new cycle.
+#[derive(Debug, Clone)]
+pub struct CycleInput {
+    /// e.g. "FY2027".
+    pub name: String,
+    /// First day.
+    pub starts_on: NaiveDate,
+    /// Last day.
+    pub ends_on: NaiveDate,
+    /// Default check-in cadence.
+    pub check_in_cadence: Cadence,
+    /// When reviews may start.
+    pub review_opens_on: NaiveDate,
+    /// When reviews are due.
+    pub review_due_on: NaiveDate,
+}
+
+/// Changes to a cycle; `None` keeps the current value.
+#[derive(Debug, Clone, Default)]
+pub struct CyclePatch {
+    /// New name.
+    pub name: Option<String>,
+    /// New first day.
+    pub starts_on: Option<NaiveDate>,
+    /// New last day.
+    pub ends_on: Option<NaiveDate>,
+    /// New default cadence.
+    pub check_in_cadence: Option<Cadence>,
+    /// New review opening.
+    pub review_opens_on: Option<NaiveDate>,
+    /// New review due date.
+    pub review_due_on: Option<NaiveDate>,
+}
+
+fn check_dates(input: &CycleInput) -> DomainResult<()> {
+    if input.ends_on <= input.starts_on {
+        return Err(DomainError::bad(
+            "endsOn",
+            "a cycle must end after it starts",
+        ));
+    }
+    if (input.ends_on - input.starts_on).num_days() > 731 {
+        return Err(DomainError::bad(
+            "endsOn",
+            "a cycle may last at most two years",
+        ));
+    }
+    if input.review_opens_on < input.starts_on {
+        return Err(DomainError::bad(
+            "reviewOpensOn",
+            "the review window cannot open before the cycle starts",
+        ));
+    }
+    if input.review_due_on < input.review_opens_on {
+        return Err(DomainError::bad(
+            "reviewDueOn",
+            "reviews cannot be due before the review window opens",
+        ));
+    }
+    Ok(())
+}
+
+fn snapshot(c: &cycle::Model) -> serde_json::Value {
+    json!({
+        "name": c.name, "startsOn": c.starts_on, "endsOn": c.ends_on,
+        "checkInCadence": c.check_in_cadence, "reviewOpensOn": c.review_opens_on,
+        "reviewDueOn": c.review_due_on, "phase": c.phase,
+    })
+}
+
+/// Every cycle, newest first; visible to everyone (they frame everyone's goals).
+pub async fn list(ctx: &Ctx, _viewer: &Viewer) -> DomainResult<Vec<cycle::Model>> {
+    Ok(cycle::Entity::find()
+        .order_by_desc(cycle::Column::StartsOn)
+        .order_by_asc(cycle::Column::Id)
+        .all(&ctx.db)
+        .await?)
+}
+
+/// One cycle.
+pub async fn get(ctx: &Ctx, _viewer: &Viewer, id: Uuid) -> DomainResult<cycle::Model> {
+    find(&ctx.db, id).await
+}
+
+pub(crate) async fn find(
+    db: &impl sea_orm::ConnectionTrait,
+    id: Uuid,
+) -> DomainResult<cycle::Model> {
+    cycle::Entity::find_by_id(id)
+        .one(db)
+        .await?
+        .ok_or(DomainError::NotFound("cycle"))
+}
+
+/// Creates a cycle in `PLANNING` (HR only).
+pub async fn create(ctx: &Ctx, viewer: &Viewer, input: CycleInput) -> DomainResult<cycle::Model> {
+    require_hr(viewer, "create cycles")?;
+    let name = required_text("name", &input.name, 120)?;
+    check_dates(&input)?;
+    let now = ctx.clock.now();
+    let txn = ctx.db.begin().await?;
+    let created = cycle::ActiveModel {
+        id: Set(Uuid::new_v4()),
+        name: Set(name),
+        starts_on: Set(input.starts_on),
+        ends_on: Set(input.ends_on),
+        check_in_cadence: Set(input.check_in_cadence.as_str().to_owned()),
+        review_opens_on: Set(input.review_opens_on),
+        review_due_on: Set(input.review_due_on),
+        phase: Set(CyclePhase::Planning.as_str().to_owned()),
+        created_at: Set(now),
+        updated_at: Set(now),
+    }
+    .insert(&txn)
+    .await?;
+    audit::record(
+        &txn,
+        now,
+        Change {
+            actor: Some(viewer.id()),
+            action: "cycle.create",
+            entity: "cycle",
+            entity_id: created.id,
+            before: None,
+            after: Some(snapshot(&created)),
+        },
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(created)
+}
+
+/// Changes a cycle's name, dates or cadence (HR only, not once closed). Dates may not move
+/// so that an existing goal would fall outside the cycle.
+pub async fn update(
+    ctx: &Ctx,
+    viewer: &Viewer,
+    id: Uuid,
+    patch: CyclePatch,
+) -> DomainResult<cycle::Model> {
+    require_hr(viewer, "change cycles")?;
+    let txn = ctx.db.begin().await?;
+    let current = find(&txn, id).await?;
+    if current.phase == CyclePhase::Closed.as_str() {
+        return Err(DomainError::conflict("a closed cycle cannot be changed"));
+    }
+    let merged = CycleInput {
+        name: patch.name.unwrap_or_else(|| current.name.clone()),
+        starts_on: patch.starts_on.unwrap_or(current.starts_on),
+        ends_on: patch.ends_on.unwrap_or(current.ends_on),
+        check_in_cadence: match patch.check_in_cadence {
+            Some(c) => c,
+            None => Cadence::parse_stored(&current.check_in_cadence)?,
+        },
+        review_opens_on: patch.review_opens_on.unwrap_or(current.review_opens_on),
+        review_due_on: patch.review_due_on.unwrap_or(current.review_due_on),
+    };
+    let name = required_text("name", &merged.name, 120)?;
+    check_dates(&merged)?;
+    let outside = goal::Entity::find()
+        .filter(goal::Column::CycleId.eq(id))
+        .filter(
+            Condition::any()
+                .add(goal::Column::DueOn.lt(merged.starts_on))
+                .add(goal::Column::DueOn.gt(merged.ends_on)),
+        )
+        .count(&txn)
+        .await?;
+    if outside > 0 {
+        return Err(DomainError::conflict(format!(
+            "{outside} goal(s) are due outside the new dates; move them first"
+        )));
+    }
+    let now = ctx.clock.now();
+    let mut model: cycle::ActiveModel = current.clone().into();
+    model.name = Set(name);
+    model.starts_on = Set(merged.starts_on);
+    model.ends_on = Set(merged.ends_on);
+    model.check_in_cadence = Set(merged.check_in_cadence.as_str().to_owned());
+    model.review_opens_on = Set(merged.review_opens_on);
+    model.review_due_on = Set(merged.review_due_on);
+    model.updated_at = Set(now);
+    let updated = model.update(&txn).await?;
+    audit::record(
+        &txn,
+        now,
+        Change {
+            actor: Some(viewer.id()),
+            action: "cycle.update",
+            entity: "cycle",
+            entity_id: id,
+            before: Some(snapshot(&current)),
+            after: Some(snapshot(&updated)),
+        },
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(updated)
+}
+
+/// Moves a cycle to `to`, which must be the phase right after the current one: naming the
+/// target makes a repeated click a conflict instead of a second move.
+pub async fn advance(
+    ctx: &Ctx,
+    viewer: &Viewer,
+    id: Uuid,
+    to: CyclePhase,
+) -> DomainResult<cycle::Model> {
+    require_hr(viewer, "move cycles between phases")?;
+    let txn = ctx.db.begin().await?;
+    let current = find(&txn, id).await?;
+    let phase = CyclePhase::parse_stored(&current.phase)?;
+    match phase.next() {
+        Some(next) if next == to => {}
+        Some(next) => {
+            return Err(DomainError::conflict(format!(
+                "cycle is in {}; it can only move to {}",
+                phase.as_str(),
+                next.as_str()
+            )));
+        }
+        None => return Err(DomainError::conflict("cycle is CLOSED; it cannot move")),
+    }
+    let now = ctx.clock.now();
+    let mut model: cycle::ActiveModel = current.clone().into();
+    model.phase = Set(to.as_str().to_owned());
+    model.updated_at = Set(now);
+    let updated = model.update(&txn).await?;
+    audit::record(
+        &txn,
+        now,
+        Change {
+            actor: Some(viewer.id()),
+            action: "cycle.advance",
+            entity: "cycle",
+            entity_id: id,
+            before: Some(json!({ "phase": current.phase })),
+            after: Some(json!({ "phase": updated.phase })),
+        },
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(updated)
+}
+
+/// Cycles by id, for batch loading.
+pub async fn by_ids(
+    db: &impl sea_orm::ConnectionTrait,
+    ids: &[Uuid],
+) -> DomainResult<std::collections::HashMap<Uuid, cycle::Model>> {
+    Ok(cycle::Entity::find()
+        .filter(cycle::Column::Id.is_in(ids.iter().copied()))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|c| (c.id, c))
+        .collect())
+}

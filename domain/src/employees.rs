@@ -1,0 +1,280 @@
+//! The org chart: employees, departments and the manager tree.
+//!
+//! The directory (names, titles, departments, who reports to whom) is visible to every
+//! employee, as in any company; what people do and are paid is guarded elsewhere.
+
+use crate::error::{DomainError, DomainResult};
+use crate::page::{Page, PageRequest};
+use crate::viewer::Viewer;
+use entity::{department, employee};
+use sea_orm::sea_query::{Expr, ExprTrait, Func};
+use sea_orm::{
+    ColumnTrait, Condition, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder,
+    QuerySelect,
+};
+use std::collections::HashMap;
+use uuid::Uuid;
+
+/// Rows per `IN (…)` list, well under both backends' bind-parameter limits.
+pub const IN_CHUNK: usize = 1000;
+
+/// Filters for the employee directory.
+#[derive(Debug, Default, Clone)]
+pub struct EmployeeFilter {
+    /// Only this department.
+    pub department_id: Option<Uuid>,
+    /// Only direct reports of this manager.
+    pub manager_id: Option<Uuid>,
+    /// Case-insensitive match on name, e-mail or title.
+    pub search: Option<String>,
+    /// Include people who have left.
+    pub include_inactive: bool,
+}
+
+/// The active employee with this id, for authentication.
+pub async fn authenticate_by_id(db: &impl ConnectionTrait, id: Uuid) -> DomainResult<Viewer> {
+    let employee = employee::Entity::find_by_id(id).one(db).await?;
+    viewer_from(employee)
+}
+
+/// The active employee with this e-mail, for authentication.
+pub async fn authenticate_by_email(db: &impl ConnectionTrait, email: &str) -> DomainResult<Viewer> {
+    let employee = employee::Entity::find()
+        .filter(employee::Column::Email.eq(email.trim().to_lowercase()))
+        .one(db)
+        .await?;
+    viewer_from(employee)
+}
+
+fn viewer_from(employee: Option<employee::Model>) -> DomainResult<Viewer> {
+    match employee {
+        Some(employee) if employee.active => Ok(Viewer { employee }),
+        _ => Err(DomainError::Unauthenticated),
+    }
+}
+
+/// One employee, visible to every authenticated viewer.
+pub async fn get(
+    db: &impl ConnectionTrait,
+    _viewer: &Viewer,
+    id: Uuid,
+) -> DomainResult<employee::Model> {
+    employee::Entity::find_by_id(id)
+        .one(db)
+        .await?
+        .ok_or(DomainError::NotFound("employee"))
+}
+
+/// Employees by id, for batch loading; missing ids are simply absent.
+pub async fn by_ids(
+    db: &impl ConnectionTrait,
+    ids: &[Uuid],
+) -> DomainResult<HashMap<Uuid, employee::Model>> {
+    let mut found = HashMap::with_capacity(ids.len());
+    for chunk in ids.chunks(IN_CHUNK) {
+        for e in employee::Entity::find()
+            .filter(employee::Column::Id.is_in(chunk.iter().copied()))
+            .all(db)
+            .await?
+        {
+            found.insert(e.id, e);
+        }
+    }
+    Ok(found)
+}
+
+/// Departments by id, for batch loading.
+pub async fn departments_by_ids(
+    db: &impl ConnectionTrait,
+    ids: &[Uuid],
+) -> DomainResult<HashMap<Uuid, department::Model>> {
+    let mut found = HashMap::with_capacity(ids.len());
+    for chunk in ids.chunks(IN_CHUNK) {
+        for d in department::Entity::find()
+            .filter(department::Column::Id.is_in(chunk.iter().copied()))
+            .all(db)
+            .await?
+        {
+            found.insert(d.id, d);
+        }
+    }
+    Ok(found)
+}
+
+/// Direct reports of each manager, sorted by name, for batch loading.
+pub async fn reports_of(
+    db: &impl ConnectionTrait,
+    manager_ids: &[Uuid],
+) -> DomainResult<HashMap<Uuid, Vec<employee::Model>>> {
+    let mut found: HashMap<Uuid, Vec<employee::Model>> = HashMap::new();
+    for chunk in manager_ids.chunks(IN_CHUNK) {
+        for e in employee::Entity::find()
+            .filter(employee::Column::ManagerId.is_in(chunk.iter().copied()))
+            .filter(employee::Column::Active.eq(true))
+            .order_by_asc(employee::Column::Name)
+            .order_by_asc(employee::Column::Id)
+            .all(db)
+            .await?
+        {
+            if let Some(m) = e.manager_id {
+                found.entry(m).or_default().push(e);
+            }
+        }
+    }
+    Ok(found)
+}
+
+/// All departments, by name.
+pub async fn departments(
+    db: &impl ConnectionTrait,
+    _viewer: &Viewer,
+) -> DomainResult<Vec<department::Model>> {
+    Ok(department::Entity::find()
+        .order_by_asc(department::Column::Name)
+        .all(db)
+        .await?)
+}
+
+/// A page of the directory.
+pub async fn list(
+    db: &impl ConnectionTrait,
+    _viewer: &Viewer,
+    filter: &EmployeeFilter,
+    page: PageRequest,
+) -> DomainResult<Page<employee::Model>> {
+    let mut cond = Condition::all();
+    if !filter.include_inactive {
+        cond = cond.add(employee::Column::Active.eq(true));
+    }
+    if let Some(d) = filter.department_id {
+        cond = cond.add(employee::Column::DepartmentId.eq(d));
+    }
+    if let Some(m) = filter.manager_id {
+        cond = cond.add(employee::Column::ManagerId.eq(m));
+    }
+    if let Some(search) = filter
+        .search
+        .as_deref()
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+    {
+        if search.chars().count() > 200 {
+            return Err(DomainError::bad(
+                "filter.search",
+                "search must be at most 200 characters",
+            ));
+        }
+        let pattern = format!("%{}%", escape_like(&search.to_lowercase()));
+        let like = |col: employee::Column| {
+            Expr::expr(Func::lower(Expr::col(col)))
+                .like(sea_orm::sea_query::LikeExpr::new(pattern.clone()).escape('\\'))
+        };
+        cond = cond.add(
+            Condition::any()
+                .add(like(employee::Column::Name))
+                .add(like(employee::Column::Email))
+                .add(like(employee::Column::Title)),
+        );
+    }
+    let query = employee::Entity::find().filter(cond);
+    let total = query.clone().count(db).await?;
+    let items = query
+        .order_by_asc(employee::Column::Name)
+        .order_by_asc(employee::Column::Id)
+        .offset(page.offset)
+        .limit(page.limit)
+        .all(db)
+        .await?;
+    Ok(Page {
+        items,
+        offset: page.offset,
+        total,
+    })
+}
+
+fn escape_like(s: &str) -> String {
+    s.replace('\\', "\\\\")
+        .replace('%', "\\%")
+        .replace('_', "\\_")
+}
+
+/// Employees per multi-row `INSERT`: 14 columns stay under both backends' parameter limits.
+const INSERT_CHUNK: usize = 1000;
+
+/// Inserts many employees, managers before their reports, in multi-row statements.
+pub async fn insert_all(
+    db: &impl ConnectionTrait,
+    mut rows: Vec<employee::Model>,
+) -> DomainResult<()> {
+    use sea_orm::IntoActiveModel;
+    rows.sort_by_key(|e| e.path.len());
+    let mut rows = rows.into_iter().peekable();
+    while rows.peek().is_some() {
+        let chunk: Vec<employee::ActiveModel> = rows
+            .by_ref()
+            .take(INSERT_CHUNK)
+            .map(IntoActiveModel::into_active_model)
+            .collect();
+        employee::Entity::insert_many(chunk)
+            .exec_without_returning(db)
+            .await?;
+    }
+    Ok(())
+}
+
+/// Materialised paths for a whole forest given each employee's manager. Fails with the
+/// employees of a loop if the managers form one.
+pub fn paths(managers: &HashMap<Uuid, Option<Uuid>>) -> Result<HashMap<Uuid, String>, Vec<Uuid>> {
+    let mut done: HashMap<Uuid, String> = HashMap::with_capacity(managers.len());
+    for &start in managers.keys() {
+        let mut chain = Vec::new();
+        let mut cursor = Some(start);
+        let base = loop {
+            match cursor {
+                None => break "/".to_owned(),
+                Some(id) => {
+                    if let Some(p) = done.get(&id) {
+                        break p.clone();
+                    }
+                    if chain.contains(&id) {
+                        let at = chain.iter().position(|c| *c == id).unwrap_or(0);
+                        return Err(chain.split_off(at));
+                    }
+                    chain.push(id);
+                    cursor = managers.get(&id).copied().flatten();
+                }
+            }
+        };
+        let mut path = base;
+        for id in chain.into_iter().rev() {
+            path = format!("{path}{}/", crate::viewer::path_segment(id));
+            done.insert(id, path.clone());
+        }
+    }
+    Ok(done)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn paths_follow_the_manager_chain() {
+        let (a, b, c) = (Uuid::new_v4(), Uuid::new_v4(), Uuid::new_v4());
+        let managers = HashMap::from([(a, None), (b, Some(a)), (c, Some(b))]);
+        let paths = paths(&managers).unwrap_or_default();
+        assert_eq!(
+            paths[&c],
+            format!("/{}/{}/{}/", a.simple(), b.simple(), c.simple())
+        );
+        assert!(paths[&c].starts_with(&paths[&a]));
+    }
+
+    #[test]
+    fn a_manager_loop_is_reported_with_its_members() {
+        let (a, b, c) = (Uuid::new_v4(), Uuid::new_v4(), Uuid::new_v4());
+        let managers = HashMap::from([(a, Some(c)), (b, Some(a)), (c, Some(b))]);
+        let members = paths(&managers).err().unwrap_or_default();
+        assert_eq!(members.len(), 3);
+    }
+}

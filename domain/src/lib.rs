@@ -1,0 +1,44 @@
+//! perfcycle's rules and use-cases, shared by the API and the workers.
+//!
+//! Every read and write goes through a function here that takes the [`Viewer`] and checks
+//! DESIGN §4 before it touches the database: resolvers and job handlers only translate.
+
+pub mod audit;
+pub mod clock;
+pub mod cycles;
+pub mod db;
+pub mod employees;
+pub mod error;
+pub mod goals;
+pub mod import;
+pub mod page;
+pub mod permissions;
+pub mod progress;
+pub mod seed;
+pub mod values;
+pub mod viewer;
+
+pub use clock::{Clock, FixedClock, SystemClock};
+pub use error::{DomainError, DomainResult};
+pub use viewer::Viewer;
+
+use std::sync::Arc;
+
+/// What every use-case needs: the database and the time.
+#[derive(Clone)]
+pub struct Ctx {
+    /// The system of record.
+    pub db: sea_orm::DatabaseConnection,
+    /// The only source of "now": tests pin it.
+    pub clock: Arc<dyn Clock>,
+}
+
+impl Ctx {
+    /// A context with the real clock.
+    pub fn new(db: sea_orm::DatabaseConnection) -> Self {
+        Self {
+            db,
+            clock: Arc::new(SystemClock),
+        }
+    }
+}

@@ -1,0 +1,91 @@
+//! DESIGN §4 as functions. Use-cases call these before they read or write; a denial is
+//! `NOT_FOUND` where the viewer may not even know the object exists, else `FORBIDDEN`.
+
+use crate::error::{DomainError, DomainResult};
+use crate::values::{GoalLevel, GoalStatus, Visibility};
+use crate::viewer::Viewer;
+use entity::{employee, goal};
+
+/// Whether the viewer may read `goal`, owned by `owner`.
+pub fn can_read_goal(viewer: &Viewer, goal: &goal::Model, owner: &employee::Model) -> bool {
+    viewer.is_hr()
+        || viewer.is_self_or_manager_of(owner)
+        || (goal.visibility == Visibility::Public.as_str()
+            && goal.level != GoalLevel::Individual.as_str())
+}
+
+/// Reads are checked first: an invisible goal is not found.
+pub fn require_read_goal(
+    viewer: &Viewer,
+    goal: &goal::Model,
+    owner: &employee::Model,
+) -> DomainResult<()> {
+    if can_read_goal(viewer, goal, owner) {
+        Ok(())
+    } else {
+        Err(DomainError::NotFound("goal"))
+    }
+}
+
+/// Creating a goal for `owner`: themselves, their managers, or HR.
+pub fn require_create_goal_for(viewer: &Viewer, owner: &employee::Model) -> DomainResult<()> {
+    if viewer.is_hr() || viewer.is_self_or_manager_of(owner) {
+        Ok(())
+    } else {
+        Err(DomainError::forbidden(
+            "you may create goals only for yourself and the people you manage",
+        ))
+    }
+}
+
+/// Editing a goal's content: the owner while it is a draft; their managers and HR until
+/// it is agreed.
+pub fn require_edit_goal(
+    viewer: &Viewer,
+    status: GoalStatus,
+    owner: &employee::Model,
+) -> DomainResult<()> {
+    let manager_or_hr = viewer.is_hr() || viewer.manages(owner);
+    match status {
+        GoalStatus::Draft if manager_or_hr || viewer.id() == owner.id => Ok(()),
+        GoalStatus::Proposed if manager_or_hr => Ok(()),
+        GoalStatus::Draft | GoalStatus::Proposed => Err(DomainError::forbidden(
+            "only the owner's managers or HR may edit a proposed goal",
+        )),
+        _ => Err(DomainError::conflict(format!(
+            "a goal that is {} can no longer be edited; revise a key result's target instead",
+            status.as_str()
+        ))),
+    }
+}
+
+/// Agreeing, closing and revising targets: the owner's managers or HR, never the owner alone.
+pub fn require_manage_goal(viewer: &Viewer, owner: &employee::Model) -> DomainResult<()> {
+    if viewer.is_hr() || viewer.manages(owner) {
+        Ok(())
+    } else {
+        Err(DomainError::forbidden(
+            "only the owner's manager or HR may do this",
+        ))
+    }
+}
+
+/// Recording progress: the owner, their managers, HR.
+pub fn require_record_progress(viewer: &Viewer, owner: &employee::Model) -> DomainResult<()> {
+    if viewer.is_hr() || viewer.is_self_or_manager_of(owner) {
+        Ok(())
+    } else {
+        Err(DomainError::forbidden(
+            "only the owner, their managers or HR may record progress",
+        ))
+    }
+}
+
+/// Cycles, policies and other organisation-wide settings: HR only.
+pub fn require_hr(viewer: &Viewer, what: &str) -> DomainResult<()> {
+    if viewer.is_hr() {
+        Ok(())
+    } else {
+        Err(DomainError::forbidden(format!("only HR admins may {what}")))
+    }
+}

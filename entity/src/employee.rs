@@ -1,0 +1,29 @@
+use sea_orm::entity::prelude::*;
+
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+#[sea_orm(table_name = "employee")]
+pub struct Model {
+    #[sea_orm(primary_key, auto_increment = false)]
+    pub id: Uuid,
+    #[sea_orm(unique)]
+    pub email: String,
+    pub name: String,
+    pub title: String,
+    pub department_id: Option<Uuid>,
+    pub manager_id: Option<Uuid>,
+    /// Materialised manager chain, `/root/.../self/` of simple-form ids: subtree = prefix.
+    pub path: String,
+    /// `EMPLOYEE` or `HR_ADMIN`.
+    pub role: String,
+    pub hired_on: Date,
+    /// IANA zone name, e.g. `Europe/Berlin`.
+    pub timezone: String,
+    pub active: bool,
+    pub created_at: DateTimeUtc,
+    pub updated_at: DateTimeUtc,
+}
+
+#[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+pub enum Relation {}
+
+impl ActiveModelBehavior for ActiveModel {}

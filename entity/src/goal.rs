@@ -1,0 +1,29 @@
+use sea_orm::entity::prelude::*;
+
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+#[sea_orm(table_name = "goal")]
+pub struct Model {
+    #[sea_orm(primary_key, auto_increment = false)]
+    pub id: Uuid,
+    pub cycle_id: Uuid,
+    pub owner_id: Uuid,
+    pub parent_id: Option<Uuid>,
+    /// `COMPANY`, `TEAM` or `INDIVIDUAL`.
+    pub level: String,
+    /// `PUBLIC` or `PRIVATE`.
+    pub visibility: String,
+    pub title: String,
+    pub description: String,
+    pub weight: i32,
+    pub due_on: Date,
+    /// `DRAFT`, `PROPOSED`, `AGREED`, `ACHIEVED`, `MISSED`, `DROPPED`.
+    pub status: String,
+    pub created_by: Uuid,
+    pub created_at: DateTimeUtc,
+    pub updated_at: DateTimeUtc,
+}
+
+#[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+pub enum Relation {}
+
+impl ActiveModelBehavior for ActiveModel {}

@@ -1,0 +1,12 @@
+//! Tables and relations, nothing else. Rules live in `domain`.
+//!
+//! Enumerations are stored as short upper-case text and decimal quantities as canonical
+//! decimal text: SQLite has no exact decimal type, and one schema serves both backends.
+
+pub mod audit_log;
+pub mod cycle;
+pub mod department;
+pub mod employee;
+pub mod goal;
+pub mod goal_revision;
+pub mod key_result;

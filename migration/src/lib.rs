@@ -1,0 +1,19 @@
+//! Portable schema for SQLite and PostgreSQL. This crate knows nothing of `entity`.
+
+pub use sea_orm_migration::prelude::*;
+
+mod m20261125_000001_organisation;
+mod m20261125_000002_goals;
+
+/// Every migration, in order.
+pub struct Migrator;
+
+#[async_trait::async_trait]
+impl MigratorTrait for Migrator {
+    fn migrations() -> Vec<Box<dyn MigrationTrait>> {
+        vec![
+            Box::new(m20261125_000001_organisation::Migration),
+            Box::new(m20261125_000002_goals::Migration),
+        ]
+    }
+}

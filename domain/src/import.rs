@@ -369,12 +369,19 @@ pub async fn employees(ctx: &Ctx, reader: impl Read) -> Result<ImportReport, Imp
                 report.created += 1;
             }
             Some(current) => {
+                // The path is derived: moving a manager is a change of the manager's row only.
                 let changed = employee::Model {
                     created_at: current.created_at,
                     updated_at: current.updated_at,
+                    path: current.path.clone(),
                     ..desired.clone()
                 } != current;
-                if changed {
+                if !changed && desired.path != current.path {
+                    let mut model = current.into_active_model();
+                    model.path = Set(desired.path);
+                    model.update(&txn).await.map_err(DomainError::from)?;
+                    report.unchanged += 1;
+                } else if changed {
                     logs.push(log(
                         now,
                         "employee.import_update",

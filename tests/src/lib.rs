@@ -1,1 +1,418 @@
+//! The black-box harness: the real application on port 0 against a database of its own,
+//! spoken to over HTTP.
+//!
+//! Backend: SQLite (a fresh file per test) unless `TEST_DATABASE_URL` names PostgreSQL, in
+//! which case every test gets its own schema, dropped at the end. `TEST_REDIS_URL` makes the
+//! app use Redis too. A configured service that does not answer fails the test: nothing is
+//! skipped.
 
+use api::auth::Auth;
+use api::{Application, Config};
+use chrono::{DateTime, NaiveDate, TimeZone, Utc};
+use domain::FixedClock;
+use entity::employee;
+use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter};
+use serde_json::{Value, json};
+use std::path::PathBuf;
+use std::sync::Arc;
+use uuid::Uuid;
+
+/// The instant every test starts at: tests move it explicitly.
+pub fn start_time() -> DateTime<Utc> {
+    Utc.with_ymd_and_hms(2027, 3, 1, 12, 0, 0)
+        .single()
+        .unwrap_or_else(Utc::now)
+}
+
+/// A date literal for tests.
+pub fn date(s: &str) -> NaiveDate {
+    NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap_or_else(|e| panic!("bad test date {s}: {e}"))
+}
+
+/// Which backend this run uses.
+pub fn backend() -> &'static str {
+    match std::env::var("TEST_DATABASE_URL") {
+        Ok(url) if url.starts_with("postgres") => "postgres",
+        _ => "sqlite",
+    }
+}
+
+enum TestDb {
+    Sqlite(PathBuf),
+    Postgres { admin_url: String, schema: String },
+}
+
+impl TestDb {
+    async fn create() -> (Self, String) {
+        match std::env::var("TEST_DATABASE_URL") {
+            Ok(admin_url) if admin_url.starts_with("postgres") => {
+                let schema = format!("test_{}", Uuid::new_v4().simple());
+                let admin = sea_orm::Database::connect(&admin_url)
+                    .await
+                    .unwrap_or_else(|e| panic!("TEST_DATABASE_URL does not answer: {e}"));
+                admin
+                    .execute_unprepared(&format!("CREATE SCHEMA {schema}"))
+                    .await
+                    .unwrap_or_else(|e| panic!("cannot create schema: {e}"));
+                admin.close().await.ok();
+                let sep = if admin_url.contains('?') { '&' } else { '?' };
+                let url = format!("{admin_url}{sep}options=-c%20search_path%3D{schema}");
+                (Self::Postgres { admin_url, schema }, url)
+            }
+            _ => {
+                let dir = std::env::temp_dir().join("perfcycle-tests");
+                std::fs::create_dir_all(&dir).unwrap_or_else(|e| panic!("temp dir: {e}"));
+                let file = dir.join(format!("{}.db", Uuid::new_v4()));
+                let url = format!("sqlite://{}", file.display());
+                (Self::Sqlite(file), url)
+            }
+        }
+    }
+}
+
+impl Drop for TestDb {
+    fn drop(&mut self) {
+        match self {
+            Self::Sqlite(file) => {
+                for suffix in ["", "-wal", "-shm"] {
+                    let mut f = file.clone().into_os_string();
+                    f.push(suffix);
+                    std::fs::remove_file(f).ok();
+                }
+            }
+            Self::Postgres { admin_url, schema } => {
+                let (url, schema) = (admin_url.clone(), schema.clone());
+                // Drop runs inside the test's runtime: use a thread with its own.
+                std::thread::spawn(move || {
+                    let Ok(rt) = tokio::runtime::Builder::new_current_thread()
+                        .enable_all()
+                        .build()
+                    else {
+                        return;
+                    };
+                    rt.block_on(async {
+                        if let Ok(db) = sea_orm::Database::connect(&url).await {
+                            db.execute_unprepared(&format!(
+                                "DROP SCHEMA IF EXISTS {schema} CASCADE"
+                            ))
+                            .await
+                            .ok();
+                            db.close().await.ok();
+                        }
+                    });
+                })
+                .join()
+                .ok();
+            }
+        }
+    }
+}
+
+/// A running application and what a test needs to talk to it.
+pub struct TestApp {
+    /// `http://127.0.0.1:PORT`.
+    pub address: String,
+    /// An HTTP client.
+    pub http: reqwest::Client,
+    /// The database and clock the app uses, for fixtures and for checking what was written.
+    pub ctx: domain::Ctx,
+    /// The app's clock.
+    pub clock: Arc<FixedClock>,
+    /// Issues tokens the app accepts.
+    pub auth: Auth,
+    /// The secret tokens are signed with.
+    pub jwt_secret: String,
+    _db: TestDb,
+}
+
+/// The test's configuration for a database URL.
+pub fn test_config(database_url: String) -> Config {
+    let mut env = std::collections::BTreeMap::new();
+    env.insert("DATABASE_URL".to_owned(), database_url);
+    env.insert("PERFCYCLE_PORT".to_owned(), "0".to_owned());
+    env.insert("PERFCYCLE_HTTP_WORKERS".to_owned(), "1".to_owned());
+    env.insert("PERFCYCLE_DB_MAX_CONNECTIONS".to_owned(), "4".to_owned());
+    env.insert(
+        "PERFCYCLE_JWT_SECRET".to_owned(),
+        format!("test-secret-{}", Uuid::new_v4().simple()),
+    );
+    env.insert("PERFCYCLE_MAX_BODY_BYTES".to_owned(), "65536".to_owned());
+    if let Ok(redis) = std::env::var("TEST_REDIS_URL") {
+        env.insert("REDIS_URL".to_owned(), redis);
+    }
+    let file = std::env::temp_dir().join("perfcycle-tests-no-config.toml");
+    std::fs::write(&file, "").ok();
+    Config::from_sources(Some(&file), &env).unwrap_or_else(|e| panic!("{e}"))
+}
+
+/// Starts the application on a fresh database.
+pub async fn spawn_app() -> TestApp {
+    let (db, url) = TestDb::create().await;
+    let config = test_config(url);
+    let clock = Arc::new(FixedClock::new(start_time()));
+    let app = Application::build_with_clock(config.clone(), clock.clone())
+        .await
+        .unwrap_or_else(|e| panic!("the app did not start: {e:#}"));
+    let address = format!("http://127.0.0.1:{}", app.port());
+    let ctx = app.ctx().clone();
+    tokio::spawn(app.run_until_stopped());
+    let auth = Auth::from_config(&config).unwrap_or_else(|e| panic!("{e}"));
+    TestApp {
+        address,
+        http: reqwest::Client::new(),
+        ctx,
+        clock,
+        auth,
+        jwt_secret: config.jwt_secret.clone().unwrap_or_default(),
+        _db: db,
+    }
+}
+
+/// A GraphQL response.
+#[derive(Debug, Clone)]
+pub struct Gql {
+    /// HTTP status.
+    pub status: u16,
+    /// The JSON body.
+    pub body: Value,
+}
+
+impl Gql {
+    /// `data`, asserting there were no errors.
+    pub fn data(&self) -> &Value {
+        assert!(
+            self.body.get("errors").is_none(),
+            "unexpected errors: {}",
+            self.body
+        );
+        &self.body["data"]
+    }
+
+    /// The first error's `extensions.code`.
+    pub fn code(&self) -> &str {
+        self.body["errors"][0]["extensions"]["code"]
+            .as_str()
+            .unwrap_or_else(|| panic!("no error code in {}", self.body))
+    }
+
+    /// The first error's `extensions.field`.
+    pub fn field(&self) -> &str {
+        self.body["errors"][0]["extensions"]["field"]
+            .as_str()
+            .unwrap_or_else(|| panic!("no error field in {}", self.body))
+    }
+
+    /// Asserts the first error has `code` (and `field`, for BAD_USER_INPUT).
+    pub fn assert_error(&self, code: &str, field: Option<&str>) {
+        assert_eq!(self.code(), code, "{}", self.body);
+        if let Some(f) = field {
+            assert_eq!(self.field(), f, "{}", self.body);
+        }
+    }
+}
+
+impl TestApp {
+    /// POSTs a GraphQL request as `token`'s holder.
+    pub async fn gql(&self, token: Option<&str>, query: &str, variables: Value) -> Gql {
+        let mut req = self
+            .http
+            .post(format!("{}/graphql", self.address))
+            .json(&json!({ "query": query, "variables": variables }));
+        if let Some(t) = token {
+            req = req.bearer_auth(t);
+        }
+        let res = req
+            .send()
+            .await
+            .unwrap_or_else(|e| panic!("request failed: {e}"));
+        let status = res.status().as_u16();
+        let body = res.json().await.unwrap_or_else(|e| panic!("not JSON: {e}"));
+        Gql { status, body }
+    }
+
+    /// A token for the employee with this e-mail.
+    pub async fn token(&self, email: &str) -> String {
+        let e = self.employee(email).await;
+        self.auth
+            .issue(e.id, &e.email, None)
+            .unwrap_or_else(|e| panic!("{e}"))
+    }
+
+    /// The stored employee with this e-mail.
+    pub async fn employee(&self, email: &str) -> employee::Model {
+        employee::Entity::find()
+            .filter(employee::Column::Email.eq(email))
+            .one(&self.ctx.db)
+            .await
+            .ok()
+            .flatten()
+            .unwrap_or_else(|| panic!("no employee {email}"))
+    }
+
+    /// Imports an org chart from CSV rows (without the header).
+    pub async fn import(&self, rows: &str) {
+        let csv =
+            format!("email,name,title,department,manager_email,role,hired_on,timezone\n{rows}");
+        domain::import::employees(&self.ctx, csv.as_bytes())
+            .await
+            .unwrap_or_else(|e| panic!("fixture import failed: {e:?}"));
+    }
+
+    /// The standard organisation:
+    ///
+    /// ```text
+    /// ceo ─┬─ hr (HR_ADMIN)
+    ///      ├─ mgr ─┬─ alice
+    ///      │       ├─ bob
+    ///      │       └─ lead ── dave
+    ///      └─ other ── carol
+    /// ```
+    pub async fn org(&self) -> Org {
+        self.import(
+            "ceo@t.io,Cleo Ceo,CEO,Exec,,EMPLOYEE,2015-01-01,Europe/Berlin\n\
+             hr@t.io,Hank Hr,HR,People,ceo@t.io,HR_ADMIN,2016-01-01,Europe/Berlin\n\
+             mgr@t.io,Mia Manager,Engineering Manager,Engineering,ceo@t.io,,2017-01-01,Europe/Berlin\n\
+             alice@t.io,Alice Able,Engineer,Engineering,mgr@t.io,,2018-01-01,America/New_York\n\
+             bob@t.io,Bob Baker,Engineer,Engineering,mgr@t.io,,2019-01-01,Asia/Kolkata\n\
+             lead@t.io,Lea Lead,Tech Lead,Engineering,mgr@t.io,,2019-06-01,UTC\n\
+             dave@t.io,Dave Dev,Engineer,Engineering,lead@t.io,,2020-01-01,UTC\n\
+             other@t.io,Otto Other,Sales Manager,Sales,ceo@t.io,,2017-01-01,UTC\n\
+             carol@t.io,Carol Closer,Account Executive,Sales,other@t.io,,2021-01-01,UTC\n",
+        )
+        .await;
+        Org {
+            ceo: self.token("ceo@t.io").await,
+            hr: self.token("hr@t.io").await,
+            mgr: self.token("mgr@t.io").await,
+            alice: self.token("alice@t.io").await,
+            bob: self.token("bob@t.io").await,
+            lead: self.token("lead@t.io").await,
+            dave: self.token("dave@t.io").await,
+            other: self.token("other@t.io").await,
+            carol: self.token("carol@t.io").await,
+        }
+    }
+
+    /// Creates a cycle through the API (as `hr_token`) and moves it to ACTIVE; returns its id.
+    pub async fn active_cycle(&self, hr_token: &str) -> String {
+        let id = self.planning_cycle(hr_token, "FY2027").await;
+        let r = self
+            .gql(
+                Some(hr_token),
+                "mutation($id: ID!) { advanceCyclePhase(id: $id, to: ACTIVE) { phase } }",
+                json!({ "id": id }),
+            )
+            .await;
+        assert_eq!(r.data()["advanceCyclePhase"]["phase"], "ACTIVE");
+        id
+    }
+
+    /// Creates a cycle for 2027 in PLANNING; returns its id.
+    pub async fn planning_cycle(&self, hr_token: &str, name: &str) -> String {
+        let r = self
+            .gql(
+                Some(hr_token),
+                "mutation($input: CreateCycleInput!) { createCycle(input: $input) { id phase } }",
+                json!({ "input": {
+                    "name": name, "startsOn": "2027-01-01", "endsOn": "2027-12-31",
+                    "reviewOpensOn": "2027-11-15", "reviewDueOn": "2027-12-15"
+                }}),
+            )
+            .await;
+        r.data()["createCycle"]["id"]
+            .as_str()
+            .unwrap_or_default()
+            .to_owned()
+    }
+
+    /// Creates a goal from `input` (merged over sensible defaults) as `token`; returns the
+    /// whole response.
+    pub async fn create_goal(&self, token: &str, cycle: &str, input: Value) -> Gql {
+        let mut full = json!({
+            "cycleId": cycle,
+            "title": "Cut p95 latency of the checkout API",
+            "weight": 50,
+            "dueOn": "2027-06-30",
+            "keyResults": [{
+                "metric": "p95 latency", "unit": "ms", "direction": "DECREASE",
+                "startValue": "800", "targetValue": "300"
+            }]
+        });
+        if let (Some(full), Some(extra)) = (full.as_object_mut(), input.as_object()) {
+            for (k, v) in extra {
+                full.insert(k.clone(), v.clone());
+            }
+        }
+        self.gql(
+            Some(token),
+            "mutation($input: CreateGoalInput!) { createGoal(input: $input) { id status title weight level visibility keyResults { id progress } } }",
+            json!({ "input": full }),
+        )
+        .await
+    }
+
+    /// Creates a goal and returns its id, asserting success.
+    pub async fn goal_id(&self, token: &str, cycle: &str, input: Value) -> String {
+        let r = self.create_goal(token, cycle, input).await;
+        r.data()["createGoal"]["id"]
+            .as_str()
+            .unwrap_or_default()
+            .to_owned()
+    }
+
+    /// Runs a one-goal mutation such as `proposeGoal` and returns the response.
+    pub async fn goal_action(&self, token: &str, mutation: &str, id: &str) -> Gql {
+        self.gql(
+            Some(token),
+            &format!("mutation($id: ID!) {{ {mutation}(id: $id) {{ id status }} }}"),
+            json!({ "id": id }),
+        )
+        .await
+    }
+
+    /// SQL statements the app has run so far, read from `/metrics`.
+    pub async fn statements(&self) -> u64 {
+        let text = self
+            .http
+            .get(format!("{}/metrics", self.address))
+            .send()
+            .await
+            .unwrap_or_else(|e| panic!("{e}"))
+            .text()
+            .await
+            .unwrap_or_default();
+        text.lines()
+            .find_map(|l| l.strip_prefix("perfcycle_db_statements_total "))
+            .and_then(|n| n.trim().parse().ok())
+            .unwrap_or_else(|| panic!("no statement counter in {text}"))
+    }
+
+    /// Rows in a table, for checking that nothing was written.
+    pub async fn count(&self, table: &str) -> i64 {
+        let row = self
+            .ctx
+            .db
+            .query_one_raw(sea_orm::Statement::from_string(
+                self.ctx.db.get_database_backend(),
+                format!("SELECT COUNT(*) AS n FROM {table}"),
+            ))
+            .await
+            .unwrap_or_else(|e| panic!("{e}"))
+            .unwrap_or_else(|| panic!("no count"));
+        row.try_get::<i64>("", "n")
+            .unwrap_or_else(|e| panic!("{e}"))
+    }
+}
+
+/// Tokens of the standard organisation (see [`TestApp::org`]).
+pub struct Org {
+    pub ceo: String,
+    pub hr: String,
+    pub mgr: String,
+    pub alice: String,
+    pub bob: String,
+    pub lead: String,
+    pub dave: String,
+    pub other: String,
+    pub carol: String,
+}

@@ -10,7 +10,7 @@ pub mod types;
 
 use crate::config::Config;
 use async_graphql::extensions::{
-    Extension, ExtensionContext, ExtensionFactory, NextParseQuery, NextValidation,
+    Extension, ExtensionContext, ExtensionFactory, NextParseQuery, NextRequest, NextValidation,
 };
 use async_graphql::parser::types::ExecutableDocument;
 use async_graphql::{
@@ -106,6 +106,21 @@ fn tag(mut error: ServerError, code: &'static str) -> ServerError {
 
 #[async_trait::async_trait]
 impl Extension for TagRequestErrorsExt {
+    /// Errors our resolvers raise carry a code already; the rest come from coercing input
+    /// values (a date that does not exist, a decimal that does not parse).
+    async fn request(
+        &self,
+        ctx: &ExtensionContext<'_>,
+        next: NextRequest<'_>,
+    ) -> async_graphql::Response {
+        let mut response = next.run(ctx).await;
+        response.errors = std::mem::take(&mut response.errors)
+            .into_iter()
+            .map(|e| tag(e, code::BAD_USER_INPUT))
+            .collect();
+        response
+    }
+
     async fn parse_query(
         &self,
         ctx: &ExtensionContext<'_>,

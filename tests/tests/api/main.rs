@@ -1,0 +1,12 @@
+//! The black-box suite: each test starts the app on port 0 with a database of its own.
+
+mod auth;
+mod cycles;
+mod employees;
+mod goal_permissions;
+mod goals;
+mod http;
+mod import_seed;
+mod n_plus_one;
+mod schema;
+mod smart_rules;

@@ -1,0 +1,96 @@
+//! A manager's team view costs the same number of SQL statements for 3 reports as for 30.
+
+use perfcycle_tests::{TestApp, date, spawn_app};
+use serde_json::json;
+
+const TEAM: &str =
+    "query($m: ID!) { employees(first: 100, filter: {managerId: $m}) { totalCount edges { node {
+    name department { name } manager { name } reports { name }
+    goals { title status progress owner { name } cycle { name } parent { title }
+            keyResults { metric progress } children { id } revisions { reason } } } } } }";
+
+async fn team_of(app: &TestApp, manager: &str, size: usize, cycle: uuid::Uuid) -> uuid::Uuid {
+    let mut rows =
+        format!("{manager}@t.io,Manager {manager},Manager,Engineering,ceo@t.io,,2020-01-01,UTC\n");
+    for i in 0..size {
+        rows.push_str(&format!("{manager}.r{i}@t.io,Report {i} of {manager},Engineer,Engineering,{manager}@t.io,,2021-01-01,UTC\n"));
+    }
+    app.import(&rows).await;
+    let hr = domain::employees::authenticate_by_email(&app.ctx.db, "hr@t.io")
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    for i in 0..size {
+        let owner = app.employee(&format!("{manager}.r{i}@t.io")).await;
+        for w in [60, 40] {
+            domain::goals::create(
+                &app.ctx,
+                &hr,
+                domain::goals::GoalInput {
+                    cycle_id: cycle,
+                    owner_id: Some(owner.id),
+                    parent_id: None,
+                    level: domain::values::GoalLevel::Individual,
+                    visibility: None,
+                    title: format!("Goal {w}"),
+                    description: None,
+                    weight: w,
+                    due_on: date("2027-06-30"),
+                    key_results: vec![domain::goals::KeyResultInput {
+                        metric: "Things".into(),
+                        unit: "things".into(),
+                        direction: domain::values::Direction::Increase,
+                        start: 0.into(),
+                        target: 10.into(),
+                        current: Some(3.into()),
+                        weight: None,
+                    }],
+                },
+            )
+            .await
+            .unwrap_or_else(|e| panic!("{e}"));
+        }
+    }
+    app.employee(&format!("{manager}@t.io")).await.id
+}
+
+async fn statements_for(app: &TestApp, manager: uuid::Uuid, token: &str, expected: usize) -> u64 {
+    let before = app.statements().await;
+    let r = app
+        .gql(Some(token), TEAM, json!({ "m": manager.to_string() }))
+        .await;
+    let edges = r.data()["employees"]["edges"]
+        .as_array()
+        .cloned()
+        .unwrap_or_default();
+    assert_eq!(edges.len(), expected);
+    assert!(
+        edges
+            .iter()
+            .all(|e| e["node"]["goals"].as_array().map(Vec::len) == Some(2))
+    );
+    app.statements().await - before
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_managers_team_query_does_not_grow_with_the_team() {
+    let app = spawn_app().await;
+    let org = app.org().await;
+    let cycle = app.active_cycle(&org.hr).await;
+    let cycle = uuid::Uuid::parse_str(&cycle).unwrap_or_default();
+    let small = team_of(&app, "small", 3, cycle).await;
+    let large = team_of(&app, "large", 30, cycle).await;
+    let small_token = app.token("small@t.io").await;
+    let large_token = app.token("large@t.io").await;
+    // Warm nothing: each request has its own loaders, so both pay full price.
+    let for_small = statements_for(&app, small, &small_token, 3).await;
+    let for_large = statements_for(&app, large, &large_token, 30).await;
+    eprintln!("team query: {for_small} statements for 3 reports, {for_large} for 30");
+    assert_eq!(
+        for_small, for_large,
+        "the statement count grew with the team: N+1"
+    );
+    assert!(
+        for_large <= 16,
+        "{for_large} statements is more than one per relation"
+    );
+}

@@ -19,13 +19,13 @@ pub const SETTINGS: &[(&str, &str, &str, &str)] = &[
         "redis_url",
         "REDIS_URL",
         "",
-        "Redis for the job queue and live events (empty: embedded)",
+        "Redis; /readyz checks it (the job queue and live events build on it)",
     ),
     (
         "smtp_url",
         "SMTP_URL",
         "",
-        "smtp:// or smtps:// server for e-mail (empty: .eml files)",
+        "smtp:// or smtps:// server for e-mail (checked now; used once e-mail lands)",
     ),
     (
         "host",
@@ -43,7 +43,7 @@ pub const SETTINGS: &[(&str, &str, &str, &str)] = &[
         "data_dir",
         "PERFCYCLE_DATA_DIR",
         "./data",
-        "folder for the embedded database, secret and outbox",
+        "folder for local state such as the generated token secret",
     ),
     (
         "jwt_secret",
@@ -67,7 +67,7 @@ pub const SETTINGS: &[(&str, &str, &str, &str)] = &[
         "app_url",
         "PERFCYCLE_APP_URL",
         "http://localhost:3000",
-        "the frontend, for links in e-mails",
+        "the frontend's base URL, for links in e-mails",
     ),
     (
         "graphiql",

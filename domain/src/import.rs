@@ -11,6 +11,7 @@ use chrono::NaiveDate;
 use entity::{audit_log, department, employee};
 use sea_orm::{ActiveModelTrait, EntityTrait, IntoActiveModel, Set, TransactionTrait};
 use serde_json::json;
+use std::collections::hash_map::Entry;
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::fmt;
 use std::io::Read;
@@ -317,11 +318,11 @@ pub async fn employees(ctx: &Ctx, reader: impl Read) -> Result<ImportReport, Imp
     let mut report = ImportReport::default();
     let wanted: HashSet<String> = rows.iter().filter_map(|r| r.department.clone()).collect();
     for name in wanted {
-        if !departments.contains_key(&name.to_lowercase()) {
+        if let Entry::Vacant(slot) = departments.entry(name.to_lowercase()) {
             let id = Uuid::new_v4();
             department::ActiveModel {
                 id: Set(id),
-                name: Set(name.clone()),
+                name: Set(name),
                 parent_id: Set(None),
                 head_id: Set(None),
                 created_at: Set(now),
@@ -329,7 +330,7 @@ pub async fn employees(ctx: &Ctx, reader: impl Read) -> Result<ImportReport, Imp
             .insert(&txn)
             .await
             .map_err(DomainError::from)?;
-            departments.insert(name.to_lowercase(), id);
+            slot.insert(id);
             report.departments_created += 1;
         }
     }

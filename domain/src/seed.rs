@@ -171,28 +171,19 @@ fn demo_people() -> (Vec<&'static str>, Vec<Person>) {
     (departments, people)
 }
 
-fn row(
-    id: Uuid,
-    p: &Person,
-    email: String,
-    path: String,
-    department: Uuid,
-    manager: Option<Uuid>,
-    hired_on: NaiveDate,
-    tz: &str,
-    now: chrono::DateTime<chrono::Utc>,
-) -> employee::Model {
+/// The parts of a row that come from the person; callers fill in where they sit.
+fn row(p: &Person, now: chrono::DateTime<chrono::Utc>) -> employee::Model {
     employee::Model {
-        id,
-        email,
+        id: Uuid::nil(),
+        email: String::new(),
         name: p.name.clone(),
         title: p.title.clone(),
-        department_id: Some(department),
-        manager_id: manager,
-        path,
+        department_id: None,
+        manager_id: None,
+        path: String::new(),
         role: p.role.as_str().to_owned(),
-        hired_on,
-        timezone: tz.to_owned(),
+        hired_on: now.date_naive(),
+        timezone: "UTC".to_owned(),
         active: true,
         created_at: now,
         updated_at: now,
@@ -247,17 +238,16 @@ pub async fn demo(ctx: &Ctx) -> DomainResult<DemoPeople> {
             email_of(&p.name, "demo.perfcycle.dev")
         };
         let hired = today - Duration::days(200 + (i as i64 * 53) % 2500);
-        rows.push(row(
-            ids[i],
-            p,
+        rows.push(employee::Model {
+            id: ids[i],
             email,
             path,
-            dept_ids[p.department],
-            p.manager.map(|m| ids[m]),
-            hired,
-            ZONES[i % ZONES.len()],
-            now,
-        ));
+            department_id: Some(dept_ids[p.department]),
+            manager_id: p.manager.map(|m| ids[m]),
+            hired_on: hired,
+            timezone: ZONES[i % ZONES.len()].to_owned(),
+            ..row(p, now)
+        });
     }
     employees::insert_all(&txn, rows).await?;
     for (i, dept) in dept_ids.iter().enumerate() {
@@ -315,16 +305,7 @@ pub async fn demo(ctx: &Ctx) -> DomainResult<DemoPeople> {
     ];
     let has_reports = |i: usize| people.iter().any(|p| p.manager == Some(i));
     for (i, p) in people.iter().enumerate() {
-        let specs: Vec<(
-            String,
-            &str,
-            &str,
-            Decimal,
-            Decimal,
-            Decimal,
-            i32,
-            GoalLevel,
-        )> = if p.manager.is_none() {
+        let specs: Vec<GoalSpec> = if p.manager.is_none() {
             company
                 .iter()
                 .map(|(t, m, u, s, tg, c, w)| {
@@ -467,6 +448,18 @@ pub async fn demo(ctx: &Ctx) -> DomainResult<DemoPeople> {
     })
 }
 
+/// Title, metric, unit, start, target, current, weight, level.
+type GoalSpec<'a> = (
+    String,
+    &'a str,
+    &'a str,
+    Decimal,
+    Decimal,
+    Decimal,
+    i32,
+    GoalLevel,
+);
+
 fn dec(s: &str) -> Decimal {
     s.parse().unwrap_or_default()
 }
@@ -560,17 +553,16 @@ pub async fn generate(ctx: &Ctx, n: usize) -> DomainResult<Generated> {
             },
         };
         let email = format!("e{i}@{tag}.example.com");
-        rows.push(row(
-            ids[i],
-            &p,
+        rows.push(employee::Model {
+            id: ids[i],
             email,
             path,
-            depts[p.department],
-            manager.map(|m| ids[m]),
-            today - Duration::days((i % 3000) as i64),
-            ZONES[i % ZONES.len()],
-            now,
-        ));
+            department_id: Some(depts[p.department]),
+            manager_id: manager.map(|m| ids[m]),
+            hired_on: today - Duration::days((i % 3000) as i64),
+            timezone: ZONES[i % ZONES.len()].to_owned(),
+            ..row(&p, now)
+        });
     }
     employees::insert_all(&txn, rows).await?;
     insert_cycle(&txn, format!("{tag} cycle"), today, now).await?;

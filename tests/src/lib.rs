@@ -126,8 +126,11 @@ pub struct TestApp {
 }
 
 /// The test's configuration for a database URL.
-pub fn test_config(database_url: String) -> Config {
+pub fn test_config(database_url: String, extra: &[(&str, &str)]) -> Config {
     let mut env = std::collections::BTreeMap::new();
+    for (k, v) in extra {
+        env.insert((*k).to_owned(), (*v).to_owned());
+    }
     env.insert("DATABASE_URL".to_owned(), database_url);
     env.insert("PERFCYCLE_PORT".to_owned(), "0".to_owned());
     env.insert("PERFCYCLE_HTTP_WORKERS".to_owned(), "1".to_owned());
@@ -147,8 +150,13 @@ pub fn test_config(database_url: String) -> Config {
 
 /// Starts the application on a fresh database.
 pub async fn spawn_app() -> TestApp {
+    spawn_app_with(&[]).await
+}
+
+/// Starts the application with extra settings (environment variable names and values).
+pub async fn spawn_app_with(extra: &[(&str, &str)]) -> TestApp {
     let (db, url) = TestDb::create().await;
-    let config = test_config(url);
+    let config = test_config(url, extra);
     let clock = Arc::new(FixedClock::new(start_time()));
     let app = Application::build_with_clock(config.clone(), clock.clone())
         .await

@@ -99,3 +99,51 @@ async fn a_malformed_authorization_header_is_unauthenticated() {
         "{body}"
     );
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn an_identity_providers_rs256_token_is_matched_by_email() {
+    let fixtures = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures");
+    let public = fixtures.join("idp-public.pem");
+    let app = perfcycle_tests::spawn_app_with(&[(
+        "PERFCYCLE_JWT_PUBLIC_KEY_FILE",
+        public.to_str().unwrap_or_default(),
+    )])
+    .await;
+    app.org().await;
+    let private = std::fs::read(fixtures.join("idp-private.pem")).unwrap_or_default();
+    let key = jsonwebtoken::EncodingKey::from_rsa_pem(&private).unwrap_or_else(|e| panic!("{e}"));
+    let now = chrono::Utc::now().timestamp();
+    let claims = json!({ "sub": "idp|12345", "email": "Alice@T.io", "iat": now, "exp": now + 600 });
+    let token = jsonwebtoken::encode(
+        &jsonwebtoken::Header::new(jsonwebtoken::Algorithm::RS256),
+        &claims,
+        &key,
+    )
+    .unwrap_or_default();
+    let r = app.gql(Some(&token), ME, json!({})).await;
+    assert_eq!(r.data()["me"]["email"], "alice@t.io");
+    // RS256 with a key the app does not trust is refused.
+    let other = perfcycle_tests::spawn_app().await;
+    other.org().await;
+    other
+        .gql(Some(&token), ME, json!({}))
+        .await
+        .assert_error("UNAUTHENTICATED", None);
+}
+
+#[test]
+fn a_bad_public_key_file_stops_the_start_naming_the_setting() {
+    let err = api::Config::from_sources(
+        None,
+        &[(
+            "PERFCYCLE_JWT_PUBLIC_KEY_FILE".to_owned(),
+            "/nonexistent/key.pem".to_owned(),
+        )]
+        .into_iter()
+        .collect(),
+    )
+    .err()
+    .map(|e| e.to_string())
+    .unwrap_or_default();
+    assert!(err.contains("PERFCYCLE_JWT_PUBLIC_KEY_FILE"), "{err}");
+}

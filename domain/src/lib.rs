@@ -4,11 +4,13 @@
 //! DESIGN §4 before it touches the database: resolvers and job handlers only translate.
 
 pub mod audit;
+pub mod check_ins;
 pub mod clock;
 pub mod cycles;
 pub mod db;
 pub mod employees;
 pub mod error;
+pub mod feedback;
 pub mod goals;
 pub mod import;
 pub mod page;

@@ -89,3 +89,8 @@ pub fn require_hr(viewer: &Viewer, what: &str) -> DomainResult<()> {
         Err(DomainError::forbidden(format!("only HR admins may {what}")))
     }
 }
+
+/// A person's own work records (check-ins, private feedback): themselves, their managers, HR.
+pub fn can_read_work_of(viewer: &Viewer, person: &employee::Model) -> bool {
+    viewer.is_hr() || viewer.is_self_or_manager_of(person)
+}

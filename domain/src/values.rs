@@ -70,6 +70,17 @@ text_enum!(
     Direction { Increase => "INCREASE", Decrease => "DECREASE" }
 );
 
+text_enum!(
+    /// Where a check-in stands.
+    CheckInStatus {
+        Due => "DUE", Submitted => "SUBMITTED", Acknowledged => "ACKNOWLEDGED", Missed => "MISSED",
+    }
+);
+text_enum!(
+    /// What a piece of feedback is.
+    FeedbackKind { Feedback => "FEEDBACK", Praise => "PRAISE" }
+);
+
 impl CyclePhase {
     /// The phase after this one, if any.
     pub fn next(self) -> Option<Self> {

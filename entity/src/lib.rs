@@ -4,9 +4,13 @@
 //! decimal text: SQLite has no exact decimal type, and one schema serves both backends.
 
 pub mod audit_log;
+pub mod cadence_override;
+pub mod check_in;
+pub mod check_in_update;
 pub mod cycle;
 pub mod department;
 pub mod employee;
+pub mod feedback;
 pub mod goal;
 pub mod goal_revision;
 pub mod key_result;

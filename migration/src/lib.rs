@@ -4,6 +4,7 @@ pub use sea_orm_migration::prelude::*;
 
 mod m20261125_000001_organisation;
 mod m20261125_000002_goals;
+mod m20261125_000003_check_ins;
 
 /// Every migration, in order.
 pub struct Migrator;
@@ -14,6 +15,7 @@ impl MigratorTrait for Migrator {
         vec![
             Box::new(m20261125_000001_organisation::Migration),
             Box::new(m20261125_000002_goals::Migration),
+            Box::new(m20261125_000003_check_ins::Migration),
         ]
     }
 }

@@ -2,8 +2,8 @@
 
 use super::errors::to_gql;
 use async_graphql::dataloader::{DataLoader, Loader};
-use domain::{cycles, employees, goals};
-use entity::{cycle, department, employee, goal, goal_revision, key_result};
+use domain::{check_ins, cycles, employees, goals};
+use entity::{check_in_update, cycle, department, employee, goal, goal_revision, key_result};
 use rust_decimal::Decimal;
 use sea_orm::DatabaseConnection;
 use std::collections::HashMap;
@@ -65,6 +65,10 @@ batch_loader!(
     ProgressLoader, Uuid => Decimal, goals::progress_of
 );
 batch_loader!(
+    /// Key-result updates by check-in id.
+    CheckInUpdatesLoader, Uuid => Vec<check_in_update::Model>, check_ins::updates_of
+);
+batch_loader!(
     /// Goals by (owner, cycle).
     OwnerGoalsLoader, (Uuid, Option<Uuid>) => Vec<goal::Model>, goals::of_owners
 );
@@ -91,6 +95,8 @@ pub struct Loaders {
     pub progress: DataLoader<ProgressLoader>,
     /// Goals by owner and cycle.
     pub owner_goals: DataLoader<OwnerGoalsLoader>,
+    /// Key-result updates by check-in.
+    pub check_in_updates: DataLoader<CheckInUpdatesLoader>,
 }
 
 impl Loaders {
@@ -110,6 +116,7 @@ impl Loaders {
             revisions: make(RevisionsLoader(db.clone())),
             progress: make(ProgressLoader(db.clone())),
             owner_goals: make(OwnerGoalsLoader(db.clone())),
+            check_in_updates: make(CheckInUpdatesLoader(db.clone())),
         }
     }
 }

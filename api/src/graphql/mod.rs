@@ -4,6 +4,7 @@ pub mod connection;
 pub mod errors;
 pub mod inputs;
 pub mod loaders;
+pub mod monitoring;
 pub mod mutation;
 pub mod query;
 pub mod types;
@@ -14,8 +15,8 @@ use async_graphql::extensions::{
 };
 use async_graphql::parser::types::ExecutableDocument;
 use async_graphql::{
-    Context, EmptySubscription, ErrorExtensionValues, ID, Schema, ServerError, ServerResult,
-    ValidationResult, Variables,
+    Context, EmptySubscription, ErrorExtensionValues, ID, MergedObject, Schema, ServerError,
+    ServerResult, ValidationResult, Variables,
 };
 use domain::{DomainError, Viewer};
 use errors::{GqlResult, bad_input, code, to_gql};
@@ -24,8 +25,16 @@ use uuid::Uuid;
 
 pub use loaders::Loaders;
 
+/// Every read, one object per stage of the cycle.
+#[derive(MergedObject, Default)]
+pub struct Query(query::PlanningQuery, monitoring::MonitoringQuery);
+
+/// Every write, one object per stage of the cycle.
+#[derive(MergedObject, Default)]
+pub struct Mutation(mutation::PlanningMutation, monitoring::MonitoringMutation);
+
 /// The schema type.
-pub type AppSchema = Schema<query::Query, mutation::Mutation, EmptySubscription>;
+pub type AppSchema = Schema<Query, Mutation, EmptySubscription>;
 
 /// Who a request is from, or why that is unknown.
 pub enum RequestAuth {
@@ -39,7 +48,7 @@ pub enum RequestAuth {
 
 /// Builds the schema with the configured limits.
 pub fn build_schema(config: &Config, ctx: domain::Ctx) -> AppSchema {
-    let mut builder = Schema::build(query::Query, mutation::Mutation, EmptySubscription)
+    let mut builder = Schema::build(Query::default(), Mutation::default(), EmptySubscription)
         .data(ctx)
         .limit_depth(config.max_depth)
         .limit_complexity(config.max_complexity)
@@ -53,7 +62,7 @@ pub fn build_schema(config: &Config, ctx: domain::Ctx) -> AppSchema {
 
 /// The SDL of the schema, as committed in `schema.graphql`.
 pub fn sdl() -> String {
-    Schema::build(query::Query, mutation::Mutation, EmptySubscription)
+    Schema::build(Query::default(), Mutation::default(), EmptySubscription)
         .finish()
         .sdl()
 }

@@ -10,10 +10,10 @@ use rust_decimal::Decimal;
 
 /// The root of every write.
 #[derive(Default)]
-pub struct Mutation;
+pub struct PlanningMutation;
 
 #[Object]
-impl Mutation {
+impl PlanningMutation {
     /// Creates a cycle in PLANNING (HR).
     async fn create_cycle(&self, ctx: &Context<'_>, input: CreateCycleInput) -> GqlResult<Cycle> {
         let c = cycles::create(dctx(ctx), viewer(ctx)?, input.into())

@@ -10,10 +10,10 @@ use domain::{cycles, employees, goals};
 
 /// The root of every read.
 #[derive(Default)]
-pub struct Query;
+pub struct PlanningQuery;
 
 #[Object]
-impl Query {
+impl PlanningQuery {
     /// The signed-in employee.
     async fn me(&self, ctx: &Context<'_>) -> GqlResult<Employee> {
         Ok(Employee(viewer(ctx)?.employee.clone()))

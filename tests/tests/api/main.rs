@@ -1,8 +1,10 @@
 //! The black-box suite: each test starts the app on port 0 with a database of its own.
 
 mod auth;
+mod check_ins;
 mod cycles;
 mod employees;
+mod feedback;
 mod goal_permissions;
 mod goals;
 mod http;

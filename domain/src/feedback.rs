@@ -1,0 +1,137 @@
+//! Continuous feedback and praise between colleagues. Private feedback is for the recipient,
+//! their managers and HR (and its author); public feedback is for everyone.
+
+use crate::error::{DomainError, DomainResult};
+use crate::page::{Page, PageRequest};
+use crate::permissions::{can_read_goal, can_read_work_of};
+use crate::values::{FeedbackKind, Visibility, required_text};
+use crate::{Ctx, Viewer};
+use entity::{employee, feedback, goal};
+use sea_orm::sea_query::Query;
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, Condition, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder,
+    QuerySelect, Set,
+};
+use uuid::Uuid;
+
+/// Feedback as the author writes it.
+#[derive(Debug, Clone)]
+pub struct FeedbackInput {
+    /// Who it is for.
+    pub recipient_id: Uuid,
+    /// One of the recipient's goals it is about, if any.
+    pub goal_id: Option<Uuid>,
+    /// Feedback or praise.
+    pub kind: FeedbackKind,
+    /// Private or public.
+    pub visibility: Visibility,
+    /// The text.
+    pub body: String,
+}
+
+/// Filters for the feedback list.
+#[derive(Debug, Clone, Default)]
+pub struct FeedbackFilter {
+    /// Only feedback for this person.
+    pub recipient_id: Option<Uuid>,
+    /// Only feedback by this person.
+    pub author_id: Option<Uuid>,
+    /// Only feedback about this goal.
+    pub goal_id: Option<Uuid>,
+}
+
+/// Whether the viewer may read `f`, given its recipient.
+pub fn can_read(viewer: &Viewer, f: &feedback::Model, recipient: &employee::Model) -> bool {
+    f.visibility == Visibility::Public.as_str()
+        || f.author_id == viewer.id()
+        || can_read_work_of(viewer, recipient)
+}
+
+/// Gives feedback or praise to a colleague.
+pub async fn give(
+    ctx: &Ctx,
+    viewer: &Viewer,
+    input: FeedbackInput,
+) -> DomainResult<feedback::Model> {
+    if input.recipient_id == viewer.id() {
+        return Err(DomainError::bad(
+            "recipientId",
+            "feedback is for someone else",
+        ));
+    }
+    let recipient = employee::Entity::find_by_id(input.recipient_id)
+        .one(&ctx.db)
+        .await?
+        .filter(|e| e.active)
+        .ok_or_else(|| DomainError::bad("recipientId", "no such colleague"))?;
+    let body = required_text("body", &input.body, 5000)?;
+    if let Some(goal_id) = input.goal_id {
+        let goal = goal::Entity::find_by_id(goal_id).one(&ctx.db).await?;
+        let ok = goal
+            .is_some_and(|g| g.owner_id == recipient.id && can_read_goal(viewer, &g, &recipient));
+        if !ok {
+            return Err(DomainError::bad(
+                "goalId",
+                "not a goal of the recipient that you can see",
+            ));
+        }
+    }
+    Ok(feedback::ActiveModel {
+        id: Set(Uuid::new_v4()),
+        author_id: Set(viewer.id()),
+        recipient_id: Set(recipient.id),
+        goal_id: Set(input.goal_id),
+        kind: Set(input.kind.as_str().to_owned()),
+        visibility: Set(input.visibility.as_str().to_owned()),
+        body: Set(body),
+        created_at: Set(ctx.clock.now()),
+    }
+    .insert(&ctx.db)
+    .await?)
+}
+
+/// A page of the feedback the viewer may read, newest first.
+pub async fn list(
+    ctx: &Ctx,
+    viewer: &Viewer,
+    filter: &FeedbackFilter,
+    page: PageRequest,
+) -> DomainResult<Page<feedback::Model>> {
+    let mut cond = Condition::all();
+    if !viewer.is_hr() {
+        let subtree = Query::select()
+            .column(employee::Column::Id)
+            .from(employee::Entity)
+            .and_where(employee::Column::Path.starts_with(viewer.employee.path.as_str()))
+            .to_owned();
+        cond = cond.add(
+            Condition::any()
+                .add(feedback::Column::Visibility.eq(Visibility::Public.as_str()))
+                .add(feedback::Column::AuthorId.eq(viewer.id()))
+                .add(feedback::Column::RecipientId.in_subquery(subtree)),
+        );
+    }
+    if let Some(r) = filter.recipient_id {
+        cond = cond.add(feedback::Column::RecipientId.eq(r));
+    }
+    if let Some(a) = filter.author_id {
+        cond = cond.add(feedback::Column::AuthorId.eq(a));
+    }
+    if let Some(g) = filter.goal_id {
+        cond = cond.add(feedback::Column::GoalId.eq(g));
+    }
+    let query = feedback::Entity::find().filter(cond);
+    let total = query.clone().count(&ctx.db).await?;
+    let items = query
+        .order_by_desc(feedback::Column::CreatedAt)
+        .order_by_asc(feedback::Column::Id)
+        .offset(page.offset)
+        .limit(page.limit)
+        .all(&ctx.db)
+        .await?;
+    Ok(Page {
+        items,
+        offset: page.offset,
+        total,
+    })
+}

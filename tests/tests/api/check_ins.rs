@@ -1,0 +1,324 @@
+//! Check-ins: opened per period in each employee's calendar, submitted with progress,
+//! acknowledged, or missed after the grace period.
+
+use chrono::{DateTime, Utc};
+use domain::Clock;
+use perfcycle_tests::{TestApp, spawn_app};
+use serde_json::{Value, json};
+
+fn at(s: &str) -> DateTime<Utc> {
+    DateTime::parse_from_rfc3339(s)
+        .map(|d| d.to_utc())
+        .unwrap_or_else(|e| panic!("{s}: {e}"))
+}
+
+async fn open(app: &TestApp) -> u64 {
+    domain::check_ins::open_due(&app.ctx, app.clock.now())
+        .await
+        .unwrap_or_else(|e| panic!("{e}"))
+}
+
+const LIST: &str = "query($f: CheckInFilter) { checkIns(filter: $f) { totalCount edges { node { id status periodStart periodEnd cadence closesAt employee { email } confidence updates { keyResultId previousValue newValue } } } } }";
+
+async fn check_ins_of(app: &TestApp, token: &str, email: &str) -> Vec<Value> {
+    let e = app.employee(email).await;
+    let r = app
+        .gql(
+            Some(token),
+            LIST,
+            json!({ "f": { "employeeId": e.id.to_string() } }),
+        )
+        .await;
+    r.data()["checkIns"]["edges"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .map(|e| e["node"].clone())
+        .collect()
+}
+
+/// Alice with one agreed goal (weight 100); returns (check-in id, key result id).
+async fn alice_ready(app: &TestApp, org: &perfcycle_tests::Org) -> (String, String) {
+    let cycle = app.active_cycle(&org.hr).await;
+    let goal = app
+        .goal_id(&org.alice, &cycle, json!({ "weight": 100 }))
+        .await;
+    app.goal_action(&org.alice, "proposeGoal", &goal)
+        .await
+        .data();
+    app.goal_action(&org.mgr, "agreeGoal", &goal).await.data();
+    let kr = app
+        .gql(
+            Some(&org.alice),
+            "query($id: ID!) { goal(id: $id) { keyResults { id } } }",
+            json!({ "id": goal }),
+        )
+        .await
+        .data()["goal"]["keyResults"][0]["id"]
+        .as_str()
+        .unwrap_or_default()
+        .to_owned();
+    open(app).await;
+    let mine = check_ins_of(app, &org.alice, "alice@t.io").await;
+    (mine[0]["id"].as_str().unwrap_or_default().to_owned(), kr)
+}
+
+const SUBMIT: &str = "mutation($id: ID!, $input: SubmitCheckInInput!) { submitCheckIn(id: $id, input: $input) { status confidence submittedAt updates { previousValue newValue } } }";
+
+#[tokio::test(flavor = "multi_thread")]
+async fn opening_check_ins_is_idempotent_and_follows_each_calendar() {
+    let app = spawn_app().await;
+    let org = app.org().await;
+    app.active_cycle(&org.hr).await;
+    // Monday 1 March 2027, noon UTC: everyone's week is 1–7 March.
+    assert_eq!(open(&app).await, 9);
+    assert_eq!(open(&app).await, 0, "a second scan opens nothing");
+    let alice = check_ins_of(&app, &org.alice, "alice@t.io").await;
+    assert_eq!(
+        (
+            alice[0]["periodStart"].as_str(),
+            alice[0]["periodEnd"].as_str()
+        ),
+        (Some("2027-03-01"), Some("2027-03-07"))
+    );
+    assert_eq!(alice[0]["status"], "DUE");
+    // Sunday 23:30 UTC is already Monday in Kolkata (Bob) but still Sunday in New York (Alice).
+    app.clock.set(at("2027-03-07T23:30:00Z"));
+    open(&app).await;
+    assert_eq!(check_ins_of(&app, &org.bob, "bob@t.io").await.len(), 2);
+    assert_eq!(check_ins_of(&app, &org.alice, "alice@t.io").await.len(), 1);
+    // A scan that runs late (Wednesday) still opens the week it is in.
+    app.clock.set(at("2027-03-10T12:00:00Z"));
+    open(&app).await;
+    assert_eq!(check_ins_of(&app, &org.alice, "alice@t.io").await.len(), 2);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_submitted_check_in_moves_progress_and_the_manager_acknowledges_it() {
+    let app = spawn_app().await;
+    let org = app.org().await;
+    let (id, kr) = alice_ready(&app, &org).await;
+    let r = app
+        .gql(Some(&org.alice), SUBMIT, json!({ "id": id, "input": {
+            "confidence": 4, "wins": "Cache in front of pricing", "blockers": "", "nextSteps": "Load test",
+            "progress": [{ "keyResultId": kr, "value": "550" }]
+        } }))
+        .await;
+    let c = &r.data()["submitCheckIn"];
+    assert_eq!(c["status"], "SUBMITTED");
+    assert_eq!(c["updates"][0]["previousValue"], "800");
+    assert_eq!(c["updates"][0]["newValue"], "550");
+    let r = app.gql(Some(&org.mgr), "query($id: ID!) { keyResults: checkIn(id: $id) { employee { goals { progress keyResults { currentValue } } } } }", json!({ "id": id })).await;
+    assert_eq!(
+        r.data()["keyResults"]["employee"]["goals"][0]["keyResults"][0]["currentValue"],
+        "550"
+    );
+    assert_eq!(
+        r.data()["keyResults"]["employee"]["goals"][0]["progress"],
+        0.5
+    );
+    let ack = "mutation($id: ID!) { acknowledgeCheckIn(id: $id, reply: \"Nice work\") { status managerReply acknowledgedBy { email } } }";
+    app.gql(Some(&org.alice), ack, json!({ "id": id }))
+        .await
+        .assert_error("FORBIDDEN", None);
+    let r = app.gql(Some(&org.mgr), ack, json!({ "id": id })).await;
+    assert_eq!(r.data()["acknowledgeCheckIn"]["status"], "ACKNOWLEDGED");
+    assert_eq!(
+        r.data()["acknowledgeCheckIn"]["acknowledgedBy"]["email"],
+        "mgr@t.io"
+    );
+    app.gql(Some(&org.mgr), ack, json!({ "id": id }))
+        .await
+        .assert_error("CONFLICT", None);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn bad_check_ins_are_refused_and_write_nothing() {
+    let app = spawn_app().await;
+    let org = app.org().await;
+    let (id, kr) = alice_ready(&app, &org).await;
+    let bobs_goal = {
+        let cycle = app
+            .gql(Some(&org.hr), "{ cycles { id } }", json!({}))
+            .await
+            .data()["cycles"][0]["id"]
+            .as_str()
+            .unwrap_or_default()
+            .to_owned();
+        let g = app
+            .goal_id(&org.bob, &cycle, json!({ "weight": 100 }))
+            .await;
+        app.goal_action(&org.bob, "proposeGoal", &g).await.data();
+        app.goal_action(&org.mgr, "agreeGoal", &g).await.data();
+        app.gql(
+            Some(&org.bob),
+            "query($id: ID!) { goal(id: $id) { keyResults { id } } }",
+            json!({ "id": g }),
+        )
+        .await
+        .data()["goal"]["keyResults"][0]["id"]
+            .clone()
+    };
+    let input = |progress: Value, confidence: i32| json!({ "id": id, "input": { "confidence": confidence, "progress": progress } });
+    // Someone else's check-in: a peer cannot see it, the manager cannot submit it.
+    app.gql(Some(&org.bob), SUBMIT, input(json!([]), 3))
+        .await
+        .assert_error("NOT_FOUND", None);
+    app.gql(Some(&org.mgr), SUBMIT, input(json!([]), 3))
+        .await
+        .assert_error("FORBIDDEN", None);
+    app.gql(Some(&org.alice), SUBMIT, input(json!([]), 9))
+        .await
+        .assert_error("BAD_USER_INPUT", Some("confidence"));
+    app.gql(Some(&org.alice), SUBMIT, input(json!([]), 0))
+        .await
+        .assert_error("BAD_USER_INPUT", Some("confidence"));
+    app.gql(
+        Some(&org.alice),
+        SUBMIT,
+        input(json!([{ "keyResultId": bobs_goal, "value": "1" }]), 3),
+    )
+    .await
+    .assert_error("BAD_USER_INPUT", Some("progress[0].keyResultId"));
+    app.gql(
+        Some(&org.alice),
+        SUBMIT,
+        input(
+            json!([{ "keyResultId": kr, "value": "1" }, { "keyResultId": kr, "value": "2" }]),
+            3,
+        ),
+    )
+    .await
+    .assert_error("BAD_USER_INPUT", Some("progress[1].keyResultId"));
+    let mine = check_ins_of(&app, &org.alice, "alice@t.io").await;
+    assert_eq!(mine[0]["status"], "DUE");
+    assert_eq!(app.count("check_in_update").await, 0);
+    let r = app.gql(Some(&org.alice), "query($id: ID!) { goal: checkIn(id: $id) { employee { goals { keyResults { currentValue } } } } }", json!({ "id": id })).await;
+    assert_eq!(
+        r.data()["goal"]["employee"]["goals"][0]["keyResults"][0]["currentValue"],
+        "800"
+    );
+    // A cycle that moved on to REVIEW takes no more check-ins.
+    let cycle = app
+        .gql(Some(&org.hr), "{ cycles { id } }", json!({}))
+        .await
+        .data()["cycles"][0]["id"]
+        .clone();
+    app.gql(
+        Some(&org.hr),
+        "mutation($id: ID!) { advanceCyclePhase(id: $id, to: REVIEW) { phase } }",
+        json!({ "id": cycle }),
+    )
+    .await
+    .data();
+    app.gql(Some(&org.alice), SUBMIT, input(json!([]), 3))
+        .await
+        .assert_error("CONFLICT", None);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn late_is_fine_until_the_grace_period_ends_then_it_is_missed_once() {
+    let app = spawn_app().await;
+    let org = app.org().await;
+    let (id, _) = alice_ready(&app, &org).await;
+    let bob_id = check_ins_of(&app, &org.bob, "bob@t.io").await[0]["id"].clone();
+    // Alice's week ended Sunday 7 March; she may submit until Wednesday 00:00 New York time.
+    app.clock.set(at("2027-03-10T04:59:00Z"));
+    app.gql(
+        Some(&org.alice),
+        SUBMIT,
+        json!({ "id": id, "input": { "confidence": 3 } }),
+    )
+    .await
+    .data();
+    // Bob (Kolkata) is past his grace period: his check-in closed at 9 March 18:30 UTC.
+    app.gql(
+        Some(&org.bob),
+        SUBMIT,
+        json!({ "id": bob_id, "input": { "confidence": 3 } }),
+    )
+    .await
+    .assert_error("CONFLICT", None);
+    let missed = domain::check_ins::mark_missed(&app.ctx, app.clock.now())
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    let emails: Vec<String> = {
+        let mut v = Vec::new();
+        for c in &missed {
+            v.push(
+                domain::employees::by_ids(&app.ctx.db, &[c.employee_id])
+                    .await
+                    .unwrap_or_default()
+                    .remove(&c.employee_id)
+                    .map(|e| e.email)
+                    .unwrap_or_default(),
+            );
+        }
+        v
+    };
+    assert!(emails.contains(&"bob@t.io".to_owned()), "{emails:?}");
+    assert!(
+        !emails.contains(&"alice@t.io".to_owned()),
+        "Alice submitted: {emails:?}"
+    );
+    let again = domain::check_ins::mark_missed(&app.ctx, app.clock.now())
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert!(again.is_empty(), "a second scan marks nothing");
+    assert_eq!(
+        check_ins_of(&app, &org.bob, "bob@t.io").await[0]["status"],
+        "MISSED"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn managers_set_a_cadence_per_employee_and_see_their_team_at_a_glance() {
+    let app = spawn_app().await;
+    let org = app.org().await;
+    let cycle = app.active_cycle(&org.hr).await;
+    let bob = app.employee("bob@t.io").await;
+    let set = "mutation($e: ID!, $c: ID!, $k: Cadence!) { setCheckInCadence(employeeId: $e, cycleId: $c, cadence: $k) }";
+    let vars = json!({ "e": bob.id.to_string(), "c": cycle, "k": "MONTHLY" });
+    app.gql(Some(&org.alice), set, vars.clone())
+        .await
+        .assert_error("FORBIDDEN", None);
+    app.gql(Some(&org.other), set, vars.clone())
+        .await
+        .assert_error("FORBIDDEN", None);
+    assert_eq!(
+        app.gql(Some(&org.mgr), set, vars).await.data()["setCheckInCadence"],
+        "MONTHLY"
+    );
+    app.clock.set(at("2027-04-07T12:00:00Z"));
+    open(&app).await;
+    let bobs = check_ins_of(&app, &org.mgr, "bob@t.io").await;
+    assert_eq!(
+        (
+            bobs[0]["periodStart"].as_str(),
+            bobs[0]["periodEnd"].as_str(),
+            bobs[0]["cadence"].as_str()
+        ),
+        (Some("2027-04-01"), Some("2027-04-30"), Some("MONTHLY"))
+    );
+    let alices = check_ins_of(&app, &org.mgr, "alice@t.io").await;
+    assert_eq!(alices[0]["periodStart"], "2027-04-05");
+    let mgr = app.employee("mgr@t.io").await;
+    let team = "query($m: ID!) { teamCheckIns(managerId: $m, period: \"2027-04-07\") { employee { email } checkIn { status cadence } } }";
+    let r = app
+        .gql(Some(&org.mgr), team, json!({ "m": mgr.id.to_string() }))
+        .await;
+    let rows = r.data()["teamCheckIns"]
+        .as_array()
+        .cloned()
+        .unwrap_or_default();
+    assert_eq!(rows.len(), 3);
+    assert!(
+        rows.iter().all(|r| r["checkIn"]["status"] == "DUE"),
+        "{rows:?}"
+    );
+    app.gql(Some(&org.carol), team, json!({ "m": mgr.id.to_string() }))
+        .await
+        .assert_error("FORBIDDEN", None);
+    // Peers never see each other's check-ins.
+    assert!(check_ins_of(&app, &org.alice, "bob@t.io").await.is_empty());
+}

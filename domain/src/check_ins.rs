@@ -17,8 +17,8 @@ use entity::{cadence_override, check_in, check_in_update, cycle, employee, goal,
 use rust_decimal::Decimal;
 use sea_orm::sea_query::{Expr, OnConflict, Query};
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, EntityTrait, PaginatorTrait,
-    QueryFilter, QueryOrder, QuerySelect, Set, TransactionTrait, TryInsertResult,
+    ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, DatabaseTransaction, EntityTrait,
+    PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, Set, TransactionTrait, TryInsertResult,
 };
 use serde_json::json;
 use std::collections::HashMap;
@@ -168,14 +168,24 @@ pub async fn open_due(ctx: &Ctx, now: DateTime<Utc>) -> DomainResult<u64> {
     Ok(opened)
 }
 
-/// Marks every DUE check-in whose grace period ended by `now` as MISSED and returns them
-/// (for the manager's e-mail). A second run finds nothing left to mark.
+/// Marks every DUE check-in whose grace period ended by `now` as MISSED and returns them.
+/// A second run finds nothing left to mark.
 pub async fn mark_missed(ctx: &Ctx, now: DateTime<Utc>) -> DomainResult<Vec<check_in::Model>> {
     let txn = ctx.db.begin().await?;
+    let missed = mark_missed_in(&txn, now).await?;
+    txn.commit().await?;
+    Ok(missed)
+}
+
+/// [`mark_missed`] inside the caller's transaction.
+pub async fn mark_missed_in(
+    txn: &DatabaseTransaction,
+    now: DateTime<Utc>,
+) -> DomainResult<Vec<check_in::Model>> {
     let overdue = check_in::Entity::find()
         .filter(check_in::Column::Status.eq(CheckInStatus::Due.as_str()))
         .filter(check_in::Column::ClosesAt.lte(now))
-        .all(&txn)
+        .all(txn)
         .await?;
     for chunk in overdue.chunks(IN_CHUNK) {
         check_in::Entity::update_many()
@@ -186,10 +196,9 @@ pub async fn mark_missed(ctx: &Ctx, now: DateTime<Utc>) -> DomainResult<Vec<chec
             .col_expr(check_in::Column::UpdatedAt, Expr::value(now))
             .filter(check_in::Column::Id.is_in(chunk.iter().map(|c| c.id)))
             .filter(check_in::Column::Status.eq(CheckInStatus::Due.as_str()))
-            .exec(&txn)
+            .exec(txn)
             .await?;
     }
-    txn.commit().await?;
     Ok(overdue
         .into_iter()
         .map(|c| check_in::Model {

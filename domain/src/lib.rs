@@ -13,6 +13,8 @@ pub mod error;
 pub mod feedback;
 pub mod goals;
 pub mod import;
+pub mod notifications;
+pub mod outbox;
 pub mod page;
 pub mod permissions;
 pub mod progress;

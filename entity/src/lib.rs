@@ -9,6 +9,7 @@ pub mod check_in;
 pub mod check_in_update;
 pub mod cycle;
 pub mod department;
+pub mod email_outbox;
 pub mod employee;
 pub mod feedback;
 pub mod goal;

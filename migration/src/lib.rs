@@ -5,6 +5,7 @@ pub use sea_orm_migration::prelude::*;
 mod m20261125_000001_organisation;
 mod m20261125_000002_goals;
 mod m20261125_000003_check_ins;
+mod m20261125_000004_email_outbox;
 
 /// Every migration, in order.
 pub struct Migrator;
@@ -16,6 +17,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261125_000001_organisation::Migration),
             Box::new(m20261125_000002_goals::Migration),
             Box::new(m20261125_000003_check_ins::Migration),
+            Box::new(m20261125_000004_email_outbox::Migration),
         ]
     }
 }

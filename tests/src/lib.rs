@@ -6,6 +6,8 @@
 //! app use Redis too. A configured service that does not answer fails the test: nothing is
 //! skipped.
 
+pub mod smtp;
+
 use api::auth::Auth;
 use api::{Application, Config};
 use chrono::{DateTime, NaiveDate, TimeZone, Utc};

@@ -10,5 +10,6 @@ mod goals;
 mod http;
 mod import_seed;
 mod n_plus_one;
+mod reminders;
 mod schema;
 mod smart_rules;

@@ -1,0 +1,167 @@
+//! The e-mail outbox. Every e-mail is a row first, under a unique dedupe key (e.g.
+//! `checkin-reminder:{employee}:{period}`), written in the same transaction as the change it
+//! reports. Senders claim a row with a lease, send it, and record the outcome, so a retry, a
+//! re-scan or a second worker never sends the same key twice; only a sender that dies between
+//! the SMTP server's acceptance and the record can cause a repeat, after its lease expires.
+
+use crate::error::DomainResult;
+use chrono::{DateTime, Duration, Utc};
+use entity::email_outbox;
+use sea_orm::sea_query::{Expr, ExprTrait};
+use sea_orm::{
+    ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect,
+    Set, TryInsertResult,
+};
+use uuid::Uuid;
+
+/// How long a sender holds a claimed row.
+pub const LEASE: Duration = Duration::minutes(5);
+/// Attempts before a row is given up as FAILED.
+pub const MAX_ATTEMPTS: i32 = 8;
+
+/// An e-mail to send.
+#[derive(Debug, Clone)]
+pub struct Email {
+    /// Unique per logical e-mail.
+    pub dedupe_key: String,
+    /// Recipient address.
+    pub to_email: String,
+    /// Recipient name.
+    pub to_name: String,
+    /// Template name.
+    pub template: &'static str,
+    /// Template data.
+    pub data: serde_json::Value,
+}
+
+/// Adds `email` unless its key is already there; returns whether it was new.
+pub async fn enqueue(
+    db: &impl ConnectionTrait,
+    email: Email,
+    now: DateTime<Utc>,
+) -> DomainResult<bool> {
+    let result = email_outbox::Entity::insert(email_outbox::ActiveModel {
+        id: Set(Uuid::new_v4()),
+        dedupe_key: Set(email.dedupe_key),
+        recipient_email: Set(email.to_email),
+        recipient_name: Set(email.to_name),
+        template: Set(email.template.to_owned()),
+        data: Set(email.data),
+        status: Set("PENDING".to_owned()),
+        attempts: Set(0),
+        last_error: Set(String::new()),
+        locked_until: Set(None),
+        created_at: Set(now),
+        sent_at: Set(None),
+    })
+    .on_conflict_do_nothing_on([email_outbox::Column::DedupeKey])
+    .exec_without_returning(db)
+    .await?;
+    Ok(matches!(result, TryInsertResult::Inserted(n) if n > 0))
+}
+
+/// Rows waiting to be sent (or whose sender's lease ran out), oldest first.
+pub async fn sendable(
+    db: &impl ConnectionTrait,
+    now: DateTime<Utc>,
+    limit: u64,
+) -> DomainResult<Vec<Uuid>> {
+    Ok(email_outbox::Entity::find()
+        .select_only()
+        .column(email_outbox::Column::Id)
+        .filter(claimable(now))
+        .order_by_asc(email_outbox::Column::CreatedAt)
+        .limit(limit)
+        .into_tuple()
+        .all(db)
+        .await?)
+}
+
+fn claimable(now: DateTime<Utc>) -> Condition {
+    Condition::any()
+        .add(
+            Condition::all()
+                .add(email_outbox::Column::Status.eq("PENDING"))
+                .add(
+                    Condition::any()
+                        .add(email_outbox::Column::LockedUntil.is_null())
+                        .add(email_outbox::Column::LockedUntil.lte(now)),
+                ),
+        )
+        .add(
+            Condition::all()
+                .add(email_outbox::Column::Status.eq("SENDING"))
+                .add(email_outbox::Column::LockedUntil.lte(now)),
+        )
+}
+
+/// Takes the row for one sender: a conditional update, so of two senders racing for it
+/// exactly one wins. Returns the row if this caller won.
+pub async fn claim(
+    db: &impl ConnectionTrait,
+    id: Uuid,
+    now: DateTime<Utc>,
+) -> DomainResult<Option<email_outbox::Model>> {
+    let updated = email_outbox::Entity::update_many()
+        .col_expr(email_outbox::Column::Status, Expr::value("SENDING"))
+        .col_expr(email_outbox::Column::LockedUntil, Expr::value(now + LEASE))
+        .col_expr(
+            email_outbox::Column::Attempts,
+            Expr::col(email_outbox::Column::Attempts).add(1),
+        )
+        .filter(email_outbox::Column::Id.eq(id))
+        .filter(claimable(now))
+        .exec(db)
+        .await?;
+    if updated.rows_affected == 0 {
+        return Ok(None);
+    }
+    Ok(email_outbox::Entity::find_by_id(id).one(db).await?)
+}
+
+/// Records a successful send.
+pub async fn mark_sent(
+    db: &impl ConnectionTrait,
+    id: Uuid,
+    now: DateTime<Utc>,
+) -> DomainResult<()> {
+    email_outbox::Entity::update_many()
+        .col_expr(email_outbox::Column::Status, Expr::value("SENT"))
+        .col_expr(email_outbox::Column::SentAt, Expr::value(now))
+        .col_expr(
+            email_outbox::Column::LockedUntil,
+            Expr::value(Option::<DateTime<Utc>>::None),
+        )
+        .filter(email_outbox::Column::Id.eq(id))
+        .exec(db)
+        .await?;
+    Ok(())
+}
+
+/// Records a failed attempt: back to PENDING after an exponential backoff, or FAILED for
+/// good when the error is permanent or the attempts are used up. Returns the new status.
+pub async fn mark_failed(
+    db: &impl ConnectionTrait,
+    row: &email_outbox::Model,
+    error: &str,
+    permanent: bool,
+    now: DateTime<Utc>,
+) -> DomainResult<&'static str> {
+    let give_up = permanent || row.attempts >= MAX_ATTEMPTS;
+    let status = if give_up { "FAILED" } else { "PENDING" };
+    let backoff = Duration::seconds(15 * 2_i64.pow(row.attempts.clamp(0, 10) as u32));
+    email_outbox::Entity::update_many()
+        .col_expr(email_outbox::Column::Status, Expr::value(status))
+        .col_expr(
+            email_outbox::Column::LastError,
+            Expr::value(error.chars().take(2000).collect::<String>()),
+        )
+        .col_expr(
+            email_outbox::Column::LockedUntil,
+            Expr::value(if give_up { None } else { Some(now + backoff) }),
+        )
+        .filter(email_outbox::Column::Id.eq(row.id))
+        .exec(db)
+        .await?;
+    Ok(status)
+}

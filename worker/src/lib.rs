@@ -1,0 +1,35 @@
+//! perfcycle's background work: the mailer that drains the outbox, and the scans that the
+//! schedules run. Each is an idempotent function over the database; the queue that triggers
+//! them only decides when.
+
+pub mod mailer;
+pub mod templates;
+
+use chrono::NaiveTime;
+use domain::{Ctx, DomainResult};
+
+/// What one pass of the schedules did.
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub struct ScanReport {
+    /// Check-ins opened.
+    pub opened: u64,
+    /// Reminders newly queued.
+    pub reminders: u64,
+    /// Check-ins marked missed (each with a note to the manager).
+    pub missed: usize,
+}
+
+/// One pass of every check-in schedule at the clock's "now": open due check-ins, mark missed
+/// ones (notifying managers), queue reminders. Safe to run late and to run twice.
+pub async fn run_check_in_scans(ctx: &Ctx, reminder_time: NaiveTime) -> DomainResult<ScanReport> {
+    let now = ctx.clock.now();
+    let opened = domain::check_ins::open_due(ctx, now).await?;
+    let missed = domain::notifications::mark_missed_and_notify(ctx, now).await?;
+    let reminders =
+        domain::notifications::queue_check_in_reminders(ctx, now, reminder_time).await?;
+    Ok(ScanReport {
+        opened,
+        reminders,
+        missed,
+    })
+}

@@ -640,6 +640,22 @@ pub async fn propose(ctx: &Ctx, viewer: &Viewer, id: Uuid) -> DomainResult<goal:
         "goal.propose",
     )
     .await?;
+    if let Some(manager) = owner.manager_id {
+        let manager = find_employee(&txn, manager).await?;
+        notify(
+            &txn,
+            ctx,
+            Notice {
+                to: &manager,
+                dedupe_key: format!("goal-proposed:{}", updated.id),
+                template: "goal_proposed",
+                goal: &updated,
+                owner: &owner,
+                extra: json!({}),
+            },
+        )
+        .await?;
+    }
     txn.commit().await?;
     Ok(updated)
 }
@@ -693,6 +709,20 @@ pub async fn agree(ctx: &Ctx, viewer: &Viewer, id: Uuid) -> DomainResult<goal::M
         &current,
         GoalStatus::Agreed,
         "goal.agree",
+    )
+    .await?;
+    let extra = json!({ "agreedBy": viewer.employee.name });
+    notify(
+        &txn,
+        ctx,
+        Notice {
+            to: &owner,
+            dedupe_key: format!("goal-agreed:{}", updated.id),
+            template: "goal_agreed",
+            goal: &updated,
+            owner: &owner,
+            extra,
+        },
     )
     .await?;
     txn.commit().await?;
@@ -850,6 +880,7 @@ pub async fn revise_target(
     }
     .insert(&txn)
     .await?;
+    let kr_metric = kr.metric.clone();
     let mut model: key_result::ActiveModel = kr.into();
     model.target_value = Set(decimal_text(new_target));
     model.updated_at = Set(now);
@@ -863,8 +894,70 @@ pub async fn revise_target(
         after: Some(json!({ "keyResultId": revision.key_result_id, "target": revision.new_target, "reason": revision.reason })),
     })
     .await?;
+    let extra = json!({
+        "metric": kr_metric, "oldTarget": revision.old_target, "newTarget": revision.new_target,
+        "reason": revision.reason, "revisedBy": viewer.employee.name,
+    });
+    notify(
+        &txn,
+        ctx,
+        Notice {
+            to: &owner,
+            dedupe_key: format!("goal-revised:{}", revision.id),
+            template: "goal_target_revised",
+            goal: &goal,
+            owner: &owner,
+            extra,
+        },
+    )
+    .await?;
     txn.commit().await?;
     Ok(revision)
+}
+
+/// An e-mail about a goal.
+struct Notice<'a> {
+    to: &'a employee::Model,
+    dedupe_key: String,
+    template: &'static str,
+    goal: &'a goal::Model,
+    owner: &'a employee::Model,
+    extra: serde_json::Value,
+}
+
+/// Queues `n`, in the transaction of the change it reports.
+async fn notify(txn: &DatabaseTransaction, ctx: &Ctx, n: Notice<'_>) -> DomainResult<()> {
+    let Notice {
+        to,
+        dedupe_key,
+        template,
+        goal,
+        owner,
+        extra,
+    } = n;
+    if !to.active {
+        return Ok(());
+    }
+    let mut data = json!({
+        "name": to.name, "goalId": goal.id, "goalTitle": goal.title,
+        "ownerName": owner.name, "dueOn": goal.due_on, "weight": goal.weight,
+    });
+    if let (Some(d), Some(e)) = (data.as_object_mut(), extra.as_object()) {
+        d.extend(e.clone());
+    }
+    crate::outbox::enqueue(
+        txn,
+        crate::outbox::Email {
+            dedupe_key,
+            to_email: to.email.clone(),
+            to_name: to.name.clone(),
+            template,
+            data,
+        },
+        ctx.clock.now(),
+    )
+    .await?;
+    Ok(())
 }
 
 /// Key results of each goal, in order, for batch loading.

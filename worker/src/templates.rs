@@ -131,6 +131,51 @@ pub fn render(template: &str, data: &Value, app_url: &str) -> Result<Rendered, R
                 ),
             })
         }
+        "goal_proposed" | "goal_agreed" | "goal_target_revised" => {
+            let name = field(template, data, "name")?;
+            let title = field(template, data, "goalTitle")?;
+            let owner = field(template, data, "ownerName")?;
+            let id = field(template, data, "goalId")?;
+            let link = format!("{app}/goals/{id}");
+            let (subject, line) = match template {
+                "goal_proposed" => (
+                    format!("{owner} proposed a goal: {title}"),
+                    format!("{owner} proposed the goal \"{title}\" and asks you to agree it."),
+                ),
+                "goal_agreed" => {
+                    let by = field(template, data, "agreedBy")?;
+                    (
+                        format!("Your goal is agreed: {title}"),
+                        format!("{by} agreed your goal \"{title}\"."),
+                    )
+                }
+                _ => {
+                    let by = field(template, data, "revisedBy")?;
+                    let metric = field(template, data, "metric")?;
+                    let (old, new) = (
+                        field(template, data, "oldTarget")?,
+                        field(template, data, "newTarget")?,
+                    );
+                    let reason = field(template, data, "reason")?;
+                    (
+                        format!("New target for {title}"),
+                        format!(
+                            "{by} moved the target of \"{metric}\" in \"{title}\" from {old} to {new}: {reason}"
+                        ),
+                    )
+                }
+            };
+            Ok(Rendered {
+                subject,
+                text: format!("Hi {name},\n\n{line}\n\n{link}\n"),
+                html: page(
+                    &format!("Hi {name}"),
+                    &format!("<p>{}</p>", escape(&line)),
+                    &link,
+                    "Open the goal",
+                ),
+            })
+        }
         other => Err(RenderError {
             template: other.to_owned(),
             reason: "unknown template".to_owned(),

@@ -32,8 +32,17 @@ fn mailer(sink: &SmtpSink) -> Mailer {
 }
 
 fn by_recipient(sink: &SmtpSink) -> BTreeMap<String, Vec<String>> {
+    subjects_by_recipient(sink, "")
+}
+
+/// Subjects containing `part`, by recipient.
+fn subjects_by_recipient(sink: &SmtpSink, part: &str) -> BTreeMap<String, Vec<String>> {
     let mut map: BTreeMap<String, Vec<String>> = BTreeMap::new();
-    for m in sink.messages() {
+    for m in sink
+        .messages()
+        .into_iter()
+        .filter(|m| m.subject().contains(part))
+    {
         for to in &m.to {
             map.entry(to.clone()).or_default().push(m.subject());
         }
@@ -59,6 +68,16 @@ async fn reminders_go_out_on_friday_morning_local_time_exactly_once() {
     app.goal_action(&org.mgr, "agreeGoal", &goal).await.data();
     let sink = SmtpSink::start().await;
     let mailer = mailer(&sink);
+    // The proposal and the agreement were e-mailed too; this test counts the reminders.
+    assert_eq!(
+        mailer
+            .deliver_pending(&app.ctx)
+            .await
+            .map(|d| d.sent)
+            .unwrap_or_default(),
+        2
+    );
+    let reminders = |sink: &SmtpSink| subjects_by_recipient(sink, "check-in for");
 
     let monday = scan(&app, "2027-03-01T12:00:00Z").await;
     assert_eq!((monday.opened, monday.reminders), (9, 0));
@@ -76,7 +95,7 @@ async fn reminders_go_out_on_friday_morning_local_time_exactly_once() {
         .await
         .unwrap_or_else(|e| panic!("{e}"));
     assert_eq!(sent.sent, 4);
-    let got = by_recipient(&sink);
+    let got = reminders(&sink);
     assert_eq!(
         got.keys().cloned().collect::<Vec<_>>(),
         ["bob@t.io", "ceo@t.io", "hr@t.io", "mgr@t.io"]
@@ -88,7 +107,7 @@ async fn reminders_go_out_on_friday_morning_local_time_exactly_once() {
         .deliver_pending(&app.ctx)
         .await
         .unwrap_or_else(|e| panic!("{e}"));
-    let got = by_recipient(&sink);
+    let got = reminders(&sink);
     assert_eq!(got.len(), 9, "{got:?}");
     assert!(
         got.values().all(|subjects| subjects.len() == 1),
@@ -97,7 +116,7 @@ async fn reminders_go_out_on_friday_morning_local_time_exactly_once() {
     let alices = sink
         .messages()
         .into_iter()
-        .find(|m| m.to == ["alice@t.io"])
+        .find(|m| m.to == ["alice@t.io"] && m.subject().contains("check-in"))
         .unwrap_or_else(|| panic!("no mail for Alice"));
     assert_eq!(
         alices.subject(),
@@ -112,7 +131,7 @@ async fn reminders_go_out_on_friday_morning_local_time_exactly_once() {
         "{text}"
     );
     assert!(html.contains("<li>Halve checkout latency</li>"), "{html}");
-    assert_eq!(app.count("email_outbox WHERE status = 'SENT'").await, 9);
+    assert_eq!(app.count("email_outbox WHERE status = 'SENT'").await, 11);
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -244,4 +263,66 @@ async fn without_smtp_emails_are_written_as_eml_files() {
         .unwrap_or(0);
     std::fs::remove_dir_all(&dir).ok();
     assert_eq!(written, 9);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_goal_workflow_emails_the_manager_then_the_employee() {
+    let app = spawn_app().await;
+    let org = app.org().await;
+    let cycle = app.active_cycle(&org.hr).await;
+    let sink = SmtpSink::start().await;
+    let mailer = mailer(&sink);
+    let goal = app
+        .goal_id(
+            &org.alice,
+            &cycle,
+            json!({ "weight": 100, "title": "Halve checkout latency" }),
+        )
+        .await;
+    app.goal_action(&org.alice, "proposeGoal", &goal)
+        .await
+        .data();
+    app.goal_action(&org.mgr, "agreeGoal", &goal).await.data();
+    let kr = app
+        .gql(
+            Some(&org.mgr),
+            "query($id: ID!) { goal(id: $id) { keyResults { id } } }",
+            json!({ "id": goal }),
+        )
+        .await
+        .data()["goal"]["keyResults"][0]["id"]
+        .clone();
+    app.gql(Some(&org.mgr), "mutation($kr: ID!) { reviseTarget(keyResultId: $kr, newTarget: \"250\", reason: \"The cache landed early\") { id } }", json!({ "kr": kr })).await.data();
+    // Draining twice sends nothing twice.
+    mailer
+        .deliver_pending(&app.ctx)
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    mailer
+        .deliver_pending(&app.ctx)
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    let got = by_recipient(&sink);
+    assert_eq!(
+        got.get("mgr@t.io").cloned().unwrap_or_default(),
+        ["Alice Able proposed a goal: Halve checkout latency"]
+    );
+    let alice = got.get("alice@t.io").cloned().unwrap_or_default();
+    assert_eq!(
+        alice,
+        [
+            "Your goal is agreed: Halve checkout latency",
+            "New target for Halve checkout latency"
+        ]
+    );
+    let revised = sink
+        .messages()
+        .into_iter()
+        .find(|m| m.subject().starts_with("New target"))
+        .unwrap_or_else(|| panic!("no revision mail"));
+    let text = revised.part("text/plain").unwrap_or_default();
+    assert!(
+        text.contains("from 300 to 250") && text.contains("The cache landed early"),
+        "{text}"
+    );
 }

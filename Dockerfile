@@ -22,6 +22,7 @@ COPY Cargo.toml Cargo.lock ./
 COPY entity ./entity
 COPY migration ./migration
 COPY domain ./domain
+COPY worker ./worker
 COPY api ./api
 COPY tests ./tests
 

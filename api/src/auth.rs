@@ -17,6 +17,9 @@ pub struct Claims {
     /// The employee's e-mail (how identity-provider tokens are matched).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub email: Option<String>,
+    /// Whether the identity provider verified that e-mail.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub email_verified: Option<bool>,
     /// Issued at (seconds since the epoch).
     pub iat: i64,
     /// Expires at (seconds since the epoch).
@@ -46,7 +49,18 @@ pub struct Auth {
     encoding: EncodingKey,
     hs256: DecodingKey,
     rs256: Option<DecodingKey>,
+    issuer: Option<String>,
+    audience: Option<String>,
     ttl: Duration,
+}
+
+/// Whose token it is.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Subject {
+    /// One of ours (HS256): the employee id.
+    Employee(Uuid),
+    /// An identity provider's (RS256): a verified e-mail address.
+    Email(String),
 }
 
 impl Auth {
@@ -64,6 +78,8 @@ impl Auth {
             encoding: EncodingKey::from_secret(secret.as_bytes()),
             hs256: DecodingKey::from_secret(secret.as_bytes()),
             rs256,
+            issuer: config.jwt_issuer.clone(),
+            audience: config.jwt_audience.clone(),
             ttl: Duration::hours(config.token_ttl_hours),
         })
     }
@@ -79,6 +95,7 @@ impl Auth {
         let claims = Claims {
             sub: employee_id.to_string(),
             email: Some(email.to_owned()),
+            email_verified: None,
             iat: now.timestamp(),
             exp: (now + ttl.unwrap_or(self.ttl)).timestamp(),
         };
@@ -86,7 +103,7 @@ impl Auth {
     }
 
     /// Checks an `Authorization` header value.
-    pub fn verify_header(&self, header: &str) -> Result<Claims, TokenError> {
+    pub fn verify_header(&self, header: &str) -> Result<Subject, TokenError> {
         let token = header
             .strip_prefix("Bearer ")
             .or_else(|| header.strip_prefix("bearer "))
@@ -96,23 +113,42 @@ impl Auth {
         self.verify(token)
     }
 
-    /// Checks a bare token.
-    pub fn verify(&self, token: &str) -> Result<Claims, TokenError> {
+    /// Checks a bare token. Our own (HS256) tokens name an employee id; an identity
+    /// provider's (RS256) are matched by e-mail only, which it must have verified, and must
+    /// carry the configured issuer and audience.
+    pub fn verify(&self, token: &str) -> Result<Subject, TokenError> {
         let header = decode_header(token).map_err(|_| TokenError::Invalid)?;
-        let key = match header.alg {
-            Algorithm::HS256 => &self.hs256,
-            Algorithm::RS256 => self.rs256.as_ref().ok_or(TokenError::Invalid)?,
-            _ => return Err(TokenError::Invalid),
-        };
         let mut validation = Validation::new(header.alg);
         validation.leeway = 30;
         validation.validate_aud = false;
         validation.set_required_spec_claims(&["exp", "sub"]);
-        decode::<Claims>(token, key, &validation)
+        let key = match header.alg {
+            Algorithm::HS256 => &self.hs256,
+            Algorithm::RS256 => {
+                if let Some(iss) = &self.issuer {
+                    validation.set_issuer(&[iss]);
+                }
+                if let Some(aud) = &self.audience {
+                    validation.set_audience(&[aud]);
+                }
+                self.rs256.as_ref().ok_or(TokenError::Invalid)?
+            }
+            _ => return Err(TokenError::Invalid),
+        };
+        let claims = decode::<Claims>(token, key, &validation)
             .map(|d| d.claims)
             .map_err(|e| match e.kind() {
                 jsonwebtoken::errors::ErrorKind::ExpiredSignature => TokenError::Expired,
                 _ => TokenError::Invalid,
-            })
+            })?;
+        match header.alg {
+            Algorithm::HS256 => Uuid::parse_str(&claims.sub)
+                .map(Subject::Employee)
+                .map_err(|_| TokenError::Invalid),
+            _ => match (claims.email, claims.email_verified) {
+                (Some(email), Some(true)) => Ok(Subject::Email(email)),
+                _ => Err(TokenError::Invalid),
+            },
+        }
     }
 }

@@ -58,6 +58,18 @@ pub const SETTINGS: &[(&str, &str, &str, &str)] = &[
         "PEM file of an identity provider's RS256 public key",
     ),
     (
+        "jwt_issuer",
+        "PERFCYCLE_JWT_ISSUER",
+        "",
+        "required `iss` of identity-provider (RS256) tokens",
+    ),
+    (
+        "jwt_audience",
+        "PERFCYCLE_JWT_AUDIENCE",
+        "",
+        "required `aud` of identity-provider (RS256) tokens",
+    ),
+    (
         "token_ttl_hours",
         "PERFCYCLE_TOKEN_TTL_HOURS",
         "168",
@@ -144,6 +156,10 @@ pub struct Config {
     pub jwt_secret: Option<String>,
     /// RS256 public key (PEM), if configured.
     pub jwt_public_key_pem: Option<Vec<u8>>,
+    /// Required issuer of RS256 tokens.
+    pub jwt_issuer: Option<String>,
+    /// Required audience of RS256 tokens.
+    pub jwt_audience: Option<String>,
     /// Lifetime of issued tokens.
     pub token_ttl_hours: i64,
     /// The frontend's base URL.
@@ -390,6 +406,8 @@ impl Config {
             data_dir: PathBuf::from(l.text("data_dir").unwrap_or_else(|| "./data".into())),
             jwt_secret,
             jwt_public_key_pem,
+            jwt_issuer: l.text("jwt_issuer"),
+            jwt_audience: l.text("jwt_audience"),
             token_ttl_hours,
             app_url,
             graphiql: l.flag("graphiql")?,

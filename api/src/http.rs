@@ -3,7 +3,7 @@
 //! (bad JSON, parse and validation failures) with 400 under the former, and runs only
 //! queries over GET.
 
-use crate::auth::{Auth, TokenError};
+use crate::auth::{Auth, Subject, TokenError};
 use crate::config::Config;
 use crate::graphql::errors::code;
 use crate::graphql::{AppSchema, Loaders, RequestAuth};
@@ -19,7 +19,6 @@ use serde::Deserialize;
 use serde_json::{Value, json};
 use std::sync::Arc;
 use tracing::Instrument;
-use uuid::Uuid;
 
 /// Everything a handler needs, shared by all workers.
 pub struct AppState {
@@ -215,11 +214,15 @@ pub async fn graphql_get(state: web::Data<AppState>, req: HttpRequest) -> HttpRe
     {
         let kind = match &doc.operations {
             DocumentOperations::Single(op) => Some(op.node.ty),
-            DocumentOperations::Multiple(ops) => params
-                .operation_name
-                .as_deref()
-                .and_then(|name| ops.iter().find(|(n, _)| n.as_str() == name))
-                .map(|(_, op)| op.node.ty),
+            DocumentOperations::Multiple(ops) => match params.operation_name.as_deref() {
+                Some(name) => ops
+                    .iter()
+                    .find(|(n, _)| n.as_str() == name)
+                    .map(|(_, op)| op.node.ty),
+                // One named operation runs without operationName: it is the one selected.
+                None if ops.len() == 1 => ops.values().next().map(|op| op.node.ty),
+                None => None,
+            },
         };
         if kind == Some(OperationType::Mutation) || kind == Some(OperationType::Subscription) {
             state.metrics.graphql_request("GET", 405);
@@ -279,12 +282,11 @@ async fn authenticate(
         Ok(c) => c,
         Err(e) => return Ok(RequestAuth::Refused(e.to_string())),
     };
-    let found = match (Uuid::parse_str(&claims.sub), &claims.email) {
-        (Ok(id), _) => domain::employees::authenticate_by_id(&state.ctx.db, id).await,
-        (Err(_), Some(email)) => {
-            domain::employees::authenticate_by_email(&state.ctx.db, email).await
+    let found = match claims {
+        Subject::Employee(id) => domain::employees::authenticate_by_id(&state.ctx.db, id).await,
+        Subject::Email(email) => {
+            domain::employees::authenticate_by_email(&state.ctx.db, &email).await
         }
-        (Err(_), None) => Err(domain::DomainError::Unauthenticated),
     };
     match found {
         Ok(v) => Ok(RequestAuth::Viewer(v)),
@@ -331,14 +333,18 @@ async fn execute(
     }
     let span = tracing::info_span!("graphql", method);
     let response = state.schema.execute(request).instrument(span).await;
+    // Errors raised before execution (parse, validation, variables, operation selection)
+    // leave no data and point at no field.
     let request_error = response.data == async_graphql::Value::Null
-        && response.errors.iter().any(|e| {
+        && !response.errors.is_empty()
+        && response.errors.iter().all(|e| e.path.is_empty())
+        && response.errors.iter().all(|e| {
             e.extensions
                 .as_ref()
                 .and_then(|x| x.get("code"))
-                .is_some_and(|c| {
-                    *c == async_graphql::Value::from(code::PARSE_FAILED)
-                        || *c == async_graphql::Value::from(code::VALIDATION_FAILED)
+                .is_none_or(|c| {
+                    *c != async_graphql::Value::from(code::UNAUTHENTICATED)
+                        && *c != async_graphql::Value::from(code::INTERNAL)
                 })
         });
     let status = if media == Media::GraphqlResponse && request_error {

@@ -333,12 +333,7 @@ pub async fn submit(
         if !seen.insert(kr.id) {
             return Err(DomainError::bad(field, "this key result appears twice"));
         }
-        if p.value.abs() > Decimal::from(1_000_000_000_000_000_i64) {
-            return Err(DomainError::bad(
-                format!("progress[{i}].value"),
-                "value must be within ±10^15",
-            ));
-        }
+        crate::goals::check_value(&format!("progress[{i}].value"), p.value)?;
         updates.push((kr, p.value));
     }
     for (kr, value) in updates {

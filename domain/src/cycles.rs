@@ -239,10 +239,30 @@ pub async fn advance(
         None => return Err(DomainError::conflict("cycle is CLOSED; it cannot move")),
     }
     let now = ctx.clock.now();
-    let mut model: cycle::ActiveModel = current.clone().into();
-    model.phase = Set(to.as_str().to_owned());
-    model.updated_at = Set(now);
-    let updated = model.update(&txn).await?;
+    // Conditional on the phase read above: of two racing requests, one moves the cycle.
+    let moved = cycle::Entity::update_many()
+        .col_expr(
+            cycle::Column::Phase,
+            sea_orm::sea_query::Expr::value(to.as_str()),
+        )
+        .col_expr(
+            cycle::Column::UpdatedAt,
+            sea_orm::sea_query::Expr::value(now),
+        )
+        .filter(cycle::Column::Id.eq(id))
+        .filter(cycle::Column::Phase.eq(current.phase.as_str()))
+        .exec(&txn)
+        .await?;
+    if moved.rows_affected == 0 {
+        return Err(DomainError::conflict(
+            "the cycle moved meanwhile; reload it",
+        ));
+    }
+    let updated = cycle::Model {
+        phase: to.as_str().to_owned(),
+        updated_at: now,
+        ..current.clone()
+    };
     audit::record(
         &txn,
         now,

@@ -141,11 +141,21 @@ struct ValidKeyResult {
     weight: i32,
 }
 
-fn check_value(field: &str, value: Decimal) -> DomainResult<()> {
+/// Most decimal places a key-result value may have.
+pub const MAX_SCALE: u32 = 6;
+
+/// Checks a key-result value's size and precision.
+pub fn check_value(field: &str, value: Decimal) -> DomainResult<()> {
     if value.abs() > MAX_VALUE {
         return Err(DomainError::bad(
             field,
             format!("{field} must be within ±10^15"),
+        ));
+    }
+    if value.normalize().scale() > MAX_SCALE {
+        return Err(DomainError::bad(
+            field,
+            format!("{field} may have at most {MAX_SCALE} decimal places"),
         ));
     }
     Ok(())
@@ -507,7 +517,9 @@ pub async fn create(ctx: &Ctx, viewer: &Viewer, input: GoalInput) -> DomainResul
         .await
         .map_err(|_| DomainError::bad("cycleId", "no such cycle"))?;
     check_open_cycle(&cycle)?;
-    if input.level == GoalLevel::Company && !(viewer.is_hr() || owner.manager_id.is_none()) {
+    if input.level == GoalLevel::Company
+        && !(viewer.is_hr() || viewer.employee.manager_id.is_none())
+    {
         return Err(DomainError::forbidden(
             "company goals are set by HR or the head of the organisation",
         ));
@@ -611,10 +623,31 @@ async fn set_status(
     status: GoalStatus,
     action: &str,
 ) -> DomainResult<goal::Model> {
-    let mut model: goal::ActiveModel = current.clone().into();
-    model.status = Set(status.as_str().to_owned());
-    model.updated_at = Set(ctx.clock.now());
-    let updated = model.update(txn).await?;
+    // Conditional on the status read earlier: of two racing requests, one wins.
+    let now = ctx.clock.now();
+    let changed = goal::Entity::update_many()
+        .col_expr(
+            goal::Column::Status,
+            sea_orm::sea_query::Expr::value(status.as_str()),
+        )
+        .col_expr(
+            goal::Column::UpdatedAt,
+            sea_orm::sea_query::Expr::value(now),
+        )
+        .filter(goal::Column::Id.eq(current.id))
+        .filter(goal::Column::Status.eq(current.status.as_str()))
+        .exec(txn)
+        .await?;
+    if changed.rows_affected == 0 {
+        return Err(DomainError::conflict(
+            "the goal changed meanwhile; reload it and try again",
+        ));
+    }
+    let updated = goal::Model {
+        status: status.as_str().to_owned(),
+        updated_at: now,
+        ..current.clone()
+    };
     audit_goal(txn, ctx, viewer, action, Some(current), &updated).await?;
     Ok(updated)
 }
@@ -666,6 +699,12 @@ pub async fn agree(ctx: &Ctx, viewer: &Viewer, id: Uuid) -> DomainResult<goal::M
     let txn = ctx.db.begin().await?;
     let (current, owner) = readable(&txn, viewer, id).await?;
     permissions::require_manage_goal(viewer, &owner)?;
+    // Serialise agreements for one owner (a row lock on PostgreSQL) so that two at once
+    // cannot both pass the weight check.
+    employee::Entity::find_by_id(owner.id)
+        .lock_exclusive()
+        .one(&txn)
+        .await?;
     if current.status != GoalStatus::Proposed.as_str() {
         return Err(DomainError::conflict(format!(
             "only a PROPOSED goal can be agreed; this one is {}",
@@ -800,6 +839,13 @@ pub async fn record_progress(
         return Err(DomainError::conflict(format!(
             "progress is recorded on AGREED goals; this one is {}",
             goal.status
+        )));
+    }
+    let cycle = cycles::find(&txn, goal.cycle_id).await?;
+    if cycle.phase != CyclePhase::Active.as_str() {
+        return Err(DomainError::conflict(format!(
+            "cycle {} is {}; progress is recorded while it is ACTIVE",
+            cycle.name, cycle.phase
         )));
     }
     check_value("value", current)?;

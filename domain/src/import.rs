@@ -81,7 +81,8 @@ struct Row {
     title: String,
     department: Option<String>,
     manager_email: Option<String>,
-    role: Role,
+    /// `None` when the cell is blank: new people are employees, existing ones keep theirs.
+    role: Option<Role>,
     hired_on: NaiveDate,
     timezone: String,
 }
@@ -161,8 +162,9 @@ fn parse(reader: impl Read) -> Result<Vec<Row>, Vec<RowError>> {
             check("manager_email", values::email("manager_email", &manager)).map(Some)
         };
         let role = match cell("role").to_uppercase().as_str() {
-            "" | "EMPLOYEE" => Some(Role::Employee),
-            "HR_ADMIN" => Some(Role::HrAdmin),
+            "" => Some(None),
+            "EMPLOYEE" => Some(Some(Role::Employee)),
+            "HR_ADMIN" => Some(Some(Role::HrAdmin)),
             other => {
                 errors.push(err(
                     line,
@@ -337,6 +339,7 @@ pub async fn employees(ctx: &Ctx, reader: impl Read) -> Result<ImportReport, Imp
 
     let mut new_rows = Vec::new();
     let mut logs = Vec::new();
+    let mut updates = Vec::new();
     for row in &rows {
         let id = ids[&row.email];
         let desired = employee::Model {
@@ -350,7 +353,11 @@ pub async fn employees(ctx: &Ctx, reader: impl Read) -> Result<ImportReport, Imp
                 .and_then(|d| departments.get(&d.to_lowercase()).copied()),
             manager_id: managers[&id],
             path: paths[&id].clone(),
-            role: row.role.as_str().to_owned(),
+            role: row
+                .role
+                .map(|r| r.as_str().to_owned())
+                .or_else(|| by_email.get(&row.email).map(|e| e.role.clone()))
+                .unwrap_or_else(|| Role::Employee.as_str().to_owned()),
             hired_on: row.hired_on,
             timezone: row.timezone.clone(),
             active: true,
@@ -380,7 +387,7 @@ pub async fn employees(ctx: &Ctx, reader: impl Read) -> Result<ImportReport, Imp
                 if !changed && desired.path != current.path {
                     let mut model = current.into_active_model();
                     model.path = Set(desired.path);
-                    model.update(&txn).await.map_err(DomainError::from)?;
+                    updates.push(model);
                     report.unchanged += 1;
                 } else if changed {
                     logs.push(log(
@@ -392,11 +399,7 @@ pub async fn employees(ctx: &Ctx, reader: impl Read) -> Result<ImportReport, Imp
                     ));
                     let mut model = desired.into_active_model();
                     model.created_at = Set(current.created_at);
-                    model
-                        .reset_all()
-                        .update(&txn)
-                        .await
-                        .map_err(DomainError::from)?;
+                    updates.push(model.reset_all());
                     report.updated += 1;
                 } else {
                     report.unchanged += 1;
@@ -404,7 +407,11 @@ pub async fn employees(ctx: &Ctx, reader: impl Read) -> Result<ImportReport, Imp
             }
         }
     }
+    // New people first: an existing employee may now report to one of them.
     employees::insert_all(&txn, new_rows).await?;
+    for model in updates {
+        model.update(&txn).await.map_err(DomainError::from)?;
+    }
     // Moving a manager moves their whole subtree: rewrite the paths that changed.
     for e in by_email.into_values() {
         if let Some(path) = paths.get(&e.id)

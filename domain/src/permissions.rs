@@ -39,17 +39,22 @@ pub fn require_create_goal_for(viewer: &Viewer, owner: &employee::Model) -> Doma
 }
 
 /// Editing a goal's content: the owner while it is a draft; their managers and HR until
-/// it is agreed.
+/// it is agreed. Who may not edit at all hears FORBIDDEN before anything about the state.
 pub fn require_edit_goal(
     viewer: &Viewer,
     status: GoalStatus,
     owner: &employee::Model,
 ) -> DomainResult<()> {
     let manager_or_hr = viewer.is_hr() || viewer.manages(owner);
+    if !manager_or_hr && viewer.id() != owner.id {
+        return Err(DomainError::forbidden(
+            "only the owner, their managers or HR may edit a goal",
+        ));
+    }
     match status {
-        GoalStatus::Draft if manager_or_hr || viewer.id() == owner.id => Ok(()),
+        GoalStatus::Draft => Ok(()),
         GoalStatus::Proposed if manager_or_hr => Ok(()),
-        GoalStatus::Draft | GoalStatus::Proposed => Err(DomainError::forbidden(
+        GoalStatus::Proposed => Err(DomainError::forbidden(
             "only the owner's managers or HR may edit a proposed goal",
         )),
         _ => Err(DomainError::conflict(format!(
@@ -59,9 +64,10 @@ pub fn require_edit_goal(
     }
 }
 
-/// Agreeing, closing and revising targets: the owner's managers or HR, never the owner alone.
+/// Agreeing, closing and revising targets: the owner's managers or HR, never the owner
+/// alone (an HR admin's own goals are agreed by their manager or another HR admin).
 pub fn require_manage_goal(viewer: &Viewer, owner: &employee::Model) -> DomainResult<()> {
-    if viewer.is_hr() || viewer.manages(owner) {
+    if viewer.id() != owner.id && (viewer.is_hr() || viewer.manages(owner)) {
         Ok(())
     } else {
         Err(DomainError::forbidden(

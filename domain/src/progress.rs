@@ -19,7 +19,12 @@ pub fn key_result(start: Decimal, target: Decimal, current: Decimal) -> Decimal 
     if span.is_zero() {
         return Decimal::ZERO;
     }
-    ((current - start) / span).clamp(Decimal::ZERO, MAX_PROGRESS)
+    // A tiny span can make the ratio overflow: that is "far beyond target" (or below 0).
+    match (current - start).checked_div(span) {
+        Some(ratio) => ratio.clamp(Decimal::ZERO, MAX_PROGRESS),
+        None if (current - start).is_sign_negative() == span.is_sign_negative() => MAX_PROGRESS,
+        None => Decimal::ZERO,
+    }
 }
 
 /// The weighted mean of `(value, weight)` pairs; zero when the weights add up to zero.
@@ -115,6 +120,13 @@ mod tests {
         assert_eq!(key_result(d("0"), d("10"), d("100")), MAX_PROGRESS);
         assert_eq!(key_result(d("0"), d("10"), d("-5")), Decimal::ZERO);
         assert_eq!(key_result(d("5"), d("5"), d("7")), Decimal::ZERO);
+    }
+
+    #[test]
+    fn a_ratio_too_large_for_a_decimal_is_clamped_not_a_panic() {
+        let tiny = d("0.0000000000000000000000000001");
+        assert_eq!(key_result(Decimal::ZERO, tiny, d("10")), MAX_PROGRESS);
+        assert_eq!(key_result(Decimal::ZERO, tiny, d("-10")), Decimal::ZERO);
     }
 
     #[test]

@@ -53,12 +53,11 @@ pub fn page_request(first: Option<i32>, after: Option<String>) -> GqlResult<Page
     }
     let offset = match after {
         None => 0,
-        Some(c) => {
-            OffsetCursor::decode_cursor(&c)
-                .map_err(|_| bad_input("after", "after is not a cursor from this list"))?
-                .0
-                + 1
-        }
+        Some(c) => OffsetCursor::decode_cursor(&c)
+            .ok()
+            .and_then(|c| c.0.checked_add(1))
+            .filter(|o| *o <= i64::MAX as u64)
+            .ok_or_else(|| bad_input("after", "after is not a cursor from this list"))?,
     };
     Ok(PageRequest {
         offset,

@@ -104,24 +104,43 @@ async fn a_malformed_authorization_header_is_unauthenticated() {
 async fn an_identity_providers_rs256_token_is_matched_by_email() {
     let fixtures = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures");
     let public = fixtures.join("idp-public.pem");
-    let app = perfcycle_tests::spawn_app_with(&[(
-        "PERFCYCLE_JWT_PUBLIC_KEY_FILE",
-        public.to_str().unwrap_or_default(),
-    )])
+    let app = perfcycle_tests::spawn_app_with(&[
+        (
+            "PERFCYCLE_JWT_PUBLIC_KEY_FILE",
+            public.to_str().unwrap_or_default(),
+        ),
+        ("PERFCYCLE_JWT_ISSUER", "https://idp.test"),
+    ])
     .await;
     app.org().await;
     let private = std::fs::read(fixtures.join("idp-private.pem")).unwrap_or_default();
     let key = jsonwebtoken::EncodingKey::from_rsa_pem(&private).unwrap_or_else(|e| panic!("{e}"));
+    let sign = |claims: serde_json::Value| {
+        jsonwebtoken::encode(
+            &jsonwebtoken::Header::new(jsonwebtoken::Algorithm::RS256),
+            &claims,
+            &key,
+        )
+        .unwrap_or_default()
+    };
     let now = chrono::Utc::now().timestamp();
-    let claims = json!({ "sub": "idp|12345", "email": "Alice@T.io", "iat": now, "exp": now + 600 });
-    let token = jsonwebtoken::encode(
-        &jsonwebtoken::Header::new(jsonwebtoken::Algorithm::RS256),
-        &claims,
-        &key,
-    )
-    .unwrap_or_default();
+    let token = sign(
+        json!({ "sub": "idp|12345", "email": "Alice@T.io", "email_verified": true, "iss": "https://idp.test", "iat": now, "exp": now + 600 }),
+    );
     let r = app.gql(Some(&token), ME, json!({})).await;
     assert_eq!(r.data()["me"]["email"], "alice@t.io");
+    // An unverified address, another issuer, or an employee id in `sub` are not enough.
+    let hr_id = app.employee("hr@t.io").await.id.to_string();
+    for claims in [
+        json!({ "sub": "idp|1", "email": "hr@t.io", "iss": "https://idp.test", "iat": now, "exp": now + 600 }),
+        json!({ "sub": "idp|1", "email": "hr@t.io", "email_verified": false, "iss": "https://idp.test", "iat": now, "exp": now + 600 }),
+        json!({ "sub": "idp|1", "email": "hr@t.io", "email_verified": true, "iss": "https://evil.test", "iat": now, "exp": now + 600 }),
+        json!({ "sub": hr_id, "iss": "https://idp.test", "iat": now, "exp": now + 600 }),
+    ] {
+        app.gql(Some(&sign(claims)), ME, json!({}))
+            .await
+            .assert_error("UNAUTHENTICATED", None);
+    }
     // RS256 with a key the app does not trust is refused.
     let other = perfcycle_tests::spawn_app().await;
     other.org().await;

@@ -130,6 +130,54 @@ pub const SETTINGS: &[(&str, &str, &str, &str)] = &[
         "apply pending migrations when serving",
     ),
     (
+        "embedded_worker",
+        "PERFCYCLE_EMBEDDED_WORKER",
+        "true",
+        "without REDIS_URL, run the job workers inside `perfcycle serve`",
+    ),
+    (
+        "queue_namespace",
+        "PERFCYCLE_QUEUE_NAMESPACE",
+        "perfcycle",
+        "prefix of the job queue's keys in Redis",
+    ),
+    (
+        "worker_concurrency",
+        "PERFCYCLE_WORKER_CONCURRENCY",
+        "8",
+        "e-mails each worker process sends at once",
+    ),
+    (
+        "scan_schedule",
+        "PERFCYCLE_SCAN_SCHEDULE",
+        "0 */5 * * * *",
+        "cron (with seconds, UTC) for opening check-ins, reminders and missed notes",
+    ),
+    (
+        "dispatch_schedule",
+        "PERFCYCLE_DISPATCH_SCHEDULE",
+        "*/10 * * * * *",
+        "cron (with seconds, UTC) for handing pending e-mail to the queue",
+    ),
+    (
+        "reminder_time",
+        "PERFCYCLE_REMINDER_TIME",
+        "09:00",
+        "local time of check-in reminders on the last working day of a period",
+    ),
+    (
+        "email_from",
+        "PERFCYCLE_EMAIL_FROM",
+        "perfcycle <noreply@perfcycle.localhost>",
+        "sender of every e-mail",
+    ),
+    (
+        "email_lease_seconds",
+        "PERFCYCLE_EMAIL_LEASE_SECONDS",
+        "300",
+        "how long a sender holds an e-mail before another may take it over",
+    ),
+    (
         "log_format",
         "PERFCYCLE_LOG_FORMAT",
         "text",
@@ -180,6 +228,22 @@ pub struct Config {
     pub db_max_connections: u32,
     /// Whether `serve` migrates.
     pub migrate_on_start: bool,
+    /// Run the workers inside `serve` when there is no Redis.
+    pub embedded_worker: bool,
+    /// Redis key prefix of the queue.
+    pub queue_namespace: String,
+    /// Send jobs per process at once.
+    pub worker_concurrency: usize,
+    /// Check-in scan schedule.
+    pub scan_schedule: cron::Schedule,
+    /// Outbox dispatch schedule.
+    pub dispatch_schedule: cron::Schedule,
+    /// Local reminder time.
+    pub reminder_time: chrono::NaiveTime,
+    /// Sender address.
+    pub email_from: String,
+    /// Sender lease.
+    pub email_lease_seconds: i64,
     /// Log as JSON lines.
     pub json_logs: bool,
 }
@@ -418,6 +482,35 @@ impl Config {
             http_workers: l.parse("http_workers", "a whole number")?,
             db_max_connections: positive("db_max_connections", "a whole number")? as u32,
             migrate_on_start: l.flag("migrate_on_start")?,
+            embedded_worker: l.flag("embedded_worker")?,
+            queue_namespace: l
+                .text("queue_namespace")
+                .unwrap_or_else(|| "perfcycle".into()),
+            worker_concurrency: positive("worker_concurrency", "a whole number")?,
+            scan_schedule: l.parse(
+                "scan_schedule",
+                "a cron schedule with seconds, like \"0 */5 * * * *\"",
+            )?,
+            dispatch_schedule: l.parse(
+                "dispatch_schedule",
+                "a cron schedule with seconds, like \"*/10 * * * * *\"",
+            )?,
+            reminder_time: {
+                let (v, source) = l.get("reminder_time");
+                chrono::NaiveTime::parse_from_str(v.trim(), "%H:%M")
+                    .map_err(|_| ConfigError(format!("{source}: {v:?} is not a time like 09:00")))?
+            },
+            email_from: {
+                let from = l.text("email_from").unwrap_or_default();
+                if !from.contains('@') {
+                    let (_, source) = l.get("email_from");
+                    return Err(ConfigError(format!(
+                        "{source}: {from:?} is not an e-mail sender"
+                    )));
+                }
+                from
+            },
+            email_lease_seconds: positive("email_lease_seconds", "a number of seconds")? as i64,
             json_logs,
         })
     }

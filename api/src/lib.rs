@@ -5,6 +5,7 @@ pub mod config;
 pub mod db;
 pub mod graphql;
 pub mod http;
+pub mod jobs;
 pub mod metrics;
 pub mod startup;
 pub mod telemetry;

@@ -22,6 +22,10 @@ enum Command {
     /// Run the GraphQL server (the default). Migrates the database first unless
     /// PERFCYCLE_MIGRATE_ON_START=false.
     Serve,
+    /// Run the job workers (send e-mail, check-in schedules) on the Redis queue named by
+    /// REDIS_URL — any number of these processes share the work. Without REDIS_URL they use
+    /// the embedded queue in PERFCYCLE_DATA_DIR. Stops gracefully on SIGTERM.
+    Worker,
     /// Apply pending database migrations, then exit.
     Migrate,
     /// Fill the database: `--demo` for a small believable organisation with tokens to try
@@ -118,6 +122,20 @@ async fn run(command: Command, config: Config) -> anyhow::Result<()> {
             );
             println!("  health:    {base}/healthz  {base}/readyz  {base}/metrics");
             app.run_until_stopped().await?;
+        }
+        Command::Worker => {
+            let ctx = domain_ctx(&config).await?;
+            let (services, settings) = api::jobs::services(&config, ctx).await?;
+            println!(
+                "perfcycle worker {} on the {} queue; stop with SIGTERM",
+                services.name,
+                if config.redis_url.is_some() {
+                    "Redis"
+                } else {
+                    "embedded"
+                }
+            );
+            api::jobs::run_pool(services, settings).await?;
         }
         Command::Migrate => {
             domain_ctx(&config).await?;

@@ -71,6 +71,7 @@ impl Application {
             })?;
         let port = listener.local_addr()?.port();
         let workers = config.http_workers;
+        let worker_config = config.clone();
         let state = web::Data::new(AppState {
             schema,
             ctx: ctx.clone(),
@@ -93,6 +94,15 @@ impl Application {
             server = server.workers(workers);
         }
         let server = server.listen(listener)?.run();
+        // Without Redis the job workers live in this process, on a queue in a local file.
+        if worker_config.embedded_worker && worker_config.redis_url.is_none() {
+            let (services, settings) = crate::jobs::services(&worker_config, ctx.clone()).await?;
+            tokio::spawn(async move {
+                if let Err(e) = crate::jobs::run_pool(services, settings).await {
+                    tracing::error!(error = %e, "the in-process worker pool stopped");
+                }
+            });
+        }
         Ok(Self {
             port,
             server,

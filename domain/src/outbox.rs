@@ -14,8 +14,10 @@ use sea_orm::{
 };
 use uuid::Uuid;
 
-/// How long a sender holds a claimed row.
+/// How long a sender holds a claimed row by default.
 pub const LEASE: Duration = Duration::minutes(5);
+/// How long after queueing a send job for a row the dispatcher leaves it alone.
+pub const REDISPATCH_AFTER: Duration = Duration::minutes(2);
 /// Attempts before a row is given up as FAILED.
 pub const MAX_ATTEMPTS: i32 = 8;
 
@@ -51,6 +53,7 @@ pub async fn enqueue(
         attempts: Set(0),
         last_error: Set(String::new()),
         locked_until: Set(None),
+        dispatched_at: Set(None),
         created_at: Set(now),
         sent_at: Set(None),
     })
@@ -101,10 +104,11 @@ pub async fn claim(
     db: &impl ConnectionTrait,
     id: Uuid,
     now: DateTime<Utc>,
+    lease: Duration,
 ) -> DomainResult<Option<email_outbox::Model>> {
     let updated = email_outbox::Entity::update_many()
         .col_expr(email_outbox::Column::Status, Expr::value("SENDING"))
-        .col_expr(email_outbox::Column::LockedUntil, Expr::value(now + LEASE))
+        .col_expr(email_outbox::Column::LockedUntil, Expr::value(now + lease))
         .col_expr(
             email_outbox::Column::Attempts,
             Expr::col(email_outbox::Column::Attempts).add(1),
@@ -164,4 +168,88 @@ pub async fn mark_failed(
         .exec(db)
         .await?;
     Ok(status)
+}
+
+/// Rows that need a send job: sendable now, and not handed to the queue in the last
+/// [`REDISPATCH_AFTER`]. They are marked as dispatched in the same statement's transaction.
+pub async fn take_for_dispatch(
+    db: &sea_orm::DatabaseConnection,
+    now: DateTime<Utc>,
+    limit: u64,
+) -> DomainResult<Vec<Uuid>> {
+    let txn = sea_orm::TransactionTrait::begin(db).await?;
+    let ids: Vec<Uuid> = email_outbox::Entity::find()
+        .select_only()
+        .column(email_outbox::Column::Id)
+        .filter(claimable(now))
+        .filter(
+            Condition::any()
+                .add(email_outbox::Column::DispatchedAt.is_null())
+                .add(email_outbox::Column::DispatchedAt.lte(now - REDISPATCH_AFTER)),
+        )
+        .order_by_asc(email_outbox::Column::CreatedAt)
+        .limit(limit)
+        .into_tuple()
+        .all(&txn)
+        .await?;
+    for chunk in ids.chunks(crate::employees::IN_CHUNK) {
+        email_outbox::Entity::update_many()
+            .col_expr(email_outbox::Column::DispatchedAt, Expr::value(now))
+            .filter(email_outbox::Column::Id.is_in(chunk.iter().copied()))
+            .exec(&txn)
+            .await?;
+    }
+    txn.commit().await?;
+    Ok(ids)
+}
+
+/// Rows that failed for good or are waiting to retry, newest first, for HR.
+pub async fn failures(
+    db: &impl ConnectionTrait,
+    viewer: &crate::Viewer,
+    page: crate::page::PageRequest,
+) -> DomainResult<crate::page::Page<email_outbox::Model>> {
+    crate::permissions::require_hr(viewer, "see delivery failures")?;
+    let query = email_outbox::Entity::find().filter(
+        Condition::any()
+            .add(email_outbox::Column::Status.eq("FAILED"))
+            .add(
+                Condition::all()
+                    .add(email_outbox::Column::Status.ne("SENT"))
+                    .add(email_outbox::Column::LastError.ne("")),
+            ),
+    );
+    let total = sea_orm::PaginatorTrait::count(query.clone(), db).await?;
+    let items = query
+        .order_by_desc(email_outbox::Column::CreatedAt)
+        .offset(page.offset)
+        .limit(page.limit)
+        .all(db)
+        .await?;
+    Ok(crate::page::Page {
+        items,
+        offset: page.offset,
+        total,
+    })
+}
+
+/// Claims a scheduled tick for `run_by`; false when another worker already ran it.
+pub async fn claim_tick(
+    db: &impl ConnectionTrait,
+    name: &str,
+    at: DateTime<Utc>,
+    run_by: &str,
+) -> DomainResult<bool> {
+    let result = entity::scheduler_tick::Entity::insert(entity::scheduler_tick::ActiveModel {
+        name: Set(name.to_owned()),
+        at: Set(at),
+        run_by: Set(run_by.to_owned()),
+    })
+    .on_conflict_do_nothing_on([
+        entity::scheduler_tick::Column::Name,
+        entity::scheduler_tick::Column::At,
+    ])
+    .exec_without_returning(db)
+    .await?;
+    Ok(matches!(result, TryInsertResult::Inserted(n) if n > 0))
 }

@@ -20,6 +20,8 @@ pub struct Model {
     pub last_error: String,
     /// A sender holds the row until then; after it, another may take it over.
     pub locked_until: Option<DateTimeUtc>,
+    /// When a send job was last queued for the row (so queues are not flooded with repeats).
+    pub dispatched_at: Option<DateTimeUtc>,
     pub created_at: DateTimeUtc,
     pub sent_at: Option<DateTimeUtc>,
 }

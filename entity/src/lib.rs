@@ -15,3 +15,4 @@ pub mod feedback;
 pub mod goal;
 pub mod goal_revision;
 pub mod key_result;
+pub mod scheduler_tick;

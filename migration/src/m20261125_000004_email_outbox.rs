@@ -20,6 +20,7 @@ impl MigrationTrait for Migration {
                     .col(integer(EmailOutbox::Attempts))
                     .col(text(EmailOutbox::LastError))
                     .col(timestamp_with_time_zone_null(EmailOutbox::LockedUntil))
+                    .col(timestamp_with_time_zone_null(EmailOutbox::DispatchedAt))
                     .col(timestamp_with_time_zone(EmailOutbox::CreatedAt))
                     .col(timestamp_with_time_zone_null(EmailOutbox::SentAt))
                     .to_owned(),
@@ -32,6 +33,23 @@ impl MigrationTrait for Migration {
                     .table(EmailOutbox::Table)
                     .col(EmailOutbox::Status)
                     .col(EmailOutbox::CreatedAt)
+                    .to_owned(),
+            )
+            .await?;
+        // One row per scheduled tick that ran: every worker process has the schedule, only
+        // the one that inserts the row runs the tick.
+        manager
+            .create_table(
+                Table::create()
+                    .table(SchedulerTick::Table)
+                    .col(string_len(SchedulerTick::Name, 64))
+                    .col(timestamp_with_time_zone(SchedulerTick::At))
+                    .col(string_len(SchedulerTick::RunBy, 128))
+                    .primary_key(
+                        Index::create()
+                            .col(SchedulerTick::Name)
+                            .col(SchedulerTick::At),
+                    )
                     .to_owned(),
             )
             .await
@@ -57,6 +75,15 @@ enum EmailOutbox {
     Attempts,
     LastError,
     LockedUntil,
+    DispatchedAt,
     CreatedAt,
     SentAt,
+}
+
+#[derive(DeriveIden)]
+enum SchedulerTick {
+    Table,
+    Name,
+    At,
+    RunBy,
 }

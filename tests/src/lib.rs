@@ -130,9 +130,6 @@ pub struct TestApp {
 /// The test's configuration for a database URL.
 pub fn test_config(database_url: String, extra: &[(&str, &str)]) -> Config {
     let mut env = std::collections::BTreeMap::new();
-    for (k, v) in extra {
-        env.insert((*k).to_owned(), (*v).to_owned());
-    }
     env.insert("DATABASE_URL".to_owned(), database_url);
     env.insert("PERFCYCLE_PORT".to_owned(), "0".to_owned());
     env.insert("PERFCYCLE_HTTP_WORKERS".to_owned(), "1".to_owned());
@@ -142,8 +139,13 @@ pub fn test_config(database_url: String, extra: &[(&str, &str)]) -> Config {
         format!("test-secret-{}", Uuid::new_v4().simple()),
     );
     env.insert("PERFCYCLE_MAX_BODY_BYTES".to_owned(), "65536".to_owned());
+    // Tests drive the schedules themselves, at the times they choose.
+    env.insert("PERFCYCLE_EMBEDDED_WORKER".to_owned(), "false".to_owned());
     if let Ok(redis) = std::env::var("TEST_REDIS_URL") {
         env.insert("REDIS_URL".to_owned(), redis);
+    }
+    for (k, v) in extra {
+        env.insert((*k).to_owned(), (*v).to_owned());
     }
     let file = std::env::temp_dir().join("perfcycle-tests-no-config.toml");
     std::fs::write(&file, "").ok();

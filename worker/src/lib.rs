@@ -3,6 +3,7 @@
 //! them only decides when.
 
 pub mod mailer;
+pub mod pool;
 pub mod templates;
 
 use chrono::NaiveTime;

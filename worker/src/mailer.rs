@@ -27,6 +27,7 @@ pub struct Mailer {
     transport: Transport,
     from: Mailbox,
     app_url: String,
+    lease: chrono::Duration,
 }
 
 /// Why a mailer could not be built.
@@ -81,7 +82,14 @@ impl Mailer {
                 .parse()
                 .map_err(|e: lettre::address::AddressError| MailerError::From(e.to_string()))?,
             app_url: app_url.to_owned(),
+            lease: outbox::LEASE,
         })
+    }
+
+    /// How long a claimed row stays with this sender before another may take it.
+    pub fn with_lease(mut self, lease: chrono::Duration) -> Self {
+        self.lease = lease;
+        self
     }
 
     fn message(&self, row: &email_outbox::Model) -> Result<Message, String> {
@@ -123,7 +131,7 @@ impl Mailer {
     /// was sent by this call.
     pub async fn deliver(&self, ctx: &Ctx, id: Uuid) -> Result<Option<&'static str>, DomainError> {
         let now: DateTime<Utc> = ctx.clock.now();
-        let Some(row) = outbox::claim(&ctx.db, id, now).await? else {
+        let Some(row) = outbox::claim(&ctx.db, id, now, self.lease).await? else {
             return Ok(None);
         };
         let result = match self.message(&row) {

@@ -1,0 +1,249 @@
+//! The worker pool on apalis: a queue of send-e-mail jobs (Redis in production, a SQLite file
+//! otherwise) shared by every worker process, and two schedules that every process carries
+//! but only one runs per tick (the tick is claimed in the database first).
+
+use crate::mailer::Mailer;
+use apalis::prelude::*;
+use apalis_cron::{CronScheduler, Tick};
+use apalis_redis::RedisStorage;
+use apalis_sqlite::{SqlitePool, SqliteStorage};
+use chrono::{DateTime, NaiveTime, TimeZone, Utc};
+use cron::Schedule;
+use domain::{Ctx, DomainError, outbox};
+use serde::{Deserialize, Serialize};
+use std::sync::Arc;
+use std::time::Duration;
+use uuid::Uuid;
+
+/// Send one outbox row. The row carries everything; the job carries only its id.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct SendEmail {
+    /// The outbox row.
+    pub outbox_id: Uuid,
+}
+
+/// Where send jobs wait.
+#[derive(Clone)]
+pub enum Queue {
+    /// apalis-redis: shared by any number of worker processes.
+    Redis(RedisStorage<SendEmail>),
+    /// apalis-sqlite: a persistent queue in a local file.
+    Sqlite(SqliteStorage<SendEmail>),
+}
+
+/// The queue's name (and Redis namespace).
+pub const QUEUE: &str = "perfcycle::send_email";
+
+impl Queue {
+    /// A Redis queue (`namespace` separates deployments and tests).
+    pub async fn redis(url: &str, namespace: &str) -> Result<Self, BoxDynError> {
+        let conn = apalis_redis::connect(url).await?;
+        let config = apalis_redis::Config::default()
+            .queue(format!("{namespace}{QUEUE}"))
+            .heartbeat_interval(Duration::from_secs(2))
+            .missed_heartbeats(3);
+        Ok(Self::Redis(RedisStorage::new(conn).with_config(config)))
+    }
+
+    /// A SQLite queue in `file`, created if needed.
+    pub async fn sqlite(file: &std::path::Path) -> Result<Self, BoxDynError> {
+        if let Some(dir) = file.parent() {
+            std::fs::create_dir_all(dir)?;
+        }
+        let options = apalis_sqlite::SqliteConnectOptions::new()
+            .filename(file)
+            .create_if_missing(true)
+            .busy_timeout(Duration::from_secs(10));
+        let pool = apalis_sqlite::SqlitePoolOptions::new()
+            .max_connections(4)
+            .connect_with(options)
+            .await?;
+        SqliteStorage::setup(&pool).await?;
+        Ok(Self::from_sqlite_pool(&pool))
+    }
+
+    /// A SQLite queue on an existing pool.
+    pub fn from_sqlite_pool(pool: &SqlitePool) -> Self {
+        let config = apalis_sqlite::Config::default()
+            .queue(QUEUE)
+            .heartbeat_interval(Duration::from_secs(2));
+        Self::Sqlite(SqliteStorage::new(pool).with_config(config))
+    }
+
+    /// Queues send jobs for these rows.
+    pub async fn push(&self, ids: Vec<Uuid>) -> Result<(), BoxDynError> {
+        if ids.is_empty() {
+            return Ok(());
+        }
+        let jobs: Vec<SendEmail> = ids
+            .into_iter()
+            .map(|outbox_id| SendEmail { outbox_id })
+            .collect();
+        match self {
+            Queue::Redis(s) => s
+                .clone()
+                .push_bulk(jobs)
+                .await
+                .map_err(|e| Box::new(e) as BoxDynError),
+            Queue::Sqlite(s) => s
+                .clone()
+                .push_bulk(jobs)
+                .await
+                .map_err(|e| Box::new(e) as BoxDynError),
+        }
+    }
+}
+
+/// What the pool needs.
+pub struct Services {
+    /// Database and clock.
+    pub ctx: Ctx,
+    /// The mailer.
+    pub mailer: Mailer,
+    /// The send queue.
+    pub queue: Queue,
+    /// Reminder time in each employee's zone.
+    pub reminder_time: NaiveTime,
+    /// This process, for logs and tick claims.
+    pub name: String,
+}
+
+/// Settings of the pool.
+#[derive(Debug, Clone)]
+pub struct PoolSettings {
+    /// When the check-in scans run (cron with seconds).
+    pub scan_schedule: Schedule,
+    /// When pending e-mail is handed to the queue.
+    pub dispatch_schedule: Schedule,
+    /// Send jobs in flight per process.
+    pub concurrency: usize,
+    /// How long shutdown waits for jobs in flight.
+    pub shutdown_timeout: Duration,
+}
+
+/// Why a job failed; the retry layer retries only transient failures.
+#[derive(Debug, thiserror::Error)]
+pub enum JobError {
+    /// Worth retrying (the database was unavailable, say).
+    #[error("{0}")]
+    Transient(String),
+}
+
+impl From<DomainError> for JobError {
+    fn from(e: DomainError) -> Self {
+        JobError::Transient(e.to_string())
+    }
+}
+
+/// The send job: claims, sends and records one row (a no-op if another sender has it).
+pub async fn send_email(job: SendEmail, svc: Data<Arc<Services>>) -> Result<(), JobError> {
+    match svc.mailer.deliver(&svc.ctx, job.outbox_id).await {
+        Ok(_) => Ok(()),
+        Err(e) => {
+            tracing::error!(job.kind = "send_email", outbox.id = %job.outbox_id, error = %e, "send job failed");
+            Err(e.into())
+        }
+    }
+}
+
+/// Hands every sendable, not recently queued row to the queue.
+pub async fn dispatch(svc: &Services) -> Result<usize, BoxDynError> {
+    let mut total = 0;
+    loop {
+        let ids = outbox::take_for_dispatch(&svc.ctx.db, svc.ctx.clock.now(), 1000).await?;
+        if ids.is_empty() {
+            return Ok(total);
+        }
+        total += ids.len();
+        svc.queue.push(ids).await?;
+    }
+}
+
+/// Runs the scheduled check-in work for the tick at `at` unless another process already did,
+/// then queues the e-mails it produced. Returns whether this call ran it.
+pub async fn run_scan_tick(svc: &Services, at: DateTime<Utc>) -> Result<bool, BoxDynError> {
+    if !outbox::claim_tick(&svc.ctx.db, "check-in-scans", at, &svc.name).await? {
+        return Ok(false);
+    }
+    let report = crate::run_check_in_scans(&svc.ctx, svc.reminder_time).await?;
+    let queued = dispatch(svc).await?;
+    tracing::info!(job.kind = "check_in_scans", tick = %at, opened = report.opened, missed = report.missed, reminders = report.reminders, queued, "scheduled scans ran");
+    Ok(true)
+}
+
+/// Runs the dispatch tick at `at` unless another process already did.
+pub async fn run_dispatch_tick(svc: &Services, at: DateTime<Utc>) -> Result<bool, BoxDynError> {
+    if !outbox::claim_tick(&svc.ctx.db, "dispatch-email", at, &svc.name).await? {
+        return Ok(false);
+    }
+    let queued = dispatch(svc).await?;
+    if queued > 0 {
+        tracing::info!(job.kind = "dispatch_email", tick = %at, queued, "pending e-mail queued");
+    }
+    Ok(true)
+}
+
+fn tick_time(tick: &Tick) -> DateTime<Utc> {
+    Utc.timestamp_opt(tick.get_timestamp() as i64, 0)
+        .single()
+        .unwrap_or_else(Utc::now)
+}
+
+async fn on_scan_tick(tick: Tick, svc: Data<Arc<Services>>) -> Result<(), BoxDynError> {
+    run_scan_tick(&svc, tick_time(&tick)).await.map(|_| ())
+}
+
+async fn on_dispatch_tick(tick: Tick, svc: Data<Arc<Services>>) -> Result<(), BoxDynError> {
+    run_dispatch_tick(&svc, tick_time(&tick)).await.map(|_| ())
+}
+
+/// A monitor with the send workers and both schedules; run it with a shutdown signal.
+pub fn monitor(svc: Arc<Services>, settings: &PoolSettings) -> Monitor {
+    let suffix = format!(
+        "{}-{}",
+        std::process::id(),
+        &Uuid::new_v4().simple().to_string()[..8]
+    );
+    let (s1, s2, s3) = (svc.clone(), svc.clone(), svc.clone());
+    let scan = settings.scan_schedule.clone();
+    let dispatch_schedule = settings.dispatch_schedule.clone();
+    let concurrency = settings.concurrency;
+    let queue = svc.queue.clone();
+    let name = format!("send-email-{suffix}");
+    let mut monitor = Monitor::new().shutdown_timeout(settings.shutdown_timeout);
+    monitor = match queue {
+        Queue::Redis(storage) => monitor.register(move |_| {
+            WorkerBuilder::new(name.clone())
+                .backend(storage.clone())
+                .concurrency(concurrency)
+                .data(s1.clone())
+                .build(send_email)
+        }),
+        Queue::Sqlite(storage) => monitor.register(move |_| {
+            WorkerBuilder::new(name.clone())
+                .backend(
+                    storage
+                        .clone()
+                        .poll_with_interval(Duration::from_millis(250)),
+                )
+                .concurrency(concurrency)
+                .data(s1.clone())
+                .build(send_email)
+        }),
+    };
+    let scan_name = format!("check-in-scans-{suffix}");
+    let dispatch_name = format!("dispatch-email-{suffix}");
+    monitor
+        .register(move |_| {
+            WorkerBuilder::new(scan_name.clone())
+                .backend(CronScheduler::new(scan.clone()))
+                .data(s2.clone())
+                .build(on_scan_tick)
+        })
+        .register(move |_| {
+            WorkerBuilder::new(dispatch_name.clone())
+                .backend(CronScheduler::new(dispatch_schedule.clone()))
+                .data(s3.clone())
+                .build(on_dispatch_tick)
+        })
+}

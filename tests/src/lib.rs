@@ -124,6 +124,8 @@ pub struct TestApp {
     pub auth: Auth,
     /// The secret tokens are signed with.
     pub jwt_secret: String,
+    /// The app's database URL (for processes started beside it).
+    pub database_url: String,
     _db: TestDb,
 }
 
@@ -160,7 +162,7 @@ pub async fn spawn_app() -> TestApp {
 /// Starts the application with extra settings (environment variable names and values).
 pub async fn spawn_app_with(extra: &[(&str, &str)]) -> TestApp {
     let (db, url) = TestDb::create().await;
-    let config = test_config(url, extra);
+    let config = test_config(url.clone(), extra);
     let clock = Arc::new(FixedClock::new(start_time()));
     let app = Application::build_with_clock(config.clone(), clock.clone())
         .await
@@ -176,6 +178,7 @@ pub async fn spawn_app_with(extra: &[(&str, &str)]) -> TestApp {
         clock,
         auth,
         jwt_secret: config.jwt_secret.clone().unwrap_or_default(),
+        database_url: url,
         _db: db,
     }
 }

@@ -17,6 +17,16 @@ pub struct Received {
 }
 
 impl Received {
+    /// The Message-ID header (perfcycle uses the outbox row's id).
+    pub fn message_id(&self) -> String {
+        self.parsed()
+            .map(|m| {
+                use mailparse::MailHeaderMap;
+                m.headers.get_first_value("Message-ID").unwrap_or_default()
+            })
+            .unwrap_or_default()
+    }
+
     /// The decoded subject.
     pub fn subject(&self) -> String {
         self.parsed()
@@ -53,9 +63,18 @@ pub struct SmtpSink {
     messages: Arc<Mutex<Vec<Received>>>,
 }
 
+/// How long the sink takes to accept each message (a slow server holds senders in flight).
+#[derive(Clone, Copy, Default)]
+pub struct Pace(pub std::time::Duration);
+
 impl SmtpSink {
     /// Starts a sink on a free port.
     pub async fn start() -> Self {
+        Self::start_paced(Pace::default()).await
+    }
+
+    /// Starts a sink that waits `pace` before accepting each message.
+    pub async fn start_paced(pace: Pace) -> Self {
         let listener = TcpListener::bind("127.0.0.1:0")
             .await
             .unwrap_or_else(|e| panic!("smtp sink: {e}"));
@@ -66,7 +85,7 @@ impl SmtpSink {
             while let Ok((socket, _)) = listener.accept().await {
                 let store = store.clone();
                 tokio::spawn(async move {
-                    let _ = session(socket, store).await;
+                    let _ = session(socket, store, pace).await;
                 });
             }
         });
@@ -85,6 +104,7 @@ impl SmtpSink {
 async fn session(
     socket: tokio::net::TcpStream,
     store: Arc<Mutex<Vec<Received>>>,
+    pace: Pace,
 ) -> std::io::Result<()> {
     let (read, mut write) = socket.into_split();
     let mut lines = BufReader::new(read).lines();
@@ -131,6 +151,9 @@ async fn session(
                         .unwrap_or(&l),
                 );
                 raw.push_str("\r\n");
+            }
+            if !pace.0.is_zero() {
+                tokio::time::sleep(pace.0).await;
             }
             if let Ok(mut m) = store.lock() {
                 m.push(Received {

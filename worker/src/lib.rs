@@ -6,6 +6,9 @@ pub mod mailer;
 pub mod pool;
 pub mod templates;
 
+/// The cron schedule type the pool takes.
+pub use cron;
+
 use chrono::NaiveTime;
 use domain::{Ctx, DomainResult};
 

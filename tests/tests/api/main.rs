@@ -10,6 +10,7 @@ mod goals;
 mod http;
 mod import_seed;
 mod n_plus_one;
+mod queue;
 mod regressions;
 mod reminders;
 mod schema;

@@ -2,6 +2,7 @@
 
 mod auth;
 mod check_ins;
+mod crash;
 mod cycles;
 mod employees;
 mod feedback;

@@ -19,13 +19,13 @@ pub const SETTINGS: &[(&str, &str, &str, &str)] = &[
         "redis_url",
         "REDIS_URL",
         "",
-        "Redis; /readyz checks it (the job queue and live events build on it)",
+        "Redis for the job queue (empty: an embedded queue in data_dir)",
     ),
     (
         "smtp_url",
         "SMTP_URL",
         "",
-        "smtp:// or smtps:// server for e-mail (checked now; used once e-mail lands)",
+        "smtp:// or smtps:// server for e-mail (empty: .eml files in data_dir/outbox)",
     ),
     (
         "host",
@@ -43,7 +43,7 @@ pub const SETTINGS: &[(&str, &str, &str, &str)] = &[
         "data_dir",
         "PERFCYCLE_DATA_DIR",
         "./data",
-        "folder for local state such as the generated token secret",
+        "folder for local state: generated token secret, embedded queue, .eml outbox",
     ),
     (
         "jwt_secret",

@@ -7,7 +7,7 @@ use super::{dctx, loaders, parse_id, viewer};
 use async_graphql::{Context, Enum, ID, InputObject, Object, SimpleObject};
 use chrono::{DateTime, NaiveDate, Utc};
 use domain::{check_ins, feedback};
-use entity::{check_in, check_in_update, feedback as feedback_row};
+use entity::{check_in, check_in_update, email_outbox, feedback as feedback_row};
 use rust_decimal::Decimal;
 
 /// Where a check-in stands.
@@ -212,6 +212,49 @@ impl Feedback {
     }
 }
 
+/// A job that failed: today, e-mails that could not be sent (for good, or not yet).
+pub struct JobFailure(pub email_outbox::Model);
+
+#[Object]
+impl JobFailure {
+    async fn id(&self) -> ID {
+        ID(self.0.id.to_string())
+    }
+    /// The job's kind.
+    async fn kind(&self) -> &str {
+        "send_email"
+    }
+    /// What the job was for, e.g. `checkin-reminder:{employee}:{period}`.
+    async fn key(&self) -> &str {
+        &self.0.dedupe_key
+    }
+    async fn recipient(&self) -> &str {
+        &self.0.recipient_email
+    }
+    async fn template(&self) -> &str {
+        &self.0.template
+    }
+    /// FAILED (given up) or PENDING/SENDING (will be retried).
+    async fn status(&self) -> &str {
+        &self.0.status
+    }
+    async fn attempts(&self) -> i32 {
+        self.0.attempts
+    }
+    async fn last_error(&self) -> &str {
+        &self.0.last_error
+    }
+    /// When the next attempt may start, while retrying.
+    async fn retry_after(&self) -> Option<DateTime<Utc>> {
+        (self.0.status != "FAILED")
+            .then_some(self.0.locked_until)
+            .flatten()
+    }
+    async fn created_at(&self) -> DateTime<Utc> {
+        self.0.created_at
+    }
+}
+
 /// Progress on one key result, reported with a check-in.
 #[derive(InputObject)]
 pub struct KeyResultProgressInput {
@@ -335,6 +378,21 @@ impl MonitoringQuery {
                 check_in: c.map(CheckIn),
             })
             .collect())
+    }
+
+    /// Jobs that failed or are being retried, newest first (HR).
+    #[graphql(complexity = "first.unwrap_or(20).max(1) as usize * child_complexity")]
+    async fn job_failures(
+        &self,
+        ctx: &Context<'_>,
+        first: Option<i32>,
+        after: Option<String>,
+    ) -> GqlResult<Conn<JobFailure>> {
+        let page = page_request(first, after)?;
+        let found = domain::outbox::failures(&dctx(ctx).db, viewer(ctx)?, page)
+            .await
+            .gql()?;
+        Ok(connection(found, JobFailure))
     }
 
     /// Feedback the viewer may read, newest first.

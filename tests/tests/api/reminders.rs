@@ -326,3 +326,40 @@ async fn the_goal_workflow_emails_the_manager_then_the_employee() {
         "{text}"
     );
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn hr_sees_failed_deliveries_and_nobody_else_does() {
+    let app = spawn_app().await;
+    let org = app.org().await;
+    app.active_cycle(&org.hr).await;
+    scan(&app, "2027-03-01T12:00:00Z").await;
+    scan(&app, "2027-03-05T23:00:00Z").await;
+    let dead = Mailer::new(
+        Some("smtp://127.0.0.1:9"),
+        std::env::temp_dir(),
+        "noreply@perfcycle.test",
+        "http://x",
+    )
+    .unwrap_or_else(|e| panic!("{e}"));
+    dead.deliver_pending(&app.ctx)
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    let q = "{ jobFailures(first: 50) { totalCount edges { node { kind key recipient status attempts lastError retryAfter } } } }";
+    let r = app.gql(Some(&org.hr), q, json!({})).await;
+    let failures = &r.data()["jobFailures"];
+    assert_eq!(failures["totalCount"], 9);
+    let first = &failures["edges"][0]["node"];
+    assert_eq!(
+        (
+            first["kind"].as_str(),
+            first["status"].as_str(),
+            first["attempts"].as_i64()
+        ),
+        (Some("send_email"), Some("PENDING"), Some(1))
+    );
+    assert!(first["lastError"].as_str().is_some_and(|e| !e.is_empty()));
+    assert!(first["retryAfter"].is_string());
+    app.gql(Some(&org.mgr), q, json!({}))
+        .await
+        .assert_error("FORBIDDEN", None);
+}

@@ -15,24 +15,41 @@ use worker::mailer::Mailer;
 use worker::pool::{PoolSettings, Queue, Services};
 
 fn at(s: &str) -> DateTime<Utc> {
-    DateTime::parse_from_rfc3339(s).map(|d| d.to_utc()).unwrap_or_else(|e| panic!("{s}: {e}"))
+    DateTime::parse_from_rfc3339(s)
+        .map(|d| d.to_utc())
+        .unwrap_or_else(|e| panic!("{s}: {e}"))
 }
 
 #[tokio::main]
 async fn main() {
-    let n: usize = std::env::args().nth(1).and_then(|a| a.parse().ok()).unwrap_or(10_000);
+    let n: usize = std::env::args()
+        .nth(1)
+        .and_then(|a| a.parse().ok())
+        .unwrap_or(10_000);
     let app = perfcycle_tests::spawn_app().await;
     let sink = SmtpSink::start().await;
     let id = uuid::Uuid::new_v4().simple().to_string();
     let (queue, queue_name) = match std::env::var("TEST_REDIS_URL") {
-        Ok(url) => (Queue::redis(&url, &format!("bench-{id}:")).await.unwrap_or_else(|e| panic!("{e}")), "Redis"),
+        Ok(url) => (
+            Queue::redis(&url, &format!("bench-{id}:"))
+                .await
+                .unwrap_or_else(|e| panic!("{e}")),
+            "Redis",
+        ),
         Err(_) => (
-            Queue::sqlite(&std::env::temp_dir().join(format!("perfcycle-bench-queue-{id}.db"))).await.unwrap_or_else(|e| panic!("{e}")),
+            Queue::sqlite(&std::env::temp_dir().join(format!("perfcycle-bench-queue-{id}.db")))
+                .await
+                .unwrap_or_else(|e| panic!("{e}")),
             "embedded SQLite",
         ),
     };
-    let mailer = Mailer::new(Some(&sink.url), std::env::temp_dir(), "noreply@perfcycle.test", "https://app.perfcycle.test")
-        .unwrap_or_else(|e| panic!("{e}"));
+    let mailer = Mailer::new(
+        Some(&sink.url),
+        std::env::temp_dir(),
+        "noreply@perfcycle.test",
+        "https://app.perfcycle.test",
+    )
+    .unwrap_or_else(|e| panic!("{e}"));
     let services = Arc::new(Services {
         ctx: app.ctx.clone(),
         mailer,
@@ -40,7 +57,8 @@ async fn main() {
         reminder_time: domain::notifications::DEFAULT_REMINDER_TIME,
         name: "bench".into(),
     });
-    let never = worker::cron::Schedule::from_str("0 0 0 1 1 * 2099").unwrap_or_else(|e| panic!("{e}"));
+    let never =
+        worker::cron::Schedule::from_str("0 0 0 1 1 * 2099").unwrap_or_else(|e| panic!("{e}"));
     let settings = PoolSettings {
         scan_schedule: never.clone(),
         dispatch_schedule: never,
@@ -49,7 +67,9 @@ async fn main() {
     };
     tokio::spawn(worker::pool::monitor(services.clone(), &settings).run());
 
-    domain::seed::generate(&app.ctx, n).await.unwrap_or_else(|e| panic!("{e}"));
+    domain::seed::generate(&app.ctx, n)
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
     app.clock.set(at("2027-03-01T12:00:00Z"));
     let opened = worker::run_check_in_scans(&app.ctx, domain::notifications::DEFAULT_REMINDER_TIME)
         .await
@@ -58,11 +78,16 @@ async fn main() {
     // Friday 23:00 UTC: past 09:00 on Friday in every zone the generator uses.
     app.clock.set(at("2027-03-05T23:00:00Z"));
     let started = Instant::now();
-    worker::pool::run_scan_tick(&services, at("2027-03-05T23:00:00Z")).await.unwrap_or_else(|e| panic!("{e}"));
+    worker::pool::run_scan_tick(&services, at("2027-03-05T23:00:00Z"))
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
     let queued_in = started.elapsed();
     while sink.messages().len() < n {
         if started.elapsed() > Duration::from_secs(600) {
-            panic!("only {} of {n} reminders arrived in 10 minutes", sink.messages().len());
+            panic!(
+                "only {} of {n} reminders arrived in 10 minutes",
+                sink.messages().len()
+            );
         }
         tokio::time::sleep(Duration::from_millis(20)).await;
     }

@@ -197,6 +197,22 @@ async fn on_dispatch_tick(tick: Tick, svc: Data<Arc<Services>>) -> Result<(), Bo
     run_dispatch_tick(&svc, tick_time(&tick)).await.map(|_| ())
 }
 
+/// Send jobs that fail (the database was unreachable, say) are retried five times with
+/// exponential backoff from one second to a minute; a row whose job gave up is queued again
+/// by the dispatcher. Delivery failures themselves are retried by the outbox.
+fn retry_policy()
+-> apalis::layers::retry::BackoffRetryPolicy<apalis::layers::retry::backoff::ExponentialBackoff> {
+    use apalis::layers::retry::backoff::{ExponentialBackoffMaker, MakeBackoff};
+    let mut maker = ExponentialBackoffMaker::new(
+        Duration::from_secs(1),
+        Duration::from_secs(60),
+        0.25,
+        apalis::layers::retry::HasherRng::default(),
+    )
+    .unwrap_or_default();
+    RetryPolicy::retries(5).with_backoff(maker.make_backoff())
+}
+
 /// A monitor with the send workers and both schedules; run it with a shutdown signal.
 pub fn monitor(svc: Arc<Services>, settings: &PoolSettings) -> Monitor {
     let suffix = format!(
@@ -215,6 +231,7 @@ pub fn monitor(svc: Arc<Services>, settings: &PoolSettings) -> Monitor {
         Queue::Redis(storage) => monitor.register(move |_| {
             WorkerBuilder::new(name.clone())
                 .backend(storage.clone())
+                .retry(retry_policy())
                 .concurrency(concurrency)
                 .data(s1.clone())
                 .build(send_email)

@@ -117,3 +117,63 @@ async fn a_killed_worker_loses_no_email_and_repeats_at_most_what_it_had_in_fligh
         "{repeats} repeats but only {in_flight} were in flight"
     );
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn sigterm_lets_jobs_in_flight_finish_then_the_worker_exits() {
+    let app = spawn_app().await;
+    for i in 0..20 {
+        domain::outbox::enqueue(
+            &app.ctx.db,
+            domain::outbox::Email {
+                dedupe_key: format!("sigterm-test:{i}"),
+                to_email: format!("person{i}@t.io"),
+                to_name: format!("Person {i}"),
+                template: "checkin_missed",
+                data: json!({ "name": "Mia", "employeeName": format!("Person {i}"), "employeeId": "e", "periodStart": "2027-03-01", "periodEnd": "2027-03-07" }),
+            },
+            chrono::Utc::now(),
+        )
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    }
+    let sink = SmtpSink::start_paced(Pace(Duration::from_millis(300))).await;
+    let data_dir = std::env::temp_dir().join(format!("perfcycle-sigterm-{}", uuid::Uuid::new_v4()));
+    let namespace = format!("sigterm-{}:", uuid::Uuid::new_v4().simple());
+    let mut worker = start_worker(&app, &sink, &data_dir, &namespace);
+    let started = Instant::now();
+    while app.count("email_outbox WHERE status = 'SENDING'").await == 0 {
+        assert!(
+            started.elapsed() < Duration::from_secs(30),
+            "the worker took nothing in 30 s"
+        );
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    let status = Command::new("kill")
+        .args(["-TERM", &worker.id().to_string()])
+        .status()
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert!(status.success());
+    let stopping = Instant::now();
+    let exit = loop {
+        if let Some(exit) = worker.try_wait().unwrap_or_else(|e| panic!("{e}")) {
+            break exit;
+        }
+        assert!(
+            stopping.elapsed() < Duration::from_secs(30),
+            "the worker did not stop within 30 s of SIGTERM"
+        );
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    };
+    std::fs::remove_dir_all(&data_dir).ok();
+    eprintln!(
+        "sigterm test: stopped in {:.1} s, {} e-mails sent",
+        stopping.elapsed().as_secs_f64(),
+        sink.messages().len()
+    );
+    assert!(exit.success(), "exit status {exit:?}");
+    assert_eq!(
+        app.count("email_outbox WHERE status = 'SENDING'").await,
+        0,
+        "no e-mail left half-sent"
+    );
+}

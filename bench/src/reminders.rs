@@ -82,6 +82,19 @@ async fn main() {
         .await
         .unwrap_or_else(|e| panic!("{e}"));
     let queued_in = started.elapsed();
+    // The dispatch schedule, once a second as a deployment might run it: it tops the queue up
+    // when the scan's dispatch could not hand everything over at once.
+    let dispatcher = {
+        let services = services.clone();
+        tokio::spawn(async move {
+            let mut tick = at("2027-03-05T23:00:01Z");
+            loop {
+                tokio::time::sleep(Duration::from_secs(1)).await;
+                let _ = worker::pool::run_dispatch_tick(&services, tick).await;
+                tick += chrono::Duration::seconds(1);
+            }
+        })
+    };
     while sink.messages().len() < n {
         if started.elapsed() > Duration::from_secs(600) {
             panic!(
@@ -92,6 +105,7 @@ async fn main() {
         tokio::time::sleep(Duration::from_millis(20)).await;
     }
     let total = started.elapsed();
+    dispatcher.abort();
     tokio::time::sleep(Duration::from_secs(2)).await;
     let messages = sink.messages();
     let unique: HashSet<String> = messages.iter().map(|m| m.message_id()).collect();

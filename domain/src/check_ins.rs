@@ -11,7 +11,7 @@ use crate::values::{
     Cadence, CheckInStatus, CyclePhase, GoalStatus, decimal_text, optional_text, stored_decimal,
 };
 use crate::{Ctx, Viewer, cycles};
-use chrono::{DateTime, Datelike, Duration, NaiveDate, TimeZone, Utc};
+use chrono::{DateTime, Datelike, Duration, NaiveDate, NaiveTime, TimeZone, Utc};
 use chrono_tz::Tz;
 use entity::{cadence_override, check_in, check_in_update, cycle, employee, goal, key_result};
 use rust_decimal::Decimal;
@@ -104,7 +104,11 @@ async fn overrides(
 /// each in their own timezone. Safe to run any number of times and late: an existing
 /// check-in is left alone, and a period is opened whenever the scan first runs inside it.
 /// Returns how many were opened.
-pub async fn open_due(ctx: &Ctx, now: DateTime<Utc>) -> DomainResult<u64> {
+pub async fn open_due(
+    ctx: &Ctx,
+    now: DateTime<Utc>,
+    reminder_time: NaiveTime,
+) -> DomainResult<u64> {
     let mut opened = 0;
     let active = cycle::Entity::find()
         .filter(cycle::Column::Phase.eq(CyclePhase::Active.as_str()))
@@ -118,16 +122,48 @@ pub async fn open_due(ctx: &Ctx, now: DateTime<Utc>) -> DomainResult<u64> {
             .order_by_asc(employee::Column::Id)
             .paginate(&ctx.db, IN_CHUNK as u64);
         while let Some(people) = pages.fetch_and_next().await? {
+            // The last period each already has in this cycle: a new one starts after it, so a
+            // cadence changed mid-period takes effect from the next period, without overlap.
+            let latest: HashMap<Uuid, NaiveDate> = check_in::Entity::find()
+                .select_only()
+                .column(check_in::Column::EmployeeId)
+                .column_as(check_in::Column::PeriodEnd.max(), "latest")
+                .filter(check_in::Column::CycleId.eq(cycle.id))
+                .filter(check_in::Column::EmployeeId.is_in(people.iter().map(|e| e.id)))
+                .group_by(check_in::Column::EmployeeId)
+                .into_tuple::<(Uuid, NaiveDate)>()
+                .all(&ctx.db)
+                .await?
+                .into_iter()
+                .collect();
             let rows: Vec<check_in::ActiveModel> = people
                 .iter()
                 .filter_map(|e| {
                     let tz = zone(e);
                     let today = now.with_timezone(&tz).date_naive();
-                    if today < cycle.starts_on || today > cycle.ends_on || e.hired_on > today {
+                    if today < cycle.starts_on || today > cycle.ends_on {
+                        return None;
+                    }
+                    if latest.get(&e.id).is_some_and(|end| *end >= today) {
                         return None;
                     }
                     let cadence = overrides.get(&e.id).copied().unwrap_or(default);
                     let (start, end) = period_containing(cadence, today, cycle.starts_on);
+                    // Periods stay inside the cycle and after the previous one.
+                    let start = [
+                        Some(start),
+                        Some(cycle.starts_on),
+                        latest.get(&e.id).map(|d| *d + Duration::days(1)),
+                    ]
+                    .into_iter()
+                    .flatten()
+                    .max()
+                    .unwrap_or(start);
+                    let end = end.min(cycle.ends_on);
+                    // Someone who joins after the period's last working day starts with the next.
+                    if e.hired_on > crate::notifications::last_working_day(start, end) {
+                        return None;
+                    }
                     Some(check_in::ActiveModel {
                         id: Set(Uuid::new_v4()),
                         employee_id: Set(e.id),
@@ -136,6 +172,13 @@ pub async fn open_due(ctx: &Ctx, now: DateTime<Utc>) -> DomainResult<u64> {
                         period_start: Set(start),
                         period_end: Set(end),
                         closes_at: Set(closes_at(tz, end)),
+                        reminder_at: Set(crate::notifications::reminder_at(
+                            tz,
+                            start,
+                            end,
+                            reminder_time,
+                        )),
+                        reminded_at: Set(None),
                         status: Set(CheckInStatus::Due.as_str().to_owned()),
                         confidence: Set(None),
                         wins: Set(String::new()),
@@ -171,20 +214,39 @@ pub async fn open_due(ctx: &Ctx, now: DateTime<Utc>) -> DomainResult<u64> {
 /// Marks every DUE check-in whose grace period ended by `now` as MISSED and returns them.
 /// A second run finds nothing left to mark.
 pub async fn mark_missed(ctx: &Ctx, now: DateTime<Utc>) -> DomainResult<Vec<check_in::Model>> {
-    let txn = ctx.db.begin().await?;
-    let missed = mark_missed_in(&txn, now).await?;
-    txn.commit().await?;
-    Ok(missed)
+    let mut all = Vec::new();
+    loop {
+        let txn = ctx.db.begin().await?;
+        let batch = mark_missed_in(&txn, now, IN_CHUNK as u64).await?;
+        txn.commit().await?;
+        if batch.is_empty() {
+            return Ok(all);
+        }
+        all.extend(batch);
+    }
 }
 
 /// [`mark_missed`] inside the caller's transaction.
+///
+/// At most `limit` rows, locked first (PostgreSQL), so that a submission racing the scan either
+/// lands before it (and is not marked) or finds the check-in MISSED. Only ACTIVE cycles' rows.
 pub async fn mark_missed_in(
     txn: &DatabaseTransaction,
     now: DateTime<Utc>,
+    limit: u64,
 ) -> DomainResult<Vec<check_in::Model>> {
+    let active = Query::select()
+        .column(cycle::Column::Id)
+        .from(cycle::Entity)
+        .and_where(cycle::Column::Phase.eq(CyclePhase::Active.as_str()))
+        .to_owned();
     let overdue = check_in::Entity::find()
         .filter(check_in::Column::Status.eq(CheckInStatus::Due.as_str()))
         .filter(check_in::Column::ClosesAt.lte(now))
+        .filter(check_in::Column::CycleId.in_subquery(active))
+        .order_by_asc(check_in::Column::ClosesAt)
+        .limit(limit)
+        .lock_exclusive()
         .all(txn)
         .await?;
     for chunk in overdue.chunks(IN_CHUNK) {
@@ -336,6 +398,28 @@ pub async fn submit(
         crate::goals::check_value(&format!("progress[{i}].value"), p.value)?;
         updates.push((kr, p.value));
     }
+    // Conditional on DUE: a submission racing the missed scan (or a second submission) loses
+    // cleanly instead of overwriting.
+    let changed = check_in::Entity::update_many()
+        .col_expr(
+            check_in::Column::Status,
+            Expr::value(CheckInStatus::Submitted.as_str()),
+        )
+        .col_expr(check_in::Column::Confidence, Expr::value(input.confidence))
+        .col_expr(check_in::Column::Wins, Expr::value(wins))
+        .col_expr(check_in::Column::Blockers, Expr::value(blockers))
+        .col_expr(check_in::Column::NextSteps, Expr::value(next_steps))
+        .col_expr(check_in::Column::SubmittedAt, Expr::value(now))
+        .col_expr(check_in::Column::UpdatedAt, Expr::value(now))
+        .filter(check_in::Column::Id.eq(current.id))
+        .filter(check_in::Column::Status.eq(CheckInStatus::Due.as_str()))
+        .exec(&txn)
+        .await?;
+    if changed.rows_affected == 0 {
+        return Err(DomainError::conflict(
+            "the check-in changed meanwhile; reload it",
+        ));
+    }
     for (kr, value) in updates {
         check_in_update::ActiveModel {
             id: Set(Uuid::new_v4()),
@@ -351,15 +435,7 @@ pub async fn submit(
         model.updated_at = Set(now);
         model.update(&txn).await?;
     }
-    let mut model: check_in::ActiveModel = current.into();
-    model.status = Set(CheckInStatus::Submitted.as_str().to_owned());
-    model.confidence = Set(Some(input.confidence));
-    model.wins = Set(wins);
-    model.blockers = Set(blockers);
-    model.next_steps = Set(next_steps);
-    model.submitted_at = Set(Some(now));
-    model.updated_at = Set(now);
-    let updated = model.update(&txn).await?;
+    let updated = find(&txn, current.id).await?;
     audit::record(
         &txn,
         now,
@@ -395,13 +471,25 @@ pub async fn acknowledge(
     }
     let reply = optional_text("reply", reply, 5000)?;
     let now = ctx.clock.now();
-    let mut model: check_in::ActiveModel = current.into();
-    model.status = Set(CheckInStatus::Acknowledged.as_str().to_owned());
-    model.manager_reply = Set(reply);
-    model.acknowledged_by = Set(Some(viewer.id()));
-    model.acknowledged_at = Set(Some(now));
-    model.updated_at = Set(now);
-    let updated = model.update(&txn).await?;
+    let changed = check_in::Entity::update_many()
+        .col_expr(
+            check_in::Column::Status,
+            Expr::value(CheckInStatus::Acknowledged.as_str()),
+        )
+        .col_expr(check_in::Column::ManagerReply, Expr::value(reply))
+        .col_expr(check_in::Column::AcknowledgedBy, Expr::value(viewer.id()))
+        .col_expr(check_in::Column::AcknowledgedAt, Expr::value(now))
+        .col_expr(check_in::Column::UpdatedAt, Expr::value(now))
+        .filter(check_in::Column::Id.eq(current.id))
+        .filter(check_in::Column::Status.eq(CheckInStatus::Submitted.as_str()))
+        .exec(&txn)
+        .await?;
+    if changed.rows_affected == 0 {
+        return Err(DomainError::conflict(
+            "the check-in changed meanwhile; reload it",
+        ));
+    }
+    let updated = find(&txn, current.id).await?;
     txn.commit().await?;
     Ok(updated)
 }

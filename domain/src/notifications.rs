@@ -8,13 +8,12 @@ use crate::check_ins;
 use crate::employees::{self, IN_CHUNK};
 use crate::error::DomainResult;
 use crate::outbox::{self, Email};
-use crate::values::{CheckInStatus, GoalStatus};
+use crate::values::{CheckInStatus, CyclePhase, GoalStatus};
 use chrono::{DateTime, Datelike, Duration, NaiveDate, NaiveTime, TimeZone, Utc, Weekday};
 use chrono_tz::Tz;
-use entity::{check_in, goal};
-use sea_orm::{
-    ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, TransactionTrait,
-};
+use entity::{check_in, cycle, goal};
+use sea_orm::sea_query::{Expr, Query};
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, TransactionTrait};
 use serde_json::json;
 use std::collections::HashMap;
 use uuid::Uuid;
@@ -54,7 +53,7 @@ pub fn reminder_at(
 
 /// Titles of each employee's agreed goals in a cycle, for the e-mails.
 async fn goal_titles(
-    ctx: &Ctx,
+    db: &impl sea_orm::ConnectionTrait,
     cycle_id: Uuid,
     owners: &[Uuid],
 ) -> DomainResult<HashMap<Uuid, Vec<String>>> {
@@ -65,7 +64,7 @@ async fn goal_titles(
             .filter(goal::Column::OwnerId.is_in(chunk.iter().copied()))
             .filter(goal::Column::Status.eq(GoalStatus::Agreed.as_str()))
             .order_by_asc(goal::Column::CreatedAt)
-            .all(&ctx.db)
+            .all(db)
             .await?
         {
             titles.entry(g.owner_id).or_default().push(g.title);
@@ -74,41 +73,50 @@ async fn goal_titles(
     Ok(titles)
 }
 
-/// Queues a reminder for every DUE check-in whose reminder time has come and whose grace
-/// period has not ended. Returns how many were newly queued.
-pub async fn queue_check_in_reminders(
-    ctx: &Ctx,
-    now: DateTime<Utc>,
-    local: NaiveTime,
-) -> DomainResult<u64> {
+/// Queues a reminder for every DUE check-in of an ACTIVE cycle whose reminder time has come,
+/// whose grace period has not ended and that has not been reminded yet, a batch per
+/// transaction (the e-mails and the `reminded_at` marks commit together). Returns how many
+/// were queued.
+pub async fn queue_check_in_reminders(ctx: &Ctx, now: DateTime<Utc>) -> DomainResult<u64> {
     let mut queued = 0;
-    let mut pages = check_in::Entity::find()
-        .filter(check_in::Column::Status.eq(CheckInStatus::Due.as_str()))
-        .filter(check_in::Column::ClosesAt.gt(now))
-        .order_by_asc(check_in::Column::Id)
-        .paginate(&ctx.db, IN_CHUNK as u64);
-    while let Some(batch) = pages.fetch_and_next().await? {
+    loop {
+        let txn = ctx.db.begin().await?;
+        let active = Query::select()
+            .column(cycle::Column::Id)
+            .from(cycle::Entity)
+            .and_where(cycle::Column::Phase.eq(CyclePhase::Active.as_str()))
+            .to_owned();
+        let batch = check_in::Entity::find()
+            .filter(check_in::Column::Status.eq(CheckInStatus::Due.as_str()))
+            .filter(check_in::Column::RemindedAt.is_null())
+            .filter(check_in::Column::ReminderAt.lte(now))
+            .filter(check_in::Column::ClosesAt.gt(now))
+            .filter(check_in::Column::CycleId.in_subquery(active))
+            .order_by_asc(check_in::Column::ReminderAt)
+            .limit(IN_CHUNK as u64)
+            .lock_exclusive()
+            .all(&txn)
+            .await?;
+        if batch.is_empty() {
+            txn.commit().await?;
+            return Ok(queued);
+        }
         let ids: Vec<Uuid> = batch.iter().map(|c| c.employee_id).collect();
-        let people = employees::by_ids(&ctx.db, &ids).await?;
+        let people = employees::by_ids(&txn, &ids).await?;
         let mut by_cycle: HashMap<Uuid, Vec<Uuid>> = HashMap::new();
         for c in &batch {
             by_cycle.entry(c.cycle_id).or_default().push(c.employee_id);
         }
         let mut titles: HashMap<(Uuid, Uuid), Vec<String>> = HashMap::new();
         for (cycle, owners) in by_cycle {
-            for (owner, t) in goal_titles(ctx, cycle, &owners).await? {
+            for (owner, t) in goal_titles(&txn, cycle, &owners).await? {
                 titles.insert((cycle, owner), t);
             }
         }
-        let txn = ctx.db.begin().await?;
         for c in &batch {
             let Some(person) = people.get(&c.employee_id).filter(|p| p.active) else {
                 continue;
             };
-            let tz: Tz = person.timezone.parse().unwrap_or(chrono_tz::UTC);
-            if now < reminder_at(tz, c.period_start, c.period_end, local) {
-                continue;
-            }
             let email = Email {
                 dedupe_key: format!("checkin-reminder:{}:{}", person.id, c.period_start),
                 to_email: person.email.clone(),
@@ -127,52 +135,63 @@ pub async fn queue_check_in_reminders(
                 queued += 1;
             }
         }
+        check_in::Entity::update_many()
+            .col_expr(check_in::Column::RemindedAt, Expr::value(now))
+            .filter(check_in::Column::Id.is_in(batch.iter().map(|c| c.id)))
+            .exec(&txn)
+            .await?;
         txn.commit().await?;
     }
-    Ok(queued)
 }
 
 /// Marks overdue check-ins MISSED and, in the same transaction, queues a note to each one's
-/// manager. Returns how many check-ins were marked.
+/// manager, a batch at a time. Returns how many check-ins were marked.
 pub async fn mark_missed_and_notify(ctx: &Ctx, now: DateTime<Utc>) -> DomainResult<usize> {
-    let txn = ctx.db.begin().await?;
-    let missed = check_ins::mark_missed_in(&txn, now).await?;
-    let ids: Vec<Uuid> = missed.iter().map(|c| c.employee_id).collect();
-    let people = employees::by_ids(&txn, &ids).await?;
-    let manager_ids: Vec<Uuid> = people.values().filter_map(|p| p.manager_id).collect();
-    let managers = employees::by_ids(&txn, &manager_ids).await?;
-    for c in &missed {
-        let Some(person) = people.get(&c.employee_id) else {
-            continue;
-        };
-        let Some(manager) = person
-            .manager_id
-            .and_then(|m| managers.get(&m))
-            .filter(|m| m.active)
-        else {
-            continue;
-        };
-        outbox::enqueue(
-            &txn,
-            Email {
-                dedupe_key: format!("checkin-missed:{}", c.id),
-                to_email: manager.email.clone(),
-                to_name: manager.name.clone(),
-                template: "checkin_missed",
-                data: json!({
-                    "name": manager.name,
-                    "employeeName": person.name,
-                    "employeeId": person.id,
-                    "periodStart": c.period_start,
-                    "periodEnd": c.period_end,
-                }),
-            },
-            now,
-        )
-        .await?;
+    let mut marked = 0;
+    loop {
+        let txn = ctx.db.begin().await?;
+        let missed = check_ins::mark_missed_in(&txn, now, IN_CHUNK as u64).await?;
+        if missed.is_empty() {
+            txn.commit().await?;
+            return Ok(marked);
+        }
+        marked += missed.len();
+        let ids: Vec<Uuid> = missed.iter().map(|c| c.employee_id).collect();
+        let people = employees::by_ids(&txn, &ids).await?;
+        let manager_ids: Vec<Uuid> = people.values().filter_map(|p| p.manager_id).collect();
+        let managers = employees::by_ids(&txn, &manager_ids).await?;
+        for c in &missed {
+            let Some(person) = people.get(&c.employee_id) else {
+                continue;
+            };
+            let Some(manager) = person
+                .manager_id
+                .and_then(|m| managers.get(&m))
+                .filter(|m| m.active)
+            else {
+                continue;
+            };
+            outbox::enqueue(
+                &txn,
+                Email {
+                    dedupe_key: format!("checkin-missed:{}", c.id),
+                    to_email: manager.email.clone(),
+                    to_name: manager.name.clone(),
+                    template: "checkin_missed",
+                    data: json!({
+                        "name": manager.name,
+                        "employeeName": person.name,
+                        "employeeId": person.id,
+                        "periodStart": c.period_start,
+                        "periodEnd": c.period_end,
+                    }),
+                },
+                now,
+            )
+            .await?;
+        }
+        txn.commit().await?;
     }
-    txn.commit().await?;
-    Ok(missed.len())
 }
 
 #[cfg(test)]

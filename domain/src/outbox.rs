@@ -17,7 +17,7 @@ use uuid::Uuid;
 /// How long a sender holds a claimed row by default.
 pub const LEASE: Duration = Duration::minutes(5);
 /// How long after queueing a send job for a row the dispatcher leaves it alone.
-pub const REDISPATCH_AFTER: Duration = Duration::minutes(2);
+pub const REDISPATCH_AFTER: Duration = Duration::minutes(30);
 /// Attempts before a row is given up as FAILED.
 pub const MAX_ATTEMPTS: i32 = 8;
 
@@ -124,9 +124,11 @@ pub async fn claim(
 }
 
 /// Records a successful send.
+/// Only the claim that is still current is recorded: a sender whose lease ran out and whose
+/// row another sender took over (a later attempt) changes nothing.
 pub async fn mark_sent(
     db: &impl ConnectionTrait,
-    id: Uuid,
+    row: &email_outbox::Model,
     now: DateTime<Utc>,
 ) -> DomainResult<()> {
     email_outbox::Entity::update_many()
@@ -136,7 +138,9 @@ pub async fn mark_sent(
             email_outbox::Column::LockedUntil,
             Expr::value(Option::<DateTime<Utc>>::None),
         )
-        .filter(email_outbox::Column::Id.eq(id))
+        .filter(email_outbox::Column::Id.eq(row.id))
+        .filter(email_outbox::Column::Status.eq("SENDING"))
+        .filter(email_outbox::Column::Attempts.eq(row.attempts))
         .exec(db)
         .await?;
     Ok(())
@@ -164,7 +168,13 @@ pub async fn mark_failed(
             email_outbox::Column::LockedUntil,
             Expr::value(if give_up { None } else { Some(now + backoff) }),
         )
+        .col_expr(
+            email_outbox::Column::DispatchedAt,
+            Expr::value(Option::<DateTime<Utc>>::None),
+        )
         .filter(email_outbox::Column::Id.eq(row.id))
+        .filter(email_outbox::Column::Status.eq("SENDING"))
+        .filter(email_outbox::Column::Attempts.eq(row.attempts))
         .exec(db)
         .await?;
     Ok(status)
@@ -252,4 +262,13 @@ pub async fn claim_tick(
     .exec_without_returning(db)
     .await?;
     Ok(matches!(result, TryInsertResult::Inserted(n) if n > 0))
+}
+
+/// Forgets tick claims older than a week.
+pub async fn prune_ticks(db: &impl ConnectionTrait, now: DateTime<Utc>) -> DomainResult<u64> {
+    Ok(entity::scheduler_tick::Entity::delete_many()
+        .filter(entity::scheduler_tick::Column::At.lt(now - Duration::days(7)))
+        .exec(db)
+        .await?
+        .rows_affected)
 }

@@ -16,6 +16,10 @@ pub struct Model {
     /// When an unsubmitted check-in becomes MISSED: the period's end plus the grace period,
     /// in the employee's timezone, stored in UTC.
     pub closes_at: DateTimeUtc,
+    /// When the reminder is due: the period's last working day at the reminder time, local.
+    pub reminder_at: DateTimeUtc,
+    /// When the reminder was queued (once).
+    pub reminded_at: Option<DateTimeUtc>,
     /// `DUE`, `SUBMITTED`, `ACKNOWLEDGED` or `MISSED`.
     pub status: String,
     pub confidence: Option<i32>,

@@ -19,6 +19,8 @@ impl MigrationTrait for Migration {
                     .col(date(CheckIn::PeriodStart))
                     .col(date(CheckIn::PeriodEnd))
                     .col(timestamp_with_time_zone(CheckIn::ClosesAt))
+                    .col(timestamp_with_time_zone(CheckIn::ReminderAt))
+                    .col(timestamp_with_time_zone_null(CheckIn::RemindedAt))
                     .col(string_len(CheckIn::Status, 16))
                     .col(integer_null(CheckIn::Confidence))
                     .col(text(CheckIn::Wins))
@@ -188,6 +190,8 @@ enum CheckIn {
     PeriodStart,
     PeriodEnd,
     ClosesAt,
+    ReminderAt,
+    RemindedAt,
     Status,
     Confidence,
     Wins,

@@ -27,10 +27,9 @@ pub struct ScanReport {
 /// ones (notifying managers), queue reminders. Safe to run late and to run twice.
 pub async fn run_check_in_scans(ctx: &Ctx, reminder_time: NaiveTime) -> DomainResult<ScanReport> {
     let now = ctx.clock.now();
-    let opened = domain::check_ins::open_due(ctx, now).await?;
+    let opened = domain::check_ins::open_due(ctx, now, reminder_time).await?;
     let missed = domain::notifications::mark_missed_and_notify(ctx, now).await?;
-    let reminders =
-        domain::notifications::queue_check_in_reminders(ctx, now, reminder_time).await?;
+    let reminders = domain::notifications::queue_check_in_reminders(ctx, now).await?;
     Ok(ScanReport {
         opened,
         reminders,

@@ -134,13 +134,27 @@ impl Mailer {
         let Some(row) = outbox::claim(&ctx.db, id, now, self.lease).await? else {
             return Ok(None);
         };
+        // A send may not outlive its lease, or another sender could take the row over.
+        let limit = (self.lease - chrono::Duration::seconds(30))
+            .max(chrono::Duration::seconds(5))
+            .to_std()
+            .unwrap_or(std::time::Duration::from_secs(30));
         let result = match self.message(&row) {
-            Ok(m) => self.transmit(m).await,
+            Ok(m) => match tokio::time::timeout(limit, self.transmit(m)).await {
+                Ok(r) => r,
+                Err(_) => Err((
+                    format!(
+                        "no answer from the mail server within {} s",
+                        limit.as_secs()
+                    ),
+                    false,
+                )),
+            },
             Err(e) => Err((e, true)),
         };
         match result {
             Ok(()) => {
-                outbox::mark_sent(&ctx.db, row.id, ctx.clock.now()).await?;
+                outbox::mark_sent(&ctx.db, &row, ctx.clock.now()).await?;
                 tracing::info!(email.id = %row.id, email.key = %row.dedupe_key, "e-mail sent");
                 Ok(Some("SENT"))
             }

@@ -26,13 +26,22 @@ pub struct SendEmail {
 #[derive(Clone)]
 pub enum Queue {
     /// apalis-redis: shared by any number of worker processes.
-    Redis(RedisStorage<SendEmail>),
+    Redis {
+        /// The apalis storage.
+        storage: RedisStorage<SendEmail>,
+        /// A connection for looking at the backlog.
+        conn: apalis_redis::ConnectionManager,
+        /// The sorted set where pushed jobs wait to be promoted.
+        scheduled: String,
+    },
     /// apalis-sqlite: a persistent queue in a local file.
     Sqlite(SqliteStorage<SendEmail>),
 }
 
 /// The queue's name (and Redis namespace).
 pub const QUEUE: &str = "perfcycle::send_email";
+/// Most jobs left waiting for promotion in Redis (see [`Queue::room`]).
+const MAX_REDIS_BACKLOG: usize = 5000;
 
 impl Queue {
     /// A Redis queue (`namespace` separates deployments and tests).
@@ -42,7 +51,12 @@ impl Queue {
             .queue(format!("{namespace}{QUEUE}"))
             .heartbeat_interval(Duration::from_secs(2))
             .missed_heartbeats(3);
-        Ok(Self::Redis(RedisStorage::new(conn).with_config(config)))
+        let scheduled = config.scheduled_jobs_set();
+        Ok(Self::Redis {
+            storage: RedisStorage::new(conn.clone()).with_config(config),
+            conn,
+            scheduled,
+        })
     }
 
     /// A SQLite queue in `file`, created if needed.
@@ -70,6 +84,25 @@ impl Queue {
         Self::Sqlite(SqliteStorage::new(pool).with_config(config))
     }
 
+    /// How many more jobs the queue should take now. apalis-redis moves every due pushed job
+    /// to the active list in one Lua call, which fails beyond about 8 000 jobs (Lua's unpack
+    /// limit) and would stall the queue: the backlog stays below that, and rows not queued
+    /// now are queued by a later dispatch.
+    pub async fn room(&self) -> Result<usize, BoxDynError> {
+        match self {
+            Queue::Redis {
+                conn, scheduled, ..
+            } => {
+                let waiting: usize = redis::cmd("ZCARD")
+                    .arg(scheduled)
+                    .query_async(&mut conn.clone())
+                    .await?;
+                Ok(MAX_REDIS_BACKLOG.saturating_sub(waiting))
+            }
+            Queue::Sqlite(_) => Ok(usize::MAX),
+        }
+    }
+
     /// Queues send jobs for these rows.
     pub async fn push(&self, ids: Vec<Uuid>) -> Result<(), BoxDynError> {
         if ids.is_empty() {
@@ -80,7 +113,7 @@ impl Queue {
             .map(|outbox_id| SendEmail { outbox_id })
             .collect();
         match self {
-            Queue::Redis(s) => s
+            Queue::Redis { storage, .. } => storage
                 .clone()
                 .push_bulk(jobs)
                 .await
@@ -150,7 +183,11 @@ pub async fn send_email(job: SendEmail, svc: Data<Arc<Services>>) -> Result<(), 
 pub async fn dispatch(svc: &Services) -> Result<usize, BoxDynError> {
     let mut total = 0;
     loop {
-        let ids = outbox::take_for_dispatch(&svc.ctx.db, svc.ctx.clock.now(), 1000).await?;
+        let room = svc.queue.room().await?.min(1000);
+        if room == 0 {
+            return Ok(total);
+        }
+        let ids = outbox::take_for_dispatch(&svc.ctx.db, svc.ctx.clock.now(), room as u64).await?;
         if ids.is_empty() {
             return Ok(total);
         }
@@ -177,6 +214,7 @@ pub async fn run_dispatch_tick(svc: &Services, at: DateTime<Utc>) -> Result<bool
         return Ok(false);
     }
     let queued = dispatch(svc).await?;
+    outbox::prune_ticks(&svc.ctx.db, at).await?;
     if queued > 0 {
         tracing::info!(job.kind = "dispatch_email", tick = %at, queued, "pending e-mail queued");
     }
@@ -228,7 +266,7 @@ pub fn monitor(svc: Arc<Services>, settings: &PoolSettings) -> Monitor {
     let name = format!("send-email-{suffix}");
     let mut monitor = Monitor::new().shutdown_timeout(settings.shutdown_timeout);
     monitor = match queue {
-        Queue::Redis(storage) => monitor.register(move |_| {
+        Queue::Redis { storage, .. } => monitor.register(move |_| {
             WorkerBuilder::new(name.clone())
                 .backend(storage.clone())
                 .retry(retry_policy())

@@ -13,9 +13,13 @@ fn at(s: &str) -> DateTime<Utc> {
 }
 
 async fn open(app: &TestApp) -> u64 {
-    domain::check_ins::open_due(&app.ctx, app.clock.now())
-        .await
-        .unwrap_or_else(|e| panic!("{e}"))
+    domain::check_ins::open_due(
+        &app.ctx,
+        app.clock.now(),
+        domain::notifications::DEFAULT_REMINDER_TIME,
+    )
+    .await
+    .unwrap_or_else(|e| panic!("{e}"))
 }
 
 const LIST: &str = "query($f: CheckInFilter) { checkIns(filter: $f) { totalCount edges { node { id status periodStart periodEnd cadence closesAt employee { email } confidence updates { keyResultId previousValue newValue } } } } }";
@@ -321,4 +325,54 @@ async fn managers_set_a_cadence_per_employee_and_see_their_team_at_a_glance() {
         .assert_error("FORBIDDEN", None);
     // Peers never see each other's check-ins.
     assert!(check_ins_of(&app, &org.alice, "bob@t.io").await.is_empty());
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_cadence_changed_mid_period_applies_from_the_next_period_without_overlap() {
+    let app = spawn_app().await;
+    let org = app.org().await;
+    let cycle = app.active_cycle(&org.hr).await;
+    open(&app).await; // Bob: the week of 1–7 March.
+    let bob = app.employee("bob@t.io").await;
+    let set = "mutation($e: ID!, $c: ID!) { setCheckInCadence(employeeId: $e, cycleId: $c, cadence: MONTHLY) }";
+    app.gql(
+        Some(&org.mgr),
+        set,
+        json!({ "e": bob.id.to_string(), "c": cycle }),
+    )
+    .await
+    .data();
+    app.clock.set(at("2027-03-03T12:00:00Z"));
+    open(&app).await;
+    assert_eq!(
+        check_ins_of(&app, &org.mgr, "bob@t.io").await.len(),
+        1,
+        "no second check-in inside the week"
+    );
+    app.clock.set(at("2027-03-08T12:00:00Z"));
+    open(&app).await;
+    let bobs = check_ins_of(&app, &org.mgr, "bob@t.io").await;
+    assert_eq!(bobs.len(), 2);
+    assert_eq!(
+        (
+            bobs[0]["periodStart"].as_str(),
+            bobs[0]["periodEnd"].as_str()
+        ),
+        (Some("2027-03-08"), Some("2027-03-31"))
+    );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn someone_who_joins_after_the_periods_last_working_day_starts_with_the_next_period() {
+    let app = spawn_app().await;
+    let org = app.org().await;
+    app.active_cycle(&org.hr).await;
+    app.import("new@t.io,Nia New,Engineer,Engineering,mgr@t.io,,2027-03-06,UTC\n")
+        .await;
+    app.clock.set(at("2027-03-06T12:00:00Z"));
+    open(&app).await;
+    assert!(check_ins_of(&app, &org.mgr, "new@t.io").await.is_empty());
+    app.clock.set(at("2027-03-08T12:00:00Z"));
+    open(&app).await;
+    assert_eq!(check_ins_of(&app, &org.mgr, "new@t.io").await.len(), 1);
 }

@@ -80,7 +80,7 @@ async fn main() {
     let started = Instant::now();
     worker::pool::run_scan_tick(&services, at("2027-03-05T23:00:00Z"))
         .await
-        .unwrap_or_else(|e| panic!("{e}"));
+        .unwrap_or_else(|e| panic!("{e:?}"));
     let queued_in = started.elapsed();
     // The dispatch schedule, once a second as a deployment might run it: it tops the queue up
     // when the scan's dispatch could not hand everything over at once.

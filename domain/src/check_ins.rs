@@ -18,7 +18,7 @@ use rust_decimal::Decimal;
 use sea_orm::sea_query::{Expr, OnConflict, Query};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, DatabaseTransaction, EntityTrait,
-    PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, Set, TransactionTrait, TryInsertResult,
+    PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, Set, TryInsertResult,
 };
 use serde_json::json;
 use std::collections::HashMap;
@@ -216,7 +216,7 @@ pub async fn open_due(
 pub async fn mark_missed(ctx: &Ctx, now: DateTime<Utc>) -> DomainResult<Vec<check_in::Model>> {
     let mut all = Vec::new();
     loop {
-        let txn = ctx.db.begin().await?;
+        let txn = crate::db::begin(&ctx.db).await?;
         let batch = mark_missed_in(&txn, now, IN_CHUNK as u64).await?;
         txn.commit().await?;
         if batch.is_empty() {
@@ -331,7 +331,7 @@ pub async fn submit(
     id: Uuid,
     input: SubmitInput,
 ) -> DomainResult<check_in::Model> {
-    let txn = ctx.db.begin().await?;
+    let txn = crate::db::begin(&ctx.db).await?;
     let (current, owner) = readable(&txn, viewer, id).await?;
     if owner.id != viewer.id() {
         return Err(DomainError::forbidden(
@@ -460,7 +460,7 @@ pub async fn acknowledge(
     id: Uuid,
     reply: &str,
 ) -> DomainResult<check_in::Model> {
-    let txn = ctx.db.begin().await?;
+    let txn = crate::db::begin(&ctx.db).await?;
     let (current, owner) = readable(&txn, viewer, id).await?;
     permissions::require_manage_goal(viewer, &owner)?;
     if current.status != CheckInStatus::Submitted.as_str() {
@@ -503,7 +503,7 @@ pub async fn set_cadence(
     cycle_id: Uuid,
     cadence: Cadence,
 ) -> DomainResult<Cadence> {
-    let txn = ctx.db.begin().await?;
+    let txn = crate::db::begin(&ctx.db).await?;
     let person = employee::Entity::find_by_id(employee_id)
         .one(&txn)
         .await?

@@ -10,7 +10,7 @@ use chrono::NaiveDate;
 use entity::{cycle, goal};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, Condition, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder,
-    Set, TransactionTrait,
+    Set,
 };
 use serde_json::json;
 use uuid::Uuid;
@@ -115,7 +115,7 @@ pub async fn create(ctx: &Ctx, viewer: &Viewer, input: CycleInput) -> DomainResu
     let name = required_text("name", &input.name, 120)?;
     check_dates(&input)?;
     let now = ctx.clock.now();
-    let txn = ctx.db.begin().await?;
+    let txn = crate::db::begin(&ctx.db).await?;
     let created = cycle::ActiveModel {
         id: Set(Uuid::new_v4()),
         name: Set(name),
@@ -156,7 +156,7 @@ pub async fn update(
     patch: CyclePatch,
 ) -> DomainResult<cycle::Model> {
     require_hr(viewer, "change cycles")?;
-    let txn = ctx.db.begin().await?;
+    let txn = crate::db::begin(&ctx.db).await?;
     let current = find(&txn, id).await?;
     if current.phase == CyclePhase::Closed.as_str() {
         return Err(DomainError::conflict("a closed cycle cannot be changed"));
@@ -224,7 +224,7 @@ pub async fn advance(
     to: CyclePhase,
 ) -> DomainResult<cycle::Model> {
     require_hr(viewer, "move cycles between phases")?;
-    let txn = ctx.db.begin().await?;
+    let txn = crate::db::begin(&ctx.db).await?;
     let current = find(&txn, id).await?;
     let phase = CyclePhase::parse_stored(&current.phase)?;
     match phase.next() {

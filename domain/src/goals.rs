@@ -20,7 +20,7 @@ use rust_decimal::Decimal;
 use sea_orm::sea_query::Query;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, DatabaseTransaction, EntityTrait,
-    PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, Set, TransactionTrait,
+    PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, Set,
 };
 use serde_json::json;
 use std::collections::{HashMap, HashSet};
@@ -505,7 +505,7 @@ pub async fn list(
 
 /// Creates a goal in `DRAFT`.
 pub async fn create(ctx: &Ctx, viewer: &Viewer, input: GoalInput) -> DomainResult<goal::Model> {
-    let txn = ctx.db.begin().await?;
+    let txn = crate::db::begin(&ctx.db).await?;
     let owner = match input.owner_id {
         Some(id) if id != viewer.id() => find_employee(&txn, id)
             .await
@@ -569,7 +569,7 @@ pub async fn update(
     id: Uuid,
     patch: GoalPatch,
 ) -> DomainResult<goal::Model> {
-    let txn = ctx.db.begin().await?;
+    let txn = crate::db::begin(&ctx.db).await?;
     let (current, owner) = readable(&txn, viewer, id).await?;
     permissions::require_edit_goal(viewer, GoalStatus::parse_stored(&current.status)?, &owner)?;
     let cycle = cycles::find(&txn, current.cycle_id).await?;
@@ -654,7 +654,7 @@ async fn set_status(
 
 /// The owner (or a manager or HR on their behalf) proposes a draft for agreement.
 pub async fn propose(ctx: &Ctx, viewer: &Viewer, id: Uuid) -> DomainResult<goal::Model> {
-    let txn = ctx.db.begin().await?;
+    let txn = crate::db::begin(&ctx.db).await?;
     let (current, owner) = readable(&txn, viewer, id).await?;
     permissions::require_record_progress(viewer, &owner)?;
     if current.status != GoalStatus::Draft.as_str() {
@@ -696,7 +696,7 @@ pub async fn propose(ctx: &Ctx, viewer: &Viewer, id: Uuid) -> DomainResult<goal:
 /// A manager of the owner (or HR) agrees a proposed goal. Agreed goals of one owner in a
 /// cycle may never exceed 100 in weight, and must total exactly 100 once none is pending.
 pub async fn agree(ctx: &Ctx, viewer: &Viewer, id: Uuid) -> DomainResult<goal::Model> {
-    let txn = ctx.db.begin().await?;
+    let txn = crate::db::begin(&ctx.db).await?;
     let (current, owner) = readable(&txn, viewer, id).await?;
     permissions::require_manage_goal(viewer, &owner)?;
     // Serialise agreements for one owner (a row lock on PostgreSQL) so that two at once
@@ -776,7 +776,7 @@ pub async fn close(
     id: Uuid,
     outcome: Outcome,
 ) -> DomainResult<goal::Model> {
-    let txn = ctx.db.begin().await?;
+    let txn = crate::db::begin(&ctx.db).await?;
     let (current, owner) = readable(&txn, viewer, id).await?;
     let status = GoalStatus::parse_stored(&current.status)?;
     let (to, action) = match outcome {
@@ -832,7 +832,7 @@ pub async fn record_progress(
     key_result_id: Uuid,
     current: Decimal,
 ) -> DomainResult<key_result::Model> {
-    let txn = ctx.db.begin().await?;
+    let txn = crate::db::begin(&ctx.db).await?;
     let (kr, goal, owner) = key_result_with_goal(&txn, viewer, key_result_id).await?;
     permissions::require_record_progress(viewer, &owner)?;
     if goal.status != GoalStatus::Agreed.as_str() {
@@ -881,7 +881,7 @@ pub async fn revise_target(
     new_target: Decimal,
     reason: &str,
 ) -> DomainResult<goal_revision::Model> {
-    let txn = ctx.db.begin().await?;
+    let txn = crate::db::begin(&ctx.db).await?;
     let (kr, goal, owner) = key_result_with_goal(&txn, viewer, key_result_id).await?;
     permissions::require_manage_goal(viewer, &owner)?;
     if goal.status != GoalStatus::Agreed.as_str() {

@@ -9,7 +9,7 @@ use crate::error::DomainError;
 use crate::values::{self, Role};
 use chrono::NaiveDate;
 use entity::{audit_log, department, employee};
-use sea_orm::{ActiveModelTrait, EntityTrait, IntoActiveModel, Set, TransactionTrait};
+use sea_orm::{ActiveModelTrait, EntityTrait, IntoActiveModel, Set};
 use serde_json::json;
 use std::collections::hash_map::Entry;
 use std::collections::{BTreeMap, HashMap, HashSet};
@@ -256,7 +256,7 @@ fn snapshot(e: &employee::Model) -> serde_json::Value {
 /// Upserts the org chart from CSV by e-mail, all or nothing.
 pub async fn employees(ctx: &Ctx, reader: impl Read) -> Result<ImportReport, ImportError> {
     let rows = parse(reader).map_err(ImportError::Invalid)?;
-    let txn = ctx.db.begin().await.map_err(DomainError::from)?;
+    let txn = crate::db::begin(&ctx.db).await.map_err(DomainError::from)?;
     let now = ctx.clock.now();
 
     // Everyone already stored, so that managers may be people not in the file.

@@ -13,7 +13,7 @@ use chrono::{DateTime, Datelike, Duration, NaiveDate, NaiveTime, TimeZone, Utc, 
 use chrono_tz::Tz;
 use entity::{check_in, cycle, goal};
 use sea_orm::sea_query::{Expr, Query};
-use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, TransactionTrait};
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
 use serde_json::json;
 use std::collections::HashMap;
 use uuid::Uuid;
@@ -80,7 +80,7 @@ async fn goal_titles(
 pub async fn queue_check_in_reminders(ctx: &Ctx, now: DateTime<Utc>) -> DomainResult<u64> {
     let mut queued = 0;
     loop {
-        let txn = ctx.db.begin().await?;
+        let txn = crate::db::begin(&ctx.db).await?;
         let active = Query::select()
             .column(cycle::Column::Id)
             .from(cycle::Entity)
@@ -149,7 +149,7 @@ pub async fn queue_check_in_reminders(ctx: &Ctx, now: DateTime<Utc>) -> DomainRe
 pub async fn mark_missed_and_notify(ctx: &Ctx, now: DateTime<Utc>) -> DomainResult<usize> {
     let mut marked = 0;
     loop {
-        let txn = ctx.db.begin().await?;
+        let txn = crate::db::begin(&ctx.db).await?;
         let missed = check_ins::mark_missed_in(&txn, now, IN_CHUNK as u64).await?;
         if missed.is_empty() {
             txn.commit().await?;

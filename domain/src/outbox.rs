@@ -187,7 +187,7 @@ pub async fn take_for_dispatch(
     now: DateTime<Utc>,
     limit: u64,
 ) -> DomainResult<Vec<Uuid>> {
-    let txn = sea_orm::TransactionTrait::begin(db).await?;
+    let txn = crate::db::begin(db).await?;
     let ids: Vec<Uuid> = email_outbox::Entity::find()
         .select_only()
         .column(email_outbox::Column::Id)

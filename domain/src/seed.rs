@@ -9,9 +9,7 @@ use crate::viewer::child_path;
 use chrono::{Datelike, Duration, NaiveDate};
 use entity::{cycle, department, employee, goal, key_result};
 use rust_decimal::Decimal;
-use sea_orm::{
-    ActiveModelTrait, ColumnTrait, EntityTrait, IntoActiveModel, QueryFilter, Set, TransactionTrait,
-};
+use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, IntoActiveModel, QueryFilter, Set};
 use uuid::Uuid;
 
 /// The demo's HR admin; its presence means the demo is already seeded.
@@ -213,7 +211,7 @@ pub async fn demo(ctx: &Ctx) -> DomainResult<DemoPeople> {
         });
     }
     let (dept_names, people) = demo_people();
-    let txn = ctx.db.begin().await?;
+    let txn = crate::db::begin(&ctx.db).await?;
     let dept_ids: Vec<Uuid> = dept_names.iter().map(|_| Uuid::new_v4()).collect();
     for (name, id) in dept_names.iter().zip(&dept_ids) {
         department::ActiveModel {
@@ -512,7 +510,7 @@ pub async fn generate(ctx: &Ctx, n: usize) -> DomainResult<Generated> {
         "org{}",
         Uuid::new_v4().simple().to_string().get(..6).unwrap_or("x")
     );
-    let txn = ctx.db.begin().await?;
+    let txn = crate::db::begin(&ctx.db).await?;
     let depts: Vec<Uuid> = (0..12).map(|_| Uuid::new_v4()).collect();
     let dept_rows: Vec<department::ActiveModel> = depts
         .iter()

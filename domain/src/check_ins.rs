@@ -15,7 +15,7 @@ use chrono::{DateTime, Datelike, Duration, NaiveDate, NaiveTime, TimeZone, Utc};
 use chrono_tz::Tz;
 use entity::{cadence_override, check_in, check_in_update, cycle, employee, goal, key_result};
 use rust_decimal::Decimal;
-use sea_orm::sea_query::{Expr, OnConflict, Query};
+use sea_orm::sea_query::{Expr, OnConflict};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, DatabaseTransaction, EntityTrait,
     PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, Set, TryInsertResult,
@@ -235,11 +235,7 @@ pub async fn mark_missed_in(
     now: DateTime<Utc>,
     limit: u64,
 ) -> DomainResult<Vec<check_in::Model>> {
-    let active = Query::select()
-        .column(cycle::Column::Id)
-        .from(cycle::Entity)
-        .and_where(cycle::Column::Phase.eq(CyclePhase::Active.as_str()))
-        .to_owned();
+    let active = crate::cycles::active_ids();
     let overdue = check_in::Entity::find()
         .filter(check_in::Column::Status.eq(CheckInStatus::Due.as_str()))
         .filter(check_in::Column::ClosesAt.lte(now))
@@ -592,11 +588,7 @@ pub async fn list(
 ) -> DomainResult<Page<check_in::Model>> {
     let mut cond = Condition::all();
     if !viewer.is_hr() {
-        let subtree = Query::select()
-            .column(employee::Column::Id)
-            .from(employee::Entity)
-            .and_where(employee::Column::Path.starts_with(viewer.employee.path.as_str()))
-            .to_owned();
+        let subtree = viewer.subtree_ids();
         cond = cond.add(check_in::Column::EmployeeId.in_subquery(subtree));
     }
     if let Some(e) = filter.employee_id {

@@ -293,3 +293,12 @@ pub async fn by_ids(
         .map(|c| (c.id, c))
         .collect())
 }
+
+/// A subquery of the ids of ACTIVE cycles, the only ones whose schedules run.
+pub fn active_ids() -> sea_orm::sea_query::SelectStatement {
+    sea_orm::sea_query::Query::select()
+        .column(cycle::Column::Id)
+        .from(cycle::Entity)
+        .and_where(cycle::Column::Phase.eq(CyclePhase::Active.as_str()))
+        .to_owned()
+}

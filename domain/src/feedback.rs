@@ -7,7 +7,6 @@ use crate::permissions::{can_read_goal, can_read_work_of};
 use crate::values::{FeedbackKind, Visibility, required_text};
 use crate::{Ctx, Viewer};
 use entity::{employee, feedback, goal};
-use sea_orm::sea_query::Query;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, Condition, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder,
     QuerySelect, Set,
@@ -99,11 +98,7 @@ pub async fn list(
 ) -> DomainResult<Page<feedback::Model>> {
     let mut cond = Condition::all();
     if !viewer.is_hr() {
-        let subtree = Query::select()
-            .column(employee::Column::Id)
-            .from(employee::Entity)
-            .and_where(employee::Column::Path.starts_with(viewer.employee.path.as_str()))
-            .to_owned();
+        let subtree = viewer.subtree_ids();
         cond = cond.add(
             Condition::any()
                 .add(feedback::Column::Visibility.eq(Visibility::Public.as_str()))

@@ -17,7 +17,6 @@ use crate::{Ctx, Viewer};
 use chrono::NaiveDate;
 use entity::{cycle, employee, goal, goal_revision, key_result};
 use rust_decimal::Decimal;
-use sea_orm::sea_query::Query;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, DatabaseTransaction, EntityTrait,
     PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, Set,
@@ -448,11 +447,7 @@ fn readable_condition(viewer: &Viewer) -> Option<Condition> {
     if viewer.is_hr() {
         return None;
     }
-    let subtree = Query::select()
-        .column(employee::Column::Id)
-        .from(employee::Entity)
-        .and_where(employee::Column::Path.starts_with(viewer.employee.path.as_str()))
-        .to_owned();
+    let subtree = viewer.subtree_ids();
     Some(
         Condition::any()
             .add(goal::Column::OwnerId.in_subquery(subtree))

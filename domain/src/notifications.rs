@@ -8,11 +8,11 @@ use crate::check_ins;
 use crate::employees::{self, IN_CHUNK};
 use crate::error::DomainResult;
 use crate::outbox::{self, Email};
-use crate::values::{CheckInStatus, CyclePhase, GoalStatus};
+use crate::values::{CheckInStatus, GoalStatus};
 use chrono::{DateTime, Datelike, Duration, NaiveDate, NaiveTime, TimeZone, Utc, Weekday};
 use chrono_tz::Tz;
-use entity::{check_in, cycle, goal};
-use sea_orm::sea_query::{Expr, Query};
+use entity::{check_in, goal};
+use sea_orm::sea_query::Expr;
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
 use serde_json::json;
 use std::collections::HashMap;
@@ -81,11 +81,7 @@ pub async fn queue_check_in_reminders(ctx: &Ctx, now: DateTime<Utc>) -> DomainRe
     let mut queued = 0;
     loop {
         let txn = crate::db::begin(&ctx.db).await?;
-        let active = Query::select()
-            .column(cycle::Column::Id)
-            .from(cycle::Entity)
-            .and_where(cycle::Column::Phase.eq(CyclePhase::Active.as_str()))
-            .to_owned();
+        let active = crate::cycles::active_ids();
         let batch = check_in::Entity::find()
             .filter(check_in::Column::Status.eq(CheckInStatus::Due.as_str()))
             .filter(check_in::Column::RemindedAt.is_null())

@@ -42,3 +42,16 @@ pub fn path_segment(id: Uuid) -> String {
 pub fn child_path(manager_path: Option<&str>, id: Uuid) -> String {
     format!("{}{}/", manager_path.unwrap_or("/"), path_segment(id))
 }
+
+impl Viewer {
+    /// A subquery of the ids of the viewer and everyone below them, for filtering lists by
+    /// "their own or their teams'" in the database.
+    pub fn subtree_ids(&self) -> sea_orm::sea_query::SelectStatement {
+        use sea_orm::ColumnTrait;
+        sea_orm::sea_query::Query::select()
+            .column(employee::Column::Id)
+            .from(employee::Entity)
+            .and_where(employee::Column::Path.starts_with(self.employee.path.as_str()))
+            .to_owned()
+    }
+}

@@ -2,7 +2,7 @@
 
 use super::connection::{Conn, connection, page_request};
 use super::errors::{GqlResult, OrGql, internal};
-use super::types::{Cadence, Employee, Goal, Visibility, readable_goals};
+use super::types::{Cadence, Employee, Goal, Visibility, mirror_enum, readable_goals};
 use super::{dctx, loaders, parse_id, viewer};
 use async_graphql::{Context, Enum, ID, InputObject, Object, SimpleObject};
 use chrono::{DateTime, NaiveDate, Utc};
@@ -10,59 +10,28 @@ use domain::{check_ins, feedback};
 use entity::{check_in, check_in_update, email_outbox, feedback as feedback_row};
 use rust_decimal::Decimal;
 
-/// Where a check-in stands.
-#[derive(Enum, Copy, Clone, Eq, PartialEq, Debug)]
-pub enum CheckInStatus {
-    /// Open for the employee to submit (late is fine until `closesAt`).
-    Due,
-    /// Submitted, waiting for the manager.
-    Submitted,
-    /// The manager has read and answered it.
-    Acknowledged,
-    /// Not submitted before `closesAt`.
-    Missed,
-}
-
-impl From<domain::values::CheckInStatus> for CheckInStatus {
-    fn from(s: domain::values::CheckInStatus) -> Self {
-        use domain::values::CheckInStatus as D;
-        match s {
-            D::Due => Self::Due,
-            D::Submitted => Self::Submitted,
-            D::Acknowledged => Self::Acknowledged,
-            D::Missed => Self::Missed,
-        }
+mirror_enum!(
+    /// Where a check-in stands.
+    CheckInStatus {
+        /// Open for the employee to submit (late is fine until `closesAt`).
+        Due,
+        /// Submitted, waiting for the manager.
+        Submitted,
+        /// The manager has read and answered it.
+        Acknowledged,
+        /// Not submitted before `closesAt`.
+        Missed,
     }
-}
-
-impl From<CheckInStatus> for domain::values::CheckInStatus {
-    fn from(s: CheckInStatus) -> Self {
-        match s {
-            CheckInStatus::Due => Self::Due,
-            CheckInStatus::Submitted => Self::Submitted,
-            CheckInStatus::Acknowledged => Self::Acknowledged,
-            CheckInStatus::Missed => Self::Missed,
-        }
+);
+mirror_enum!(
+    /// Feedback or praise.
+    FeedbackKind {
+        /// Something to keep or change.
+        Feedback,
+        /// Recognition.
+        Praise,
     }
-}
-
-/// Feedback or praise.
-#[derive(Enum, Copy, Clone, Eq, PartialEq, Debug)]
-pub enum FeedbackKind {
-    /// Something to keep or change.
-    Feedback,
-    /// Recognition.
-    Praise,
-}
-
-impl From<FeedbackKind> for domain::values::FeedbackKind {
-    fn from(k: FeedbackKind) -> Self {
-        match k {
-            FeedbackKind::Feedback => Self::Feedback,
-            FeedbackKind::Praise => Self::Praise,
-        }
-    }
-}
+);
 
 /// One period's check-in of one employee.
 pub struct CheckIn(pub check_in::Model);
@@ -96,9 +65,7 @@ impl CheckIn {
         self.0.closes_at
     }
     async fn status(&self) -> GqlResult<CheckInStatus> {
-        domain::values::CheckInStatus::parse_stored(&self.0.status)
-            .map(Into::into)
-            .gql()
+        CheckInStatus::stored(&self.0.status)
     }
     /// 1–5, once submitted.
     async fn confidence(&self) -> Option<i32> {
@@ -194,12 +161,8 @@ impl Feedback {
         let g = loaders(ctx).goal.load_one(id).await?;
         Ok(readable_goals(ctx, g.into_iter().collect()).await?.pop())
     }
-    async fn kind(&self) -> FeedbackKind {
-        if self.0.kind == domain::values::FeedbackKind::Praise.as_str() {
-            FeedbackKind::Praise
-        } else {
-            FeedbackKind::Feedback
-        }
+    async fn kind(&self) -> GqlResult<FeedbackKind> {
+        FeedbackKind::stored(&self.0.kind)
     }
     async fn visibility(&self) -> GqlResult<Visibility> {
         Visibility::stored(&self.0.visibility)

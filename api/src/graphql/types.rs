@@ -38,6 +38,8 @@ macro_rules! mirror_enum {
     };
 }
 
+pub(crate) use mirror_enum;
+
 mirror_enum!(
     /// What an employee may do beyond their own work.
     Role {

@@ -53,16 +53,13 @@ fn start_worker(
         .unwrap_or_else(|e| panic!("cannot start the worker: {e}"))
 }
 
-#[tokio::test(flavor = "multi_thread")]
-async fn a_killed_worker_loses_no_email_and_repeats_at_most_what_it_had_in_flight() {
-    const N: usize = 40;
-    let app = spawn_app().await;
-    app.org().await;
-    for i in 0..N {
+/// Puts `n` missed-check-in notes in the outbox, as a scan would.
+async fn queue_emails(app: &TestApp, prefix: &str, n: usize) {
+    for i in 0..n {
         domain::outbox::enqueue(
             &app.ctx.db,
             domain::outbox::Email {
-                dedupe_key: format!("crash-test:{i}"),
+                dedupe_key: format!("{prefix}:{i}"),
                 to_email: format!("person{i}@t.io"),
                 to_name: format!("Person {i}"),
                 template: "checkin_missed",
@@ -73,6 +70,14 @@ async fn a_killed_worker_loses_no_email_and_repeats_at_most_what_it_had_in_fligh
         .await
         .unwrap_or_else(|e| panic!("{e}"));
     }
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_killed_worker_loses_no_email_and_repeats_at_most_what_it_had_in_flight() {
+    const N: usize = 40;
+    let app = spawn_app().await;
+    app.org().await;
+    queue_emails(&app, "crash-test", N).await;
     // A slow mail server keeps the first worker's senders in flight when it dies.
     let sink = SmtpSink::start_paced(Pace(Duration::from_millis(150))).await;
     let data_dir = std::env::temp_dir().join(format!("perfcycle-crash-{}", uuid::Uuid::new_v4()));
@@ -121,21 +126,7 @@ async fn a_killed_worker_loses_no_email_and_repeats_at_most_what_it_had_in_fligh
 #[tokio::test(flavor = "multi_thread")]
 async fn sigterm_lets_jobs_in_flight_finish_then_the_worker_exits() {
     let app = spawn_app().await;
-    for i in 0..20 {
-        domain::outbox::enqueue(
-            &app.ctx.db,
-            domain::outbox::Email {
-                dedupe_key: format!("sigterm-test:{i}"),
-                to_email: format!("person{i}@t.io"),
-                to_name: format!("Person {i}"),
-                template: "checkin_missed",
-                data: json!({ "name": "Mia", "employeeName": format!("Person {i}"), "employeeId": "e", "periodStart": "2027-03-01", "periodEnd": "2027-03-07" }),
-            },
-            chrono::Utc::now(),
-        )
-        .await
-        .unwrap_or_else(|e| panic!("{e}"));
-    }
+    queue_emails(&app, "sigterm-test", 20).await;
     let sink = SmtpSink::start_paced(Pace(Duration::from_millis(300))).await;
     let data_dir = std::env::temp_dir().join(format!("perfcycle-sigterm-{}", uuid::Uuid::new_v4()));
     let namespace = format!("sigterm-{}:", uuid::Uuid::new_v4().simple());

@@ -1,13 +1,14 @@
 //! The GraphQL schema: built once at start, fed per request with the viewer and loaders.
 
 pub mod connection;
+pub mod enums;
 pub mod errors;
-pub mod inputs;
 pub mod loaders;
+
+pub mod cycles;
 pub mod monitoring;
-pub mod mutation;
-pub mod query;
-pub mod types;
+pub mod organisation;
+pub mod planning;
 
 use crate::config::Config;
 use async_graphql::extensions::{
@@ -25,13 +26,26 @@ use uuid::Uuid;
 
 pub use loaders::Loaders;
 
+// Each stage of the cycle is a module of the same shape — `types`, `inputs`, `queries`,
+// `mutations` — and adds its own object below. The order here is the order of the fields
+// in the schema.
+
 /// Every read, one object per stage of the cycle.
 #[derive(MergedObject, Default)]
-pub struct Query(query::PlanningQuery, monitoring::MonitoringQuery);
+pub struct Query(
+    organisation::OrganisationQuery,
+    cycles::CyclesQuery,
+    planning::PlanningQuery,
+    monitoring::MonitoringQuery,
+);
 
 /// Every write, one object per stage of the cycle.
 #[derive(MergedObject, Default)]
-pub struct Mutation(mutation::PlanningMutation, monitoring::MonitoringMutation);
+pub struct Mutation(
+    cycles::CyclesMutation,
+    planning::PlanningMutation,
+    monitoring::MonitoringMutation,
+);
 
 /// The schema type.
 pub type AppSchema = Schema<Query, Mutation, EmptySubscription>;

@@ -1,56 +1,19 @@
-//! Mutations: each returns the object it changed.
+//! Planning writes: each returns the goal, key result or revision it changed.
 
-use super::errors::{GqlResult, OrGql};
-use super::inputs::{CreateCycleInput, CreateGoalInput, UpdateCycleInput, UpdateGoalInput};
-use super::types::{Cycle, CyclePhase, Goal, GoalOutcome, GoalRevision, KeyResult};
-use super::{dctx, parse_id, viewer};
+use super::inputs::{CreateGoalInput, UpdateGoalInput};
+use super::types::{Goal, GoalOutcome, GoalRevision, KeyResult};
+use crate::graphql::errors::{GqlResult, OrGql};
+use crate::graphql::{dctx, parse_id, viewer};
 use async_graphql::{Context, ID, Object};
-use domain::{cycles, goals};
+use domain::goals;
 use rust_decimal::Decimal;
 
-/// The root of every write.
+/// Planning writes.
 #[derive(Default)]
 pub struct PlanningMutation;
 
 #[Object]
 impl PlanningMutation {
-    /// Creates a cycle in PLANNING (HR).
-    async fn create_cycle(&self, ctx: &Context<'_>, input: CreateCycleInput) -> GqlResult<Cycle> {
-        let c = cycles::create(dctx(ctx), viewer(ctx)?, input.into())
-            .await
-            .gql()?;
-        Ok(Cycle(c))
-    }
-
-    /// Changes a cycle's name, dates or cadence (HR).
-    async fn update_cycle(
-        &self,
-        ctx: &Context<'_>,
-        id: ID,
-        input: UpdateCycleInput,
-    ) -> GqlResult<Cycle> {
-        let id = parse_id("id", &id)?;
-        let c = cycles::update(dctx(ctx), viewer(ctx)?, id, input.into())
-            .await
-            .gql()?;
-        Ok(Cycle(c))
-    }
-
-    /// Moves a cycle to its next phase (HR). `to` must be `nextPhase`, so a repeated
-    /// request is a CONFLICT rather than a second move.
-    async fn advance_cycle_phase(
-        &self,
-        ctx: &Context<'_>,
-        id: ID,
-        to: CyclePhase,
-    ) -> GqlResult<Cycle> {
-        let id = parse_id("id", &id)?;
-        let c = cycles::advance(dctx(ctx), viewer(ctx)?, id, to.into())
-            .await
-            .gql()?;
-        Ok(Cycle(c))
-    }
-
     /// Creates a goal as a DRAFT.
     async fn create_goal(&self, ctx: &Context<'_>, input: CreateGoalInput) -> GqlResult<Goal> {
         let input = input.into_domain()?;

@@ -1,60 +1,13 @@
-//! Input types: typed at the edge, turned into domain inputs here, checked in `domain`.
+//! Input types of planning: typed at the edge, turned into domain inputs here, checked in
+//! `domain`.
 
-use super::errors::GqlResult;
-use super::parse_id;
-use super::types::{Cadence, Direction, GoalLevel, GoalStatus, Visibility};
+use super::types::{Direction, GoalLevel, GoalStatus};
+use crate::graphql::enums::Visibility;
+use crate::graphql::errors::GqlResult;
+use crate::graphql::parse_id;
 use async_graphql::{ID, InputObject, MaybeUndefined};
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
-
-/// A new cycle.
-#[derive(InputObject)]
-pub struct CreateCycleInput {
-    pub name: String,
-    pub starts_on: NaiveDate,
-    pub ends_on: NaiveDate,
-    #[graphql(default_with = "Cadence::Weekly")]
-    pub check_in_cadence: Cadence,
-    pub review_opens_on: NaiveDate,
-    pub review_due_on: NaiveDate,
-}
-
-impl From<CreateCycleInput> for domain::cycles::CycleInput {
-    fn from(i: CreateCycleInput) -> Self {
-        Self {
-            name: i.name,
-            starts_on: i.starts_on,
-            ends_on: i.ends_on,
-            check_in_cadence: i.check_in_cadence.into(),
-            review_opens_on: i.review_opens_on,
-            review_due_on: i.review_due_on,
-        }
-    }
-}
-
-/// Changes to a cycle; omitted fields keep their value.
-#[derive(InputObject)]
-pub struct UpdateCycleInput {
-    pub name: Option<String>,
-    pub starts_on: Option<NaiveDate>,
-    pub ends_on: Option<NaiveDate>,
-    pub check_in_cadence: Option<Cadence>,
-    pub review_opens_on: Option<NaiveDate>,
-    pub review_due_on: Option<NaiveDate>,
-}
-
-impl From<UpdateCycleInput> for domain::cycles::CyclePatch {
-    fn from(i: UpdateCycleInput) -> Self {
-        Self {
-            name: i.name,
-            starts_on: i.starts_on,
-            ends_on: i.ends_on,
-            check_in_cadence: i.check_in_cadence.map(Into::into),
-            review_opens_on: i.review_opens_on,
-            review_due_on: i.review_due_on,
-        }
-    }
-}
 
 /// A measurable key result.
 #[derive(InputObject)]
@@ -191,36 +144,6 @@ impl GoalFilter {
                 .map(Into::into)
                 .collect(),
             level: self.level.map(Into::into),
-        })
-    }
-}
-
-/// Filters for `employees`.
-#[derive(InputObject, Default)]
-pub struct EmployeeFilter {
-    pub department_id: Option<ID>,
-    /// Direct reports of this manager.
-    pub manager_id: Option<ID>,
-    /// Matches name, e-mail or title, case-insensitively.
-    pub search: Option<String>,
-    /// Include people who have left (default false).
-    pub include_inactive: Option<bool>,
-}
-
-impl EmployeeFilter {
-    /// The domain's form, with ids parsed.
-    pub fn into_domain(self) -> GqlResult<domain::employees::EmployeeFilter> {
-        Ok(domain::employees::EmployeeFilter {
-            department_id: self
-                .department_id
-                .map(|d| parse_id("filter.departmentId", &d))
-                .transpose()?,
-            manager_id: self
-                .manager_id
-                .map(|m| parse_id("filter.managerId", &m))
-                .transpose()?,
-            search: self.search,
-            include_inactive: self.include_inactive.unwrap_or(false),
         })
     }
 }

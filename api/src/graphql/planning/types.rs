@@ -1,74 +1,22 @@
-//! Output types. They wrap entity rows but choose what the wire shows; relations go
-//! through the request's loaders and every goal passes the domain's read check.
+//! Output types of planning: goals, key results, target revisions and the alignment tree.
+//! Relations go through the request's loaders and every goal passes the domain's read check.
 
-use super::errors::{GqlResult, OrGql, internal};
-use super::{loaders, viewer};
+use crate::graphql::cycles::types::Cycle;
+use crate::graphql::enums::{Visibility, mirror_enum};
+use crate::graphql::errors::{GqlResult, OrGql, internal};
+use crate::graphql::organisation::types::Employee;
+use crate::graphql::{loaders, viewer};
 use async_graphql::{ComplexObject, Context, Enum, ID, Object, SimpleObject};
 use chrono::{DateTime, NaiveDate, Utc};
 use domain::permissions::can_read_goal;
 use domain::values::stored_decimal;
-use entity::{cycle, department, employee, goal, goal_revision, key_result};
+use entity::{goal, goal_revision, key_result};
 use rust_decimal::Decimal;
 use rust_decimal::prelude::ToPrimitive;
 
-macro_rules! mirror_enum {
-    ($(#[$meta:meta])* $name:ident { $($(#[$vmeta:meta])* $variant:ident),+ $(,)? }) => {
-        $(#[$meta])*
-        #[derive(Enum, Copy, Clone, Eq, PartialEq, Debug)]
-        pub enum $name { $($(#[$vmeta])* $variant),+ }
-
-        impl From<domain::values::$name> for $name {
-            fn from(v: domain::values::$name) -> Self {
-                match v { $(domain::values::$name::$variant => Self::$variant),+ }
-            }
-        }
-
-        impl From<$name> for domain::values::$name {
-            fn from(v: $name) -> Self {
-                match v { $($name::$variant => Self::$variant),+ }
-            }
-        }
-
-        impl $name {
-            /// Reads the stored text.
-            pub fn stored(text: &str) -> GqlResult<Self> {
-                domain::values::$name::parse_stored(text).map(Self::from).gql()
-            }
-        }
-    };
-}
-
-pub(crate) use mirror_enum;
-
-mirror_enum!(
-    /// What an employee may do beyond their own work.
-    Role {
-        /// Everyone; managers are employees with reports.
-        Employee,
-        /// HR administrators see and run everything.
-        HrAdmin,
-    }
-);
-mirror_enum!(
-    /// Phases of a cycle, in order; a cycle only moves forward.
-    CyclePhase { Planning, Active, Review, Calibration, Rewarding, Closed }
-);
-mirror_enum!(
-    /// How often check-ins open.
-    Cadence { Weekly, Biweekly, Monthly }
-);
 mirror_enum!(
     /// Where a goal sits in the alignment tree.
     GoalLevel { Company, Team, Individual }
-);
-mirror_enum!(
-    /// Who may read a company or team goal. Individual goals are always private.
-    Visibility {
-        /// Everyone in the organisation.
-        Public,
-        /// The owner, their managers and HR.
-        Private,
-    }
 );
 mirror_enum!(
     /// The goal workflow: DRAFT → PROPOSED → AGREED → ACHIEVED | MISSED | DROPPED.
@@ -124,152 +72,6 @@ pub async fn readable_goals(ctx: &Context<'_>, goals: Vec<goal::Model>) -> GqlRe
         })
         .map(Goal)
         .collect())
-}
-
-/// A person in the organisation.
-pub struct Employee(pub employee::Model);
-
-#[Object]
-impl Employee {
-    async fn id(&self) -> ID {
-        ID(self.0.id.to_string())
-    }
-    async fn email(&self) -> &str {
-        &self.0.email
-    }
-    async fn name(&self) -> &str {
-        &self.0.name
-    }
-    async fn title(&self) -> &str {
-        &self.0.title
-    }
-    async fn role(&self) -> GqlResult<Role> {
-        Role::stored(&self.0.role)
-    }
-    async fn hired_on(&self) -> NaiveDate {
-        self.0.hired_on
-    }
-    /// IANA timezone: schedules (reminders, check-in periods) follow it.
-    async fn timezone(&self) -> &str {
-        &self.0.timezone
-    }
-    async fn active(&self) -> bool {
-        self.0.active
-    }
-    async fn department(&self, ctx: &Context<'_>) -> GqlResult<Option<Department>> {
-        let Some(id) = self.0.department_id else {
-            return Ok(None);
-        };
-        Ok(loaders(ctx).department.load_one(id).await?.map(Department))
-    }
-    async fn manager(&self, ctx: &Context<'_>) -> GqlResult<Option<Employee>> {
-        let Some(id) = self.0.manager_id else {
-            return Ok(None);
-        };
-        Ok(loaders(ctx).employee.load_one(id).await?.map(Employee))
-    }
-    /// Direct reports, by name.
-    async fn reports(&self, ctx: &Context<'_>) -> GqlResult<Vec<Employee>> {
-        let reports = loaders(ctx).reports.load_one(self.0.id).await?;
-        Ok(reports
-            .unwrap_or_default()
-            .into_iter()
-            .map(Employee)
-            .collect())
-    }
-    /// Whether this employee has direct reports.
-    async fn is_manager(&self, ctx: &Context<'_>) -> GqlResult<bool> {
-        Ok(loaders(ctx)
-            .reports
-            .load_one(self.0.id)
-            .await?
-            .is_some_and(|r| !r.is_empty()))
-    }
-    /// This employee's goals that the viewer may read, optionally in one cycle.
-    async fn goals(&self, ctx: &Context<'_>, cycle_id: Option<ID>) -> GqlResult<Vec<Goal>> {
-        let cycle = cycle_id
-            .map(|c| super::parse_id("cycleId", &c))
-            .transpose()?;
-        let goals = loaders(ctx)
-            .owner_goals
-            .load_one((self.0.id, cycle))
-            .await?;
-        let viewer = viewer(ctx)?;
-        Ok(goals
-            .unwrap_or_default()
-            .into_iter()
-            .filter(|g| can_read_goal(viewer, g, &self.0))
-            .map(Goal)
-            .collect())
-    }
-}
-
-/// A department.
-pub struct Department(pub department::Model);
-
-#[Object]
-impl Department {
-    async fn id(&self) -> ID {
-        ID(self.0.id.to_string())
-    }
-    async fn name(&self) -> &str {
-        &self.0.name
-    }
-    async fn head(&self, ctx: &Context<'_>) -> GqlResult<Option<Employee>> {
-        let Some(id) = self.0.head_id else {
-            return Ok(None);
-        };
-        Ok(loaders(ctx).employee.load_one(id).await?.map(Employee))
-    }
-    async fn parent(&self, ctx: &Context<'_>) -> GqlResult<Option<Department>> {
-        let Some(id) = self.0.parent_id else {
-            return Ok(None);
-        };
-        Ok(loaders(ctx).department.load_one(id).await?.map(Department))
-    }
-}
-
-/// A performance cycle ("FY2027").
-pub struct Cycle(pub cycle::Model);
-
-#[Object]
-impl Cycle {
-    async fn id(&self) -> ID {
-        ID(self.0.id.to_string())
-    }
-    async fn name(&self) -> &str {
-        &self.0.name
-    }
-    async fn starts_on(&self) -> NaiveDate {
-        self.0.starts_on
-    }
-    async fn ends_on(&self) -> NaiveDate {
-        self.0.ends_on
-    }
-    /// Default check-in cadence; managers may override it per employee.
-    async fn check_in_cadence(&self) -> GqlResult<Cadence> {
-        Cadence::stored(&self.0.check_in_cadence)
-    }
-    async fn review_opens_on(&self) -> NaiveDate {
-        self.0.review_opens_on
-    }
-    async fn review_due_on(&self) -> NaiveDate {
-        self.0.review_due_on
-    }
-    async fn phase(&self) -> GqlResult<CyclePhase> {
-        CyclePhase::stored(&self.0.phase)
-    }
-    /// The phase `advanceCyclePhase` may move to, if any.
-    async fn next_phase(&self) -> GqlResult<Option<CyclePhase>> {
-        let phase = domain::values::CyclePhase::parse_stored(&self.0.phase).gql()?;
-        Ok(phase.next().map(CyclePhase::from))
-    }
-    async fn created_at(&self) -> DateTime<Utc> {
-        self.0.created_at
-    }
-    async fn updated_at(&self) -> DateTime<Utc> {
-        self.0.updated_at
-    }
 }
 
 /// A SMART goal.

@@ -1,0 +1,55 @@
+//! Output types of cycles: the cycle and its phases.
+
+use crate::graphql::enums::{Cadence, mirror_enum};
+use crate::graphql::errors::{GqlResult, OrGql};
+use async_graphql::{ID, Object};
+use chrono::{DateTime, NaiveDate, Utc};
+use entity::cycle;
+
+mirror_enum!(
+    /// Phases of a cycle, in order; a cycle only moves forward.
+    CyclePhase { Planning, Active, Review, Calibration, Rewarding, Closed }
+);
+
+/// A performance cycle ("FY2027").
+pub struct Cycle(pub cycle::Model);
+
+#[Object]
+impl Cycle {
+    async fn id(&self) -> ID {
+        ID(self.0.id.to_string())
+    }
+    async fn name(&self) -> &str {
+        &self.0.name
+    }
+    async fn starts_on(&self) -> NaiveDate {
+        self.0.starts_on
+    }
+    async fn ends_on(&self) -> NaiveDate {
+        self.0.ends_on
+    }
+    /// Default check-in cadence; managers may override it per employee.
+    async fn check_in_cadence(&self) -> GqlResult<Cadence> {
+        Cadence::stored(&self.0.check_in_cadence)
+    }
+    async fn review_opens_on(&self) -> NaiveDate {
+        self.0.review_opens_on
+    }
+    async fn review_due_on(&self) -> NaiveDate {
+        self.0.review_due_on
+    }
+    async fn phase(&self) -> GqlResult<CyclePhase> {
+        CyclePhase::stored(&self.0.phase)
+    }
+    /// The phase `advanceCyclePhase` may move to, if any.
+    async fn next_phase(&self) -> GqlResult<Option<CyclePhase>> {
+        let phase = domain::values::CyclePhase::parse_stored(&self.0.phase).gql()?;
+        Ok(phase.next().map(CyclePhase::from))
+    }
+    async fn created_at(&self) -> DateTime<Utc> {
+        self.0.created_at
+    }
+    async fn updated_at(&self) -> DateTime<Utc> {
+        self.0.updated_at
+    }
+}

@@ -1,0 +1,48 @@
+//! The `mirror_enum!` macro that puts a domain enum on the wire, and the enums that more
+//! than one stage shows.
+
+/// Declares a GraphQL enum with the variants of `domain::values::$name`, conversions both
+/// ways, and `stored` to read the text a row keeps.
+macro_rules! mirror_enum {
+    ($(#[$meta:meta])* $name:ident { $($(#[$vmeta:meta])* $variant:ident),+ $(,)? }) => {
+        $(#[$meta])*
+        #[derive(async_graphql::Enum, Copy, Clone, Eq, PartialEq, Debug)]
+        pub enum $name { $($(#[$vmeta])* $variant),+ }
+
+        impl From<domain::values::$name> for $name {
+            fn from(v: domain::values::$name) -> Self {
+                match v { $(domain::values::$name::$variant => Self::$variant),+ }
+            }
+        }
+
+        impl From<$name> for domain::values::$name {
+            fn from(v: $name) -> Self {
+                match v { $($name::$variant => Self::$variant),+ }
+            }
+        }
+
+        impl $name {
+            /// Reads the stored text.
+            pub fn stored(text: &str) -> $crate::graphql::errors::GqlResult<Self> {
+                use $crate::graphql::errors::OrGql;
+                domain::values::$name::parse_stored(text).map(Self::from).gql()
+            }
+        }
+    };
+}
+
+pub(crate) use mirror_enum;
+
+mirror_enum!(
+    /// How often check-ins open.
+    Cadence { Weekly, Biweekly, Monthly }
+);
+mirror_enum!(
+    /// Who may read a company or team goal. Individual goals are always private.
+    Visibility {
+        /// Everyone in the organisation.
+        Public,
+        /// The owner, their managers and HR.
+        Private,
+    }
+);

@@ -1,0 +1,128 @@
+//! Monitoring reads: check-ins, a manager's team, failed jobs and feedback.
+
+use super::inputs::{CheckInFilter, FeedbackFilter};
+use super::types::{CheckIn, Feedback, JobFailure, TeamCheckIn};
+use crate::graphql::connection::{Conn, connection, page_request};
+use crate::graphql::errors::{GqlResult, OrGql};
+use crate::graphql::organisation::types::Employee;
+use crate::graphql::{dctx, parse_id, viewer};
+use async_graphql::{Context, ID, Object};
+use chrono::NaiveDate;
+use domain::{check_ins, feedback};
+
+/// Monitoring reads.
+#[derive(Default)]
+pub struct MonitoringQuery;
+
+#[Object]
+impl MonitoringQuery {
+    /// Check-ins the viewer may read (their own, their teams', or all for HR), newest first.
+    #[graphql(complexity = "first.unwrap_or(20).max(1) as usize * child_complexity")]
+    async fn check_ins(
+        &self,
+        ctx: &Context<'_>,
+        first: Option<i32>,
+        after: Option<String>,
+        filter: Option<CheckInFilter>,
+    ) -> GqlResult<Conn<CheckIn>> {
+        let page = page_request(first, after)?;
+        let f = filter.unwrap_or_default();
+        let filter = check_ins::CheckInFilter {
+            employee_id: f
+                .employee_id
+                .map(|e| parse_id("filter.employeeId", &e))
+                .transpose()?,
+            cycle_id: f
+                .cycle_id
+                .map(|c| parse_id("filter.cycleId", &c))
+                .transpose()?,
+            statuses: f
+                .status
+                .unwrap_or_default()
+                .into_iter()
+                .map(Into::into)
+                .collect(),
+            on: f.period,
+        };
+        let found = check_ins::list(dctx(ctx), viewer(ctx)?, &filter, page)
+            .await
+            .gql()?;
+        Ok(connection(found, CheckIn))
+    }
+
+    /// One check-in.
+    async fn check_in(&self, ctx: &Context<'_>, id: ID) -> GqlResult<Option<CheckIn>> {
+        let id = parse_id("id", &id)?;
+        Ok(Some(CheckIn(
+            check_ins::get(dctx(ctx), viewer(ctx)?, id).await.gql()?,
+        )))
+    }
+
+    /// A manager's direct reports with their check-in for the period containing `period`
+    /// (default: today in UTC).
+    async fn team_check_ins(
+        &self,
+        ctx: &Context<'_>,
+        manager_id: ID,
+        period: Option<NaiveDate>,
+    ) -> GqlResult<Vec<TeamCheckIn>> {
+        let manager = parse_id("managerId", &manager_id)?;
+        let on = period.unwrap_or_else(|| dctx(ctx).clock.now().date_naive());
+        let rows = check_ins::team(dctx(ctx), viewer(ctx)?, manager, on)
+            .await
+            .gql()?;
+        Ok(rows
+            .into_iter()
+            .map(|(e, c)| TeamCheckIn {
+                employee: Employee(e),
+                check_in: c.map(CheckIn),
+            })
+            .collect())
+    }
+
+    /// Jobs that failed or are being retried, newest first (HR).
+    #[graphql(complexity = "first.unwrap_or(20).max(1) as usize * child_complexity")]
+    async fn job_failures(
+        &self,
+        ctx: &Context<'_>,
+        first: Option<i32>,
+        after: Option<String>,
+    ) -> GqlResult<Conn<JobFailure>> {
+        let page = page_request(first, after)?;
+        let found = domain::outbox::failures(&dctx(ctx).db, viewer(ctx)?, page)
+            .await
+            .gql()?;
+        Ok(connection(found, JobFailure))
+    }
+
+    /// Feedback the viewer may read, newest first.
+    #[graphql(complexity = "first.unwrap_or(20).max(1) as usize * child_complexity")]
+    async fn feedback(
+        &self,
+        ctx: &Context<'_>,
+        first: Option<i32>,
+        after: Option<String>,
+        filter: Option<FeedbackFilter>,
+    ) -> GqlResult<Conn<Feedback>> {
+        let page = page_request(first, after)?;
+        let f = filter.unwrap_or_default();
+        let filter = feedback::FeedbackFilter {
+            recipient_id: f
+                .recipient_id
+                .map(|r| parse_id("filter.recipientId", &r))
+                .transpose()?,
+            author_id: f
+                .author_id
+                .map(|a| parse_id("filter.authorId", &a))
+                .transpose()?,
+            goal_id: f
+                .goal_id
+                .map(|g| parse_id("filter.goalId", &g))
+                .transpose()?,
+        };
+        let found = feedback::list(dctx(ctx), viewer(ctx)?, &filter, page)
+            .await
+            .gql()?;
+        Ok(connection(found, Feedback))
+    }
+}

@@ -1,0 +1,221 @@
+//! Output types of monitoring: check-ins and their progress, feedback, and the jobs that
+//! failed to send monitoring's e-mails.
+
+use crate::graphql::enums::{Cadence, Visibility, mirror_enum};
+use crate::graphql::errors::{GqlResult, OrGql, internal};
+use crate::graphql::loaders;
+use crate::graphql::organisation::types::Employee;
+use crate::graphql::planning::types::{Goal, readable_goals};
+use async_graphql::{Context, ID, Object, SimpleObject};
+use chrono::{DateTime, NaiveDate, Utc};
+use domain::check_ins;
+use entity::{check_in, check_in_update, email_outbox, feedback as feedback_row};
+use rust_decimal::Decimal;
+
+mirror_enum!(
+    /// Where a check-in stands.
+    CheckInStatus {
+        /// Open for the employee to submit (late is fine until `closesAt`).
+        Due,
+        /// Submitted, waiting for the manager.
+        Submitted,
+        /// The manager has read and answered it.
+        Acknowledged,
+        /// Not submitted before `closesAt`.
+        Missed,
+    }
+);
+mirror_enum!(
+    /// Feedback or praise.
+    FeedbackKind {
+        /// Something to keep or change.
+        Feedback,
+        /// Recognition.
+        Praise,
+    }
+);
+
+/// One period's check-in of one employee.
+pub struct CheckIn(pub check_in::Model);
+
+#[Object]
+impl CheckIn {
+    async fn id(&self) -> ID {
+        ID(self.0.id.to_string())
+    }
+    async fn employee(&self, ctx: &Context<'_>) -> GqlResult<Employee> {
+        let e = loaders(ctx).employee.load_one(self.0.employee_id).await?;
+        e.map(Employee)
+            .ok_or_else(|| internal(&"check-in without its employee"))
+    }
+    async fn cycle_id(&self) -> ID {
+        ID(self.0.cycle_id.to_string())
+    }
+    async fn cadence(&self) -> GqlResult<Cadence> {
+        Cadence::stored(&self.0.cadence)
+    }
+    /// First day of the period, in the employee's calendar.
+    async fn period_start(&self) -> NaiveDate {
+        self.0.period_start
+    }
+    /// Last day of the period, in the employee's calendar.
+    async fn period_end(&self) -> NaiveDate {
+        self.0.period_end
+    }
+    /// After this instant an unsubmitted check-in is MISSED.
+    async fn closes_at(&self) -> DateTime<Utc> {
+        self.0.closes_at
+    }
+    async fn status(&self) -> GqlResult<CheckInStatus> {
+        CheckInStatus::stored(&self.0.status)
+    }
+    /// 1–5, once submitted.
+    async fn confidence(&self) -> Option<i32> {
+        self.0.confidence
+    }
+    async fn wins(&self) -> &str {
+        &self.0.wins
+    }
+    async fn blockers(&self) -> &str {
+        &self.0.blockers
+    }
+    async fn next_steps(&self) -> &str {
+        &self.0.next_steps
+    }
+    async fn submitted_at(&self) -> Option<DateTime<Utc>> {
+        self.0.submitted_at
+    }
+    async fn manager_reply(&self) -> &str {
+        &self.0.manager_reply
+    }
+    async fn acknowledged_by(&self, ctx: &Context<'_>) -> GqlResult<Option<Employee>> {
+        let Some(id) = self.0.acknowledged_by else {
+            return Ok(None);
+        };
+        Ok(loaders(ctx).employee.load_one(id).await?.map(Employee))
+    }
+    async fn acknowledged_at(&self) -> Option<DateTime<Utc>> {
+        self.0.acknowledged_at
+    }
+    /// Key-result values this check-in moved.
+    async fn updates(&self, ctx: &Context<'_>) -> GqlResult<Vec<ProgressUpdate>> {
+        let ups = loaders(ctx).check_in_updates.load_one(self.0.id).await?;
+        Ok(ups
+            .unwrap_or_default()
+            .into_iter()
+            .map(ProgressUpdate)
+            .collect())
+    }
+}
+
+/// A key result's value before and after a check-in.
+pub struct ProgressUpdate(pub check_in_update::Model);
+
+#[Object]
+impl ProgressUpdate {
+    async fn key_result_id(&self) -> ID {
+        ID(self.0.key_result_id.to_string())
+    }
+    async fn previous_value(&self) -> GqlResult<Decimal> {
+        Ok(check_ins::update_values(&self.0).gql()?.0)
+    }
+    async fn new_value(&self) -> GqlResult<Decimal> {
+        Ok(check_ins::update_values(&self.0).gql()?.1)
+    }
+}
+
+/// A report and their check-in for the period asked about.
+#[derive(SimpleObject)]
+pub struct TeamCheckIn {
+    /// The report.
+    pub employee: Employee,
+    /// Their check-in for the period, if one was opened.
+    pub check_in: Option<CheckIn>,
+}
+
+/// Feedback or praise between colleagues.
+pub struct Feedback(pub feedback_row::Model);
+
+#[Object]
+impl Feedback {
+    async fn id(&self) -> ID {
+        ID(self.0.id.to_string())
+    }
+    async fn author(&self, ctx: &Context<'_>) -> GqlResult<Option<Employee>> {
+        Ok(loaders(ctx)
+            .employee
+            .load_one(self.0.author_id)
+            .await?
+            .map(Employee))
+    }
+    async fn recipient(&self, ctx: &Context<'_>) -> GqlResult<Option<Employee>> {
+        Ok(loaders(ctx)
+            .employee
+            .load_one(self.0.recipient_id)
+            .await?
+            .map(Employee))
+    }
+    /// The goal it is about, if the viewer may read it.
+    async fn goal(&self, ctx: &Context<'_>) -> GqlResult<Option<Goal>> {
+        let Some(id) = self.0.goal_id else {
+            return Ok(None);
+        };
+        let g = loaders(ctx).goal.load_one(id).await?;
+        Ok(readable_goals(ctx, g.into_iter().collect()).await?.pop())
+    }
+    async fn kind(&self) -> GqlResult<FeedbackKind> {
+        FeedbackKind::stored(&self.0.kind)
+    }
+    async fn visibility(&self) -> GqlResult<Visibility> {
+        Visibility::stored(&self.0.visibility)
+    }
+    async fn body(&self) -> &str {
+        &self.0.body
+    }
+    async fn created_at(&self) -> DateTime<Utc> {
+        self.0.created_at
+    }
+}
+
+/// A job that failed: today, e-mails that could not be sent (for good, or not yet).
+pub struct JobFailure(pub email_outbox::Model);
+
+#[Object]
+impl JobFailure {
+    async fn id(&self) -> ID {
+        ID(self.0.id.to_string())
+    }
+    /// The job's kind.
+    async fn kind(&self) -> &str {
+        "send_email"
+    }
+    /// What the job was for, e.g. `checkin-reminder:{employee}:{period}`.
+    async fn key(&self) -> &str {
+        &self.0.dedupe_key
+    }
+    async fn recipient(&self) -> &str {
+        &self.0.recipient_email
+    }
+    async fn template(&self) -> &str {
+        &self.0.template
+    }
+    /// FAILED (given up) or PENDING/SENDING (will be retried).
+    async fn status(&self) -> &str {
+        &self.0.status
+    }
+    async fn attempts(&self) -> i32 {
+        self.0.attempts
+    }
+    async fn last_error(&self) -> &str {
+        &self.0.last_error
+    }
+    /// When the next attempt may start, while retrying.
+    async fn retry_after(&self) -> Option<DateTime<Utc>> {
+        (self.0.status != "FAILED")
+            .then_some(self.0.locked_until)
+            .flatten()
+    }
+    async fn created_at(&self) -> DateTime<Utc> {
+        self.0.created_at
+    }
+}

@@ -1,8 +1,22 @@
-//! The one place domain errors become GraphQL errors with `extensions.code`.
-//! Unexpected errors are logged with their cause and reach the client as `INTERNAL` only.
+//! The one place errors get their `extensions.code`.
+//!
+//! Policy: resolvers map domain errors with [`to_gql`]; anything unexpected goes through
+//! [`internal`], which logs the cause under a reference id and tells the client only
+//! `INTERNAL` and that id. [`TagErrors`] codes what async-graphql raises itself: parse and
+//! validation failures, argument values it cannot coerce (the client's `BAD_USER_INPUT`),
+//! and — as `INTERNAL`, masked like [`internal`] — any other uncoded error from a field.
 
-use async_graphql::{Error, ErrorExtensions};
+use async_graphql::extensions::{
+    Extension, ExtensionContext, ExtensionFactory, NextParseQuery, NextRequest, NextResolve,
+    NextValidation, ResolveInfo,
+};
+use async_graphql::parser::types::{ExecutableDocument, Field};
+use async_graphql::{
+    Error, ErrorExtensionValues, ErrorExtensions, PathSegment, ServerError, ServerResult,
+    ValidationResult, Value, Variables,
+};
 use domain::DomainError;
+use std::sync::Arc;
 
 /// Codes a client can rely on.
 pub mod code {
@@ -72,5 +86,251 @@ pub trait OrGql<T> {
 impl<T> OrGql<T> for Result<T, DomainError> {
     fn gql(self) -> GqlResult<T> {
         self.map_err(to_gql)
+    }
+}
+
+/// Codes the errors our resolvers did not: see the module's policy. Before execution every
+/// error is the request's fault, and the HTTP layer answers those with 400.
+pub struct TagErrors;
+
+impl ExtensionFactory for TagErrors {
+    fn create(&self) -> Arc<dyn Extension> {
+        Arc::new(TagErrorsExt)
+    }
+}
+
+struct TagErrorsExt;
+
+fn has_code(error: &ServerError) -> bool {
+    error
+        .extensions
+        .as_ref()
+        .is_some_and(|e| e.get("code").is_some())
+}
+
+fn tag(mut error: ServerError, code: &'static str) -> ServerError {
+    if !has_code(&error) {
+        error
+            .extensions
+            .get_or_insert_with(ErrorExtensionValues::default)
+            .set("code", code);
+    }
+    error
+}
+
+/// Whether async-graphql raised `error` while coercing one of `field`'s arguments.
+///
+/// It builds those errors (`InputValueError::into_server_error`) at the position of the
+/// argument's value in the document, while an error a resolver returns is placed at the
+/// field itself (async-graphql 7.2). So the position tells them apart without reading
+/// messages.
+fn is_argument_error(error: &ServerError, field: &Field) -> bool {
+    field
+        .arguments
+        .iter()
+        .any(|(_, value)| error.locations.as_slice() == [value.pos])
+}
+
+/// Logs an uncoded field error like [`internal`] and leaves the client only its reference.
+fn mask(mut error: ServerError) -> ServerError {
+    let path = error
+        .path
+        .iter()
+        .map(|s| match s {
+            PathSegment::Field(name) => name.clone(),
+            PathSegment::Index(i) => i.to_string(),
+        })
+        .collect::<Vec<_>>()
+        .join(".");
+    let masked = internal(&format_args!("{} (at {path})", error.message));
+    error.message = masked.message;
+    error.extensions = masked.extensions;
+    error.source = None;
+    error
+}
+
+#[async_trait::async_trait]
+impl Extension for TagErrorsExt {
+    /// What is still uncoded here was raised before execution or outside any field
+    /// (operation selection, a subscription sent over HTTP): the request's fault.
+    async fn request(
+        &self,
+        ctx: &ExtensionContext<'_>,
+        next: NextRequest<'_>,
+    ) -> async_graphql::Response {
+        let mut response = next.run(ctx).await;
+        response.errors = std::mem::take(&mut response.errors)
+            .into_iter()
+            .map(|e| tag(e, code::BAD_USER_INPUT))
+            .collect();
+        response
+    }
+
+    async fn parse_query(
+        &self,
+        ctx: &ExtensionContext<'_>,
+        query: &str,
+        variables: &Variables,
+        next: NextParseQuery<'_>,
+    ) -> ServerResult<ExecutableDocument> {
+        next.run(ctx, query, variables)
+            .await
+            .map_err(|e| tag(e, code::PARSE_FAILED))
+    }
+
+    async fn validation(
+        &self,
+        ctx: &ExtensionContext<'_>,
+        next: NextValidation<'_>,
+    ) -> Result<ValidationResult, Vec<ServerError>> {
+        next.run(ctx).await.map_err(|errs| {
+            errs.into_iter()
+                .map(|e| tag(e, code::VALIDATION_FAILED))
+                .collect()
+        })
+    }
+
+    /// An argument value that does not coerce (a date that does not exist, a decimal that
+    /// does not parse) is the client's; any other uncoded error from a field is ours.
+    async fn resolve(
+        &self,
+        ctx: &ExtensionContext<'_>,
+        info: ResolveInfo<'_>,
+        next: NextResolve<'_>,
+    ) -> ServerResult<Option<Value>> {
+        let field = info.field;
+        next.run(ctx, info).await.map_err(|e| {
+            if has_code(&e) {
+                e
+            } else if is_argument_error(&e, field) {
+                tag(e, code::BAD_USER_INPUT)
+            } else {
+                mask(e)
+            }
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use async_graphql::{EmptyMutation, EmptySubscription, InputObject, Object, Request, Schema};
+    use chrono::NaiveDate;
+    use rust_decimal::Decimal;
+
+    #[derive(InputObject)]
+    struct Window {
+        from: NaiveDate,
+        amount: Decimal,
+    }
+
+    struct Nested;
+
+    #[Object]
+    impl Nested {
+        /// Fails with a foreign error turned into an uncoded one, as `?` would.
+        async fn leaky(&self) -> Result<i32, std::io::Error> {
+            Err(std::io::Error::other("connection to 10.0.0.7:5432 refused"))
+        }
+    }
+
+    struct Query;
+
+    #[Object]
+    impl Query {
+        async fn day(&self, on: NaiveDate) -> NaiveDate {
+            on
+        }
+        async fn window(&self, window: Window) -> Decimal {
+            window.amount
+        }
+        /// Builds an error without a code, on a field that takes an argument.
+        async fn leaky(&self, on: Option<NaiveDate>) -> async_graphql::Result<i32> {
+            Err(Error::new(format!("SELECT secret FROM employee -- {on:?}")))
+        }
+        async fn nested(&self) -> Nested {
+            Nested
+        }
+        async fn refused(&self) -> GqlResult<i32> {
+            Err(coded("not yours", code::FORBIDDEN))
+        }
+    }
+
+    async fn first_error(query: &str, variables: serde_json::Value) -> ServerError {
+        let schema = Schema::build(Query, EmptyMutation, EmptySubscription)
+            .extension(TagErrors)
+            .finish();
+        let request = Request::new(query).variables(Variables::from_json(variables));
+        let mut errors = schema.execute(request).await.errors;
+        assert_eq!(errors.len(), 1, "{errors:?}");
+        errors.remove(0)
+    }
+
+    fn code_of(error: &ServerError) -> &str {
+        match error.extensions.as_ref().and_then(|e| e.get("code")) {
+            Some(Value::String(code)) => code,
+            _ => panic!("no code in {error:?}"),
+        }
+    }
+
+    #[tokio::test]
+    async fn a_date_that_does_not_exist_is_bad_user_input_literal_or_variable() {
+        let e = first_error(r#"{ day(on: "2027-02-30") }"#, serde_json::json!({})).await;
+        assert_eq!(code_of(&e), code::BAD_USER_INPUT);
+        assert!(e.message.contains("NaiveDate"), "{e:?}");
+        let query = "query($d: NaiveDate!) { day(on: $d) }";
+        let e = first_error(query, serde_json::json!({ "d": "2027-02-30" })).await;
+        assert_eq!(code_of(&e), code::BAD_USER_INPUT);
+    }
+
+    #[tokio::test]
+    async fn a_bad_value_inside_an_input_object_is_bad_user_input() {
+        let query = r#"{ window(window: { from: "2027-01-01", amount: "lots" }) }"#;
+        let e = first_error(query, serde_json::json!({})).await;
+        assert_eq!(code_of(&e), code::BAD_USER_INPUT);
+        assert!(e.message.contains("Decimal"), "{e:?}");
+    }
+
+    #[tokio::test]
+    async fn an_uncoded_resolver_error_is_internal_and_masked() {
+        for query in [r#"{ leaky(on: "2027-01-01") }"#, "{ leaky }"] {
+            let e = first_error(query, serde_json::json!({})).await;
+            assert_eq!(code_of(&e), code::INTERNAL);
+            assert!(e.message.starts_with("internal error (reference "), "{e:?}");
+            assert!(!e.message.contains("SELECT"), "{e:?}");
+            assert_eq!(e.path, [PathSegment::Field("leaky".to_owned())]);
+        }
+    }
+
+    #[tokio::test]
+    async fn a_foreign_error_deeper_down_is_internal_and_masked() {
+        let e = first_error("{ nested { leaky } }", serde_json::json!({})).await;
+        assert_eq!(code_of(&e), code::INTERNAL);
+        assert!(!e.message.contains("10.0.0.7"), "{e:?}");
+        assert_eq!(e.path.len(), 2, "{e:?}");
+    }
+
+    #[tokio::test]
+    async fn coded_errors_keep_their_code_and_message() {
+        let e = first_error("{ refused }", serde_json::json!({})).await;
+        assert_eq!(code_of(&e), code::FORBIDDEN);
+        assert_eq!(e.message, "not yours");
+    }
+
+    #[tokio::test]
+    async fn request_errors_stay_the_requests() {
+        let e = first_error("{ day(on: ", serde_json::json!({})).await;
+        assert_eq!(code_of(&e), code::PARSE_FAILED);
+        let e = first_error("{ nope }", serde_json::json!({})).await;
+        assert_eq!(code_of(&e), code::VALIDATION_FAILED);
+        let schema = Schema::build(Query, EmptyMutation, EmptySubscription)
+            .extension(TagErrors)
+            .finish();
+        let request = Request::new("query A { refused } query B { refused }").operation_name("C");
+        let errors = schema.execute(request).await.errors;
+        assert_eq!(
+            errors.iter().map(code_of).collect::<Vec<_>>(),
+            [code::BAD_USER_INPUT]
+        );
     }
 }

@@ -1,4 +1,6 @@
 //! DataLoaders: every relation is fetched in batches, one query per kind per tick.
+//! A batch's error goes through `to_gql` here, so `?` on a load in a resolver keeps its code,
+//! and a failed batch is logged once, under one reference, for every field that waited on it.
 
 use super::errors::to_gql;
 use async_graphql::dataloader::{DataLoader, Loader};

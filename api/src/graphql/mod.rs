@@ -11,17 +11,9 @@ pub mod organisation;
 pub mod planning;
 
 use crate::config::Config;
-use async_graphql::extensions::{
-    Extension, ExtensionContext, ExtensionFactory, NextParseQuery, NextRequest, NextValidation,
-};
-use async_graphql::parser::types::ExecutableDocument;
-use async_graphql::{
-    Context, EmptySubscription, ErrorExtensionValues, ID, MergedObject, Schema, ServerError,
-    ServerResult, ValidationResult, Variables,
-};
+use async_graphql::{Context, EmptySubscription, ID, MergedObject, Schema};
 use domain::{DomainError, Viewer};
-use errors::{GqlResult, bad_input, code, to_gql};
-use std::sync::Arc;
+use errors::{GqlResult, TagErrors, bad_input, code, to_gql};
 use uuid::Uuid;
 
 pub use loaders::Loaders;
@@ -67,7 +59,7 @@ pub fn build_schema(config: &Config, ctx: domain::Ctx) -> AppSchema {
         .limit_depth(config.max_depth)
         .limit_complexity(config.max_complexity)
         .limit_recursive_depth(64)
-        .extension(TagRequestErrors);
+        .extension(TagErrors);
     if !config.introspection {
         builder = builder.disable_introspection();
     }
@@ -103,68 +95,4 @@ pub fn loaders<'a>(ctx: &'a Context<'_>) -> &'a Loaders {
 /// Parses a GraphQL `ID` as one of our ids.
 pub fn parse_id(field: &str, id: &ID) -> GqlResult<Uuid> {
     Uuid::parse_str(id.as_str()).map_err(|_| bad_input(field, format!("{field} is not a valid id")))
-}
-
-/// Marks errors raised before execution (parse, validation, variables, limits) so that the
-/// HTTP layer can answer them with 400 as the GraphQL-over-HTTP specification asks.
-struct TagRequestErrors;
-
-impl ExtensionFactory for TagRequestErrors {
-    fn create(&self) -> Arc<dyn Extension> {
-        Arc::new(TagRequestErrorsExt)
-    }
-}
-
-struct TagRequestErrorsExt;
-
-fn tag(mut error: ServerError, code: &'static str) -> ServerError {
-    let ext = error
-        .extensions
-        .get_or_insert_with(ErrorExtensionValues::default);
-    if ext.get("code").is_none() {
-        ext.set("code", code);
-    }
-    error
-}
-
-#[async_trait::async_trait]
-impl Extension for TagRequestErrorsExt {
-    /// Errors our resolvers raise carry a code already; the rest come from coercing input
-    /// values (a date that does not exist, a decimal that does not parse).
-    async fn request(
-        &self,
-        ctx: &ExtensionContext<'_>,
-        next: NextRequest<'_>,
-    ) -> async_graphql::Response {
-        let mut response = next.run(ctx).await;
-        response.errors = std::mem::take(&mut response.errors)
-            .into_iter()
-            .map(|e| tag(e, code::BAD_USER_INPUT))
-            .collect();
-        response
-    }
-
-    async fn parse_query(
-        &self,
-        ctx: &ExtensionContext<'_>,
-        query: &str,
-        variables: &Variables,
-        next: NextParseQuery<'_>,
-    ) -> ServerResult<ExecutableDocument> {
-        next.run(ctx, query, variables)
-            .await
-            .map_err(|e| tag(e, code::PARSE_FAILED))
-    }
-
-    async fn validation(
-        &self,
-        ctx: &ExtensionContext<'_>,
-        next: NextValidation<'_>,
-    ) -> Result<ValidationResult, Vec<ServerError>> {
-        next.run(ctx).await.map_err(|errs| {
-            errs.into_iter()
-                .map(|e| tag(e, code::VALIDATION_FAILED))
-                .collect()
-        })
-    }
 }

@@ -5,6 +5,7 @@ mod check_ins;
 mod crash;
 mod cycles;
 mod employees;
+mod errors;
 mod feedback;
 mod goal_permissions;
 mod goals;

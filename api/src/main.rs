@@ -184,7 +184,12 @@ async fn run(command: Command, config: Config) -> anyhow::Result<()> {
             let ctx = domain_ctx(&config).await?;
             let viewer = domain::employees::authenticate_by_email(&ctx.db, &email)
                 .await
-                .map_err(|_| anyhow::anyhow!("no active employee has the e-mail {email}"))?;
+                .map_err(|e| match e {
+                    domain::DomainError::Unauthenticated => {
+                        anyhow::anyhow!("no active employee has the e-mail {email}")
+                    }
+                    other => anyhow::Error::new(other).context("cannot look up the employee"),
+                })?;
             let auth = api::auth::Auth::from_config(&config)?;
             println!(
                 "{}",

@@ -54,7 +54,7 @@ async fn main() {
         ctx: app.ctx.clone(),
         mailer,
         queue,
-        reminder_time: domain::notifications::DEFAULT_REMINDER_TIME,
+        reminder_time: domain::check_ins::DEFAULT_REMINDER_TIME,
         name: "bench".into(),
     });
     let never =
@@ -71,7 +71,7 @@ async fn main() {
         .await
         .unwrap_or_else(|e| panic!("{e}"));
     app.clock.set(at("2027-03-01T12:00:00Z"));
-    let opened = worker::run_check_in_scans(&app.ctx, domain::notifications::DEFAULT_REMINDER_TIME)
+    let opened = worker::run_check_in_scans(&app.ctx, domain::check_ins::DEFAULT_REMINDER_TIME)
         .await
         .unwrap_or_else(|e| panic!("{e}"))
         .opened;

@@ -3,7 +3,10 @@
 
 use crate::audit::{self, Change};
 use crate::error::{DomainError, DomainResult};
+use crate::events::DomainEvent;
 use crate::permissions::require_hr;
+use crate::publish;
+use crate::query::rows_in;
 use crate::values::{Cadence, CyclePhase, required_text};
 use crate::{Ctx, Viewer};
 use chrono::NaiveDate;
@@ -103,10 +106,13 @@ pub(crate) async fn find(
     db: &impl sea_orm::ConnectionTrait,
     id: Uuid,
 ) -> DomainResult<cycle::Model> {
-    cycle::Entity::find_by_id(id)
-        .one(db)
-        .await?
-        .ok_or(DomainError::NotFound("cycle"))
+    crate::query::find::<cycle::Entity>(db, id, "cycle").await
+}
+
+/// The phase after `phase`, if any: cycles only move forward, one phase at a time.
+pub fn next_phase(phase: CyclePhase) -> Option<CyclePhase> {
+    let at = CyclePhase::ALL.iter().position(|p| *p == phase)?;
+    CyclePhase::ALL.get(at + 1).copied()
 }
 
 /// Creates a cycle in `PLANNING` (HR only).
@@ -121,10 +127,10 @@ pub async fn create(ctx: &Ctx, viewer: &Viewer, input: CycleInput) -> DomainResu
         name: Set(name),
         starts_on: Set(input.starts_on),
         ends_on: Set(input.ends_on),
-        check_in_cadence: Set(input.check_in_cadence.as_str().to_owned()),
+        check_in_cadence: Set(input.check_in_cadence),
         review_opens_on: Set(input.review_opens_on),
         review_due_on: Set(input.review_due_on),
-        phase: Set(CyclePhase::Planning.as_str().to_owned()),
+        phase: Set(CyclePhase::Planning),
         created_at: Set(now),
         updated_at: Set(now),
     }
@@ -143,6 +149,11 @@ pub async fn create(ctx: &Ctx, viewer: &Viewer, input: CycleInput) -> DomainResu
         },
     )
     .await?;
+    let event = DomainEvent::CycleCreated {
+        cycle_id: created.id,
+        name: created.name.clone(),
+    };
+    publish::emit(&txn, now, Some(viewer.id()), vec![event]).await?;
     txn.commit().await?;
     Ok(created)
 }
@@ -158,17 +169,14 @@ pub async fn update(
     require_hr(viewer, "change cycles")?;
     let txn = crate::db::begin(&ctx.db).await?;
     let current = find(&txn, id).await?;
-    if current.phase == CyclePhase::Closed.as_str() {
+    if current.phase == CyclePhase::Closed {
         return Err(DomainError::conflict("a closed cycle cannot be changed"));
     }
     let merged = CycleInput {
         name: patch.name.unwrap_or_else(|| current.name.clone()),
         starts_on: patch.starts_on.unwrap_or(current.starts_on),
         ends_on: patch.ends_on.unwrap_or(current.ends_on),
-        check_in_cadence: match patch.check_in_cadence {
-            Some(c) => c,
-            None => Cadence::parse_stored(&current.check_in_cadence)?,
-        },
+        check_in_cadence: patch.check_in_cadence.unwrap_or(current.check_in_cadence),
         review_opens_on: patch.review_opens_on.unwrap_or(current.review_opens_on),
         review_due_on: patch.review_due_on.unwrap_or(current.review_due_on),
     };
@@ -193,7 +201,7 @@ pub async fn update(
     model.name = Set(name);
     model.starts_on = Set(merged.starts_on);
     model.ends_on = Set(merged.ends_on);
-    model.check_in_cadence = Set(merged.check_in_cadence.as_str().to_owned());
+    model.check_in_cadence = Set(merged.check_in_cadence);
     model.review_opens_on = Set(merged.review_opens_on);
     model.review_due_on = Set(merged.review_due_on);
     model.updated_at = Set(now);
@@ -226,14 +234,12 @@ pub async fn advance(
     require_hr(viewer, "move cycles between phases")?;
     let txn = crate::db::begin(&ctx.db).await?;
     let current = find(&txn, id).await?;
-    let phase = CyclePhase::parse_stored(&current.phase)?;
-    match phase.next() {
+    let phase = current.phase;
+    match next_phase(phase) {
         Some(next) if next == to => {}
         Some(next) => {
             return Err(DomainError::conflict(format!(
-                "cycle is in {}; it can only move to {}",
-                phase.as_str(),
-                next.as_str()
+                "cycle is in {phase}; it can only move to {next}"
             )));
         }
         None => return Err(DomainError::conflict("cycle is CLOSED; it cannot move")),
@@ -241,16 +247,13 @@ pub async fn advance(
     let now = ctx.clock.now();
     // Conditional on the phase read above: of two racing requests, one moves the cycle.
     let moved = cycle::Entity::update_many()
-        .col_expr(
-            cycle::Column::Phase,
-            sea_orm::sea_query::Expr::value(to.as_str()),
-        )
+        .col_expr(cycle::Column::Phase, sea_orm::sea_query::Expr::value(to))
         .col_expr(
             cycle::Column::UpdatedAt,
             sea_orm::sea_query::Expr::value(now),
         )
         .filter(cycle::Column::Id.eq(id))
-        .filter(cycle::Column::Phase.eq(current.phase.as_str()))
+        .filter(cycle::Column::Phase.eq(current.phase))
         .exec(&txn)
         .await?;
     if moved.rows_affected == 0 {
@@ -259,7 +262,7 @@ pub async fn advance(
         ));
     }
     let updated = cycle::Model {
-        phase: to.as_str().to_owned(),
+        phase: to,
         updated_at: now,
         ..current.clone()
     };
@@ -276,6 +279,13 @@ pub async fn advance(
         },
     )
     .await?;
+    let event = DomainEvent::CyclePhaseChanged {
+        cycle_id: id,
+        name: updated.name.clone(),
+        from: phase,
+        to,
+    };
+    publish::emit(&txn, now, Some(viewer.id()), vec![event]).await?;
     txn.commit().await?;
     Ok(updated)
 }
@@ -285,9 +295,7 @@ pub async fn by_ids(
     db: &impl sea_orm::ConnectionTrait,
     ids: &[Uuid],
 ) -> DomainResult<std::collections::HashMap<Uuid, cycle::Model>> {
-    Ok(cycle::Entity::find()
-        .filter(cycle::Column::Id.is_in(ids.iter().copied()))
-        .all(db)
+    Ok(rows_in(db, cycle::Entity::find(), cycle::Column::Id, ids)
         .await?
         .into_iter()
         .map(|c| (c.id, c))
@@ -299,6 +307,18 @@ pub fn active_ids() -> sea_orm::sea_query::SelectStatement {
     sea_orm::sea_query::Query::select()
         .column(cycle::Column::Id)
         .from(cycle::Entity)
-        .and_where(cycle::Column::Phase.eq(CyclePhase::Active.as_str()))
+        .and_where(cycle::Column::Phase.eq(CyclePhase::Active))
         .to_owned()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn phases_only_move_forward_one_step() {
+        assert_eq!(next_phase(CyclePhase::Planning), Some(CyclePhase::Active));
+        assert_eq!(next_phase(CyclePhase::Rewarding), Some(CyclePhase::Closed));
+        assert_eq!(next_phase(CyclePhase::Closed), None);
+    }
 }

@@ -5,18 +5,13 @@
 
 use crate::error::{DomainError, DomainResult};
 use crate::page::{Page, PageRequest};
+use crate::query::{page_of, rows_in};
 use crate::viewer::Viewer;
 use entity::{department, employee};
 use sea_orm::sea_query::{Expr, ExprTrait, Func};
-use sea_orm::{
-    ColumnTrait, Condition, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder,
-    QuerySelect,
-};
+use sea_orm::{ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder};
 use std::collections::HashMap;
 use uuid::Uuid;
-
-/// Rows per `IN (…)` list, well under both backends' bind-parameter limits.
-pub const IN_CHUNK: usize = 1000;
 
 /// Filters for the employee directory.
 #[derive(Debug, Default, Clone)]
@@ -70,17 +65,13 @@ pub async fn by_ids(
     db: &impl ConnectionTrait,
     ids: &[Uuid],
 ) -> DomainResult<HashMap<Uuid, employee::Model>> {
-    let mut found = HashMap::with_capacity(ids.len());
-    for chunk in ids.chunks(IN_CHUNK) {
-        for e in employee::Entity::find()
-            .filter(employee::Column::Id.is_in(chunk.iter().copied()))
-            .all(db)
+    Ok(
+        rows_in(db, employee::Entity::find(), employee::Column::Id, ids)
             .await?
-        {
-            found.insert(e.id, e);
-        }
-    }
-    Ok(found)
+            .into_iter()
+            .map(|e| (e.id, e))
+            .collect(),
+    )
 }
 
 /// Departments by id, for batch loading.
@@ -88,17 +79,13 @@ pub async fn departments_by_ids(
     db: &impl ConnectionTrait,
     ids: &[Uuid],
 ) -> DomainResult<HashMap<Uuid, department::Model>> {
-    let mut found = HashMap::with_capacity(ids.len());
-    for chunk in ids.chunks(IN_CHUNK) {
-        for d in department::Entity::find()
-            .filter(department::Column::Id.is_in(chunk.iter().copied()))
-            .all(db)
+    Ok(
+        rows_in(db, department::Entity::find(), department::Column::Id, ids)
             .await?
-        {
-            found.insert(d.id, d);
-        }
-    }
-    Ok(found)
+            .into_iter()
+            .map(|d| (d.id, d))
+            .collect(),
+    )
 }
 
 /// Direct reports of each manager, sorted by name, for batch loading.
@@ -106,19 +93,14 @@ pub async fn reports_of(
     db: &impl ConnectionTrait,
     manager_ids: &[Uuid],
 ) -> DomainResult<HashMap<Uuid, Vec<employee::Model>>> {
+    let query = employee::Entity::find()
+        .filter(employee::Column::Active.eq(true))
+        .order_by_asc(employee::Column::Name)
+        .order_by_asc(employee::Column::Id);
     let mut found: HashMap<Uuid, Vec<employee::Model>> = HashMap::new();
-    for chunk in manager_ids.chunks(IN_CHUNK) {
-        for e in employee::Entity::find()
-            .filter(employee::Column::ManagerId.is_in(chunk.iter().copied()))
-            .filter(employee::Column::Active.eq(true))
-            .order_by_asc(employee::Column::Name)
-            .order_by_asc(employee::Column::Id)
-            .all(db)
-            .await?
-        {
-            if let Some(m) = e.manager_id {
-                found.entry(m).or_default().push(e);
-            }
+    for e in rows_in(db, query, employee::Column::ManagerId, manager_ids).await? {
+        if let Some(m) = e.manager_id {
+            found.entry(m).or_default().push(e);
         }
     }
     Ok(found)
@@ -176,20 +158,11 @@ pub async fn list(
                 .add(like(employee::Column::Title)),
         );
     }
-    let query = employee::Entity::find().filter(cond);
-    let total = query.clone().count(db).await?;
-    let items = query
+    let query = employee::Entity::find()
+        .filter(cond)
         .order_by_asc(employee::Column::Name)
-        .order_by_asc(employee::Column::Id)
-        .offset(page.offset)
-        .limit(page.limit)
-        .all(db)
-        .await?;
-    Ok(Page {
-        items,
-        offset: page.offset,
-        total,
-    })
+        .order_by_asc(employee::Column::Id);
+    page_of(db, query, page).await
 }
 
 fn escape_like(s: &str) -> String {

@@ -16,14 +16,15 @@ pub enum DomainError {
     /// Absent, or not visible to the viewer (the two are indistinguishable on purpose).
     #[error("{0} not found")]
     NotFound(&'static str),
-    /// Input that breaks a rule; `field` is the input path, e.g. `keyResults[0].target`.
+    /// Input that breaks a rule; `field` is the GraphQL input path, e.g.
+    /// `keyResults[0].targetValue`.
     #[error("{message}")]
     BadInput { field: String, message: String },
     /// The object's current state does not allow this.
     #[error("{0}")]
     Conflict(String),
-    /// The database failed.
-    #[error("database error")]
+    /// The database failed; the cause is kept for the logs.
+    #[error("database error: {0}")]
     Database(#[from] DbErr),
     /// Anything else unexpected.
     #[error("{0}")]
@@ -45,6 +46,17 @@ impl DomainError {
     /// A `Forbidden` with a reason.
     pub fn forbidden(message: impl Into<String>) -> Self {
         Self::Forbidden(message.into())
+    }
+
+    /// The same error with its input path under `prefix`, e.g. `keyResults[2]` + `unit`.
+    pub fn within(self, prefix: &str) -> Self {
+        match self {
+            Self::BadInput { field, message } => Self::BadInput {
+                field: format!("{prefix}.{field}"),
+                message,
+            },
+            other => other,
+        }
     }
 
     /// A `Conflict` with a reason.

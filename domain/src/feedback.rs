@@ -2,14 +2,16 @@
 //! their managers and HR (and its author); public feedback is for everyone.
 
 use crate::error::{DomainError, DomainResult};
+use crate::events::DomainEvent;
 use crate::page::{Page, PageRequest};
 use crate::permissions::{can_read_goal, can_read_work_of};
+use crate::publish;
+use crate::query::page_of;
 use crate::values::{FeedbackKind, Visibility, required_text};
 use crate::{Ctx, Viewer};
 use entity::{employee, feedback, goal};
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, Condition, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder,
-    QuerySelect, Set,
+    ActiveModelTrait, ColumnTrait, Condition, EntityTrait, QueryFilter, QueryOrder, Set,
 };
 use uuid::Uuid;
 
@@ -41,7 +43,7 @@ pub struct FeedbackFilter {
 
 /// Whether the viewer may read `f`, given its recipient.
 pub fn can_read(viewer: &Viewer, f: &feedback::Model, recipient: &employee::Model) -> bool {
-    f.visibility == Visibility::Public.as_str()
+    f.visibility == Visibility::Public
         || f.author_id == viewer.id()
         || can_read_work_of(viewer, recipient)
 }
@@ -75,18 +77,31 @@ pub async fn give(
             ));
         }
     }
-    Ok(feedback::ActiveModel {
+    let now = ctx.clock.now();
+    let txn = crate::db::begin(&ctx.db).await?;
+    let given = feedback::ActiveModel {
         id: Set(Uuid::new_v4()),
         author_id: Set(viewer.id()),
         recipient_id: Set(recipient.id),
         goal_id: Set(input.goal_id),
-        kind: Set(input.kind.as_str().to_owned()),
-        visibility: Set(input.visibility.as_str().to_owned()),
+        kind: Set(input.kind),
+        visibility: Set(input.visibility),
         body: Set(body),
-        created_at: Set(ctx.clock.now()),
+        created_at: Set(now),
     }
-    .insert(&ctx.db)
-    .await?)
+    .insert(&txn)
+    .await?;
+    let event = DomainEvent::FeedbackGiven {
+        feedback_id: given.id,
+        author_id: given.author_id,
+        recipient_id: given.recipient_id,
+        goal_id: given.goal_id,
+        kind: given.kind,
+        visibility: given.visibility,
+    };
+    publish::emit(&txn, now, Some(viewer.id()), vec![event]).await?;
+    txn.commit().await?;
+    Ok(given)
 }
 
 /// A page of the feedback the viewer may read, newest first.
@@ -101,7 +116,7 @@ pub async fn list(
         let subtree = viewer.subtree_ids();
         cond = cond.add(
             Condition::any()
-                .add(feedback::Column::Visibility.eq(Visibility::Public.as_str()))
+                .add(feedback::Column::Visibility.eq(Visibility::Public))
                 .add(feedback::Column::AuthorId.eq(viewer.id()))
                 .add(feedback::Column::RecipientId.in_subquery(subtree)),
         );
@@ -115,18 +130,9 @@ pub async fn list(
     if let Some(g) = filter.goal_id {
         cond = cond.add(feedback::Column::GoalId.eq(g));
     }
-    let query = feedback::Entity::find().filter(cond);
-    let total = query.clone().count(&ctx.db).await?;
-    let items = query
+    let query = feedback::Entity::find()
+        .filter(cond)
         .order_by_desc(feedback::Column::CreatedAt)
-        .order_by_asc(feedback::Column::Id)
-        .offset(page.offset)
-        .limit(page.limit)
-        .all(&ctx.db)
-        .await?;
-    Ok(Page {
-        items,
-        offset: page.offset,
-        total,
-    })
+        .order_by_asc(feedback::Column::Id);
+    page_of(&ctx.db, query, page).await
 }

@@ -4,8 +4,9 @@
 //! line and column, a manager loop is refused, and the write is one transaction.
 
 use crate::Ctx;
-use crate::employees::{self, IN_CHUNK};
+use crate::employees;
 use crate::error::DomainError;
+use crate::query::IN_CHUNK;
 use crate::values::{self, Role};
 use chrono::NaiveDate;
 use entity::{audit_log, department, employee};
@@ -355,9 +356,8 @@ pub async fn employees(ctx: &Ctx, reader: impl Read) -> Result<ImportReport, Imp
             path: paths[&id].clone(),
             role: row
                 .role
-                .map(|r| r.as_str().to_owned())
-                .or_else(|| by_email.get(&row.email).map(|e| e.role.clone()))
-                .unwrap_or_else(|| Role::Employee.as_str().to_owned()),
+                .or_else(|| by_email.get(&row.email).map(|e| e.role))
+                .unwrap_or(Role::Employee),
             hired_on: row.hired_on,
             timezone: row.timezone.clone(),
             active: true,

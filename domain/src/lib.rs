@@ -4,20 +4,24 @@
 //! DESIGN §4 before it touches the database: resolvers and job handlers only translate.
 
 pub mod audit;
+pub mod calendar;
 pub mod check_ins;
 pub mod clock;
 pub mod cycles;
 pub mod db;
 pub mod employees;
 pub mod error;
+pub mod events;
 pub mod feedback;
 pub mod goals;
 pub mod import;
-pub mod notifications;
+pub mod mail;
 pub mod outbox;
 pub mod page;
 pub mod permissions;
 pub mod progress;
+pub mod publish;
+pub mod query;
 pub mod seed;
 pub mod values;
 pub mod viewer;

@@ -5,6 +5,8 @@
 //! the SMTP server's acceptance and the record can cause a repeat, after its lease expires.
 
 use crate::error::DomainResult;
+use crate::mail::Mail;
+use crate::values::OutboxStatus;
 use chrono::{DateTime, Duration, Utc};
 use entity::email_outbox;
 use sea_orm::sea_query::{Expr, ExprTrait};
@@ -30,10 +32,8 @@ pub struct Email {
     pub to_email: String,
     /// Recipient name.
     pub to_name: String,
-    /// Template name.
-    pub template: &'static str,
-    /// Template data.
-    pub data: serde_json::Value,
+    /// Template and data.
+    pub mail: Mail,
 }
 
 /// Adds `email` unless its key is already there; returns whether it was new.
@@ -47,9 +47,9 @@ pub async fn enqueue(
         dedupe_key: Set(email.dedupe_key),
         recipient_email: Set(email.to_email),
         recipient_name: Set(email.to_name),
-        template: Set(email.template.to_owned()),
-        data: Set(email.data),
-        status: Set("PENDING".to_owned()),
+        template: Set(email.mail.template().to_owned()),
+        data: Set(email.mail.data()),
+        status: Set(OutboxStatus::Pending),
         attempts: Set(0),
         last_error: Set(String::new()),
         locked_until: Set(None),
@@ -84,7 +84,7 @@ fn claimable(now: DateTime<Utc>) -> Condition {
     Condition::any()
         .add(
             Condition::all()
-                .add(email_outbox::Column::Status.eq("PENDING"))
+                .add(email_outbox::Column::Status.eq(OutboxStatus::Pending))
                 .add(
                     Condition::any()
                         .add(email_outbox::Column::LockedUntil.is_null())
@@ -93,7 +93,7 @@ fn claimable(now: DateTime<Utc>) -> Condition {
         )
         .add(
             Condition::all()
-                .add(email_outbox::Column::Status.eq("SENDING"))
+                .add(email_outbox::Column::Status.eq(OutboxStatus::Sending))
                 .add(email_outbox::Column::LockedUntil.lte(now)),
         )
 }
@@ -107,7 +107,10 @@ pub async fn claim(
     lease: Duration,
 ) -> DomainResult<Option<email_outbox::Model>> {
     let updated = email_outbox::Entity::update_many()
-        .col_expr(email_outbox::Column::Status, Expr::value("SENDING"))
+        .col_expr(
+            email_outbox::Column::Status,
+            Expr::value(OutboxStatus::Sending),
+        )
         .col_expr(email_outbox::Column::LockedUntil, Expr::value(now + lease))
         .col_expr(
             email_outbox::Column::Attempts,
@@ -132,14 +135,17 @@ pub async fn mark_sent(
     now: DateTime<Utc>,
 ) -> DomainResult<()> {
     email_outbox::Entity::update_many()
-        .col_expr(email_outbox::Column::Status, Expr::value("SENT"))
+        .col_expr(
+            email_outbox::Column::Status,
+            Expr::value(OutboxStatus::Sent),
+        )
         .col_expr(email_outbox::Column::SentAt, Expr::value(now))
         .col_expr(
             email_outbox::Column::LockedUntil,
             Expr::value(Option::<DateTime<Utc>>::None),
         )
         .filter(email_outbox::Column::Id.eq(row.id))
-        .filter(email_outbox::Column::Status.eq("SENDING"))
+        .filter(email_outbox::Column::Status.eq(OutboxStatus::Sending))
         .filter(email_outbox::Column::Attempts.eq(row.attempts))
         .exec(db)
         .await?;
@@ -154,9 +160,13 @@ pub async fn mark_failed(
     error: &str,
     permanent: bool,
     now: DateTime<Utc>,
-) -> DomainResult<&'static str> {
+) -> DomainResult<OutboxStatus> {
     let give_up = permanent || row.attempts >= MAX_ATTEMPTS;
-    let status = if give_up { "FAILED" } else { "PENDING" };
+    let status = if give_up {
+        OutboxStatus::Failed
+    } else {
+        OutboxStatus::Pending
+    };
     let backoff = Duration::seconds(15 * 2_i64.pow(row.attempts.clamp(0, 10) as u32));
     email_outbox::Entity::update_many()
         .col_expr(email_outbox::Column::Status, Expr::value(status))
@@ -173,7 +183,7 @@ pub async fn mark_failed(
             Expr::value(Option::<DateTime<Utc>>::None),
         )
         .filter(email_outbox::Column::Id.eq(row.id))
-        .filter(email_outbox::Column::Status.eq("SENDING"))
+        .filter(email_outbox::Column::Status.eq(OutboxStatus::Sending))
         .filter(email_outbox::Column::Attempts.eq(row.attempts))
         .exec(db)
         .await?;
@@ -202,7 +212,7 @@ pub async fn take_for_dispatch(
         .into_tuple()
         .all(&txn)
         .await?;
-    for chunk in ids.chunks(crate::employees::IN_CHUNK) {
+    for chunk in ids.chunks(crate::query::IN_CHUNK) {
         email_outbox::Entity::update_many()
             .col_expr(email_outbox::Column::DispatchedAt, Expr::value(now))
             .filter(email_outbox::Column::Id.is_in(chunk.iter().copied()))
@@ -222,25 +232,19 @@ pub async fn failures(
     crate::permissions::require_hr(viewer, "see delivery failures")?;
     let query = email_outbox::Entity::find().filter(
         Condition::any()
-            .add(email_outbox::Column::Status.eq("FAILED"))
+            .add(email_outbox::Column::Status.eq(OutboxStatus::Failed))
             .add(
                 Condition::all()
-                    .add(email_outbox::Column::Status.ne("SENT"))
+                    .add(email_outbox::Column::Status.ne(OutboxStatus::Sent))
                     .add(email_outbox::Column::LastError.ne("")),
             ),
     );
-    let total = sea_orm::PaginatorTrait::count(query.clone(), db).await?;
-    let items = query
-        .order_by_desc(email_outbox::Column::CreatedAt)
-        .offset(page.offset)
-        .limit(page.limit)
-        .all(db)
-        .await?;
-    Ok(crate::page::Page {
-        items,
-        offset: page.offset,
-        total,
-    })
+    crate::query::page_of(
+        db,
+        query.order_by_desc(email_outbox::Column::CreatedAt),
+        page,
+    )
+    .await
 }
 
 /// Claims a scheduled tick for `run_by`; false when another worker already ran it.

@@ -10,8 +10,7 @@ use entity::{employee, goal};
 pub fn can_read_goal(viewer: &Viewer, goal: &goal::Model, owner: &employee::Model) -> bool {
     viewer.is_hr()
         || viewer.is_self_or_manager_of(owner)
-        || (goal.visibility == Visibility::Public.as_str()
-            && goal.level != GoalLevel::Individual.as_str())
+        || (goal.visibility == Visibility::Public && goal.level != GoalLevel::Individual)
 }
 
 /// Reads are checked first: an invisible goal is not found.
@@ -58,8 +57,7 @@ pub fn require_edit_goal(
             "only the owner's managers or HR may edit a proposed goal",
         )),
         _ => Err(DomainError::conflict(format!(
-            "a goal that is {} can no longer be edited; revise a key result's target instead",
-            status.as_str()
+            "a goal that is {status} can no longer be edited; revise a key result's target instead"
         ))),
     }
 }

@@ -2,9 +2,12 @@
 //! for benchmarks.
 
 use crate::Ctx;
-use crate::employees::{self, IN_CHUNK};
+use crate::employees;
 use crate::error::DomainResult;
-use crate::values::{CyclePhase, Direction, GoalLevel, GoalStatus, Role, Visibility, decimal_text};
+use crate::query::IN_CHUNK;
+use crate::values::{
+    Cadence, CyclePhase, DecimalText, Direction, GoalLevel, GoalStatus, Role, Visibility,
+};
 use crate::viewer::child_path;
 use chrono::{Datelike, Duration, NaiveDate};
 use entity::{cycle, department, employee, goal, key_result};
@@ -179,7 +182,7 @@ fn row(p: &Person, now: chrono::DateTime<chrono::Utc>) -> employee::Model {
         department_id: None,
         manager_id: None,
         path: String::new(),
-        role: p.role.as_str().to_owned(),
+        role: p.role,
         hired_on: now.date_naive(),
         timezone: "UTC".to_owned(),
         active: true,
@@ -386,19 +389,17 @@ pub async fn demo(ctx: &Ctx) -> DomainResult<DemoPeople> {
                 cycle_id: Set(cycle.id),
                 owner_id: Set(ids[i]),
                 parent_id: Set(parents.get(k % parents.len().max(1)).copied()),
-                level: Set(level.as_str().to_owned()),
+                level: Set(level),
                 visibility: Set(if level == GoalLevel::Individual {
                     Visibility::Private
                 } else {
                     Visibility::Public
-                }
-                .as_str()
-                .to_owned()),
+                }),
                 title: Set(title),
                 description: Set(String::new()),
                 weight: Set(weight),
                 due_on: Set(due),
-                status: Set(status.as_str().to_owned()),
+                status: Set(status),
                 created_by: Set(ids[i]),
                 created_at: Set(now),
                 updated_at: Set(now),
@@ -413,12 +414,10 @@ pub async fn demo(ctx: &Ctx) -> DomainResult<DemoPeople> {
                     Direction::Increase
                 } else {
                     Direction::Decrease
-                }
-                .as_str()
-                .to_owned()),
-                start_value: Set(decimal_text(start)),
-                target_value: Set(decimal_text(target)),
-                current_value: Set(decimal_text(current)),
+                }),
+                start_value: Set(DecimalText(start)),
+                target_value: Set(DecimalText(target)),
+                current_value: Set(DecimalText(current)),
                 weight: Set(1),
                 updated_at: Set(now),
             });
@@ -479,10 +478,10 @@ async fn insert_cycle(
         name: Set(name),
         starts_on: Set(starts_on),
         ends_on: Set(ends_on),
-        check_in_cadence: Set("WEEKLY".to_owned()),
+        check_in_cadence: Set(Cadence::Weekly),
         review_opens_on: Set(ends_on - Duration::days(30)),
         review_due_on: Set(ends_on - Duration::days(10)),
-        phase: Set(CyclePhase::Active.as_str().to_owned()),
+        phase: Set(CyclePhase::Active),
         created_at: Set(now),
         updated_at: Set(now),
     }

@@ -1,111 +1,57 @@
-//! Value types parsed at the edge: enumerations stored as text, titles, weights, decimals.
+//! Value types parsed at the edge: the stored enumerations (re-exported from `entity`),
+//! validated text, titles and weights.
 
 use crate::error::{DomainError, DomainResult};
-use rust_decimal::Decimal;
-use std::str::FromStr;
 
-macro_rules! text_enum {
-    ($(#[$meta:meta])* $name:ident { $($(#[$vmeta:meta])* $variant:ident => $text:literal),+ $(,)? }) => {
-        $(#[$meta])*
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-        pub enum $name { $($(#[$vmeta])* $variant),+ }
+pub use entity::values::{
+    Cadence, CheckInStatus, CyclePhase, DecimalText, Direction, FeedbackKind, GoalLevel,
+    GoalStatus, OutboxStatus, Role, Visibility,
+};
 
-        impl $name {
-            /// Every value, in declaration order.
-            pub const ALL: &'static [$name] = &[$($name::$variant),+];
+/// A title: trimmed, not empty, at most [`Title::MAX`] characters.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Title(String);
 
-            /// The stored text.
-            pub fn as_str(self) -> &'static str {
-                match self { $($name::$variant => $text),+ }
-            }
+impl Title {
+    /// Longest title, in characters.
+    pub const MAX: usize = 200;
 
-            /// Reads the stored text; an unknown value means a corrupt row.
-            pub fn parse_stored(text: &str) -> DomainResult<Self> {
-                text.parse().map_err(|_| DomainError::Internal(format!(
-                    concat!("unknown ", stringify!($name), " {:?} in the database"), text)))
-            }
+    /// The text.
+    pub fn into_inner(self) -> String {
+        self.0
+    }
+}
+
+impl TryFrom<&str> for Title {
+    type Error = DomainError;
+    fn try_from(value: &str) -> DomainResult<Self> {
+        required_text("title", value, Self::MAX).map(Title)
+    }
+}
+
+/// A goal's share of its owner's goals in a cycle: 1–100.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Weight(i32);
+
+impl Weight {
+    /// The number.
+    pub fn get(self) -> i32 {
+        self.0
+    }
+}
+
+impl TryFrom<i32> for Weight {
+    type Error = DomainError;
+    fn try_from(value: i32) -> DomainResult<Self> {
+        if (1..=100).contains(&value) {
+            Ok(Weight(value))
+        } else {
+            Err(DomainError::bad(
+                "weight",
+                "weight must be between 1 and 100",
+            ))
         }
-
-        impl FromStr for $name {
-            type Err = ();
-            fn from_str(s: &str) -> Result<Self, ()> {
-                match s { $($text => Ok($name::$variant),)+ _ => Err(()) }
-            }
-        }
-    };
-}
-
-text_enum!(
-    /// An employee's role; "manager" follows from having reports.
-    Role { Employee => "EMPLOYEE", HrAdmin => "HR_ADMIN" }
-);
-text_enum!(
-    /// The phase of a performance cycle; it only moves forward.
-    CyclePhase {
-        Planning => "PLANNING", Active => "ACTIVE", Review => "REVIEW",
-        Calibration => "CALIBRATION", Rewarding => "REWARDING", Closed => "CLOSED",
     }
-);
-text_enum!(
-    /// How often check-ins open.
-    Cadence { Weekly => "WEEKLY", Biweekly => "BIWEEKLY", Monthly => "MONTHLY" }
-);
-text_enum!(
-    /// Where a goal sits in the alignment tree.
-    GoalLevel { Company => "COMPANY", Team => "TEAM", Individual => "INDIVIDUAL" }
-);
-text_enum!(
-    /// Who besides the owner's management chain and HR may read a goal.
-    Visibility { Public => "PUBLIC", Private => "PRIVATE" }
-);
-text_enum!(
-    /// The goal workflow.
-    GoalStatus {
-        Draft => "DRAFT", Proposed => "PROPOSED", Agreed => "AGREED",
-        Achieved => "ACHIEVED", Missed => "MISSED", Dropped => "DROPPED",
-    }
-);
-text_enum!(
-    /// Whether a key result improves by going up or down.
-    Direction { Increase => "INCREASE", Decrease => "DECREASE" }
-);
-
-text_enum!(
-    /// Where a check-in stands.
-    CheckInStatus {
-        Due => "DUE", Submitted => "SUBMITTED", Acknowledged => "ACKNOWLEDGED", Missed => "MISSED",
-    }
-);
-text_enum!(
-    /// What a piece of feedback is.
-    FeedbackKind { Feedback => "FEEDBACK", Praise => "PRAISE" }
-);
-
-impl CyclePhase {
-    /// The phase after this one, if any.
-    pub fn next(self) -> Option<Self> {
-        let all = Self::ALL;
-        let at = all.iter().position(|p| *p == self)?;
-        all.get(at + 1).copied()
-    }
-}
-
-impl GoalStatus {
-    /// Whether the goal's workflow has ended.
-    pub fn is_closed(self) -> bool {
-        matches!(self, Self::Achieved | Self::Missed | Self::Dropped)
-    }
-}
-
-/// Reads decimal text written by this crate.
-pub fn stored_decimal(text: &str) -> DomainResult<Decimal> {
-    Decimal::from_str(text)
-        .map_err(|_| DomainError::Internal(format!("corrupt decimal {text:?} in the database")))
-}
-
-/// Canonical text for a decimal (no trailing zeros).
-pub fn decimal_text(value: Decimal) -> String {
-    value.normalize().to_string()
 }
 
 /// Trims `value` and checks it is non-empty and at most `max` characters.
@@ -172,10 +118,22 @@ mod tests {
     use super::*;
 
     #[test]
-    fn phases_only_move_forward_one_step() {
-        assert_eq!(CyclePhase::Planning.next(), Some(CyclePhase::Active));
-        assert_eq!(CyclePhase::Rewarding.next(), Some(CyclePhase::Closed));
-        assert_eq!(CyclePhase::Closed.next(), None);
+    fn titles_and_weights_refuse_what_they_cannot_hold() {
+        assert_eq!(
+            Title::try_from(" Ship it ")
+                .map(Title::into_inner)
+                .ok()
+                .as_deref(),
+            Some("Ship it")
+        );
+        assert!(Title::try_from("  ").is_err());
+        assert!(Title::try_from("x".repeat(201).as_str()).is_err());
+        assert_eq!(Weight::try_from(100).map(Weight::get).ok(), Some(100));
+        for bad in [0, -1, 101] {
+            assert!(
+                matches!(Weight::try_from(bad), Err(DomainError::BadInput { field, .. }) if field == "weight")
+            );
+        }
     }
 
     #[test]
@@ -192,12 +150,5 @@ mod tests {
         for bad in ["", "a", "a@b", "@b.io", "a b@c.io", "a@.io", "a@b.io."] {
             assert!(email("email", bad).is_err(), "{bad}");
         }
-    }
-
-    #[test]
-    fn decimals_round_trip_exactly() {
-        let d = Decimal::from_str("0.10").unwrap_or_default();
-        assert_eq!(decimal_text(d), "0.1");
-        assert_eq!(stored_decimal("0.1").ok(), Some(d));
     }
 }

@@ -19,7 +19,7 @@ impl Viewer {
 
     /// Whether they are an HR admin.
     pub fn is_hr(&self) -> bool {
-        self.employee.role == Role::HrAdmin.as_str()
+        self.employee.role == Role::HrAdmin
     }
 
     /// Whether `other` is somewhere below them in the manager tree.

@@ -1,3 +1,4 @@
+use crate::values::*;
 use sea_orm::entity::prelude::*;
 
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
@@ -7,8 +8,7 @@ pub struct Model {
     pub id: Uuid,
     pub employee_id: Uuid,
     pub cycle_id: Uuid,
-    /// `WEEKLY`, `BIWEEKLY` or `MONTHLY`.
-    pub cadence: String,
+    pub cadence: Cadence,
     pub set_by: Uuid,
     pub set_at: DateTimeUtc,
 }

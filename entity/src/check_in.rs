@@ -1,3 +1,4 @@
+use crate::values::*;
 use sea_orm::entity::prelude::*;
 
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
@@ -7,8 +8,8 @@ pub struct Model {
     pub id: Uuid,
     pub employee_id: Uuid,
     pub cycle_id: Uuid,
-    /// `WEEKLY`, `BIWEEKLY` or `MONTHLY`: the cadence the period was cut with.
-    pub cadence: String,
+    /// The cadence the period was cut with.
+    pub cadence: Cadence,
     /// First day of the period, in the employee's calendar.
     pub period_start: Date,
     /// Last day of the period, in the employee's calendar.
@@ -20,8 +21,7 @@ pub struct Model {
     pub reminder_at: DateTimeUtc,
     /// When the reminder was queued (once).
     pub reminded_at: Option<DateTimeUtc>,
-    /// `DUE`, `SUBMITTED`, `ACKNOWLEDGED` or `MISSED`.
-    pub status: String,
+    pub status: CheckInStatus,
     pub confidence: Option<i32>,
     pub wins: String,
     pub blockers: String,

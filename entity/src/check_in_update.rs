@@ -1,3 +1,4 @@
+use crate::values::*;
 use sea_orm::entity::prelude::*;
 
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
@@ -7,10 +8,8 @@ pub struct Model {
     pub id: Uuid,
     pub check_in_id: Uuid,
     pub key_result_id: Uuid,
-    /// Decimal text.
-    pub previous_value: String,
-    /// Decimal text.
-    pub new_value: String,
+    pub previous_value: DecimalText,
+    pub new_value: DecimalText,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -1,3 +1,4 @@
+use crate::values::*;
 use sea_orm::entity::prelude::*;
 
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
@@ -8,12 +9,11 @@ pub struct Model {
     pub name: String,
     pub starts_on: Date,
     pub ends_on: Date,
-    /// `WEEKLY`, `BIWEEKLY` or `MONTHLY`: the default for every employee.
-    pub check_in_cadence: String,
+    /// The default cadence for every employee.
+    pub check_in_cadence: Cadence,
     pub review_opens_on: Date,
     pub review_due_on: Date,
-    /// `PLANNING`, `ACTIVE`, `REVIEW`, `CALIBRATION`, `REWARDING`, `CLOSED`.
-    pub phase: String,
+    pub phase: CyclePhase,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
 }

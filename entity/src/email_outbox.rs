@@ -1,3 +1,4 @@
+use crate::values::*;
 use sea_orm::entity::prelude::*;
 
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
@@ -14,8 +15,7 @@ pub struct Model {
     pub template: String,
     /// What the template needs.
     pub data: Json,
-    /// `PENDING`, `SENDING`, `SENT` or `FAILED`.
-    pub status: String,
+    pub status: OutboxStatus,
     pub attempts: i32,
     pub last_error: String,
     /// A sender holds the row until then; after it, another may take it over.

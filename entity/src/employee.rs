@@ -1,3 +1,4 @@
+use crate::values::*;
 use sea_orm::entity::prelude::*;
 
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
@@ -13,8 +14,7 @@ pub struct Model {
     pub manager_id: Option<Uuid>,
     /// Materialised manager chain, `/root/.../self/` of simple-form ids: subtree = prefix.
     pub path: String,
-    /// `EMPLOYEE` or `HR_ADMIN`.
-    pub role: String,
+    pub role: Role,
     pub hired_on: Date,
     /// IANA zone name, e.g. `Europe/Berlin`.
     pub timezone: String,

@@ -1,3 +1,4 @@
+use crate::values::*;
 use sea_orm::entity::prelude::*;
 
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
@@ -8,10 +9,9 @@ pub struct Model {
     pub author_id: Uuid,
     pub recipient_id: Uuid,
     pub goal_id: Option<Uuid>,
-    /// `FEEDBACK` or `PRAISE`.
-    pub kind: String,
-    /// `PRIVATE` (recipient and their managers) or `PUBLIC`.
-    pub visibility: String,
+    pub kind: FeedbackKind,
+    /// Private: the recipient, their managers and the author; public: everyone.
+    pub visibility: Visibility,
     pub body: String,
     pub created_at: DateTimeUtc,
 }

@@ -1,3 +1,4 @@
+use crate::values::*;
 use sea_orm::entity::prelude::*;
 
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
@@ -8,16 +9,13 @@ pub struct Model {
     pub cycle_id: Uuid,
     pub owner_id: Uuid,
     pub parent_id: Option<Uuid>,
-    /// `COMPANY`, `TEAM` or `INDIVIDUAL`.
-    pub level: String,
-    /// `PUBLIC` or `PRIVATE`.
-    pub visibility: String,
+    pub level: GoalLevel,
+    pub visibility: Visibility,
     pub title: String,
     pub description: String,
     pub weight: i32,
     pub due_on: Date,
-    /// `DRAFT`, `PROPOSED`, `AGREED`, `ACHIEVED`, `MISSED`, `DROPPED`.
-    pub status: String,
+    pub status: GoalStatus,
     pub created_by: Uuid,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,

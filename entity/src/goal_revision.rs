@@ -1,3 +1,4 @@
+use crate::values::*;
 use sea_orm::entity::prelude::*;
 
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
@@ -7,10 +8,8 @@ pub struct Model {
     pub id: Uuid,
     pub goal_id: Uuid,
     pub key_result_id: Uuid,
-    /// Decimal text.
-    pub old_target: String,
-    /// Decimal text.
-    pub new_target: String,
+    pub old_target: DecimalText,
+    pub new_target: DecimalText,
     pub reason: String,
     pub revised_by: Uuid,
     pub revised_at: DateTimeUtc,

@@ -1,3 +1,4 @@
+use crate::values::*;
 use sea_orm::entity::prelude::*;
 
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
@@ -9,14 +10,10 @@ pub struct Model {
     pub position: i32,
     pub metric: String,
     pub unit: String,
-    /// `INCREASE` or `DECREASE`.
-    pub direction: String,
-    /// Decimal text.
-    pub start_value: String,
-    /// Decimal text.
-    pub target_value: String,
-    /// Decimal text.
-    pub current_value: String,
+    pub direction: Direction,
+    pub start_value: DecimalText,
+    pub target_value: DecimalText,
+    pub current_value: DecimalText,
     pub weight: i32,
     pub updated_at: DateTimeUtc,
 }

@@ -1,7 +1,5 @@
 //! Tables and relations, nothing else. Rules live in `domain`.
-//!
-//! Enumerations are stored as short upper-case text and decimal quantities as canonical
-//! decimal text: SQLite has no exact decimal type, and one schema serves both backends.
+//! Column types (enumerations, decimals) are in [`values`].
 
 pub mod audit_log;
 pub mod cadence_override;
@@ -9,6 +7,7 @@ pub mod check_in;
 pub mod check_in_update;
 pub mod cycle;
 pub mod department;
+pub mod domain_event;
 pub mod email_outbox;
 pub mod employee;
 pub mod feedback;
@@ -16,3 +15,6 @@ pub mod goal;
 pub mod goal_revision;
 pub mod key_result;
 pub mod scheduler_tick;
+pub mod values;
+
+pub use values::*;

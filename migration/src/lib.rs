@@ -6,6 +6,7 @@ mod m20261125_000001_organisation;
 mod m20261125_000002_goals;
 mod m20261125_000003_check_ins;
 mod m20261125_000004_email_outbox;
+mod m20261126_000005_domain_events;
 
 /// Every migration, in order.
 pub struct Migrator;
@@ -18,6 +19,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261125_000002_goals::Migration),
             Box::new(m20261125_000003_check_ins::Migration),
             Box::new(m20261125_000004_email_outbox::Migration),
+            Box::new(m20261126_000005_domain_events::Migration),
         ]
     }
 }

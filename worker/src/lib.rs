@@ -28,8 +28,8 @@ pub struct ScanReport {
 pub async fn run_check_in_scans(ctx: &Ctx, reminder_time: NaiveTime) -> DomainResult<ScanReport> {
     let now = ctx.clock.now();
     let opened = domain::check_ins::open_due(ctx, now, reminder_time).await?;
-    let missed = domain::notifications::mark_missed_and_notify(ctx, now).await?;
-    let reminders = domain::notifications::queue_check_in_reminders(ctx, now).await?;
+    let missed = domain::check_ins::mark_missed(ctx, now).await?.len();
+    let reminders = domain::check_ins::queue_reminders(ctx, now).await?;
     Ok(ScanReport {
         opened,
         reminders,

@@ -4,6 +4,8 @@
 
 use crate::templates;
 use chrono::{DateTime, Utc};
+use domain::mail::Mail;
+use domain::values::OutboxStatus;
 use domain::{Ctx, DomainError, outbox};
 use entity::email_outbox;
 use lettre::message::{Mailbox, MultiPart, header::MessageId};
@@ -93,8 +95,9 @@ impl Mailer {
     }
 
     fn message(&self, row: &email_outbox::Model) -> Result<Message, String> {
-        let rendered = templates::render(&row.template, &row.data, &self.app_url)
-            .map_err(|e| e.to_string())?;
+        let mail = Mail::from_stored(&row.template, &row.data)
+            .map_err(|e| format!("cannot render {}: {e}", row.dedupe_key))?;
+        let rendered = templates::render(&mail, &self.app_url);
         let to = Mailbox::new(
             Some(row.recipient_name.clone()),
             row.recipient_email
@@ -127,9 +130,9 @@ impl Mailer {
         }
     }
 
-    /// Sends one row if this caller can claim it (the "send e-mail" job). Returns whether it
-    /// was sent by this call.
-    pub async fn deliver(&self, ctx: &Ctx, id: Uuid) -> Result<Option<&'static str>, DomainError> {
+    /// Sends one row if this caller can claim it (the "send e-mail" job). Returns the row's
+    /// status after this call's attempt, or `None` if another sender had it.
+    pub async fn deliver(&self, ctx: &Ctx, id: Uuid) -> Result<Option<OutboxStatus>, DomainError> {
         let now: DateTime<Utc> = ctx.clock.now();
         let Some(row) = outbox::claim(&ctx.db, id, now, self.lease).await? else {
             return Ok(None);
@@ -156,12 +159,12 @@ impl Mailer {
             Ok(()) => {
                 outbox::mark_sent(&ctx.db, &row, ctx.clock.now()).await?;
                 tracing::info!(email.id = %row.id, email.key = %row.dedupe_key, "e-mail sent");
-                Ok(Some("SENT"))
+                Ok(Some(OutboxStatus::Sent))
             }
             Err((error, permanent)) => {
                 let status =
                     outbox::mark_failed(&ctx.db, &row, &error, permanent, ctx.clock.now()).await?;
-                tracing::warn!(email.id = %row.id, email.key = %row.dedupe_key, attempts = row.attempts, %error, status, "e-mail not sent");
+                tracing::warn!(email.id = %row.id, email.key = %row.dedupe_key, attempts = row.attempts, %error, %status, "e-mail not sent");
                 Ok(Some(status))
             }
         }
@@ -178,11 +181,11 @@ impl Mailer {
             let mut progressed = false;
             for id in ids {
                 match self.deliver(ctx, id).await? {
-                    Some("SENT") => {
+                    Some(OutboxStatus::Sent) => {
                         report.sent += 1;
                         progressed = true;
                     }
-                    Some("FAILED") => report.failed += 1,
+                    Some(OutboxStatus::Failed) => report.failed += 1,
                     Some(_) => report.retrying += 1,
                     None => {}
                 }

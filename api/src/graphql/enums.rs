@@ -2,7 +2,7 @@
 //! than one stage shows.
 
 /// Declares a GraphQL enum with the variants of `domain::values::$name`, conversions both
-/// ways, and `stored` to read the text a row keeps.
+/// ways.
 macro_rules! mirror_enum {
     ($(#[$meta:meta])* $name:ident { $($(#[$vmeta:meta])* $variant:ident),+ $(,)? }) => {
         $(#[$meta])*
@@ -18,14 +18,6 @@ macro_rules! mirror_enum {
         impl From<$name> for domain::values::$name {
             fn from(v: $name) -> Self {
                 match v { $($name::$variant => Self::$variant),+ }
-            }
-        }
-
-        impl $name {
-            /// Reads the stored text.
-            pub fn stored(text: &str) -> $crate::graphql::errors::GqlResult<Self> {
-                use $crate::graphql::errors::OrGql;
-                domain::values::$name::parse_stored(text).map(Self::from).gql()
             }
         }
     };

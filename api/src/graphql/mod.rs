@@ -96,3 +96,8 @@ pub fn loaders<'a>(ctx: &'a Context<'_>) -> &'a Loaders {
 pub fn parse_id(field: &str, id: &ID) -> GqlResult<Uuid> {
     Uuid::parse_str(id.as_str()).map_err(|_| bad_input(field, format!("{field} is not a valid id")))
 }
+
+/// Parses an optional GraphQL `ID`.
+pub fn parse_opt_id(field: &str, id: Option<&ID>) -> GqlResult<Option<Uuid>> {
+    id.map(|id| parse_id(field, id)).transpose()
+}

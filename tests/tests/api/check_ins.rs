@@ -16,7 +16,7 @@ async fn open(app: &TestApp) -> u64 {
     domain::check_ins::open_due(
         &app.ctx,
         app.clock.now(),
-        domain::notifications::DEFAULT_REMINDER_TIME,
+        domain::check_ins::DEFAULT_REMINDER_TIME,
     )
     .await
     .unwrap_or_else(|e| panic!("{e}"))

@@ -1,9 +1,9 @@
 //! A worker process killed with SIGKILL while it holds jobs: another process finishes the
 //! work, every e-mail arrives, and repeats are limited to what the killed one had in flight.
 
+use domain::mail::{CheckInMissed, Mail};
 use perfcycle_tests::smtp::{Pace, SmtpSink};
 use perfcycle_tests::{TestApp, spawn_app};
-use serde_json::json;
 use std::collections::HashSet;
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
@@ -62,8 +62,13 @@ async fn queue_emails(app: &TestApp, prefix: &str, n: usize) {
                 dedupe_key: format!("{prefix}:{i}"),
                 to_email: format!("person{i}@t.io"),
                 to_name: format!("Person {i}"),
-                template: "checkin_missed",
-                data: json!({ "name": "Mia", "employeeName": format!("Person {i}"), "employeeId": "e", "periodStart": "2027-03-01", "periodEnd": "2027-03-07" }),
+                mail: Mail::CheckinMissed(CheckInMissed {
+                    name: "Mia".into(),
+                    employee_name: format!("Person {i}"),
+                    employee_id: uuid::Uuid::new_v4(),
+                    period_start: perfcycle_tests::date("2027-03-01"),
+                    period_end: perfcycle_tests::date("2027-03-07"),
+                }),
             },
             chrono::Utc::now(),
         )

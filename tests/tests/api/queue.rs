@@ -48,7 +48,7 @@ fn start_worker(app: &TestApp, queue: &Queue, sink: &SmtpSink, name: &str) -> Ar
         ctx: app.ctx.clone(),
         mailer,
         queue: queue.clone(),
-        reminder_time: domain::notifications::DEFAULT_REMINDER_TIME,
+        reminder_time: domain::check_ins::DEFAULT_REMINDER_TIME,
         name: name.to_owned(),
     });
     let never =
@@ -127,7 +127,7 @@ async fn two_workers_and_repeated_jobs_send_each_email_once() {
     let a = start_worker(&app, &queue, &sink, "worker-a");
     let b = start_worker(&app, &queue, &sink, "worker-b");
     app.clock.set(at("2027-03-01T12:00:00Z"));
-    worker::run_check_in_scans(&app.ctx, domain::notifications::DEFAULT_REMINDER_TIME)
+    worker::run_check_in_scans(&app.ctx, domain::check_ins::DEFAULT_REMINDER_TIME)
         .await
         .unwrap_or_else(|e| panic!("{e}"));
     app.clock.set(at("2027-03-05T23:00:00Z"));

@@ -59,7 +59,7 @@ async fn key_result_values_are_limited_in_precision_so_progress_cannot_overflow(
     let r = app
         .create_goal(&org.alice, &cycle, json!({ "keyResults": [{ "metric": "m", "unit": "u", "direction": "INCREASE", "startValue": "0", "targetValue": "0.0000000000000000000000000001" }] }))
         .await;
-    r.assert_error("BAD_USER_INPUT", Some("keyResults[0].target"));
+    r.assert_error("BAD_USER_INPUT", Some("keyResults[0].targetValue"));
     app.create_goal(&org.alice, &cycle, json!({ "keyResults": [{ "metric": "m", "unit": "u", "direction": "INCREASE", "startValue": "0", "targetValue": "0.000001" }] }))
         .await
         .data();

@@ -16,7 +16,7 @@ fn at(s: &str) -> DateTime<Utc> {
 
 async fn scan(app: &TestApp, when: &str) -> worker::ScanReport {
     app.clock.set(at(when));
-    worker::run_check_in_scans(&app.ctx, domain::notifications::DEFAULT_REMINDER_TIME)
+    worker::run_check_in_scans(&app.ctx, domain::check_ins::DEFAULT_REMINDER_TIME)
         .await
         .unwrap_or_else(|e| panic!("{e}"))
 }

@@ -42,15 +42,15 @@ async fn every_smart_rule_names_its_field_and_writes_nothing() {
             json!({ "keyResults": [kr(json!({})), kr(json!({ "unit": "" }))] }),
         ),
         (
-            "keyResults[0].target",
+            "keyResults[0].targetValue",
             json!({ "keyResults": [kr(json!({ "targetValue": "100" }))] }),
         ),
         (
-            "keyResults[0].target",
+            "keyResults[0].targetValue",
             json!({ "keyResults": [kr(json!({ "direction": "DECREASE" }))] }),
         ),
         (
-            "keyResults[0].target",
+            "keyResults[0].targetValue",
             json!({ "keyResults": [kr(json!({ "targetValue": "1e16" }))] }),
         ),
         (

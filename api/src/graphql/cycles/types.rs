@@ -1,7 +1,6 @@
 //! Output types of cycles: the cycle and its phases.
 
 use crate::graphql::enums::{Cadence, mirror_enum};
-use crate::graphql::errors::{GqlResult, OrGql};
 use async_graphql::{ID, Object};
 use chrono::{DateTime, NaiveDate, Utc};
 use entity::cycle;
@@ -29,8 +28,8 @@ impl Cycle {
         self.0.ends_on
     }
     /// Default check-in cadence; managers may override it per employee.
-    async fn check_in_cadence(&self) -> GqlResult<Cadence> {
-        Cadence::stored(&self.0.check_in_cadence)
+    async fn check_in_cadence(&self) -> Cadence {
+        self.0.check_in_cadence.into()
     }
     async fn review_opens_on(&self) -> NaiveDate {
         self.0.review_opens_on
@@ -38,13 +37,12 @@ impl Cycle {
     async fn review_due_on(&self) -> NaiveDate {
         self.0.review_due_on
     }
-    async fn phase(&self) -> GqlResult<CyclePhase> {
-        CyclePhase::stored(&self.0.phase)
+    async fn phase(&self) -> CyclePhase {
+        self.0.phase.into()
     }
     /// The phase `advanceCyclePhase` may move to, if any.
-    async fn next_phase(&self) -> GqlResult<Option<CyclePhase>> {
-        let phase = domain::values::CyclePhase::parse_stored(&self.0.phase).gql()?;
-        Ok(phase.next().map(CyclePhase::from))
+    async fn next_phase(&self) -> Option<CyclePhase> {
+        domain::cycles::next_phase(self.0.phase).map(CyclePhase::from)
     }
     async fn created_at(&self) -> DateTime<Utc> {
         self.0.created_at

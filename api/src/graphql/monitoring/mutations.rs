@@ -4,7 +4,7 @@ use super::inputs::{GiveFeedbackInput, SubmitCheckInInput};
 use super::types::{CheckIn, Feedback};
 use crate::graphql::enums::Cadence;
 use crate::graphql::errors::{GqlResult, OrGql};
-use crate::graphql::{dctx, parse_id, viewer};
+use crate::graphql::{dctx, parse_id, parse_opt_id, viewer};
 use async_graphql::{Context, ID, Object};
 use domain::{check_ins, feedback};
 
@@ -89,7 +89,7 @@ impl MonitoringMutation {
     ) -> GqlResult<Feedback> {
         let input = feedback::FeedbackInput {
             recipient_id: parse_id("recipientId", &input.recipient_id)?,
-            goal_id: input.goal_id.map(|g| parse_id("goalId", &g)).transpose()?,
+            goal_id: parse_opt_id("goalId", input.goal_id.as_ref())?,
             kind: input.kind.into(),
             visibility: input.visibility.into(),
             body: input.body,

@@ -5,7 +5,7 @@ use super::types::{CheckIn, Feedback, JobFailure, TeamCheckIn};
 use crate::graphql::connection::{Conn, connection, page_request};
 use crate::graphql::errors::{GqlResult, OrGql};
 use crate::graphql::organisation::types::Employee;
-use crate::graphql::{dctx, parse_id, viewer};
+use crate::graphql::{dctx, parse_id, parse_opt_id, viewer};
 use async_graphql::{Context, ID, Object};
 use chrono::NaiveDate;
 use domain::{check_ins, feedback};
@@ -28,14 +28,8 @@ impl MonitoringQuery {
         let page = page_request(first, after)?;
         let f = filter.unwrap_or_default();
         let filter = check_ins::CheckInFilter {
-            employee_id: f
-                .employee_id
-                .map(|e| parse_id("filter.employeeId", &e))
-                .transpose()?,
-            cycle_id: f
-                .cycle_id
-                .map(|c| parse_id("filter.cycleId", &c))
-                .transpose()?,
+            employee_id: parse_opt_id("filter.employeeId", f.employee_id.as_ref())?,
+            cycle_id: parse_opt_id("filter.cycleId", f.cycle_id.as_ref())?,
             statuses: f
                 .status
                 .unwrap_or_default()
@@ -107,18 +101,9 @@ impl MonitoringQuery {
         let page = page_request(first, after)?;
         let f = filter.unwrap_or_default();
         let filter = feedback::FeedbackFilter {
-            recipient_id: f
-                .recipient_id
-                .map(|r| parse_id("filter.recipientId", &r))
-                .transpose()?,
-            author_id: f
-                .author_id
-                .map(|a| parse_id("filter.authorId", &a))
-                .transpose()?,
-            goal_id: f
-                .goal_id
-                .map(|g| parse_id("filter.goalId", &g))
-                .transpose()?,
+            recipient_id: parse_opt_id("filter.recipientId", f.recipient_id.as_ref())?,
+            author_id: parse_opt_id("filter.authorId", f.author_id.as_ref())?,
+            goal_id: parse_opt_id("filter.goalId", f.goal_id.as_ref())?,
         };
         let found = feedback::list(dctx(ctx), viewer(ctx)?, &filter, page)
             .await

@@ -2,13 +2,13 @@
 //! failed to send monitoring's e-mails.
 
 use crate::graphql::enums::{Cadence, Visibility, mirror_enum};
-use crate::graphql::errors::{GqlResult, OrGql, internal};
+use crate::graphql::errors::{GqlResult, internal};
 use crate::graphql::loaders;
 use crate::graphql::organisation::types::Employee;
 use crate::graphql::planning::types::{Goal, readable_goals};
 use async_graphql::{Context, ID, Object, SimpleObject};
 use chrono::{DateTime, NaiveDate, Utc};
-use domain::check_ins;
+use domain::values::OutboxStatus;
 use entity::{check_in, check_in_update, email_outbox, feedback as feedback_row};
 use rust_decimal::Decimal;
 
@@ -51,8 +51,8 @@ impl CheckIn {
     async fn cycle_id(&self) -> ID {
         ID(self.0.cycle_id.to_string())
     }
-    async fn cadence(&self) -> GqlResult<Cadence> {
-        Cadence::stored(&self.0.cadence)
+    async fn cadence(&self) -> Cadence {
+        self.0.cadence.into()
     }
     /// First day of the period, in the employee's calendar.
     async fn period_start(&self) -> NaiveDate {
@@ -66,8 +66,8 @@ impl CheckIn {
     async fn closes_at(&self) -> DateTime<Utc> {
         self.0.closes_at
     }
-    async fn status(&self) -> GqlResult<CheckInStatus> {
-        CheckInStatus::stored(&self.0.status)
+    async fn status(&self) -> CheckInStatus {
+        self.0.status.into()
     }
     /// 1–5, once submitted.
     async fn confidence(&self) -> Option<i32> {
@@ -116,11 +116,11 @@ impl ProgressUpdate {
     async fn key_result_id(&self) -> ID {
         ID(self.0.key_result_id.to_string())
     }
-    async fn previous_value(&self) -> GqlResult<Decimal> {
-        Ok(check_ins::update_values(&self.0).gql()?.0)
+    async fn previous_value(&self) -> Decimal {
+        self.0.previous_value.0
     }
-    async fn new_value(&self) -> GqlResult<Decimal> {
-        Ok(check_ins::update_values(&self.0).gql()?.1)
+    async fn new_value(&self) -> Decimal {
+        self.0.new_value.0
     }
 }
 
@@ -163,11 +163,11 @@ impl Feedback {
         let g = loaders(ctx).goal.load_one(id).await?;
         Ok(readable_goals(ctx, g.into_iter().collect()).await?.pop())
     }
-    async fn kind(&self) -> GqlResult<FeedbackKind> {
-        FeedbackKind::stored(&self.0.kind)
+    async fn kind(&self) -> FeedbackKind {
+        self.0.kind.into()
     }
-    async fn visibility(&self) -> GqlResult<Visibility> {
-        Visibility::stored(&self.0.visibility)
+    async fn visibility(&self) -> Visibility {
+        self.0.visibility.into()
     }
     async fn body(&self) -> &str {
         &self.0.body
@@ -200,8 +200,8 @@ impl JobFailure {
         &self.0.template
     }
     /// FAILED (given up) or PENDING/SENDING (will be retried).
-    async fn status(&self) -> &str {
-        &self.0.status
+    async fn status(&self) -> &'static str {
+        self.0.status.as_str()
     }
     async fn attempts(&self) -> i32 {
         self.0.attempts
@@ -211,7 +211,7 @@ impl JobFailure {
     }
     /// When the next attempt may start, while retrying.
     async fn retry_after(&self) -> Option<DateTime<Utc>> {
-        (self.0.status != "FAILED")
+        (self.0.status != OutboxStatus::Failed)
             .then_some(self.0.locked_until)
             .flatten()
     }

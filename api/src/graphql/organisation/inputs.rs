@@ -1,7 +1,7 @@
 //! Input types of the organisation: typed at the edge, turned into domain inputs here.
 
 use crate::graphql::errors::GqlResult;
-use crate::graphql::parse_id;
+use crate::graphql::parse_opt_id;
 use async_graphql::{ID, InputObject};
 
 /// Filters for `employees`.
@@ -20,14 +20,8 @@ impl EmployeeFilter {
     /// The domain's form, with ids parsed.
     pub fn into_domain(self) -> GqlResult<domain::employees::EmployeeFilter> {
         Ok(domain::employees::EmployeeFilter {
-            department_id: self
-                .department_id
-                .map(|d| parse_id("filter.departmentId", &d))
-                .transpose()?,
-            manager_id: self
-                .manager_id
-                .map(|m| parse_id("filter.managerId", &m))
-                .transpose()?,
+            department_id: parse_opt_id("filter.departmentId", self.department_id.as_ref())?,
+            manager_id: parse_opt_id("filter.managerId", self.manager_id.as_ref())?,
             search: self.search,
             include_inactive: self.include_inactive.unwrap_or(false),
         })

@@ -4,7 +4,7 @@
 use crate::graphql::enums::mirror_enum;
 use crate::graphql::errors::GqlResult;
 use crate::graphql::planning::types::Goal;
-use crate::graphql::{loaders, parse_id, viewer};
+use crate::graphql::{loaders, parse_opt_id, viewer};
 use async_graphql::{Context, ID, Object};
 use chrono::NaiveDate;
 use domain::permissions::can_read_goal;
@@ -37,8 +37,8 @@ impl Employee {
     async fn title(&self) -> &str {
         &self.0.title
     }
-    async fn role(&self) -> GqlResult<Role> {
-        Role::stored(&self.0.role)
+    async fn role(&self) -> Role {
+        self.0.role.into()
     }
     async fn hired_on(&self) -> NaiveDate {
         self.0.hired_on
@@ -81,7 +81,7 @@ impl Employee {
     }
     /// This employee's goals that the viewer may read, optionally in one cycle.
     async fn goals(&self, ctx: &Context<'_>, cycle_id: Option<ID>) -> GqlResult<Vec<Goal>> {
-        let cycle = cycle_id.map(|c| parse_id("cycleId", &c)).transpose()?;
+        let cycle = parse_opt_id("cycleId", cycle_id.as_ref())?;
         let goals = loaders(ctx)
             .owner_goals
             .load_one((self.0.id, cycle))

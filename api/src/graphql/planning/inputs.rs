@@ -4,7 +4,7 @@
 use super::types::{Direction, GoalLevel, GoalStatus};
 use crate::graphql::enums::Visibility;
 use crate::graphql::errors::GqlResult;
-use crate::graphql::parse_id;
+use crate::graphql::{parse_id, parse_opt_id};
 use async_graphql::{ID, InputObject, MaybeUndefined};
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
@@ -64,11 +64,8 @@ impl CreateGoalInput {
     pub fn into_domain(self) -> GqlResult<domain::goals::GoalInput> {
         Ok(domain::goals::GoalInput {
             cycle_id: parse_id("cycleId", &self.cycle_id)?,
-            owner_id: self.owner_id.map(|o| parse_id("ownerId", &o)).transpose()?,
-            parent_id: self
-                .parent_id
-                .map(|p| parse_id("parentId", &p))
-                .transpose()?,
+            owner_id: parse_opt_id("ownerId", self.owner_id.as_ref())?,
+            parent_id: parse_opt_id("parentId", self.parent_id.as_ref())?,
             level: self.level.into(),
             visibility: self.visibility.map(Into::into),
             title: self.title,
@@ -129,14 +126,8 @@ impl GoalFilter {
     /// The domain's form, with ids parsed.
     pub fn into_domain(self) -> GqlResult<domain::goals::GoalFilter> {
         Ok(domain::goals::GoalFilter {
-            owner_id: self
-                .owner_id
-                .map(|o| parse_id("filter.ownerId", &o))
-                .transpose()?,
-            cycle_id: self
-                .cycle_id
-                .map(|c| parse_id("filter.cycleId", &c))
-                .transpose()?,
+            owner_id: parse_opt_id("filter.ownerId", self.owner_id.as_ref())?,
+            cycle_id: parse_opt_id("filter.cycleId", self.cycle_id.as_ref())?,
             statuses: self
                 .status
                 .unwrap_or_default()

@@ -4,7 +4,7 @@ use super::inputs::GoalFilter;
 use super::types::{AlignmentNode, Goal};
 use crate::graphql::connection::{Conn, connection, page_request};
 use crate::graphql::errors::{GqlResult, OrGql};
-use crate::graphql::{dctx, parse_id, viewer};
+use crate::graphql::{dctx, parse_id, parse_opt_id, viewer};
 use async_graphql::{Context, ID, Object};
 use domain::goals;
 
@@ -49,9 +49,7 @@ impl PlanningQuery {
         max_depth: Option<u32>,
     ) -> GqlResult<Vec<AlignmentNode>> {
         let cycle_id = parse_id("cycleId", &cycle_id)?;
-        let root = root_goal_id
-            .map(|r| parse_id("rootGoalId", &r))
-            .transpose()?;
+        let root = parse_opt_id("rootGoalId", root_goal_id.as_ref())?;
         let nodes = goals::alignment(dctx(ctx), viewer(ctx)?, cycle_id, root, max_depth)
             .await
             .gql()?;

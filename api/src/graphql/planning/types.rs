@@ -3,13 +3,12 @@
 
 use crate::graphql::cycles::types::Cycle;
 use crate::graphql::enums::{Visibility, mirror_enum};
-use crate::graphql::errors::{GqlResult, OrGql, internal};
+use crate::graphql::errors::{GqlResult, internal};
 use crate::graphql::organisation::types::Employee;
 use crate::graphql::{loaders, viewer};
 use async_graphql::{ComplexObject, Context, Enum, ID, Object, SimpleObject};
 use chrono::{DateTime, NaiveDate, Utc};
 use domain::permissions::can_read_goal;
-use domain::values::stored_decimal;
 use entity::{goal, goal_revision, key_result};
 use rust_decimal::Decimal;
 use rust_decimal::prelude::ToPrimitive;
@@ -88,11 +87,11 @@ impl Goal {
     async fn description(&self) -> &str {
         &self.0.description
     }
-    async fn level(&self) -> GqlResult<GoalLevel> {
-        GoalLevel::stored(&self.0.level)
+    async fn level(&self) -> GoalLevel {
+        self.0.level.into()
     }
-    async fn visibility(&self) -> GqlResult<Visibility> {
-        Visibility::stored(&self.0.visibility)
+    async fn visibility(&self) -> Visibility {
+        self.0.visibility.into()
     }
     /// Share of the owner's goals in the cycle (agreed goals add up to 100).
     async fn weight(&self) -> i32 {
@@ -101,8 +100,8 @@ impl Goal {
     async fn due_on(&self) -> NaiveDate {
         self.0.due_on
     }
-    async fn status(&self) -> GqlResult<GoalStatus> {
-        GoalStatus::stored(&self.0.status)
+    async fn status(&self) -> GoalStatus {
+        self.0.status.into()
     }
     async fn created_at(&self) -> DateTime<Utc> {
         self.0.created_at
@@ -175,25 +174,25 @@ impl KeyResult {
     async fn unit(&self) -> &str {
         &self.0.unit
     }
-    async fn direction(&self) -> GqlResult<Direction> {
-        Direction::stored(&self.0.direction)
+    async fn direction(&self) -> Direction {
+        self.0.direction.into()
     }
-    async fn start_value(&self) -> GqlResult<Decimal> {
-        stored_decimal(&self.0.start_value).gql()
+    async fn start_value(&self) -> Decimal {
+        self.0.start_value.0
     }
-    async fn target_value(&self) -> GqlResult<Decimal> {
-        stored_decimal(&self.0.target_value).gql()
+    async fn target_value(&self) -> Decimal {
+        self.0.target_value.0
     }
-    async fn current_value(&self) -> GqlResult<Decimal> {
-        stored_decimal(&self.0.current_value).gql()
+    async fn current_value(&self) -> Decimal {
+        self.0.current_value.0
     }
     /// Relative weight within the goal.
     async fn weight(&self) -> i32 {
         self.0.weight
     }
     /// (current − start) / (target − start), clamped to 0–1.5.
-    async fn progress(&self) -> GqlResult<f64> {
-        Ok(ratio(domain::goals::key_result_progress(&self.0).gql()?))
+    async fn progress(&self) -> f64 {
+        ratio(domain::goals::key_result_progress(&self.0))
     }
     async fn updated_at(&self) -> DateTime<Utc> {
         self.0.updated_at
@@ -220,11 +219,11 @@ impl GoalRevision {
             .find(|k| k.id == self.0.key_result_id)
             .map(KeyResult))
     }
-    async fn old_target(&self) -> GqlResult<Decimal> {
-        stored_decimal(&self.0.old_target).gql()
+    async fn old_target(&self) -> Decimal {
+        self.0.old_target.0
     }
-    async fn new_target(&self) -> GqlResult<Decimal> {
-        stored_decimal(&self.0.new_target).gql()
+    async fn new_target(&self) -> Decimal {
+        self.0.new_target.0
     }
     async fn reason(&self) -> &str {
         &self.0.reason

@@ -1,0 +1,117 @@
+//! Reading check-ins: one, the filtered list, a manager's team for a day, and their
+//! key-result updates for batch loading.
+
+use crate::error::{DomainError, DomainResult};
+use crate::page::{Page, PageRequest};
+use crate::permissions::can_read_work_of;
+use crate::query::{find, find_readable, page_of, rows_in};
+use crate::values::CheckInStatus;
+use crate::{Ctx, Viewer};
+use chrono::NaiveDate;
+use entity::{check_in, check_in_update, employee};
+use sea_orm::{ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder};
+use std::collections::HashMap;
+use uuid::Uuid;
+
+/// One check-in, for its employee, their managers and HR.
+pub async fn get(ctx: &Ctx, viewer: &Viewer, id: Uuid) -> DomainResult<check_in::Model> {
+    Ok(find_readable::<check_in::Model>(&ctx.db, viewer, id)
+        .await?
+        .0)
+}
+
+/// Filters for the check-in list.
+#[derive(Debug, Clone, Default)]
+pub struct CheckInFilter {
+    /// Only this employee's.
+    pub employee_id: Option<Uuid>,
+    /// Only this cycle's.
+    pub cycle_id: Option<Uuid>,
+    /// Only these statuses.
+    pub statuses: Vec<CheckInStatus>,
+    /// Only the periods that contain this day.
+    pub on: Option<NaiveDate>,
+}
+
+/// A page of the check-ins the viewer may read, newest period first.
+pub async fn list(
+    ctx: &Ctx,
+    viewer: &Viewer,
+    filter: &CheckInFilter,
+    page: PageRequest,
+) -> DomainResult<Page<check_in::Model>> {
+    let mut cond = Condition::all();
+    if !viewer.is_hr() {
+        cond = cond.add(check_in::Column::EmployeeId.in_subquery(viewer.subtree_ids()));
+    }
+    if let Some(e) = filter.employee_id {
+        cond = cond.add(check_in::Column::EmployeeId.eq(e));
+    }
+    if let Some(c) = filter.cycle_id {
+        cond = cond.add(check_in::Column::CycleId.eq(c));
+    }
+    if !filter.statuses.is_empty() {
+        cond = cond.add(check_in::Column::Status.is_in(filter.statuses.iter().copied()));
+    }
+    if let Some(on) = filter.on {
+        cond = cond
+            .add(check_in::Column::PeriodStart.lte(on))
+            .add(check_in::Column::PeriodEnd.gte(on));
+    }
+    let query = check_in::Entity::find()
+        .filter(cond)
+        .order_by_desc(check_in::Column::PeriodStart)
+        .order_by_asc(check_in::Column::Id);
+    page_of(&ctx.db, query, page).await
+}
+
+/// A manager's direct reports and their check-in for the period containing `on` (none if
+/// it was not opened), in one query each.
+pub async fn team(
+    ctx: &Ctx,
+    viewer: &Viewer,
+    manager_id: Uuid,
+    on: NaiveDate,
+) -> DomainResult<Vec<(employee::Model, Option<check_in::Model>)>> {
+    let manager = find::<employee::Entity>(&ctx.db, manager_id, "employee").await?;
+    if !can_read_work_of(viewer, &manager) {
+        return Err(DomainError::forbidden(
+            "you may see the check-ins of your own teams only",
+        ));
+    }
+    let reports = crate::employees::reports_of(&ctx.db, &[manager_id])
+        .await?
+        .remove(&manager_id)
+        .unwrap_or_default();
+    let ids: Vec<Uuid> = reports.iter().map(|e| e.id).collect();
+    let query = check_in::Entity::find()
+        .filter(check_in::Column::PeriodStart.lte(on))
+        .filter(check_in::Column::PeriodEnd.gte(on))
+        .order_by_asc(check_in::Column::PeriodStart);
+    let mut found: HashMap<Uuid, check_in::Model> =
+        rows_in(&ctx.db, query, check_in::Column::EmployeeId, &ids)
+            .await?
+            .into_iter()
+            .map(|c| (c.employee_id, c))
+            .collect();
+    Ok(reports
+        .into_iter()
+        .map(|e| {
+            let c = found.remove(&e.id);
+            (e, c)
+        })
+        .collect())
+}
+
+/// Key-result updates of each check-in, for batch loading.
+pub async fn updates_of(
+    db: &impl ConnectionTrait,
+    ids: &[Uuid],
+) -> DomainResult<HashMap<Uuid, Vec<check_in_update::Model>>> {
+    let mut found: HashMap<Uuid, Vec<check_in_update::Model>> = HashMap::new();
+    let query = check_in_update::Entity::find();
+    for u in rows_in(db, query, check_in_update::Column::CheckInId, ids).await? {
+        found.entry(u.check_in_id).or_default().push(u);
+    }
+    Ok(found)
+}

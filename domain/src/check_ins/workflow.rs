@@ -1,0 +1,301 @@
+//! The check-in workflow: the employee submits (moving their key results), a manager
+//! acknowledges with a reply, and managers set an employee's cadence.
+
+use crate::audit::{self, Change};
+use crate::error::{DomainError, DomainResult};
+use crate::events::DomainEvent;
+use crate::goals::check_value;
+use crate::permissions;
+use crate::publish;
+use crate::query::{find, find_readable};
+use crate::values::{Cadence, CheckInStatus, CyclePhase, DecimalText, GoalStatus, optional_text};
+use crate::{Ctx, Viewer, cycles};
+use entity::{cadence_override, check_in, check_in_update, cycle, employee, goal, key_result};
+use rust_decimal::Decimal;
+use sea_orm::sea_query::{Expr, OnConflict};
+use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Set};
+use serde_json::json;
+use std::collections::HashMap;
+use uuid::Uuid;
+
+/// Progress on one key result, reported in a check-in.
+#[derive(Debug, Clone)]
+pub struct ProgressInput {
+    /// A key result of one of the employee's AGREED goals in the check-in's cycle.
+    pub key_result_id: Uuid,
+    /// Where it stands now.
+    pub value: Decimal,
+}
+
+/// What an employee reports.
+#[derive(Debug, Clone)]
+pub struct SubmitInput {
+    /// How sure they are of reaching their goals, 1–5.
+    pub confidence: i32,
+    /// What went well.
+    pub wins: String,
+    /// What is in the way.
+    pub blockers: String,
+    /// What comes next.
+    pub next_steps: String,
+    /// Key-result updates.
+    pub progress: Vec<ProgressInput>,
+}
+
+/// The employee submits their check-in (late is fine until the grace period ends), moving
+/// their key results' current values.
+pub async fn submit(
+    ctx: &Ctx,
+    viewer: &Viewer,
+    id: Uuid,
+    input: SubmitInput,
+) -> DomainResult<check_in::Model> {
+    let txn = crate::db::begin(&ctx.db).await?;
+    let (current, owner) = find_readable::<check_in::Model>(&txn, viewer, id).await?;
+    if owner.id != viewer.id() {
+        return Err(DomainError::forbidden(
+            "only the employee may submit their own check-in",
+        ));
+    }
+    let now = ctx.clock.now();
+    if current.status != CheckInStatus::Due {
+        return Err(DomainError::conflict(format!(
+            "the check-in is already {}",
+            current.status
+        )));
+    }
+    if now >= current.closes_at {
+        return Err(DomainError::conflict(format!(
+            "the check-in for {} to {} closed at {}; it counts as missed",
+            current.period_start, current.period_end, current.closes_at
+        )));
+    }
+    let cycle = cycles::find(&txn, current.cycle_id).await?;
+    if cycle.phase != CyclePhase::Active {
+        return Err(DomainError::conflict(format!(
+            "cycle {} is {}; check-ins are closed",
+            cycle.name, cycle.phase
+        )));
+    }
+    if !(1..=5).contains(&input.confidence) {
+        return Err(DomainError::bad(
+            "confidence",
+            "confidence must be between 1 and 5",
+        ));
+    }
+    let wins = optional_text("wins", &input.wins, 5000)?;
+    let blockers = optional_text("blockers", &input.blockers, 5000)?;
+    let next_steps = optional_text("nextSteps", &input.next_steps, 5000)?;
+    // Key results of the employee's agreed goals in this cycle, the only ones a check-in moves.
+    let goals: HashMap<Uuid, goal::Model> = goal::Entity::find()
+        .filter(goal::Column::OwnerId.eq(owner.id))
+        .filter(goal::Column::CycleId.eq(current.cycle_id))
+        .filter(goal::Column::Status.eq(GoalStatus::Agreed))
+        .all(&txn)
+        .await?
+        .into_iter()
+        .map(|g| (g.id, g))
+        .collect();
+    let mut seen = std::collections::HashSet::new();
+    let mut updates = Vec::new();
+    for (i, p) in input.progress.iter().enumerate() {
+        let field = format!("progress[{i}].keyResultId");
+        let kr = key_result::Entity::find_by_id(p.key_result_id)
+            .one(&txn)
+            .await?
+            .filter(|kr| goals.contains_key(&kr.goal_id))
+            .ok_or_else(|| {
+                DomainError::bad(
+                    &field,
+                    "not a key result of one of your agreed goals in this cycle",
+                )
+            })?;
+        if !seen.insert(kr.id) {
+            return Err(DomainError::bad(field, "this key result appears twice"));
+        }
+        check_value(&format!("progress[{i}].value"), p.value)?;
+        updates.push((kr, p.value));
+    }
+    // Conditional on DUE: a submission racing the missed scan (or a second submission) loses
+    // cleanly instead of overwriting.
+    let changed = check_in::Entity::update_many()
+        .col_expr(
+            check_in::Column::Status,
+            Expr::value(CheckInStatus::Submitted),
+        )
+        .col_expr(check_in::Column::Confidence, Expr::value(input.confidence))
+        .col_expr(check_in::Column::Wins, Expr::value(wins))
+        .col_expr(check_in::Column::Blockers, Expr::value(blockers))
+        .col_expr(check_in::Column::NextSteps, Expr::value(next_steps))
+        .col_expr(check_in::Column::SubmittedAt, Expr::value(now))
+        .col_expr(check_in::Column::UpdatedAt, Expr::value(now))
+        .filter(check_in::Column::Id.eq(current.id))
+        .filter(check_in::Column::Status.eq(CheckInStatus::Due))
+        .exec(&txn)
+        .await?;
+    if changed.rows_affected == 0 {
+        return Err(DomainError::conflict(
+            "the check-in changed meanwhile; reload it",
+        ));
+    }
+    for (kr, value) in updates {
+        check_in_update::ActiveModel {
+            id: Set(Uuid::new_v4()),
+            check_in_id: Set(current.id),
+            key_result_id: Set(kr.id),
+            previous_value: Set(kr.current_value),
+            new_value: Set(DecimalText(value)),
+        }
+        .insert(&txn)
+        .await?;
+        let mut model: key_result::ActiveModel = kr.into();
+        model.current_value = Set(DecimalText(value));
+        model.updated_at = Set(now);
+        model.update(&txn).await?;
+    }
+    let updated = find::<check_in::Entity>(&txn, current.id, "check-in").await?;
+    audit::record(
+        &txn,
+        now,
+        Change {
+            actor: Some(viewer.id()),
+            action: "check_in.submit",
+            entity: "check_in",
+            entity_id: updated.id,
+            before: Some(json!({ "status": "DUE" })),
+            after: Some(json!({ "status": updated.status, "confidence": updated.confidence })),
+        },
+    )
+    .await?;
+    let event = DomainEvent::CheckInSubmitted {
+        check_in_id: updated.id,
+        employee_id: owner.id,
+        confidence: input.confidence,
+    };
+    publish::emit(&txn, now, Some(viewer.id()), vec![event]).await?;
+    txn.commit().await?;
+    Ok(updated)
+}
+
+/// A manager of the employee (or HR) acknowledges a submitted check-in, with a reply.
+pub async fn acknowledge(
+    ctx: &Ctx,
+    viewer: &Viewer,
+    id: Uuid,
+    reply: &str,
+) -> DomainResult<check_in::Model> {
+    let txn = crate::db::begin(&ctx.db).await?;
+    let (current, owner) = find_readable::<check_in::Model>(&txn, viewer, id).await?;
+    permissions::require_manage_goal(viewer, &owner)?;
+    if current.status != CheckInStatus::Submitted {
+        return Err(DomainError::conflict(format!(
+            "only a SUBMITTED check-in can be acknowledged; this one is {}",
+            current.status
+        )));
+    }
+    let reply = optional_text("reply", reply, 5000)?;
+    let now = ctx.clock.now();
+    let changed = check_in::Entity::update_many()
+        .col_expr(
+            check_in::Column::Status,
+            Expr::value(CheckInStatus::Acknowledged),
+        )
+        .col_expr(check_in::Column::ManagerReply, Expr::value(reply))
+        .col_expr(check_in::Column::AcknowledgedBy, Expr::value(viewer.id()))
+        .col_expr(check_in::Column::AcknowledgedAt, Expr::value(now))
+        .col_expr(check_in::Column::UpdatedAt, Expr::value(now))
+        .filter(check_in::Column::Id.eq(current.id))
+        .filter(check_in::Column::Status.eq(CheckInStatus::Submitted))
+        .exec(&txn)
+        .await?;
+    if changed.rows_affected == 0 {
+        return Err(DomainError::conflict(
+            "the check-in changed meanwhile; reload it",
+        ));
+    }
+    let updated = find::<check_in::Entity>(&txn, current.id, "check-in").await?;
+    let event = DomainEvent::CheckInAcknowledged {
+        check_in_id: updated.id,
+        employee_id: owner.id,
+        by: viewer.id(),
+    };
+    publish::emit(&txn, now, Some(viewer.id()), vec![event]).await?;
+    txn.commit().await?;
+    Ok(updated)
+}
+
+/// A manager of the employee (or HR) sets how often the employee checks in during a cycle;
+/// it applies from the next period opened.
+pub async fn set_cadence(
+    ctx: &Ctx,
+    viewer: &Viewer,
+    employee_id: Uuid,
+    cycle_id: Uuid,
+    cadence: Cadence,
+) -> DomainResult<Cadence> {
+    let txn = crate::db::begin(&ctx.db).await?;
+    let person = find::<employee::Entity>(&txn, employee_id, "employee").await?;
+    permissions::require_manage_goal(viewer, &person)?;
+    let cycle = cycles::find(&txn, cycle_id).await?;
+    if cycle.phase == CyclePhase::Closed {
+        return Err(DomainError::conflict("the cycle is closed"));
+    }
+    let now = ctx.clock.now();
+    cadence_override::Entity::insert(cadence_override::ActiveModel {
+        id: Set(Uuid::new_v4()),
+        employee_id: Set(employee_id),
+        cycle_id: Set(cycle_id),
+        cadence: Set(cadence),
+        set_by: Set(viewer.id()),
+        set_at: Set(now),
+    })
+    .on_conflict(
+        OnConflict::columns([
+            cadence_override::Column::EmployeeId,
+            cadence_override::Column::CycleId,
+        ])
+        .update_columns([
+            cadence_override::Column::Cadence,
+            cadence_override::Column::SetBy,
+            cadence_override::Column::SetAt,
+        ])
+        .to_owned(),
+    )
+    .exec_without_returning(&txn)
+    .await?;
+    audit::record(
+        &txn,
+        now,
+        Change {
+            actor: Some(viewer.id()),
+            action: "check_in.set_cadence",
+            entity: "employee",
+            entity_id: employee_id,
+            before: None,
+            after: Some(json!({ "cycleId": cycle_id, "cadence": cadence })),
+        },
+    )
+    .await?;
+    let event = DomainEvent::CheckInCadenceSet {
+        employee_id,
+        cycle_id,
+        cadence,
+    };
+    publish::emit(&txn, now, Some(viewer.id()), vec![event]).await?;
+    txn.commit().await?;
+    Ok(cadence)
+}
+
+/// The cadence an employee checks in at during a cycle.
+pub async fn cadence_of(
+    db: &impl ConnectionTrait,
+    employee_id: Uuid,
+    cycle: &cycle::Model,
+) -> DomainResult<Cadence> {
+    let o = cadence_override::Entity::find()
+        .filter(cadence_override::Column::EmployeeId.eq(employee_id))
+        .filter(cadence_override::Column::CycleId.eq(cycle.id))
+        .one(db)
+        .await?;
+    Ok(o.map_or(cycle.check_in_cadence, |o| o.cadence))
+}

@@ -1,0 +1,239 @@
+//! Domain events: one typed stream of every state change. A use-case emits its events with
+//! [`crate::publish::emit`] inside its own transaction.
+
+use crate::values::{CyclePhase, DecimalText, FeedbackKind, GoalStatus, Visibility};
+use chrono::{DateTime, NaiveDate, Utc};
+use serde::{Deserialize, Serialize};
+use uuid::Uuid;
+
+/// Something that happened. Events carry ids and the facts of the moment; who is told about
+/// them is decided by each consumer.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(
+    tag = "type",
+    rename_all = "SCREAMING_SNAKE_CASE",
+    rename_all_fields = "camelCase"
+)]
+pub enum DomainEvent {
+    /// HR created a cycle.
+    CycleCreated { cycle_id: Uuid, name: String },
+    /// HR moved a cycle to its next phase.
+    CyclePhaseChanged {
+        cycle_id: Uuid,
+        name: String,
+        from: CyclePhase,
+        to: CyclePhase,
+    },
+    /// A goal was written as a draft.
+    GoalCreated {
+        goal_id: Uuid,
+        owner_id: Uuid,
+        cycle_id: Uuid,
+    },
+    /// A goal's content changed before agreement.
+    GoalUpdated { goal_id: Uuid, owner_id: Uuid },
+    /// A draft was put to the owner's manager.
+    GoalProposed {
+        #[serde(flatten)]
+        goal: GoalFacts,
+    },
+    /// A manager (or HR) agreed a proposed goal.
+    GoalAgreed {
+        #[serde(flatten)]
+        goal: GoalFacts,
+        agreed_by: Uuid,
+    },
+    /// A goal ended: achieved, missed or dropped.
+    GoalClosed {
+        goal_id: Uuid,
+        owner_id: Uuid,
+        status: GoalStatus,
+    },
+    /// A key result's current value was recorded.
+    KeyResultProgressed {
+        goal_id: Uuid,
+        owner_id: Uuid,
+        key_result_id: Uuid,
+        previous: DecimalText,
+        current: DecimalText,
+    },
+    /// An agreed key result's target moved ("raising expectations").
+    GoalTargetRevised {
+        #[serde(flatten)]
+        goal: GoalFacts,
+        revision_id: Uuid,
+        key_result_id: Uuid,
+        metric: String,
+        old_target: DecimalText,
+        new_target: DecimalText,
+        reason: String,
+        revised_by: Uuid,
+    },
+    /// A check-in was submitted.
+    CheckInSubmitted {
+        check_in_id: Uuid,
+        employee_id: Uuid,
+        confidence: i32,
+    },
+    /// A manager (or HR) acknowledged a check-in.
+    CheckInAcknowledged {
+        check_in_id: Uuid,
+        employee_id: Uuid,
+        by: Uuid,
+    },
+    /// A check-in's reminder time came.
+    CheckInReminderDue {
+        #[serde(flatten)]
+        check_in: CheckInFacts,
+        closes_at: DateTime<Utc>,
+    },
+    /// A check-in's grace period ended without a submission.
+    CheckInMissed {
+        #[serde(flatten)]
+        check_in: CheckInFacts,
+    },
+    /// An employee's check-in cadence in a cycle was set.
+    CheckInCadenceSet {
+        employee_id: Uuid,
+        cycle_id: Uuid,
+        cadence: entity::values::Cadence,
+    },
+    /// Feedback or praise was given.
+    FeedbackGiven {
+        feedback_id: Uuid,
+        author_id: Uuid,
+        recipient_id: Uuid,
+        goal_id: Option<Uuid>,
+        kind: FeedbackKind,
+        visibility: Visibility,
+    },
+}
+
+/// What an event about a goal says of the goal.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct GoalFacts {
+    /// The goal.
+    pub goal_id: Uuid,
+    /// Whose goal.
+    pub owner_id: Uuid,
+    /// Its title then.
+    pub title: String,
+    /// Its due date then.
+    pub due_on: NaiveDate,
+    /// Its weight then.
+    pub weight: i32,
+}
+
+impl GoalFacts {
+    /// The facts of a goal row.
+    pub fn of(g: &entity::goal::Model) -> Self {
+        Self {
+            goal_id: g.id,
+            owner_id: g.owner_id,
+            title: g.title.clone(),
+            due_on: g.due_on,
+            weight: g.weight,
+        }
+    }
+}
+
+/// What an event about a check-in says of it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct CheckInFacts {
+    /// The check-in.
+    pub check_in_id: Uuid,
+    /// Whose check-in.
+    pub employee_id: Uuid,
+    /// The cycle it belongs to.
+    pub cycle_id: Uuid,
+    /// First day of its period.
+    pub period_start: NaiveDate,
+    /// Last day of its period.
+    pub period_end: NaiveDate,
+}
+
+impl CheckInFacts {
+    /// The facts of a check-in row.
+    pub fn of(c: &entity::check_in::Model) -> Self {
+        Self {
+            check_in_id: c.id,
+            employee_id: c.employee_id,
+            cycle_id: c.cycle_id,
+            period_start: c.period_start,
+            period_end: c.period_end,
+        }
+    }
+}
+
+impl DomainEvent {
+    /// The event's name, as stored in `domain_event.kind`.
+    pub fn kind(&self) -> &'static str {
+        match self {
+            Self::CycleCreated { .. } => "CYCLE_CREATED",
+            Self::CyclePhaseChanged { .. } => "CYCLE_PHASE_CHANGED",
+            Self::GoalCreated { .. } => "GOAL_CREATED",
+            Self::GoalUpdated { .. } => "GOAL_UPDATED",
+            Self::GoalProposed { .. } => "GOAL_PROPOSED",
+            Self::GoalAgreed { .. } => "GOAL_AGREED",
+            Self::GoalClosed { .. } => "GOAL_CLOSED",
+            Self::KeyResultProgressed { .. } => "KEY_RESULT_PROGRESSED",
+            Self::GoalTargetRevised { .. } => "GOAL_TARGET_REVISED",
+            Self::CheckInSubmitted { .. } => "CHECK_IN_SUBMITTED",
+            Self::CheckInAcknowledged { .. } => "CHECK_IN_ACKNOWLEDGED",
+            Self::CheckInReminderDue { .. } => "CHECK_IN_REMINDER_DUE",
+            Self::CheckInMissed { .. } => "CHECK_IN_MISSED",
+            Self::CheckInCadenceSet { .. } => "CHECK_IN_CADENCE_SET",
+            Self::FeedbackGiven { .. } => "FEEDBACK_GIVEN",
+        }
+    }
+
+    /// The object the event is about.
+    pub fn subject_id(&self) -> Uuid {
+        match self {
+            Self::CycleCreated { cycle_id, .. } | Self::CyclePhaseChanged { cycle_id, .. } => {
+                *cycle_id
+            }
+            Self::GoalCreated { goal_id, .. }
+            | Self::GoalUpdated { goal_id, .. }
+            | Self::GoalClosed { goal_id, .. }
+            | Self::KeyResultProgressed { goal_id, .. } => *goal_id,
+            Self::GoalProposed { goal }
+            | Self::GoalAgreed { goal, .. }
+            | Self::GoalTargetRevised { goal, .. } => goal.goal_id,
+            Self::CheckInSubmitted { check_in_id, .. }
+            | Self::CheckInAcknowledged { check_in_id, .. } => *check_in_id,
+            Self::CheckInReminderDue { check_in, .. } | Self::CheckInMissed { check_in } => {
+                check_in.check_in_id
+            }
+            Self::CheckInCadenceSet { employee_id, .. } => *employee_id,
+            Self::FeedbackGiven { feedback_id, .. } => *feedback_id,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn events_round_trip_through_their_stored_form() {
+        let e = DomainEvent::GoalAgreed {
+            goal: GoalFacts {
+                goal_id: Uuid::nil(),
+                owner_id: Uuid::nil(),
+                title: "Ship".into(),
+                due_on: NaiveDate::MIN,
+                weight: 40,
+            },
+            agreed_by: Uuid::nil(),
+        };
+        let stored = serde_json::to_value(&e).unwrap();
+        assert_eq!(stored["type"], "GOAL_AGREED");
+        assert_eq!(stored["type"], e.kind());
+        assert_eq!(stored["agreedBy"], Uuid::nil().to_string());
+        assert_eq!(stored["title"], "Ship");
+        assert_eq!(serde_json::from_value::<DomainEvent>(stored).unwrap(), e);
+    }
+}

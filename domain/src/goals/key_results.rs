@@ -1,0 +1,209 @@
+//! Key results after agreement: recording where they stand, and revising a target
+//! ("raising expectations") with the old one kept in the goal's revision history.
+
+use super::input::{check_direction, check_value};
+use super::workflow::check_open_cycle;
+use crate::audit::{self, Change};
+use crate::cycles;
+use crate::error::{DomainError, DomainResult};
+use crate::events::{DomainEvent, GoalFacts};
+use crate::permissions;
+use crate::progress;
+use crate::publish;
+use crate::query::{find, find_readable, rows_in};
+use crate::values::{CyclePhase, DecimalText, GoalStatus, required_text};
+use crate::{Ctx, Viewer};
+use entity::{employee, goal, goal_revision, key_result};
+use rust_decimal::Decimal;
+use sea_orm::{ActiveModelTrait, ConnectionTrait, EntityTrait, QueryOrder, Set};
+use serde_json::json;
+use std::collections::HashMap;
+use uuid::Uuid;
+
+/// A key result with its goal and the goal's owner, if the viewer may read the goal.
+async fn readable_key_result(
+    db: &impl ConnectionTrait,
+    viewer: &Viewer,
+    id: Uuid,
+) -> DomainResult<(key_result::Model, goal::Model, employee::Model)> {
+    let kr = find::<key_result::Entity>(db, id, "key result").await?;
+    let (goal, owner) = find_readable::<goal::Model>(db, viewer, kr.goal_id)
+        .await
+        .map_err(|e| match e {
+            DomainError::NotFound(_) => DomainError::NotFound("key result"),
+            other => other,
+        })?;
+    Ok((kr, goal, owner))
+}
+
+/// Records where an agreed goal's key result stands now.
+pub async fn record_progress(
+    ctx: &Ctx,
+    viewer: &Viewer,
+    key_result_id: Uuid,
+    current: Decimal,
+) -> DomainResult<key_result::Model> {
+    check_value("value", current)?;
+    let txn = crate::db::begin(&ctx.db).await?;
+    let (kr, goal, owner) = readable_key_result(&txn, viewer, key_result_id).await?;
+    permissions::require_record_progress(viewer, &owner)?;
+    if goal.status != GoalStatus::Agreed {
+        return Err(DomainError::conflict(format!(
+            "progress is recorded on AGREED goals; this one is {}",
+            goal.status
+        )));
+    }
+    let cycle = cycles::find(&txn, goal.cycle_id).await?;
+    if cycle.phase != CyclePhase::Active {
+        return Err(DomainError::conflict(format!(
+            "cycle {} is {}; progress is recorded while it is ACTIVE",
+            cycle.name, cycle.phase
+        )));
+    }
+    let now = ctx.clock.now();
+    let before = kr.current_value;
+    let mut model: key_result::ActiveModel = kr.into();
+    model.current_value = Set(DecimalText(current));
+    model.updated_at = Set(now);
+    let updated = model.update(&txn).await?;
+    audit::record(
+        &txn,
+        now,
+        Change {
+            actor: Some(viewer.id()),
+            action: "key_result.progress",
+            entity: "key_result",
+            entity_id: updated.id,
+            before: Some(json!({ "current": before })),
+            after: Some(json!({ "current": updated.current_value })),
+        },
+    )
+    .await?;
+    publish::emit(
+        &txn,
+        now,
+        Some(viewer.id()),
+        vec![DomainEvent::KeyResultProgressed {
+            goal_id: goal.id,
+            owner_id: owner.id,
+            key_result_id: updated.id,
+            previous: before,
+            current: updated.current_value,
+        }],
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(updated)
+}
+
+/// Moves an agreed key result's target ("raising expectations"), keeping the old one in
+/// the goal's revision history and telling the owner.
+pub async fn revise_target(
+    ctx: &Ctx,
+    viewer: &Viewer,
+    key_result_id: Uuid,
+    new_target: Decimal,
+    reason: &str,
+) -> DomainResult<goal_revision::Model> {
+    let txn = crate::db::begin(&ctx.db).await?;
+    let (kr, goal, owner) = readable_key_result(&txn, viewer, key_result_id).await?;
+    permissions::require_manage_goal(viewer, &owner)?;
+    if goal.status != GoalStatus::Agreed {
+        return Err(DomainError::conflict(format!(
+            "targets are revised on AGREED goals (edit a {} goal directly)",
+            goal.status
+        )));
+    }
+    check_open_cycle(&cycles::find(&txn, goal.cycle_id).await?)?;
+    let reason = required_text("reason", reason, 2000)?;
+    check_value("newTarget", new_target)?;
+    if new_target == kr.target_value.0 {
+        return Err(DomainError::bad(
+            "newTarget",
+            "the new target equals the current target",
+        ));
+    }
+    if new_target == kr.start_value.0 {
+        return Err(DomainError::bad(
+            "newTarget",
+            "the target must differ from the start value",
+        ));
+    }
+    check_direction("newTarget", kr.direction, kr.start_value.0, new_target)?;
+    let now = ctx.clock.now();
+    let revision = goal_revision::ActiveModel {
+        id: Set(Uuid::new_v4()),
+        goal_id: Set(goal.id),
+        key_result_id: Set(kr.id),
+        old_target: Set(kr.target_value),
+        new_target: Set(DecimalText(new_target)),
+        reason: Set(reason),
+        revised_by: Set(viewer.id()),
+        revised_at: Set(now),
+    }
+    .insert(&txn)
+    .await?;
+    let metric = kr.metric.clone();
+    let mut model: key_result::ActiveModel = kr.into();
+    model.target_value = Set(DecimalText(new_target));
+    model.updated_at = Set(now);
+    model.update(&txn).await?;
+    audit::record(&txn, now, Change {
+        actor: Some(viewer.id()),
+        action: "goal.revise_target",
+        entity: "goal",
+        entity_id: goal.id,
+        before: Some(json!({ "keyResultId": revision.key_result_id, "target": revision.old_target })),
+        after: Some(json!({ "keyResultId": revision.key_result_id, "target": revision.new_target, "reason": revision.reason })),
+    })
+    .await?;
+    publish::emit(
+        &txn,
+        now,
+        Some(viewer.id()),
+        vec![DomainEvent::GoalTargetRevised {
+            goal: GoalFacts::of(&goal),
+            revision_id: revision.id,
+            key_result_id: revision.key_result_id,
+            metric,
+            old_target: revision.old_target,
+            new_target: revision.new_target,
+            reason: revision.reason.clone(),
+            revised_by: viewer.id(),
+        }],
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(revision)
+}
+
+/// Key results of each goal, in order, for batch loading.
+pub async fn key_results_of(
+    db: &impl ConnectionTrait,
+    goal_ids: &[Uuid],
+) -> DomainResult<HashMap<Uuid, Vec<key_result::Model>>> {
+    let query = key_result::Entity::find().order_by_asc(key_result::Column::Position);
+    let mut found: HashMap<Uuid, Vec<key_result::Model>> = HashMap::new();
+    for kr in rows_in(db, query, key_result::Column::GoalId, goal_ids).await? {
+        found.entry(kr.goal_id).or_default().push(kr);
+    }
+    Ok(found)
+}
+
+/// Target revisions of each goal, oldest first, for batch loading.
+pub async fn revisions_of(
+    db: &impl ConnectionTrait,
+    goal_ids: &[Uuid],
+) -> DomainResult<HashMap<Uuid, Vec<goal_revision::Model>>> {
+    let query = goal_revision::Entity::find().order_by_asc(goal_revision::Column::RevisedAt);
+    let mut found: HashMap<Uuid, Vec<goal_revision::Model>> = HashMap::new();
+    for r in rows_in(db, query, goal_revision::Column::GoalId, goal_ids).await? {
+        found.entry(r.goal_id).or_default().push(r);
+    }
+    Ok(found)
+}
+
+/// Progress of one key result row.
+pub fn key_result_progress(kr: &key_result::Model) -> Decimal {
+    progress::key_result(kr.start_value.0, kr.target_value.0, kr.current_value.0)
+}

@@ -1,0 +1,44 @@
+//! SMART goals with key results: validated input, the workflow
+//! `DRAFT → PROPOSED → AGREED → ACHIEVED | MISSED | DROPPED`, key-result progress and target
+//! revisions kept as history, batch reads with server-side progress, and the alignment tree.
+
+mod alignment;
+mod input;
+mod key_results;
+mod queries;
+mod workflow;
+
+pub use alignment::{AlignmentNode, MAX_TREE_NODES, alignment};
+pub use input::{
+    GoalFilter, GoalInput, GoalPatch, KeyResultInput, MAX_KEY_RESULTS, MAX_SCALE, Outcome,
+    check_value,
+};
+pub use key_results::{
+    key_result_progress, key_results_of, record_progress, revise_target, revisions_of,
+};
+pub use queries::{by_ids, children_of, get, list, of_owners, progress_of};
+pub use workflow::{agree, close, create, propose, update};
+
+use crate::permissions::can_read_goal;
+use crate::query::Owned;
+use crate::values::GoalStatus;
+use entity::{employee, goal};
+
+impl Owned for goal::Model {
+    type Entity = goal::Entity;
+    const WHAT: &'static str = "goal";
+    fn owner_id(&self) -> uuid::Uuid {
+        self.owner_id
+    }
+    fn readable_by(&self, viewer: &crate::Viewer, owner: &employee::Model) -> bool {
+        can_read_goal(viewer, self, owner)
+    }
+}
+
+/// Whether a goal's workflow has ended.
+pub fn is_closed(status: GoalStatus) -> bool {
+    matches!(
+        status,
+        GoalStatus::Achieved | GoalStatus::Missed | GoalStatus::Dropped
+    )
+}

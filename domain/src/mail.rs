@@ -1,0 +1,384 @@
+//! What the e-mail outbox makes of domain events: which event tells whom, under which dedupe
+//! key, with which typed data. The same [`Mail`] types are read back by the worker's
+//! templates, so a field the template needs and the producer forgot is a compile error.
+
+use crate::error::DomainResult;
+use crate::events::{CheckInFacts, DomainEvent, GoalFacts};
+use crate::outbox::{self, Email};
+use crate::query::rows_in;
+use crate::values::{DecimalText, GoalStatus};
+use chrono::{DateTime, NaiveDate, Utc};
+use entity::{employee, goal};
+use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder};
+use serde::{Deserialize, Serialize};
+use std::collections::{HashMap, HashSet};
+use uuid::Uuid;
+
+/// An e-mail's template and data, as stored in the outbox (`template`, `data`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "template", content = "data", rename_all = "snake_case")]
+pub enum Mail {
+    /// To an employee whose check-in is due.
+    CheckinReminder(CheckInReminder),
+    /// To the manager of an employee who missed a check-in.
+    CheckinMissed(CheckInMissed),
+    /// To the manager a goal was proposed to.
+    GoalProposed(GoalMail),
+    /// To the owner of a goal that was agreed.
+    GoalAgreed(GoalAgreedMail),
+    /// To the owner of a goal whose target moved.
+    GoalTargetRevised(GoalRevisedMail),
+}
+
+/// Data of a check-in reminder.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct CheckInReminder {
+    /// The recipient's name.
+    pub name: String,
+    /// The check-in to write.
+    pub check_in_id: Uuid,
+    /// First day of the period.
+    pub period_start: NaiveDate,
+    /// Last day of the period.
+    pub period_end: NaiveDate,
+    /// When it counts as missed.
+    pub closes_at: DateTime<Utc>,
+    /// Titles of the employee's agreed goals in the cycle.
+    pub goals: Vec<String>,
+}
+
+/// Data of a missed-check-in note.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct CheckInMissed {
+    /// The manager's name.
+    pub name: String,
+    /// Who missed it.
+    pub employee_name: String,
+    /// Their id, for the link.
+    pub employee_id: Uuid,
+    /// First day of the period.
+    pub period_start: NaiveDate,
+    /// Last day of the period.
+    pub period_end: NaiveDate,
+}
+
+/// Data every goal e-mail has.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct GoalMail {
+    /// The recipient's name.
+    pub name: String,
+    /// The goal, for the link.
+    pub goal_id: Uuid,
+    /// Its title.
+    pub goal_title: String,
+    /// Whose goal it is.
+    pub owner_name: String,
+    /// When it is due.
+    pub due_on: NaiveDate,
+    /// Its weight.
+    pub weight: i32,
+}
+
+/// Data of a goal-agreed e-mail.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct GoalAgreedMail {
+    /// About the goal.
+    #[serde(flatten)]
+    pub goal: GoalMail,
+    /// Who agreed it.
+    pub agreed_by: String,
+}
+
+/// Data of a target-revised e-mail.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct GoalRevisedMail {
+    /// About the goal.
+    #[serde(flatten)]
+    pub goal: GoalMail,
+    /// The key result's metric.
+    pub metric: String,
+    /// The target before.
+    pub old_target: DecimalText,
+    /// The target now.
+    pub new_target: DecimalText,
+    /// Why it moved.
+    pub reason: String,
+    /// Who moved it.
+    pub revised_by: String,
+}
+
+impl Mail {
+    /// The template name stored in the outbox row.
+    pub fn template(&self) -> &'static str {
+        match self {
+            Self::CheckinReminder(_) => "checkin_reminder",
+            Self::CheckinMissed(_) => "checkin_missed",
+            Self::GoalProposed(_) => "goal_proposed",
+            Self::GoalAgreed(_) => "goal_agreed",
+            Self::GoalTargetRevised(_) => "goal_target_revised",
+        }
+    }
+
+    /// The data stored in the outbox row.
+    pub fn data(&self) -> serde_json::Value {
+        match serde_json::to_value(self) {
+            Ok(serde_json::Value::Object(mut m)) => m.remove("data").unwrap_or_default(),
+            _ => serde_json::Value::Null,
+        }
+    }
+
+    /// Reads a stored row's template and data back.
+    pub fn from_stored(template: &str, data: &serde_json::Value) -> Result<Self, String> {
+        serde_json::from_value(serde_json::json!({ "template": template, "data": data }))
+            .map_err(|e| format!("template {template:?}: {e}"))
+    }
+}
+
+/// Turns `events` into outbox e-mails in the caller's transaction: one query for everyone the
+/// e-mails name, one for reminders' goal titles. People who have left get nothing. Returns
+/// how many e-mails were new (a dedupe key already queued counts as none).
+pub async fn project(
+    txn: &impl ConnectionTrait,
+    events: &[DomainEvent],
+    now: DateTime<Utc>,
+) -> DomainResult<u64> {
+    let mut ids = HashSet::new();
+    for e in events {
+        match e {
+            DomainEvent::GoalProposed { goal } => {
+                ids.insert(goal.owner_id);
+            }
+            DomainEvent::GoalAgreed { goal, agreed_by } => {
+                ids.extend([goal.owner_id, *agreed_by]);
+            }
+            DomainEvent::GoalTargetRevised {
+                goal, revised_by, ..
+            } => {
+                ids.extend([goal.owner_id, *revised_by]);
+            }
+            DomainEvent::CheckInReminderDue { check_in, .. }
+            | DomainEvent::CheckInMissed { check_in } => {
+                ids.insert(check_in.employee_id);
+            }
+            _ => {}
+        }
+    }
+    if ids.is_empty() {
+        return Ok(0);
+    }
+    let mut people = people(txn, &ids.into_iter().collect::<Vec<_>>()).await?;
+    // Managers of the people named, for the e-mails that go up the tree.
+    let managers: Vec<Uuid> = people
+        .values()
+        .filter_map(|p| p.manager_id)
+        .filter(|m| !people.contains_key(m))
+        .collect();
+    people.extend(self::people(txn, &managers).await?);
+    let titles = reminder_goal_titles(txn, events).await?;
+    let mut queued = 0;
+    for e in events {
+        if let Some(email) = email_for(e, &people, &titles)
+            && outbox::enqueue(txn, email, now).await?
+        {
+            queued += 1;
+        }
+    }
+    Ok(queued)
+}
+
+async fn people(
+    txn: &impl ConnectionTrait,
+    ids: &[Uuid],
+) -> DomainResult<HashMap<Uuid, employee::Model>> {
+    Ok(
+        rows_in(txn, employee::Entity::find(), employee::Column::Id, ids)
+            .await?
+            .into_iter()
+            .map(|e| (e.id, e))
+            .collect(),
+    )
+}
+
+/// Titles of each reminded employee's agreed goals in the check-in's cycle.
+async fn reminder_goal_titles(
+    txn: &impl ConnectionTrait,
+    events: &[DomainEvent],
+) -> DomainResult<HashMap<(Uuid, Uuid), Vec<String>>> {
+    let mut by_cycle: HashMap<Uuid, Vec<Uuid>> = HashMap::new();
+    for e in events {
+        if let DomainEvent::CheckInReminderDue { check_in, .. } = e {
+            by_cycle
+                .entry(check_in.cycle_id)
+                .or_default()
+                .push(check_in.employee_id);
+        }
+    }
+    let mut titles: HashMap<(Uuid, Uuid), Vec<String>> = HashMap::new();
+    for (cycle, owners) in by_cycle {
+        let query = goal::Entity::find()
+            .filter(goal::Column::CycleId.eq(cycle))
+            .filter(goal::Column::Status.eq(GoalStatus::Agreed))
+            .order_by_asc(goal::Column::CreatedAt);
+        for g in rows_in(txn, query, goal::Column::OwnerId, &owners).await? {
+            titles.entry((cycle, g.owner_id)).or_default().push(g.title);
+        }
+    }
+    Ok(titles)
+}
+
+/// The e-mail an event sends, if any, to whom, under which dedupe key.
+fn email_for(
+    event: &DomainEvent,
+    people: &HashMap<Uuid, employee::Model>,
+    titles: &HashMap<(Uuid, Uuid), Vec<String>>,
+) -> Option<Email> {
+    let person = |id: &Uuid| people.get(id);
+    let active = |id: &Uuid| person(id).filter(|p| p.active);
+    let manager_of = |id: &Uuid| {
+        person(id)
+            .and_then(|p| p.manager_id)
+            .and_then(|m| active(&m))
+    };
+    let goal_mail = |to: &employee::Model, g: &GoalFacts| GoalMail {
+        name: to.name.clone(),
+        goal_id: g.goal_id,
+        goal_title: g.title.clone(),
+        owner_name: person(&g.owner_id)
+            .map(|o| o.name.clone())
+            .unwrap_or_default(),
+        due_on: g.due_on,
+        weight: g.weight,
+    };
+    let name_of = |id: &Uuid| person(id).map(|p| p.name.clone()).unwrap_or_default();
+    let (to, dedupe_key, mail) = match event {
+        DomainEvent::GoalProposed { goal } => {
+            let to = manager_of(&goal.owner_id)?;
+            (
+                to,
+                format!("goal-proposed:{}", goal.goal_id),
+                Mail::GoalProposed(goal_mail(to, goal)),
+            )
+        }
+        DomainEvent::GoalAgreed { goal, agreed_by } => {
+            let to = active(&goal.owner_id)?;
+            (
+                to,
+                format!("goal-agreed:{}", goal.goal_id),
+                Mail::GoalAgreed(GoalAgreedMail {
+                    goal: goal_mail(to, goal),
+                    agreed_by: name_of(agreed_by),
+                }),
+            )
+        }
+        DomainEvent::GoalTargetRevised {
+            goal,
+            revision_id,
+            metric,
+            old_target,
+            new_target,
+            reason,
+            revised_by,
+            ..
+        } => {
+            let to = active(&goal.owner_id)?;
+            (
+                to,
+                format!("goal-revised:{revision_id}"),
+                Mail::GoalTargetRevised(GoalRevisedMail {
+                    goal: goal_mail(to, goal),
+                    metric: metric.clone(),
+                    old_target: *old_target,
+                    new_target: *new_target,
+                    reason: reason.clone(),
+                    revised_by: name_of(revised_by),
+                }),
+            )
+        }
+        DomainEvent::CheckInReminderDue {
+            check_in,
+            closes_at,
+        } => {
+            let to = active(&check_in.employee_id)?;
+            (
+                to,
+                format!(
+                    "checkin-reminder:{}:{}",
+                    check_in.employee_id, check_in.period_start
+                ),
+                Mail::CheckinReminder(CheckInReminder {
+                    name: to.name.clone(),
+                    check_in_id: check_in.check_in_id,
+                    period_start: check_in.period_start,
+                    period_end: check_in.period_end,
+                    closes_at: *closes_at,
+                    goals: titles
+                        .get(&(check_in.cycle_id, check_in.employee_id))
+                        .cloned()
+                        .unwrap_or_default(),
+                }),
+            )
+        }
+        DomainEvent::CheckInMissed { check_in } => missed(check_in, manager_of, name_of)?,
+        _ => return None,
+    };
+    Some(Email {
+        dedupe_key,
+        to_email: to.email.clone(),
+        to_name: to.name.clone(),
+        mail,
+    })
+}
+
+fn missed<'a>(
+    check_in: &CheckInFacts,
+    manager_of: impl Fn(&Uuid) -> Option<&'a employee::Model>,
+    name_of: impl Fn(&Uuid) -> String,
+) -> Option<(&'a employee::Model, String, Mail)> {
+    let to = manager_of(&check_in.employee_id)?;
+    Some((
+        to,
+        format!("checkin-missed:{}", check_in.check_in_id),
+        Mail::CheckinMissed(CheckInMissed {
+            name: to.name.clone(),
+            employee_name: name_of(&check_in.employee_id),
+            employee_id: check_in.employee_id,
+            period_start: check_in.period_start,
+            period_end: check_in.period_end,
+        }),
+    ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn stored_mail_reads_back_as_the_same_typed_mail() {
+        let mail = Mail::GoalTargetRevised(GoalRevisedMail {
+            goal: GoalMail {
+                name: "Ada".into(),
+                goal_id: Uuid::nil(),
+                goal_title: "Ship".into(),
+                owner_name: "Ada".into(),
+                due_on: NaiveDate::MIN,
+                weight: 50,
+            },
+            metric: "Users".into(),
+            old_target: "10".parse().unwrap(),
+            new_target: "12.5".parse().unwrap(),
+            reason: "Going well".into(),
+            revised_by: "Bob".into(),
+        });
+        let data = mail.data();
+        assert_eq!(data["newTarget"], "12.5");
+        assert_eq!(data["goalTitle"], "Ship");
+        assert_eq!(Mail::from_stored(mail.template(), &data).unwrap(), mail);
+        assert!(Mail::from_stored("goal_agreed", &data).is_err());
+        assert!(Mail::from_stored("nope", &data).is_err());
+    }
+}

@@ -6,6 +6,7 @@ mod crash;
 mod cycles;
 mod employees;
 mod errors;
+mod events;
 mod feedback;
 mod goal_permissions;
 mod goals;

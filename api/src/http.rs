@@ -315,7 +315,7 @@ async fn execute(
     let auth = match authenticate(state, req).await {
         Ok(a) => a,
         Err(e) => {
-            let err = crate::graphql::errors::internal(&e);
+            let err = crate::graphql::errors::internal_error(&e);
             state.metrics.graphql_request(method, 500);
             return respond(
                 StatusCode::INTERNAL_SERVER_ERROR,
@@ -358,7 +358,7 @@ async fn execute(
             .insert_header((header::CONTENT_TYPE, media.content_type()))
             .body(body),
         Err(e) => {
-            let _ = crate::graphql::errors::internal(&e);
+            let _ = crate::graphql::errors::internal_error(&e);
             respond(
                 StatusCode::INTERNAL_SERVER_ERROR,
                 media,

@@ -1,10 +1,11 @@
 //! The one place errors get their `extensions.code`.
 //!
 //! Policy: resolvers map domain errors with [`to_gql`]; anything unexpected goes through
-//! [`internal`], which logs the cause under a reference id and tells the client only
-//! `INTERNAL` and that id. [`TagErrors`] codes what async-graphql raises itself: parse and
-//! validation failures, argument values it cannot coerce (the client's `BAD_USER_INPUT`),
-//! and — as `INTERNAL`, masked like [`internal`] — any other uncoded error from a field.
+//! [`internal_error`] (or [`internal`] for a bare message), which logs the cause and its
+//! sources under a reference id and tells the client only `INTERNAL` and that id.
+//! [`TagErrors`] codes what async-graphql raises itself: parse and validation failures,
+//! argument values it cannot coerce (the client's `BAD_USER_INPUT`), and — as `INTERNAL`,
+//! masked like [`internal`] — any other uncoded error from a field.
 
 use async_graphql::extensions::{
     Extension, ExtensionContext, ExtensionFactory, NextParseQuery, NextRequest, NextResolve,
@@ -51,7 +52,7 @@ pub fn to_gql(error: DomainError) -> Error {
             e.set("field", field.clone());
         }),
         DomainError::Conflict(m) => coded(m, code::CONFLICT),
-        DomainError::Database(e) => internal(&e),
+        DomainError::Database(e) => internal_error(&e),
         DomainError::Internal(m) => internal(&m),
     }
 }
@@ -66,12 +67,37 @@ pub fn bad_input(field: &str, message: impl Into<String>) -> Error {
     to_gql(DomainError::bad(field, message))
 }
 
-/// Logs `cause` and returns an error that reveals nothing of it.
+/// Logs `cause` and returns an error that reveals nothing of it. For an error value use
+/// [`internal_error`], which logs its sources too.
 pub fn internal(cause: &dyn std::fmt::Display) -> Error {
     let id = uuid::Uuid::new_v4();
     tracing::error!(error.id = %id, error = %cause, "internal error");
     Error::new(format!("internal error (reference {id})"))
         .extend_with(|_, e| e.set("code", code::INTERNAL))
+}
+
+/// [`internal`] for an error value: the log line carries its whole chain of sources, so
+/// that e.g. the driver's failure under a `DbErr` under a `DomainError` shows.
+pub fn internal_error(cause: &(dyn std::error::Error + 'static)) -> Error {
+    internal(&cause_chain(cause))
+}
+
+/// `cause` and its sources, outermost first, joined by ": ". A source whose text the one
+/// above it already shows (`#[error("…: {0}")]`) is not repeated.
+fn cause_chain(cause: &(dyn std::error::Error + 'static)) -> String {
+    let mut chain = cause.to_string();
+    let mut above = chain.clone();
+    let mut next = cause.source();
+    while let Some(source) = next {
+        let text = source.to_string();
+        if !above.contains(&text) {
+            chain.push_str(": ");
+            chain.push_str(&text);
+        }
+        above = text;
+        next = source.source();
+    }
+    chain
 }
 
 /// `Result` for resolvers.
@@ -212,125 +238,4 @@ impl Extension for TagErrorsExt {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-    use async_graphql::{EmptyMutation, EmptySubscription, InputObject, Object, Request, Schema};
-    use chrono::NaiveDate;
-    use rust_decimal::Decimal;
-
-    #[derive(InputObject)]
-    struct Window {
-        from: NaiveDate,
-        amount: Decimal,
-    }
-
-    struct Nested;
-
-    #[Object]
-    impl Nested {
-        /// Fails with a foreign error turned into an uncoded one, as `?` would.
-        async fn leaky(&self) -> Result<i32, std::io::Error> {
-            Err(std::io::Error::other("connection to 10.0.0.7:5432 refused"))
-        }
-    }
-
-    struct Query;
-
-    #[Object]
-    impl Query {
-        async fn day(&self, on: NaiveDate) -> NaiveDate {
-            on
-        }
-        async fn window(&self, window: Window) -> Decimal {
-            window.amount
-        }
-        /// Builds an error without a code, on a field that takes an argument.
-        async fn leaky(&self, on: Option<NaiveDate>) -> async_graphql::Result<i32> {
-            Err(Error::new(format!("SELECT secret FROM employee -- {on:?}")))
-        }
-        async fn nested(&self) -> Nested {
-            Nested
-        }
-        async fn refused(&self) -> GqlResult<i32> {
-            Err(coded("not yours", code::FORBIDDEN))
-        }
-    }
-
-    async fn first_error(query: &str, variables: serde_json::Value) -> ServerError {
-        let schema = Schema::build(Query, EmptyMutation, EmptySubscription)
-            .extension(TagErrors)
-            .finish();
-        let request = Request::new(query).variables(Variables::from_json(variables));
-        let mut errors = schema.execute(request).await.errors;
-        assert_eq!(errors.len(), 1, "{errors:?}");
-        errors.remove(0)
-    }
-
-    fn code_of(error: &ServerError) -> &str {
-        match error.extensions.as_ref().and_then(|e| e.get("code")) {
-            Some(Value::String(code)) => code,
-            _ => panic!("no code in {error:?}"),
-        }
-    }
-
-    #[tokio::test]
-    async fn a_date_that_does_not_exist_is_bad_user_input_literal_or_variable() {
-        let e = first_error(r#"{ day(on: "2027-02-30") }"#, serde_json::json!({})).await;
-        assert_eq!(code_of(&e), code::BAD_USER_INPUT);
-        assert!(e.message.contains("NaiveDate"), "{e:?}");
-        let query = "query($d: NaiveDate!) { day(on: $d) }";
-        let e = first_error(query, serde_json::json!({ "d": "2027-02-30" })).await;
-        assert_eq!(code_of(&e), code::BAD_USER_INPUT);
-    }
-
-    #[tokio::test]
-    async fn a_bad_value_inside_an_input_object_is_bad_user_input() {
-        let query = r#"{ window(window: { from: "2027-01-01", amount: "lots" }) }"#;
-        let e = first_error(query, serde_json::json!({})).await;
-        assert_eq!(code_of(&e), code::BAD_USER_INPUT);
-        assert!(e.message.contains("Decimal"), "{e:?}");
-    }
-
-    #[tokio::test]
-    async fn an_uncoded_resolver_error_is_internal_and_masked() {
-        for query in [r#"{ leaky(on: "2027-01-01") }"#, "{ leaky }"] {
-            let e = first_error(query, serde_json::json!({})).await;
-            assert_eq!(code_of(&e), code::INTERNAL);
-            assert!(e.message.starts_with("internal error (reference "), "{e:?}");
-            assert!(!e.message.contains("SELECT"), "{e:?}");
-            assert_eq!(e.path, [PathSegment::Field("leaky".to_owned())]);
-        }
-    }
-
-    #[tokio::test]
-    async fn a_foreign_error_deeper_down_is_internal_and_masked() {
-        let e = first_error("{ nested { leaky } }", serde_json::json!({})).await;
-        assert_eq!(code_of(&e), code::INTERNAL);
-        assert!(!e.message.contains("10.0.0.7"), "{e:?}");
-        assert_eq!(e.path.len(), 2, "{e:?}");
-    }
-
-    #[tokio::test]
-    async fn coded_errors_keep_their_code_and_message() {
-        let e = first_error("{ refused }", serde_json::json!({})).await;
-        assert_eq!(code_of(&e), code::FORBIDDEN);
-        assert_eq!(e.message, "not yours");
-    }
-
-    #[tokio::test]
-    async fn request_errors_stay_the_requests() {
-        let e = first_error("{ day(on: ", serde_json::json!({})).await;
-        assert_eq!(code_of(&e), code::PARSE_FAILED);
-        let e = first_error("{ nope }", serde_json::json!({})).await;
-        assert_eq!(code_of(&e), code::VALIDATION_FAILED);
-        let schema = Schema::build(Query, EmptyMutation, EmptySubscription)
-            .extension(TagErrors)
-            .finish();
-        let request = Request::new("query A { refused } query B { refused }").operation_name("C");
-        let errors = schema.execute(request).await.errors;
-        assert_eq!(
-            errors.iter().map(code_of).collect::<Vec<_>>(),
-            [code::BAD_USER_INPUT]
-        );
-    }
-}
+mod tests;

@@ -1,6 +1,6 @@
 use chrono::Duration;
-use perfcycle_tests::spawn_app;
-use serde_json::json;
+use perfcycle_tests::{TestApp, spawn_app, spawn_app_with};
+use serde_json::{Value, json};
 
 const ME: &str = "{ me { email } }";
 
@@ -100,31 +100,54 @@ async fn a_malformed_authorization_header_is_unauthenticated() {
     );
 }
 
-#[tokio::test(flavor = "multi_thread")]
-async fn an_identity_providers_rs256_token_is_matched_by_email() {
-    let fixtures = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures");
-    let public = fixtures.join("idp-public.pem");
-    let app = perfcycle_tests::spawn_app_with(&[
-        (
-            "PERFCYCLE_JWT_PUBLIC_KEY_FILE",
-            public.to_str().unwrap_or_default(),
-        ),
-        ("PERFCYCLE_JWT_ISSUER", "https://idp.test"),
-    ])
-    .await;
-    app.org().await;
-    let private = std::fs::read(fixtures.join("idp-private.pem")).unwrap_or_default();
-    let key = jsonwebtoken::EncodingKey::from_rsa_pem(&private).unwrap_or_else(|e| panic!("{e}"));
-    let sign = |claims: serde_json::Value| {
+/// The identity provider of the RS256 tests: signs with `fixtures/idp-private.pem`.
+struct IdentityProvider {
+    key: jsonwebtoken::EncodingKey,
+}
+
+impl IdentityProvider {
+    fn new() -> Self {
+        let private = std::fs::read(fixtures().join("idp-private.pem")).unwrap_or_default();
+        let key =
+            jsonwebtoken::EncodingKey::from_rsa_pem(&private).unwrap_or_else(|e| panic!("{e}"));
+        Self { key }
+    }
+
+    fn sign(&self, claims: Value) -> String {
         jsonwebtoken::encode(
             &jsonwebtoken::Header::new(jsonwebtoken::Algorithm::RS256),
             &claims,
-            &key,
+            &self.key,
         )
         .unwrap_or_default()
-    };
+    }
+}
+
+fn fixtures() -> std::path::PathBuf {
+    std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures")
+}
+
+/// An app with the organisation that trusts the identity provider's key, with `settings`.
+async fn app_trusting_the_identity_provider(settings: &[(&str, &str)]) -> TestApp {
+    let public = fixtures().join("idp-public.pem");
+    let mut all = vec![(
+        "PERFCYCLE_JWT_PUBLIC_KEY_FILE",
+        public.to_str().unwrap_or_default(),
+    )];
+    all.extend_from_slice(settings);
+    let app = spawn_app_with(&all).await;
+    app.org().await;
+    app
+}
+
+const ISSUER: (&str, &str) = ("PERFCYCLE_JWT_ISSUER", "https://idp.test");
+
+#[tokio::test(flavor = "multi_thread")]
+async fn an_identity_providers_rs256_token_is_matched_by_email() {
+    let app = app_trusting_the_identity_provider(&[ISSUER]).await;
+    let idp = IdentityProvider::new();
     let now = chrono::Utc::now().timestamp();
-    let token = sign(
+    let token = idp.sign(
         json!({ "sub": "idp|12345", "email": "Alice@T.io", "email_verified": true, "iss": "https://idp.test", "iat": now, "exp": now + 600 }),
     );
     let r = app.gql(Some(&token), ME, json!({})).await;
@@ -137,7 +160,7 @@ async fn an_identity_providers_rs256_token_is_matched_by_email() {
         json!({ "sub": "idp|1", "email": "hr@t.io", "email_verified": true, "iss": "https://evil.test", "iat": now, "exp": now + 600 }),
         json!({ "sub": hr_id, "iss": "https://idp.test", "iat": now, "exp": now + 600 }),
     ] {
-        app.gql(Some(&sign(claims)), ME, json!({}))
+        app.gql(Some(&idp.sign(claims)), ME, json!({}))
             .await
             .assert_error("UNAUTHENTICATED", None);
     }

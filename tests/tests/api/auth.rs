@@ -1,5 +1,6 @@
+use api::auth::TokenError;
 use chrono::Duration;
-use perfcycle_tests::{TestApp, spawn_app, spawn_app_with};
+use perfcycle_tests::{Gql, TestApp, spawn_app, spawn_app_with};
 use serde_json::{Value, json};
 
 const ME: &str = "{ me { email } }";
@@ -121,6 +122,16 @@ impl IdentityProvider {
         )
         .unwrap_or_default()
     }
+
+    /// A token for Alice with her verified e-mail, plus `extra` claims (e.g. `iss`, `aud`).
+    fn alice(&self, extra: Value) -> String {
+        let now = chrono::Utc::now().timestamp();
+        let mut claims = json!({ "sub": "idp|alice", "email": "alice@t.io", "email_verified": true, "iat": now, "exp": now + 600 });
+        if let (Some(claims), Value::Object(extra)) = (claims.as_object_mut(), extra) {
+            claims.extend(extra);
+        }
+        self.sign(claims)
+    }
 }
 
 fn fixtures() -> std::path::PathBuf {
@@ -141,6 +152,17 @@ async fn app_trusting_the_identity_provider(settings: &[(&str, &str)]) -> TestAp
 }
 
 const ISSUER: (&str, &str) = ("PERFCYCLE_JWT_ISSUER", "https://idp.test");
+const AUDIENCE: (&str, &str) = ("PERFCYCLE_JWT_AUDIENCE", "perfcycle");
+
+fn assert_refused(r: &Gql, why: TokenError) {
+    r.assert_error("UNAUTHENTICATED", None);
+    assert_eq!(
+        r.body["errors"][0]["message"],
+        why.to_string(),
+        "{}",
+        r.body
+    );
+}
 
 #[tokio::test(flavor = "multi_thread")]
 async fn an_identity_providers_rs256_token_is_matched_by_email() {
@@ -171,6 +193,126 @@ async fn an_identity_providers_rs256_token_is_matched_by_email() {
         .gql(Some(&token), ME, json!({}))
         .await
         .assert_error("UNAUTHENTICATED", None);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn an_identity_providers_token_for_our_issuer_and_audience_signs_in() {
+    let app = app_trusting_the_identity_provider(&[ISSUER, AUDIENCE]).await;
+    let idp = IdentityProvider::new();
+    for aud in [json!("perfcycle"), json!(["another-app", "perfcycle"])] {
+        let token = idp.alice(json!({ "iss": "https://idp.test", "aud": aud }));
+        let r = app.gql(Some(&token), ME, json!({})).await;
+        assert_eq!(r.data()["me"]["email"], "alice@t.io", "aud {aud}");
+    }
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn an_identity_providers_token_for_another_audience_is_refused() {
+    let app = app_trusting_the_identity_provider(&[ISSUER, AUDIENCE]).await;
+    let token =
+        IdentityProvider::new().alice(json!({ "iss": "https://idp.test", "aud": "another-app" }));
+    let r = app.gql(Some(&token), ME, json!({})).await;
+    assert_refused(&r, TokenError::WrongAudience);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn an_identity_providers_token_whose_audience_list_lacks_ours_is_refused() {
+    let app = app_trusting_the_identity_provider(&[ISSUER, AUDIENCE]).await;
+    let idp = IdentityProvider::new();
+    for aud in [json!(["another-app", "perfcycle-staging"]), json!([])] {
+        let token = idp.alice(json!({ "iss": "https://idp.test", "aud": aud }));
+        let r = app.gql(Some(&token), ME, json!({})).await;
+        assert_refused(&r, TokenError::WrongAudience);
+    }
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn an_identity_providers_token_without_an_audience_is_refused_when_one_is_configured() {
+    let app = app_trusting_the_identity_provider(&[ISSUER, AUDIENCE]).await;
+    let idp = IdentityProvider::new();
+    for extra in [
+        json!({ "iss": "https://idp.test" }),
+        json!({ "iss": "https://idp.test", "aud": null }),
+    ] {
+        let r = app.gql(Some(&idp.alice(extra)), ME, json!({})).await;
+        assert_refused(&r, TokenError::MissingAudience);
+    }
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn an_identity_providers_token_from_another_issuer_is_refused() {
+    let app = app_trusting_the_identity_provider(&[ISSUER, AUDIENCE]).await;
+    let token =
+        IdentityProvider::new().alice(json!({ "iss": "https://evil.test", "aud": "perfcycle" }));
+    let r = app.gql(Some(&token), ME, json!({})).await;
+    assert_refused(&r, TokenError::WrongIssuer);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn an_identity_providers_token_without_an_issuer_is_refused_when_one_is_configured() {
+    let app = app_trusting_the_identity_provider(&[ISSUER, AUDIENCE]).await;
+    let idp = IdentityProvider::new();
+    for extra in [
+        json!({ "aud": "perfcycle" }),
+        json!({ "iss": null, "aud": "perfcycle" }),
+    ] {
+        let r = app.gql(Some(&idp.alice(extra)), ME, json!({})).await;
+        assert_refused(&r, TokenError::MissingIssuer);
+    }
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn without_issuer_or_audience_configured_neither_claim_is_checked() {
+    let app = app_trusting_the_identity_provider(&[]).await;
+    let idp = IdentityProvider::new();
+    for extra in [
+        json!({}),
+        json!({ "iss": "https://anyone.test", "aud": "another-app" }),
+        json!({ "aud": ["another-app"] }),
+    ] {
+        let r = app
+            .gql(Some(&idp.alice(extra.clone())), ME, json!({}))
+            .await;
+        assert_eq!(r.data()["me"]["email"], "alice@t.io", "{extra}");
+    }
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn with_only_an_issuer_configured_a_tokens_audience_is_not_checked() {
+    let app = app_trusting_the_identity_provider(&[ISSUER]).await;
+    let idp = IdentityProvider::new();
+    for extra in [
+        json!({ "iss": "https://idp.test" }),
+        json!({ "iss": "https://idp.test", "aud": "another-app" }),
+    ] {
+        let r = app
+            .gql(Some(&idp.alice(extra.clone())), ME, json!({}))
+            .await;
+        assert_eq!(r.data()["me"]["email"], "alice@t.io", "{extra}");
+    }
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn with_only_an_audience_configured_a_tokens_issuer_is_not_checked() {
+    let app = app_trusting_the_identity_provider(&[AUDIENCE]).await;
+    let idp = IdentityProvider::new();
+    for extra in [
+        json!({ "aud": "perfcycle" }),
+        json!({ "iss": "https://anyone.test", "aud": "perfcycle" }),
+    ] {
+        let r = app
+            .gql(Some(&idp.alice(extra.clone())), ME, json!({}))
+            .await;
+        assert_eq!(r.data()["me"]["email"], "alice@t.io", "{extra}");
+    }
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn our_own_tokens_need_no_issuer_or_audience_when_those_are_configured() {
+    let app = app_trusting_the_identity_provider(&[ISSUER, AUDIENCE]).await;
+    let alice = app.token("alice@t.io").await;
+    let r = app.gql(Some(&alice), ME, json!({})).await;
+    assert_eq!(r.data()["me"]["email"], "alice@t.io");
 }
 
 #[test]

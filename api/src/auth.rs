@@ -3,6 +3,7 @@
 
 use crate::config::{Config, ConfigError};
 use chrono::{Duration, Utc};
+use jsonwebtoken::errors::ErrorKind;
 use jsonwebtoken::{
     Algorithm, DecodingKey, EncodingKey, Header, Validation, decode, decode_header, encode,
 };
@@ -38,6 +39,18 @@ pub enum TokenError {
     /// Bad signature, unknown algorithm, or unreadable.
     #[error("the token is not valid")]
     Invalid,
+    /// An issuer is configured and the identity provider's token has no `iss`.
+    #[error("the token does not name its issuer")]
+    MissingIssuer,
+    /// An issuer is configured and the token's `iss` is another.
+    #[error("the token was issued by another issuer")]
+    WrongIssuer,
+    /// An audience is configured and the identity provider's token has no `aud`.
+    #[error("the token does not name its audience")]
+    MissingAudience,
+    /// An audience is configured and the token's `aud` does not include it.
+    #[error("the token was issued for another audience")]
+    WrongAudience,
     /// Valid, but no active employee matches it.
     #[error("the token's employee does not exist or is no longer active")]
     UnknownEmployee,
@@ -125,20 +138,25 @@ impl Auth {
         let key = match header.alg {
             Algorithm::HS256 => &self.hs256,
             Algorithm::RS256 => {
-                if let Some(iss) = &self.issuer {
-                    validation.set_issuer(&[iss]);
-                }
-                if let Some(aud) = &self.audience {
-                    validation.set_audience(&[aud]);
-                }
+                self.expect_issuer_and_audience(&mut validation);
                 self.rs256.as_ref().ok_or(TokenError::Invalid)?
             }
             _ => return Err(TokenError::Invalid),
         };
+        // jsonwebtoken checks claims only after the signature, so these messages reach only
+        // holders of a token the identity provider really signed.
         let claims = decode::<Claims>(token, key, &validation)
             .map(|d| d.claims)
             .map_err(|e| match e.kind() {
-                jsonwebtoken::errors::ErrorKind::ExpiredSignature => TokenError::Expired,
+                ErrorKind::ExpiredSignature => TokenError::Expired,
+                ErrorKind::MissingRequiredClaim(claim) if claim == "iss" => {
+                    TokenError::MissingIssuer
+                }
+                ErrorKind::MissingRequiredClaim(claim) if claim == "aud" => {
+                    TokenError::MissingAudience
+                }
+                ErrorKind::InvalidIssuer => TokenError::WrongIssuer,
+                ErrorKind::InvalidAudience => TokenError::WrongAudience,
                 _ => TokenError::Invalid,
             })?;
         match header.alg {
@@ -149,6 +167,24 @@ impl Auth {
                 (Some(email), Some(true)) => Ok(Subject::Email(email)),
                 _ => Err(TokenError::Invalid),
             },
+        }
+    }
+
+    /// Makes the configured issuer and audience required claims of an identity provider's
+    /// token: jsonwebtoken compares `iss` and `aud` only when the token carries them, and `aud`
+    /// only with `validate_aud`. That stays off when no audience is configured, because it
+    /// would then refuse every token that names one.
+    fn expect_issuer_and_audience(&self, validation: &mut Validation) {
+        if let Some(iss) = &self.issuer {
+            // Equal to ours (jsonwebtoken also takes a list of issuers that includes ours).
+            validation.set_issuer(&[iss]);
+            validation.required_spec_claims.insert("iss".to_owned());
+        }
+        if let Some(aud) = &self.audience {
+            // A string `aud` must equal ours; a list must include it.
+            validation.set_audience(&[aud]);
+            validation.validate_aud = true;
+            validation.required_spec_claims.insert("aud".to_owned());
         }
     }
 }

@@ -1,6 +1,7 @@
+use api::auth::TokenError;
 use chrono::Duration;
-use perfcycle_tests::spawn_app;
-use serde_json::json;
+use perfcycle_tests::{Gql, TestApp, spawn_app, spawn_app_with};
+use serde_json::{Value, json};
 
 const ME: &str = "{ me { email } }";
 
@@ -100,31 +101,75 @@ async fn a_malformed_authorization_header_is_unauthenticated() {
     );
 }
 
-#[tokio::test(flavor = "multi_thread")]
-async fn an_identity_providers_rs256_token_is_matched_by_email() {
-    let fixtures = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures");
-    let public = fixtures.join("idp-public.pem");
-    let app = perfcycle_tests::spawn_app_with(&[
-        (
-            "PERFCYCLE_JWT_PUBLIC_KEY_FILE",
-            public.to_str().unwrap_or_default(),
-        ),
-        ("PERFCYCLE_JWT_ISSUER", "https://idp.test"),
-    ])
-    .await;
-    app.org().await;
-    let private = std::fs::read(fixtures.join("idp-private.pem")).unwrap_or_default();
-    let key = jsonwebtoken::EncodingKey::from_rsa_pem(&private).unwrap_or_else(|e| panic!("{e}"));
-    let sign = |claims: serde_json::Value| {
+/// The identity provider of the RS256 tests: signs with `fixtures/idp-private.pem`.
+struct IdentityProvider {
+    key: jsonwebtoken::EncodingKey,
+}
+
+impl IdentityProvider {
+    fn new() -> Self {
+        let private = std::fs::read(fixtures().join("idp-private.pem")).unwrap_or_default();
+        let key =
+            jsonwebtoken::EncodingKey::from_rsa_pem(&private).unwrap_or_else(|e| panic!("{e}"));
+        Self { key }
+    }
+
+    fn sign(&self, claims: Value) -> String {
         jsonwebtoken::encode(
             &jsonwebtoken::Header::new(jsonwebtoken::Algorithm::RS256),
             &claims,
-            &key,
+            &self.key,
         )
         .unwrap_or_default()
-    };
+    }
+
+    /// A token for Alice with her verified e-mail, plus `extra` claims (e.g. `iss`, `aud`).
+    fn alice(&self, extra: Value) -> String {
+        let now = chrono::Utc::now().timestamp();
+        let mut claims = json!({ "sub": "idp|alice", "email": "alice@t.io", "email_verified": true, "iat": now, "exp": now + 600 });
+        if let (Some(claims), Value::Object(extra)) = (claims.as_object_mut(), extra) {
+            claims.extend(extra);
+        }
+        self.sign(claims)
+    }
+}
+
+fn fixtures() -> std::path::PathBuf {
+    std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures")
+}
+
+/// An app with the organisation that trusts the identity provider's key, with `settings`.
+async fn app_trusting_the_identity_provider(settings: &[(&str, &str)]) -> TestApp {
+    let public = fixtures().join("idp-public.pem");
+    let mut all = vec![(
+        "PERFCYCLE_JWT_PUBLIC_KEY_FILE",
+        public.to_str().unwrap_or_default(),
+    )];
+    all.extend_from_slice(settings);
+    let app = spawn_app_with(&all).await;
+    app.org().await;
+    app
+}
+
+const ISSUER: (&str, &str) = ("PERFCYCLE_JWT_ISSUER", "https://idp.test");
+const AUDIENCE: (&str, &str) = ("PERFCYCLE_JWT_AUDIENCE", "perfcycle");
+
+fn assert_refused(r: &Gql, why: TokenError) {
+    r.assert_error("UNAUTHENTICATED", None);
+    assert_eq!(
+        r.body["errors"][0]["message"],
+        why.to_string(),
+        "{}",
+        r.body
+    );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn an_identity_providers_rs256_token_is_matched_by_email() {
+    let app = app_trusting_the_identity_provider(&[ISSUER]).await;
+    let idp = IdentityProvider::new();
     let now = chrono::Utc::now().timestamp();
-    let token = sign(
+    let token = idp.sign(
         json!({ "sub": "idp|12345", "email": "Alice@T.io", "email_verified": true, "iss": "https://idp.test", "iat": now, "exp": now + 600 }),
     );
     let r = app.gql(Some(&token), ME, json!({})).await;
@@ -137,7 +182,7 @@ async fn an_identity_providers_rs256_token_is_matched_by_email() {
         json!({ "sub": "idp|1", "email": "hr@t.io", "email_verified": true, "iss": "https://evil.test", "iat": now, "exp": now + 600 }),
         json!({ "sub": hr_id, "iss": "https://idp.test", "iat": now, "exp": now + 600 }),
     ] {
-        app.gql(Some(&sign(claims)), ME, json!({}))
+        app.gql(Some(&idp.sign(claims)), ME, json!({}))
             .await
             .assert_error("UNAUTHENTICATED", None);
     }
@@ -148,6 +193,126 @@ async fn an_identity_providers_rs256_token_is_matched_by_email() {
         .gql(Some(&token), ME, json!({}))
         .await
         .assert_error("UNAUTHENTICATED", None);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn an_identity_providers_token_for_our_issuer_and_audience_signs_in() {
+    let app = app_trusting_the_identity_provider(&[ISSUER, AUDIENCE]).await;
+    let idp = IdentityProvider::new();
+    for aud in [json!("perfcycle"), json!(["another-app", "perfcycle"])] {
+        let token = idp.alice(json!({ "iss": "https://idp.test", "aud": aud }));
+        let r = app.gql(Some(&token), ME, json!({})).await;
+        assert_eq!(r.data()["me"]["email"], "alice@t.io", "aud {aud}");
+    }
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn an_identity_providers_token_for_another_audience_is_refused() {
+    let app = app_trusting_the_identity_provider(&[ISSUER, AUDIENCE]).await;
+    let token =
+        IdentityProvider::new().alice(json!({ "iss": "https://idp.test", "aud": "another-app" }));
+    let r = app.gql(Some(&token), ME, json!({})).await;
+    assert_refused(&r, TokenError::WrongAudience);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn an_identity_providers_token_whose_audience_list_lacks_ours_is_refused() {
+    let app = app_trusting_the_identity_provider(&[ISSUER, AUDIENCE]).await;
+    let idp = IdentityProvider::new();
+    for aud in [json!(["another-app", "perfcycle-staging"]), json!([])] {
+        let token = idp.alice(json!({ "iss": "https://idp.test", "aud": aud }));
+        let r = app.gql(Some(&token), ME, json!({})).await;
+        assert_refused(&r, TokenError::WrongAudience);
+    }
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn an_identity_providers_token_without_an_audience_is_refused_when_one_is_configured() {
+    let app = app_trusting_the_identity_provider(&[ISSUER, AUDIENCE]).await;
+    let idp = IdentityProvider::new();
+    for extra in [
+        json!({ "iss": "https://idp.test" }),
+        json!({ "iss": "https://idp.test", "aud": null }),
+    ] {
+        let r = app.gql(Some(&idp.alice(extra)), ME, json!({})).await;
+        assert_refused(&r, TokenError::MissingAudience);
+    }
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn an_identity_providers_token_from_another_issuer_is_refused() {
+    let app = app_trusting_the_identity_provider(&[ISSUER, AUDIENCE]).await;
+    let token =
+        IdentityProvider::new().alice(json!({ "iss": "https://evil.test", "aud": "perfcycle" }));
+    let r = app.gql(Some(&token), ME, json!({})).await;
+    assert_refused(&r, TokenError::WrongIssuer);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn an_identity_providers_token_without_an_issuer_is_refused_when_one_is_configured() {
+    let app = app_trusting_the_identity_provider(&[ISSUER, AUDIENCE]).await;
+    let idp = IdentityProvider::new();
+    for extra in [
+        json!({ "aud": "perfcycle" }),
+        json!({ "iss": null, "aud": "perfcycle" }),
+    ] {
+        let r = app.gql(Some(&idp.alice(extra)), ME, json!({})).await;
+        assert_refused(&r, TokenError::MissingIssuer);
+    }
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn without_issuer_or_audience_configured_neither_claim_is_checked() {
+    let app = app_trusting_the_identity_provider(&[]).await;
+    let idp = IdentityProvider::new();
+    for extra in [
+        json!({}),
+        json!({ "iss": "https://anyone.test", "aud": "another-app" }),
+        json!({ "aud": ["another-app"] }),
+    ] {
+        let r = app
+            .gql(Some(&idp.alice(extra.clone())), ME, json!({}))
+            .await;
+        assert_eq!(r.data()["me"]["email"], "alice@t.io", "{extra}");
+    }
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn with_only_an_issuer_configured_a_tokens_audience_is_not_checked() {
+    let app = app_trusting_the_identity_provider(&[ISSUER]).await;
+    let idp = IdentityProvider::new();
+    for extra in [
+        json!({ "iss": "https://idp.test" }),
+        json!({ "iss": "https://idp.test", "aud": "another-app" }),
+    ] {
+        let r = app
+            .gql(Some(&idp.alice(extra.clone())), ME, json!({}))
+            .await;
+        assert_eq!(r.data()["me"]["email"], "alice@t.io", "{extra}");
+    }
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn with_only_an_audience_configured_a_tokens_issuer_is_not_checked() {
+    let app = app_trusting_the_identity_provider(&[AUDIENCE]).await;
+    let idp = IdentityProvider::new();
+    for extra in [
+        json!({ "aud": "perfcycle" }),
+        json!({ "iss": "https://anyone.test", "aud": "perfcycle" }),
+    ] {
+        let r = app
+            .gql(Some(&idp.alice(extra.clone())), ME, json!({}))
+            .await;
+        assert_eq!(r.data()["me"]["email"], "alice@t.io", "{extra}");
+    }
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn our_own_tokens_need_no_issuer_or_audience_when_those_are_configured() {
+    let app = app_trusting_the_identity_provider(&[ISSUER, AUDIENCE]).await;
+    let alice = app.token("alice@t.io").await;
+    let r = app.gql(Some(&alice), ME, json!({})).await;
+    assert_eq!(r.data()["me"]["email"], "alice@t.io");
 }
 
 #[test]

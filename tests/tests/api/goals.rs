@@ -30,7 +30,7 @@ async fn a_goal_goes_from_draft_to_achieved() {
         )
         .await;
     assert_eq!(r.data()["closeGoal"]["status"], "ACHIEVED");
-    let changes = app.count(&format!("audit_log WHERE entity = 'goal'")).await;
+    let changes = app.count("audit_log WHERE entity = 'goal'").await;
     assert_eq!(changes, 4, "create, propose, agree, achieve");
 }
 

@@ -31,6 +31,26 @@ pub fn date(s: &str) -> NaiveDate {
     NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap_or_else(|e| panic!("bad test date {s}: {e}"))
 }
 
+/// A `CreateGoalInput` in `cycle`: sensible defaults with `overrides` merged over them.
+pub fn goal_input(cycle: &str, overrides: Value) -> Value {
+    let mut input = json!({
+        "cycleId": cycle,
+        "title": "Cut p95 latency of the checkout API",
+        "weight": 50,
+        "dueOn": "2027-06-30",
+        "keyResults": [{
+            "metric": "p95 latency", "unit": "ms", "direction": "DECREASE",
+            "startValue": "800", "targetValue": "300"
+        }]
+    });
+    if let (Some(input), Some(extra)) = (input.as_object_mut(), overrides.as_object()) {
+        for (k, v) in extra {
+            input.insert(k.clone(), v.clone());
+        }
+    }
+    input
+}
+
 /// Which backend this run uses.
 pub fn backend() -> &'static str {
     match std::env::var("TEST_DATABASE_URL") {
@@ -343,25 +363,10 @@ impl TestApp {
     /// Creates a goal from `input` (merged over sensible defaults) as `token`; returns the
     /// whole response.
     pub async fn create_goal(&self, token: &str, cycle: &str, input: Value) -> Gql {
-        let mut full = json!({
-            "cycleId": cycle,
-            "title": "Cut p95 latency of the checkout API",
-            "weight": 50,
-            "dueOn": "2027-06-30",
-            "keyResults": [{
-                "metric": "p95 latency", "unit": "ms", "direction": "DECREASE",
-                "startValue": "800", "targetValue": "300"
-            }]
-        });
-        if let (Some(full), Some(extra)) = (full.as_object_mut(), input.as_object()) {
-            for (k, v) in extra {
-                full.insert(k.clone(), v.clone());
-            }
-        }
         self.gql(
             Some(token),
             "mutation($input: CreateGoalInput!) { createGoal(input: $input) { id status title weight level visibility keyResults { id progress } } }",
-            json!({ "input": full }),
+            json!({ "input": goal_input(cycle, input) }),
         )
         .await
     }

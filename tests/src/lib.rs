@@ -11,7 +11,7 @@ pub mod smtp;
 use api::auth::Auth;
 use api::{Application, Config};
 use chrono::{DateTime, NaiveDate, TimeZone, Utc};
-use domain::FixedClock;
+use domain::{Clock, FixedClock};
 use entity::employee;
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter};
 use serde_json::{Value, json};
@@ -29,6 +29,13 @@ pub fn start_time() -> DateTime<Utc> {
 /// A date literal for tests.
 pub fn date(s: &str) -> NaiveDate {
     NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap_or_else(|e| panic!("bad test date {s}: {e}"))
+}
+
+/// An instant literal for tests (RFC 3339).
+pub fn at(s: &str) -> DateTime<Utc> {
+    DateTime::parse_from_rfc3339(s)
+        .map(|d| d.to_utc())
+        .unwrap_or_else(|e| panic!("bad test instant {s}: {e}"))
 }
 
 /// A `CreateGoalInput` in `cycle`: sensible defaults with `overrides` merged over them.
@@ -331,15 +338,20 @@ impl TestApp {
     /// Creates a cycle through the API (as `hr_token`) and moves it to ACTIVE; returns its id.
     pub async fn active_cycle(&self, hr_token: &str) -> String {
         let id = self.planning_cycle(hr_token, "FY2027").await;
+        self.advance_cycle(hr_token, &id, "ACTIVE").await;
+        id
+    }
+
+    /// Moves `cycle` on to phase `to` as `hr_token`, asserting it got there.
+    pub async fn advance_cycle(&self, hr_token: &str, cycle: &str, to: &str) {
         let r = self
             .gql(
                 Some(hr_token),
-                "mutation($id: ID!) { advanceCyclePhase(id: $id, to: ACTIVE) { phase } }",
-                json!({ "id": id }),
+                "mutation($id: ID!, $to: CyclePhase!) { advanceCyclePhase(id: $id, to: $to) { phase } }",
+                json!({ "id": cycle, "to": to }),
             )
             .await;
-        assert_eq!(r.data()["advanceCyclePhase"]["phase"], "ACTIVE");
-        id
+        assert_eq!(r.data()["advanceCyclePhase"]["phase"], to);
     }
 
     /// Creates a cycle for 2027 in PLANNING; returns its id.
@@ -390,6 +402,78 @@ impl TestApp {
         .await
     }
 
+    /// Creates a goal from `input` as `owner`, who proposes it, and has `agreer` agree it;
+    /// returns it with its first key result.
+    pub async fn agreed_goal(
+        &self,
+        owner: &str,
+        agreer: &str,
+        cycle: &str,
+        input: Value,
+    ) -> AgreedGoal {
+        let goal_id = self.goal_id(owner, cycle, input).await;
+        self.goal_action(owner, "proposeGoal", &goal_id)
+            .await
+            .data();
+        let r = self.goal_action(agreer, "agreeGoal", &goal_id).await;
+        assert_eq!(r.data()["agreeGoal"]["status"], "AGREED");
+        let key_result_id = self
+            .gql(
+                Some(owner),
+                "query($id: ID!) { goal(id: $id) { keyResults { id } } }",
+                json!({ "id": goal_id }),
+            )
+            .await
+            .data()["goal"]["keyResults"][0]["id"]
+            .as_str()
+            .unwrap_or_else(|| panic!("goal {goal_id} has no key result"))
+            .to_owned();
+        AgreedGoal {
+            goal_id,
+            key_result_id,
+        }
+    }
+
+    /// Opens the check-ins due at the app's clock (the opening step of the scheduled scan
+    /// alone); returns how many it opened.
+    pub async fn open_check_ins(&self) -> u64 {
+        domain::check_ins::open_due(
+            &self.ctx,
+            self.clock.now(),
+            domain::notifications::DEFAULT_REMINDER_TIME,
+        )
+        .await
+        .unwrap_or_else(|e| panic!("{e}"))
+    }
+
+    /// Moves the clock to `when` and runs the whole scheduled check-in scan there: open,
+    /// remind, mark missed.
+    pub async fn scan_check_ins(&self, when: &str) -> worker::ScanReport {
+        self.clock.set(at(when));
+        worker::run_check_in_scans(&self.ctx, domain::notifications::DEFAULT_REMINDER_TIME)
+            .await
+            .unwrap_or_else(|e| panic!("{e}"))
+    }
+
+    /// The check-ins of the employee with `email` that `token`'s holder sees, as
+    /// `checkIns` lists them.
+    pub async fn check_ins_of(&self, token: &str, email: &str) -> Vec<Value> {
+        let e = self.employee(email).await;
+        let r = self
+            .gql(
+                Some(token),
+                CHECK_INS,
+                json!({ "f": { "employeeId": e.id.to_string() } }),
+            )
+            .await;
+        r.data()["checkIns"]["edges"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .map(|e| e["node"].clone())
+            .collect()
+    }
+
     /// SQL statements the app has run so far, read from `/metrics`.
     pub async fn statements(&self) -> u64 {
         let text = self
@@ -422,6 +506,14 @@ impl TestApp {
         row.try_get::<i64>("", "n")
             .unwrap_or_else(|e| panic!("{e}"))
     }
+}
+
+const CHECK_INS: &str = "query($f: CheckInFilter) { checkIns(filter: $f) { totalCount edges { node { id status periodStart periodEnd cadence closesAt employee { email } confidence updates { keyResultId previousValue newValue } } } } }";
+
+/// A goal that is AGREED, and its first key result (see [`TestApp::agreed_goal`]).
+pub struct AgreedGoal {
+    pub goal_id: String,
+    pub key_result_id: String,
 }
 
 /// Tokens of the standard organisation (see [`TestApp::org`]).

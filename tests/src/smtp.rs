@@ -95,6 +95,17 @@ impl SmtpSink {
         }
     }
 
+    /// A mailer that delivers to this sink, with the sender and links the tests expect.
+    pub fn mailer(&self) -> worker::mailer::Mailer {
+        worker::mailer::Mailer::new(
+            Some(&self.url),
+            std::env::temp_dir(),
+            "perfcycle <noreply@perfcycle.test>",
+            "https://app.perfcycle.test",
+        )
+        .unwrap_or_else(|e| panic!("{e}"))
+    }
+
     /// Everything accepted so far.
     pub fn messages(&self) -> Vec<Received> {
         self.messages.lock().map(|m| m.clone()).unwrap_or_default()

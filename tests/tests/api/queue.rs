@@ -2,21 +2,13 @@
 //! embedded SQLite queue (SQLite run), ticks triggered at injected times, e-mail drained to a
 //! real SMTP server.
 
-use chrono::{DateTime, Utc};
 use domain::Clock;
 use perfcycle_tests::smtp::SmtpSink;
-use perfcycle_tests::{TestApp, spawn_app};
+use perfcycle_tests::{TestApp, at, spawn_app};
 use std::str::FromStr;
 use std::sync::Arc;
 use std::time::Duration;
-use worker::mailer::Mailer;
 use worker::pool::{PoolSettings, Queue, Services};
-
-fn at(s: &str) -> DateTime<Utc> {
-    DateTime::parse_from_rfc3339(s)
-        .map(|d| d.to_utc())
-        .unwrap_or_else(|e| panic!("{s}: {e}"))
-}
 
 /// The queue this run uses: Redis when the suite has one, else a fresh SQLite queue file.
 async fn queue() -> Queue {
@@ -37,16 +29,9 @@ async fn queue() -> Queue {
 
 /// A worker process's services, started; its schedules never fire on their own.
 fn start_worker(app: &TestApp, queue: &Queue, sink: &SmtpSink, name: &str) -> Arc<Services> {
-    let mailer = Mailer::new(
-        Some(&sink.url),
-        std::env::temp_dir(),
-        "noreply@perfcycle.test",
-        "https://app.perfcycle.test",
-    )
-    .unwrap_or_else(|e| panic!("{e}"));
     let services = Arc::new(Services {
         ctx: app.ctx.clone(),
-        mailer,
+        mailer: sink.mailer(),
         queue: queue.clone(),
         reminder_time: domain::notifications::DEFAULT_REMINDER_TIME,
         name: name.to_owned(),
@@ -126,10 +111,7 @@ async fn two_workers_and_repeated_jobs_send_each_email_once() {
     let queue = queue().await;
     let a = start_worker(&app, &queue, &sink, "worker-a");
     let b = start_worker(&app, &queue, &sink, "worker-b");
-    app.clock.set(at("2027-03-01T12:00:00Z"));
-    worker::run_check_in_scans(&app.ctx, domain::notifications::DEFAULT_REMINDER_TIME)
-        .await
-        .unwrap_or_else(|e| panic!("{e}"));
+    app.scan_check_ins("2027-03-01T12:00:00Z").await;
     app.clock.set(at("2027-03-05T23:00:00Z"));
     // Both processes' schedules fire for the same tick: one runs it.
     let tick = at("2027-03-05T23:00:00Z");

@@ -1,35 +1,11 @@
 //! The reminder path end to end: schedules run at injected times, the outbox is drained to a
 //! real SMTP server, and exactly the expected messages arrive, once.
 
-use chrono::{DateTime, Utc};
 use perfcycle_tests::smtp::SmtpSink;
-use perfcycle_tests::{TestApp, spawn_app};
+use perfcycle_tests::{at, spawn_app};
 use serde_json::json;
 use std::collections::BTreeMap;
 use worker::mailer::Mailer;
-
-fn at(s: &str) -> DateTime<Utc> {
-    DateTime::parse_from_rfc3339(s)
-        .map(|d| d.to_utc())
-        .unwrap_or_else(|e| panic!("{s}: {e}"))
-}
-
-async fn scan(app: &TestApp, when: &str) -> worker::ScanReport {
-    app.clock.set(at(when));
-    worker::run_check_in_scans(&app.ctx, domain::notifications::DEFAULT_REMINDER_TIME)
-        .await
-        .unwrap_or_else(|e| panic!("{e}"))
-}
-
-fn mailer(sink: &SmtpSink) -> Mailer {
-    Mailer::new(
-        Some(&sink.url),
-        std::env::temp_dir(),
-        "perfcycle <noreply@perfcycle.test>",
-        "https://app.perfcycle.test",
-    )
-    .unwrap_or_else(|e| panic!("{e}"))
-}
 
 fn by_recipient(sink: &SmtpSink) -> BTreeMap<String, Vec<String>> {
     subjects_by_recipient(sink, "")
@@ -55,19 +31,15 @@ async fn reminders_go_out_on_friday_morning_local_time_exactly_once() {
     let app = spawn_app().await;
     let org = app.org().await;
     let cycle = app.active_cycle(&org.hr).await;
-    let goal = app
-        .goal_id(
-            &org.alice,
-            &cycle,
-            json!({ "weight": 100, "title": "Halve checkout latency" }),
-        )
-        .await;
-    app.goal_action(&org.alice, "proposeGoal", &goal)
-        .await
-        .data();
-    app.goal_action(&org.mgr, "agreeGoal", &goal).await.data();
+    app.agreed_goal(
+        &org.alice,
+        &org.mgr,
+        &cycle,
+        json!({ "weight": 100, "title": "Halve checkout latency" }),
+    )
+    .await;
     let sink = SmtpSink::start().await;
-    let mailer = mailer(&sink);
+    let mailer = sink.mailer();
     // The proposal and the agreement were e-mailed too; this test counts the reminders.
     assert_eq!(
         mailer
@@ -79,14 +51,14 @@ async fn reminders_go_out_on_friday_morning_local_time_exactly_once() {
     );
     let reminders = |sink: &SmtpSink| subjects_by_recipient(sink, "check-in for");
 
-    let monday = scan(&app, "2027-03-01T12:00:00Z").await;
+    let monday = app.scan_check_ins("2027-03-01T12:00:00Z").await;
     assert_eq!((monday.opened, monday.reminders), (9, 0));
     // Friday 08:30 UTC: past 09:00 in Kolkata (Bob) and Berlin (Cleo, Hank, Mia); not yet in
     // London-on-UTC (Lea, Dave, Otto, Carol) or New York (Alice).
-    let early = scan(&app, "2027-03-05T08:30:00Z").await;
+    let early = app.scan_check_ins("2027-03-05T08:30:00Z").await;
     assert_eq!(early.reminders, 4);
     assert_eq!(
-        scan(&app, "2027-03-05T08:45:00Z").await.reminders,
+        app.scan_check_ins("2027-03-05T08:45:00Z").await.reminders,
         0,
         "a second scan queues nothing"
     );
@@ -101,7 +73,7 @@ async fn reminders_go_out_on_friday_morning_local_time_exactly_once() {
         ["bob@t.io", "ceo@t.io", "hr@t.io", "mgr@t.io"]
     );
     // A scan that runs late (afternoon in New York) catches everyone else up.
-    let late = scan(&app, "2027-03-05T19:00:00Z").await;
+    let late = app.scan_check_ins("2027-03-05T19:00:00Z").await;
     assert_eq!(late.reminders, 5);
     mailer
         .deliver_pending(&app.ctx)
@@ -140,18 +112,10 @@ async fn missed_check_ins_are_marked_once_and_each_manager_is_told() {
     let org = app.org().await;
     app.active_cycle(&org.hr).await;
     let sink = SmtpSink::start().await;
-    let mailer = mailer(&sink);
-    scan(&app, "2027-03-01T12:00:00Z").await;
+    let mailer = sink.mailer();
+    app.scan_check_ins("2027-03-01T12:00:00Z").await;
     // Alice submits; nobody else does.
-    let alice = app.employee("alice@t.io").await;
-    let r = app
-        .gql(
-            Some(&org.alice),
-            "query($e: ID!) { checkIns(filter: {employeeId: $e}) { edges { node { id } } } }",
-            json!({ "e": alice.id.to_string() }),
-        )
-        .await;
-    let id = r.data()["checkIns"]["edges"][0]["node"]["id"].clone();
+    let id = app.check_ins_of(&org.alice, "alice@t.io").await[0]["id"].clone();
     app.gql(
         Some(&org.alice),
         "mutation($id: ID!) { submitCheckIn(id: $id, input: {confidence: 4}) { status } }",
@@ -159,9 +123,9 @@ async fn missed_check_ins_are_marked_once_and_each_manager_is_told() {
     )
     .await
     .data();
-    let report = scan(&app, "2027-03-10T12:00:00Z").await;
+    let report = app.scan_check_ins("2027-03-10T12:00:00Z").await;
     assert_eq!(report.missed, 8);
-    assert_eq!(scan(&app, "2027-03-10T13:00:00Z").await.missed, 0);
+    assert_eq!(app.scan_check_ins("2027-03-10T13:00:00Z").await.missed, 0);
     mailer
         .deliver_pending(&app.ctx)
         .await
@@ -184,9 +148,12 @@ async fn two_senders_at_once_never_send_the_same_email_twice() {
     let org = app.org().await;
     app.active_cycle(&org.hr).await;
     let sink = SmtpSink::start().await;
-    scan(&app, "2027-03-01T12:00:00Z").await;
-    assert_eq!(scan(&app, "2027-03-05T23:00:00Z").await.reminders, 9);
-    let (a, b) = (mailer(&sink), mailer(&sink));
+    app.scan_check_ins("2027-03-01T12:00:00Z").await;
+    assert_eq!(
+        app.scan_check_ins("2027-03-05T23:00:00Z").await.reminders,
+        9
+    );
+    let (a, b) = (sink.mailer(), sink.mailer());
     let (ctx_a, ctx_b) = (app.ctx.clone(), app.ctx.clone());
     let (ra, rb) = tokio::join!(async move { a.deliver_pending(&ctx_a).await }, async move {
         b.deliver_pending(&ctx_b).await
@@ -205,8 +172,8 @@ async fn an_unreachable_smtp_server_is_retried_later_and_nothing_is_lost() {
     let app = spawn_app().await;
     let org = app.org().await;
     app.active_cycle(&org.hr).await;
-    scan(&app, "2027-03-01T12:00:00Z").await;
-    scan(&app, "2027-03-05T23:00:00Z").await;
+    app.scan_check_ins("2027-03-01T12:00:00Z").await;
+    app.scan_check_ins("2027-03-05T23:00:00Z").await;
     // Nothing listens on this port.
     let dead = Mailer::new(
         Some("smtp://127.0.0.1:9"),
@@ -228,7 +195,8 @@ async fn an_unreachable_smtp_server_is_retried_later_and_nothing_is_lost() {
     // After the backoff a working server gets every message, once.
     let sink = SmtpSink::start().await;
     app.clock.set(at("2027-03-06T00:00:00Z"));
-    let r = mailer(&sink)
+    let r = sink
+        .mailer()
         .deliver_pending(&app.ctx)
         .await
         .unwrap_or_else(|e| panic!("{e}"));
@@ -241,8 +209,8 @@ async fn without_smtp_emails_are_written_as_eml_files() {
     let app = spawn_app().await;
     let org = app.org().await;
     app.active_cycle(&org.hr).await;
-    scan(&app, "2027-03-01T12:00:00Z").await;
-    scan(&app, "2027-03-05T23:00:00Z").await;
+    app.scan_check_ins("2027-03-01T12:00:00Z").await;
+    app.scan_check_ins("2027-03-05T23:00:00Z").await;
     let dir = std::env::temp_dir().join(format!("perfcycle-outbox-{}", uuid::Uuid::new_v4()));
     let files = Mailer::new(None, dir.clone(), "noreply@perfcycle.test", "http://x")
         .unwrap_or_else(|e| panic!("{e}"));
@@ -271,27 +239,16 @@ async fn the_goal_workflow_emails_the_manager_then_the_employee() {
     let org = app.org().await;
     let cycle = app.active_cycle(&org.hr).await;
     let sink = SmtpSink::start().await;
-    let mailer = mailer(&sink);
-    let goal = app
-        .goal_id(
+    let mailer = sink.mailer();
+    let kr = app
+        .agreed_goal(
             &org.alice,
+            &org.mgr,
             &cycle,
             json!({ "weight": 100, "title": "Halve checkout latency" }),
         )
-        .await;
-    app.goal_action(&org.alice, "proposeGoal", &goal)
         .await
-        .data();
-    app.goal_action(&org.mgr, "agreeGoal", &goal).await.data();
-    let kr = app
-        .gql(
-            Some(&org.mgr),
-            "query($id: ID!) { goal(id: $id) { keyResults { id } } }",
-            json!({ "id": goal }),
-        )
-        .await
-        .data()["goal"]["keyResults"][0]["id"]
-        .clone();
+        .key_result_id;
     app.gql(Some(&org.mgr), "mutation($kr: ID!) { reviseTarget(keyResultId: $kr, newTarget: \"250\", reason: \"The cache landed early\") { id } }", json!({ "kr": kr })).await.data();
     // Draining twice sends nothing twice.
     mailer
@@ -332,8 +289,8 @@ async fn hr_sees_failed_deliveries_and_nobody_else_does() {
     let app = spawn_app().await;
     let org = app.org().await;
     app.active_cycle(&org.hr).await;
-    scan(&app, "2027-03-01T12:00:00Z").await;
-    scan(&app, "2027-03-05T23:00:00Z").await;
+    app.scan_check_ins("2027-03-01T12:00:00Z").await;
+    app.scan_check_ins("2027-03-05T23:00:00Z").await;
     let dead = Mailer::new(
         Some("smtp://127.0.0.1:9"),
         std::env::temp_dir(),

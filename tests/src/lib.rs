@@ -6,6 +6,11 @@
 //! app use Redis too. A configured service that does not answer fails the test: nothing is
 //! skipped.
 
+// This library is test code (the harness and its SMTP sink) although it is not
+// `#[cfg(test)]`, so clippy's `allow-unwrap-in-tests` does not reach it: a failed fixture
+// should stop the test on the spot, as in the tests themselves.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 pub mod smtp;
 
 use api::auth::Auth;
@@ -21,9 +26,7 @@ use uuid::Uuid;
 
 /// The instant every test starts at: tests move it explicitly.
 pub fn start_time() -> DateTime<Utc> {
-    Utc.with_ymd_and_hms(2027, 3, 1, 12, 0, 0)
-        .single()
-        .unwrap_or_else(Utc::now)
+    Utc.with_ymd_and_hms(2027, 3, 1, 12, 0, 0).single().unwrap()
 }
 
 /// A date literal for tests.
@@ -78,11 +81,11 @@ impl TestDb {
                 let schema = format!("test_{}", Uuid::new_v4().simple());
                 let admin = sea_orm::Database::connect(&admin_url)
                     .await
-                    .unwrap_or_else(|e| panic!("TEST_DATABASE_URL does not answer: {e}"));
+                    .expect("TEST_DATABASE_URL does not answer");
                 admin
                     .execute_unprepared(&format!("CREATE SCHEMA {schema}"))
                     .await
-                    .unwrap_or_else(|e| panic!("cannot create schema: {e}"));
+                    .expect("cannot create the test's schema");
                 admin.close().await.ok();
                 let sep = if admin_url.contains('?') { '&' } else { '?' };
                 let url = format!("{admin_url}{sep}options=-c%20search_path%3D{schema}");
@@ -90,7 +93,7 @@ impl TestDb {
             }
             _ => {
                 let dir = std::env::temp_dir().join("perfcycle-tests");
-                std::fs::create_dir_all(&dir).unwrap_or_else(|e| panic!("temp dir: {e}"));
+                std::fs::create_dir_all(&dir).expect("cannot create the test database directory");
                 let file = dir.join(format!("{}.db", Uuid::new_v4()));
                 let url = format!("sqlite://{}", file.display());
                 (Self::Sqlite(file), url)
@@ -178,7 +181,7 @@ pub fn test_config(database_url: String, extra: &[(&str, &str)]) -> Config {
     }
     let file = std::env::temp_dir().join("perfcycle-tests-no-config.toml");
     std::fs::write(&file, "").ok();
-    Config::from_sources(Some(&file), &env).unwrap_or_else(|e| panic!("{e}"))
+    Config::from_sources(Some(&file), &env).unwrap()
 }
 
 /// Starts the application on a fresh database.
@@ -193,18 +196,18 @@ pub async fn spawn_app_with(extra: &[(&str, &str)]) -> TestApp {
     let clock = Arc::new(FixedClock::new(start_time()));
     let app = Application::build_with_clock(config.clone(), clock.clone())
         .await
-        .unwrap_or_else(|e| panic!("the app did not start: {e:#}"));
+        .expect("the app did not start");
     let address = format!("http://127.0.0.1:{}", app.port());
     let ctx = app.ctx().clone();
     tokio::spawn(app.run_until_stopped());
-    let auth = Auth::from_config(&config).unwrap_or_else(|e| panic!("{e}"));
+    let auth = Auth::from_config(&config).unwrap();
     TestApp {
         address,
         http: reqwest::Client::new(),
         ctx,
         clock,
         auth,
-        jwt_secret: config.jwt_secret.clone().unwrap_or_default(),
+        jwt_secret: config.jwt_secret.clone().unwrap(),
         database_url: url,
         _db: db,
     }
@@ -263,21 +266,16 @@ impl TestApp {
         if let Some(t) = token {
             req = req.bearer_auth(t);
         }
-        let res = req
-            .send()
-            .await
-            .unwrap_or_else(|e| panic!("request failed: {e}"));
+        let res = req.send().await.expect("request failed");
         let status = res.status().as_u16();
-        let body = res.json().await.unwrap_or_else(|e| panic!("not JSON: {e}"));
+        let body = res.json().await.expect("the response is not JSON");
         Gql { status, body }
     }
 
     /// A token for the employee with this e-mail.
     pub async fn token(&self, email: &str) -> String {
         let e = self.employee(email).await;
-        self.auth
-            .issue(e.id, &e.email, None)
-            .unwrap_or_else(|e| panic!("{e}"))
+        self.auth.issue(e.id, &e.email, None).unwrap()
     }
 
     /// The stored employee with this e-mail.
@@ -286,8 +284,7 @@ impl TestApp {
             .filter(employee::Column::Email.eq(email))
             .one(&self.ctx.db)
             .await
-            .ok()
-            .flatten()
+            .unwrap()
             .unwrap_or_else(|| panic!("no employee {email}"))
     }
 
@@ -297,7 +294,7 @@ impl TestApp {
             format!("email,name,title,department,manager_email,role,hired_on,timezone\n{rows}");
         domain::import::employees(&self.ctx, csv.as_bytes())
             .await
-            .unwrap_or_else(|e| panic!("fixture import failed: {e:?}"));
+            .expect("fixture import failed");
     }
 
     /// The standard organisation:
@@ -366,10 +363,7 @@ impl TestApp {
                 }}),
             )
             .await;
-        r.data()["createCycle"]["id"]
-            .as_str()
-            .unwrap_or_default()
-            .to_owned()
+        r.data()["createCycle"]["id"].as_str().unwrap().to_owned()
     }
 
     /// Creates a goal from `input` (merged over sensible defaults) as `token`; returns the
@@ -386,10 +380,7 @@ impl TestApp {
     /// Creates a goal and returns its id, asserting success.
     pub async fn goal_id(&self, token: &str, cycle: &str, input: Value) -> String {
         let r = self.create_goal(token, cycle, input).await;
-        r.data()["createGoal"]["id"]
-            .as_str()
-            .unwrap_or_default()
-            .to_owned()
+        r.data()["createGoal"]["id"].as_str().unwrap().to_owned()
     }
 
     /// Runs a one-goal mutation such as `proposeGoal` and returns the response.
@@ -426,7 +417,7 @@ impl TestApp {
             .await
             .data()["goal"]["keyResults"][0]["id"]
             .as_str()
-            .unwrap_or_else(|| panic!("goal {goal_id} has no key result"))
+            .expect("the agreed goal has no key result")
             .to_owned();
         AgreedGoal {
             goal_id,
@@ -443,7 +434,7 @@ impl TestApp {
             domain::notifications::DEFAULT_REMINDER_TIME,
         )
         .await
-        .unwrap_or_else(|e| panic!("{e}"))
+        .unwrap()
     }
 
     /// Moves the clock to `when` and runs the whole scheduled check-in scan there: open,
@@ -452,7 +443,7 @@ impl TestApp {
         self.clock.set(at(when));
         worker::run_check_in_scans(&self.ctx, domain::notifications::DEFAULT_REMINDER_TIME)
             .await
-            .unwrap_or_else(|e| panic!("{e}"))
+            .unwrap()
     }
 
     /// The check-ins of the employee with `email` that `token`'s holder sees, as
@@ -481,10 +472,10 @@ impl TestApp {
             .get(format!("{}/metrics", self.address))
             .send()
             .await
-            .unwrap_or_else(|e| panic!("{e}"))
+            .unwrap()
             .text()
             .await
-            .unwrap_or_default();
+            .unwrap();
         text.lines()
             .find_map(|l| l.strip_prefix("perfcycle_db_statements_total "))
             .and_then(|n| n.trim().parse().ok())
@@ -501,10 +492,9 @@ impl TestApp {
                 format!("SELECT COUNT(*) AS n FROM {table}"),
             ))
             .await
-            .unwrap_or_else(|e| panic!("{e}"))
-            .unwrap_or_else(|| panic!("no count"));
-        row.try_get::<i64>("", "n")
-            .unwrap_or_else(|e| panic!("{e}"))
+            .unwrap()
+            .expect("COUNT(*) returned no row");
+        row.try_get::<i64>("", "n").unwrap()
     }
 }
 

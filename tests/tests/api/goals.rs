@@ -17,7 +17,7 @@ async fn a_goal_goes_from_draft_to_achieved() {
     assert_eq!(goal["status"], "DRAFT");
     assert_eq!(goal["level"], "INDIVIDUAL");
     assert_eq!(goal["visibility"], "PRIVATE");
-    let id = goal["id"].as_str().unwrap_or_default().to_owned();
+    let id = goal["id"].as_str().unwrap().to_owned();
     let r = app.goal_action(&org.alice, "proposeGoal", &id).await;
     assert_eq!(r.data()["proposeGoal"]["status"], "PROPOSED");
     let r = app.goal_action(&org.mgr, "agreeGoal", &id).await;
@@ -44,10 +44,7 @@ async fn progress_is_computed_on_the_server_for_decreasing_metrics() {
         { "metric": "Error budget burn", "unit": "%", "direction": "DECREASE", "startValue": "40", "targetValue": "10", "weight": 1 }
     ] })).await.goal_id;
     let r = app.gql(Some(&org.alice), GOAL, json!({ "id": id })).await;
-    let krs = r.data()["goal"]["keyResults"]
-        .as_array()
-        .cloned()
-        .unwrap_or_default();
+    let krs = r.data()["goal"]["keyResults"].as_array().cloned().unwrap();
     let update = "mutation($id: ID!, $v: Decimal!) { updateKeyResultValue(id: $id, value: $v) { currentValue progress } }";
     let r = app
         .gql(
@@ -131,10 +128,7 @@ async fn parents_roll_up_their_childrens_progress_by_weight() {
             json!({ "c": cycle, "root": team }),
         )
         .await;
-    let nodes = r.data()["alignmentTree"]
-        .as_array()
-        .cloned()
-        .unwrap_or_default();
+    let nodes = r.data()["alignmentTree"].as_array().cloned().unwrap();
     assert_eq!(
         nodes.len(),
         2,

@@ -16,14 +16,14 @@ async fn queue() -> Queue {
     match std::env::var("TEST_REDIS_URL") {
         Ok(url) => Queue::redis(&url, &format!("test-{id}:"))
             .await
-            .unwrap_or_else(|e| panic!("redis queue: {e}")),
+            .expect("cannot open the Redis queue"),
         Err(_) => Queue::sqlite(
             &std::env::temp_dir()
                 .join("perfcycle-tests")
                 .join(format!("queue-{id}.db")),
         )
         .await
-        .unwrap_or_else(|e| panic!("sqlite queue: {e}")),
+        .expect("cannot open the SQLite queue"),
     }
 }
 
@@ -36,8 +36,7 @@ fn start_worker(app: &TestApp, queue: &Queue, sink: &SmtpSink, name: &str) -> Ar
         reminder_time: domain::notifications::DEFAULT_REMINDER_TIME,
         name: name.to_owned(),
     });
-    let never =
-        worker::cron::Schedule::from_str("0 0 0 1 1 * 2099").unwrap_or_else(|e| panic!("{e}"));
+    let never = worker::cron::Schedule::from_str("0 0 0 1 1 * 2099").unwrap();
     let settings = PoolSettings {
         scan_schedule: never.clone(),
         dispatch_schedule: never,
@@ -73,25 +72,25 @@ async fn the_reminder_path_runs_through_the_queue() {
     assert!(
         worker::pool::run_scan_tick(&worker, at("2027-03-01T12:00:00Z"))
             .await
-            .unwrap_or_else(|e| panic!("{e}"))
+            .unwrap()
     );
     app.clock.set(at("2027-03-05T23:00:00Z"));
     assert!(
         worker::pool::run_scan_tick(&worker, at("2027-03-05T23:00:00Z"))
             .await
-            .unwrap_or_else(|e| panic!("{e}"))
+            .unwrap()
     );
     wait_for_sent(&app, 9).await;
     // The same tick again is refused; a later one finds nothing new to send.
     assert!(
         !worker::pool::run_scan_tick(&worker, at("2027-03-05T23:00:00Z"))
             .await
-            .unwrap_or_else(|e| panic!("{e}"))
+            .unwrap()
     );
     assert!(
         worker::pool::run_scan_tick(&worker, at("2027-03-05T23:05:00Z"))
             .await
-            .unwrap_or_else(|e| panic!("{e}"))
+            .unwrap()
     );
     tokio::time::sleep(Duration::from_millis(800)).await;
     let messages = sink.messages();
@@ -119,20 +118,14 @@ async fn two_workers_and_repeated_jobs_send_each_email_once() {
         worker::pool::run_scan_tick(&a, tick),
         worker::pool::run_scan_tick(&b, tick)
     );
-    let ran = [
-        ra.unwrap_or_else(|e| panic!("{e}")),
-        rb.unwrap_or_else(|e| panic!("{e}")),
-    ];
+    let ran = [ra.unwrap(), rb.unwrap()];
     assert_eq!(ran.iter().filter(|r| **r).count(), 1, "{ran:?}");
     // At-least-once delivery: every row's job arrives three times, on two workers.
     let ids = domain::outbox::sendable(&app.ctx.db, app.clock.now(), 100)
         .await
-        .unwrap_or_default();
-    queue
-        .push(ids.clone())
-        .await
-        .unwrap_or_else(|e| panic!("{e}"));
-    queue.push(ids).await.unwrap_or_else(|e| panic!("{e}"));
+        .unwrap();
+    queue.push(ids.clone()).await.unwrap();
+    queue.push(ids).await.unwrap();
     wait_for_sent(&app, 9).await;
     tokio::time::sleep(Duration::from_millis(1500)).await;
     assert_eq!(sink.messages().len(), 9, "no e-mail twice");

@@ -41,14 +41,7 @@ async fn reminders_go_out_on_friday_morning_local_time_exactly_once() {
     let sink = SmtpSink::start().await;
     let mailer = sink.mailer();
     // The proposal and the agreement were e-mailed too; this test counts the reminders.
-    assert_eq!(
-        mailer
-            .deliver_pending(&app.ctx)
-            .await
-            .map(|d| d.sent)
-            .unwrap_or_default(),
-        2
-    );
+    assert_eq!(mailer.deliver_pending(&app.ctx).await.unwrap().sent, 2);
     let reminders = |sink: &SmtpSink| subjects_by_recipient(sink, "check-in for");
 
     let monday = app.scan_check_ins("2027-03-01T12:00:00Z").await;
@@ -62,10 +55,7 @@ async fn reminders_go_out_on_friday_morning_local_time_exactly_once() {
         0,
         "a second scan queues nothing"
     );
-    let sent = mailer
-        .deliver_pending(&app.ctx)
-        .await
-        .unwrap_or_else(|e| panic!("{e}"));
+    let sent = mailer.deliver_pending(&app.ctx).await.unwrap();
     assert_eq!(sent.sent, 4);
     let got = reminders(&sink);
     assert_eq!(
@@ -75,10 +65,7 @@ async fn reminders_go_out_on_friday_morning_local_time_exactly_once() {
     // A scan that runs late (afternoon in New York) catches everyone else up.
     let late = app.scan_check_ins("2027-03-05T19:00:00Z").await;
     assert_eq!(late.reminders, 5);
-    mailer
-        .deliver_pending(&app.ctx)
-        .await
-        .unwrap_or_else(|e| panic!("{e}"));
+    mailer.deliver_pending(&app.ctx).await.unwrap();
     let got = reminders(&sink);
     assert_eq!(got.len(), 9, "{got:?}");
     assert!(
@@ -89,13 +76,13 @@ async fn reminders_go_out_on_friday_morning_local_time_exactly_once() {
         .messages()
         .into_iter()
         .find(|m| m.to == ["alice@t.io"] && m.subject().contains("check-in"))
-        .unwrap_or_else(|| panic!("no mail for Alice"));
+        .expect("no mail for Alice");
     assert_eq!(
         alices.subject(),
         "Your check-in for 2027-03-01 to 2027-03-07 is due"
     );
-    let text = alices.part("text/plain").unwrap_or_default();
-    let html = alices.part("text/html").unwrap_or_default();
+    let text = alices.part("text/plain").unwrap();
+    let html = alices.part("text/html").unwrap();
     assert!(
         text.contains("Alice Able")
             && text.contains("Halve checkout latency")
@@ -126,10 +113,7 @@ async fn missed_check_ins_are_marked_once_and_each_manager_is_told() {
     let report = app.scan_check_ins("2027-03-10T12:00:00Z").await;
     assert_eq!(report.missed, 8);
     assert_eq!(app.scan_check_ins("2027-03-10T13:00:00Z").await.missed, 0);
-    mailer
-        .deliver_pending(&app.ctx)
-        .await
-        .unwrap_or_else(|e| panic!("{e}"));
+    mailer.deliver_pending(&app.ctx).await.unwrap();
     let got = by_recipient(&sink);
     let notes = |who: &str| {
         got.get(who)
@@ -158,10 +142,7 @@ async fn two_senders_at_once_never_send_the_same_email_twice() {
     let (ra, rb) = tokio::join!(async move { a.deliver_pending(&ctx_a).await }, async move {
         b.deliver_pending(&ctx_b).await
     },);
-    let (ra, rb) = (
-        ra.unwrap_or_else(|e| panic!("{e}")),
-        rb.unwrap_or_else(|e| panic!("{e}")),
-    );
+    let (ra, rb) = (ra.unwrap(), rb.unwrap());
     eprintln!("sender A sent {}, sender B sent {}", ra.sent, rb.sent);
     assert_eq!(ra.sent + rb.sent, 9);
     assert_eq!(sink.messages().len(), 9);
@@ -181,11 +162,8 @@ async fn an_unreachable_smtp_server_is_retried_later_and_nothing_is_lost() {
         "noreply@perfcycle.test",
         "http://x",
     )
-    .unwrap_or_else(|e| panic!("{e}"));
-    let r = dead
-        .deliver_pending(&app.ctx)
-        .await
-        .unwrap_or_else(|e| panic!("{e}"));
+    .unwrap();
+    let r = dead.deliver_pending(&app.ctx).await.unwrap();
     assert_eq!((r.sent, r.retrying), (0, 9));
     assert_eq!(
         app.count("email_outbox WHERE status = 'PENDING' AND attempts = 1")
@@ -195,11 +173,7 @@ async fn an_unreachable_smtp_server_is_retried_later_and_nothing_is_lost() {
     // After the backoff a working server gets every message, once.
     let sink = SmtpSink::start().await;
     app.clock.set(at("2027-03-06T00:00:00Z"));
-    let r = sink
-        .mailer()
-        .deliver_pending(&app.ctx)
-        .await
-        .unwrap_or_else(|e| panic!("{e}"));
+    let r = sink.mailer().deliver_pending(&app.ctx).await.unwrap();
     assert_eq!(r.sent, 9);
     assert_eq!(sink.messages().len(), 9);
 }
@@ -212,23 +186,13 @@ async fn without_smtp_emails_are_written_as_eml_files() {
     app.scan_check_ins("2027-03-01T12:00:00Z").await;
     app.scan_check_ins("2027-03-05T23:00:00Z").await;
     let dir = std::env::temp_dir().join(format!("perfcycle-outbox-{}", uuid::Uuid::new_v4()));
-    let files = Mailer::new(None, dir.clone(), "noreply@perfcycle.test", "http://x")
-        .unwrap_or_else(|e| panic!("{e}"));
-    assert_eq!(
-        files
-            .deliver_pending(&app.ctx)
-            .await
-            .unwrap_or_else(|e| panic!("{e}"))
-            .sent,
-        9
-    );
+    let files = Mailer::new(None, dir.clone(), "noreply@perfcycle.test", "http://x").unwrap();
+    assert_eq!(files.deliver_pending(&app.ctx).await.unwrap().sent, 9);
     let written = std::fs::read_dir(&dir)
-        .map(|d| {
-            d.filter_map(Result::ok)
-                .filter(|f| f.path().extension().is_some_and(|e| e == "eml"))
-                .count()
-        })
-        .unwrap_or(0);
+        .unwrap()
+        .filter_map(Result::ok)
+        .filter(|f| f.path().extension().is_some_and(|e| e == "eml"))
+        .count();
     std::fs::remove_dir_all(&dir).ok();
     assert_eq!(written, 9);
 }
@@ -251,14 +215,8 @@ async fn the_goal_workflow_emails_the_manager_then_the_employee() {
         .key_result_id;
     app.gql(Some(&org.mgr), "mutation($kr: ID!) { reviseTarget(keyResultId: $kr, newTarget: \"250\", reason: \"The cache landed early\") { id } }", json!({ "kr": kr })).await.data();
     // Draining twice sends nothing twice.
-    mailer
-        .deliver_pending(&app.ctx)
-        .await
-        .unwrap_or_else(|e| panic!("{e}"));
-    mailer
-        .deliver_pending(&app.ctx)
-        .await
-        .unwrap_or_else(|e| panic!("{e}"));
+    mailer.deliver_pending(&app.ctx).await.unwrap();
+    mailer.deliver_pending(&app.ctx).await.unwrap();
     let got = by_recipient(&sink);
     assert_eq!(
         got.get("mgr@t.io").cloned().unwrap_or_default(),
@@ -276,8 +234,8 @@ async fn the_goal_workflow_emails_the_manager_then_the_employee() {
         .messages()
         .into_iter()
         .find(|m| m.subject().starts_with("New target"))
-        .unwrap_or_else(|| panic!("no revision mail"));
-    let text = revised.part("text/plain").unwrap_or_default();
+        .expect("no revision mail");
+    let text = revised.part("text/plain").unwrap();
     assert!(
         text.contains("from 300 to 250") && text.contains("The cache landed early"),
         "{text}"
@@ -297,10 +255,8 @@ async fn hr_sees_failed_deliveries_and_nobody_else_does() {
         "noreply@perfcycle.test",
         "http://x",
     )
-    .unwrap_or_else(|e| panic!("{e}"));
-    dead.deliver_pending(&app.ctx)
-        .await
-        .unwrap_or_else(|e| panic!("{e}"));
+    .unwrap();
+    dead.deliver_pending(&app.ctx).await.unwrap();
     let q = "{ jobFailures(first: 50) { totalCount edges { node { kind key recipient status attempts lastError retryAfter } } } }";
     let r = app.gql(Some(&org.hr), q, json!({})).await;
     let failures = &r.data()["jobFailures"];

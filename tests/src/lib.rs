@@ -6,12 +6,17 @@
 //! app use Redis too. A configured service that does not answer fails the test: nothing is
 //! skipped.
 
+// This library is test code (the harness and its SMTP sink) although it is not
+// `#[cfg(test)]`, so clippy's `allow-unwrap-in-tests` does not reach it: a failed fixture
+// should stop the test on the spot, as in the tests themselves.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 pub mod smtp;
 
 use api::auth::Auth;
 use api::{Application, Config};
 use chrono::{DateTime, NaiveDate, TimeZone, Utc};
-use domain::FixedClock;
+use domain::{Clock, FixedClock};
 use entity::employee;
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter};
 use serde_json::{Value, json};
@@ -21,14 +26,39 @@ use uuid::Uuid;
 
 /// The instant every test starts at: tests move it explicitly.
 pub fn start_time() -> DateTime<Utc> {
-    Utc.with_ymd_and_hms(2027, 3, 1, 12, 0, 0)
-        .single()
-        .unwrap_or_else(Utc::now)
+    Utc.with_ymd_and_hms(2027, 3, 1, 12, 0, 0).single().unwrap()
 }
 
 /// A date literal for tests.
 pub fn date(s: &str) -> NaiveDate {
     NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap_or_else(|e| panic!("bad test date {s}: {e}"))
+}
+
+/// An instant literal for tests (RFC 3339).
+pub fn at(s: &str) -> DateTime<Utc> {
+    DateTime::parse_from_rfc3339(s)
+        .map(|d| d.to_utc())
+        .unwrap_or_else(|e| panic!("bad test instant {s}: {e}"))
+}
+
+/// A `CreateGoalInput` in `cycle`: sensible defaults with `overrides` merged over them.
+pub fn goal_input(cycle: &str, overrides: Value) -> Value {
+    let mut input = json!({
+        "cycleId": cycle,
+        "title": "Cut p95 latency of the checkout API",
+        "weight": 50,
+        "dueOn": "2027-06-30",
+        "keyResults": [{
+            "metric": "p95 latency", "unit": "ms", "direction": "DECREASE",
+            "startValue": "800", "targetValue": "300"
+        }]
+    });
+    if let (Some(input), Some(extra)) = (input.as_object_mut(), overrides.as_object()) {
+        for (k, v) in extra {
+            input.insert(k.clone(), v.clone());
+        }
+    }
+    input
 }
 
 /// Which backend this run uses.
@@ -51,11 +81,11 @@ impl TestDb {
                 let schema = format!("test_{}", Uuid::new_v4().simple());
                 let admin = sea_orm::Database::connect(&admin_url)
                     .await
-                    .unwrap_or_else(|e| panic!("TEST_DATABASE_URL does not answer: {e}"));
+                    .expect("TEST_DATABASE_URL does not answer");
                 admin
                     .execute_unprepared(&format!("CREATE SCHEMA {schema}"))
                     .await
-                    .unwrap_or_else(|e| panic!("cannot create schema: {e}"));
+                    .expect("cannot create the test's schema");
                 admin.close().await.ok();
                 let sep = if admin_url.contains('?') { '&' } else { '?' };
                 let url = format!("{admin_url}{sep}options=-c%20search_path%3D{schema}");
@@ -63,7 +93,7 @@ impl TestDb {
             }
             _ => {
                 let dir = std::env::temp_dir().join("perfcycle-tests");
-                std::fs::create_dir_all(&dir).unwrap_or_else(|e| panic!("temp dir: {e}"));
+                std::fs::create_dir_all(&dir).expect("cannot create the test database directory");
                 let file = dir.join(format!("{}.db", Uuid::new_v4()));
                 let url = format!("sqlite://{}", file.display());
                 (Self::Sqlite(file), url)
@@ -151,7 +181,7 @@ pub fn test_config(database_url: String, extra: &[(&str, &str)]) -> Config {
     }
     let file = std::env::temp_dir().join("perfcycle-tests-no-config.toml");
     std::fs::write(&file, "").ok();
-    Config::from_sources(Some(&file), &env).unwrap_or_else(|e| panic!("{e}"))
+    Config::from_sources(Some(&file), &env).unwrap()
 }
 
 /// Starts the application on a fresh database.
@@ -166,18 +196,18 @@ pub async fn spawn_app_with(extra: &[(&str, &str)]) -> TestApp {
     let clock = Arc::new(FixedClock::new(start_time()));
     let app = Application::build_with_clock(config.clone(), clock.clone())
         .await
-        .unwrap_or_else(|e| panic!("the app did not start: {e:#}"));
+        .expect("the app did not start");
     let address = format!("http://127.0.0.1:{}", app.port());
     let ctx = app.ctx().clone();
     tokio::spawn(app.run_until_stopped());
-    let auth = Auth::from_config(&config).unwrap_or_else(|e| panic!("{e}"));
+    let auth = Auth::from_config(&config).unwrap();
     TestApp {
         address,
         http: reqwest::Client::new(),
         ctx,
         clock,
         auth,
-        jwt_secret: config.jwt_secret.clone().unwrap_or_default(),
+        jwt_secret: config.jwt_secret.clone().unwrap(),
         database_url: url,
         _db: db,
     }
@@ -236,21 +266,16 @@ impl TestApp {
         if let Some(t) = token {
             req = req.bearer_auth(t);
         }
-        let res = req
-            .send()
-            .await
-            .unwrap_or_else(|e| panic!("request failed: {e}"));
+        let res = req.send().await.expect("request failed");
         let status = res.status().as_u16();
-        let body = res.json().await.unwrap_or_else(|e| panic!("not JSON: {e}"));
+        let body = res.json().await.expect("the response is not JSON");
         Gql { status, body }
     }
 
     /// A token for the employee with this e-mail.
     pub async fn token(&self, email: &str) -> String {
         let e = self.employee(email).await;
-        self.auth
-            .issue(e.id, &e.email, None)
-            .unwrap_or_else(|e| panic!("{e}"))
+        self.auth.issue(e.id, &e.email, None).unwrap()
     }
 
     /// The stored employee with this e-mail.
@@ -259,8 +284,7 @@ impl TestApp {
             .filter(employee::Column::Email.eq(email))
             .one(&self.ctx.db)
             .await
-            .ok()
-            .flatten()
+            .unwrap()
             .unwrap_or_else(|| panic!("no employee {email}"))
     }
 
@@ -270,7 +294,7 @@ impl TestApp {
             format!("email,name,title,department,manager_email,role,hired_on,timezone\n{rows}");
         domain::import::employees(&self.ctx, csv.as_bytes())
             .await
-            .unwrap_or_else(|e| panic!("fixture import failed: {e:?}"));
+            .expect("fixture import failed");
     }
 
     /// The standard organisation:
@@ -311,15 +335,20 @@ impl TestApp {
     /// Creates a cycle through the API (as `hr_token`) and moves it to ACTIVE; returns its id.
     pub async fn active_cycle(&self, hr_token: &str) -> String {
         let id = self.planning_cycle(hr_token, "FY2027").await;
+        self.advance_cycle(hr_token, &id, "ACTIVE").await;
+        id
+    }
+
+    /// Moves `cycle` on to phase `to` as `hr_token`, asserting it got there.
+    pub async fn advance_cycle(&self, hr_token: &str, cycle: &str, to: &str) {
         let r = self
             .gql(
                 Some(hr_token),
-                "mutation($id: ID!) { advanceCyclePhase(id: $id, to: ACTIVE) { phase } }",
-                json!({ "id": id }),
+                "mutation($id: ID!, $to: CyclePhase!) { advanceCyclePhase(id: $id, to: $to) { phase } }",
+                json!({ "id": cycle, "to": to }),
             )
             .await;
-        assert_eq!(r.data()["advanceCyclePhase"]["phase"], "ACTIVE");
-        id
+        assert_eq!(r.data()["advanceCyclePhase"]["phase"], to);
     }
 
     /// Creates a cycle for 2027 in PLANNING; returns its id.
@@ -334,34 +363,16 @@ impl TestApp {
                 }}),
             )
             .await;
-        r.data()["createCycle"]["id"]
-            .as_str()
-            .unwrap_or_default()
-            .to_owned()
+        r.data()["createCycle"]["id"].as_str().unwrap().to_owned()
     }
 
     /// Creates a goal from `input` (merged over sensible defaults) as `token`; returns the
     /// whole response.
     pub async fn create_goal(&self, token: &str, cycle: &str, input: Value) -> Gql {
-        let mut full = json!({
-            "cycleId": cycle,
-            "title": "Cut p95 latency of the checkout API",
-            "weight": 50,
-            "dueOn": "2027-06-30",
-            "keyResults": [{
-                "metric": "p95 latency", "unit": "ms", "direction": "DECREASE",
-                "startValue": "800", "targetValue": "300"
-            }]
-        });
-        if let (Some(full), Some(extra)) = (full.as_object_mut(), input.as_object()) {
-            for (k, v) in extra {
-                full.insert(k.clone(), v.clone());
-            }
-        }
         self.gql(
             Some(token),
             "mutation($input: CreateGoalInput!) { createGoal(input: $input) { id status title weight level visibility keyResults { id progress } } }",
-            json!({ "input": full }),
+            json!({ "input": goal_input(cycle, input) }),
         )
         .await
     }
@@ -369,10 +380,7 @@ impl TestApp {
     /// Creates a goal and returns its id, asserting success.
     pub async fn goal_id(&self, token: &str, cycle: &str, input: Value) -> String {
         let r = self.create_goal(token, cycle, input).await;
-        r.data()["createGoal"]["id"]
-            .as_str()
-            .unwrap_or_default()
-            .to_owned()
+        r.data()["createGoal"]["id"].as_str().unwrap().to_owned()
     }
 
     /// Runs a one-goal mutation such as `proposeGoal` and returns the response.
@@ -385,6 +393,78 @@ impl TestApp {
         .await
     }
 
+    /// Creates a goal from `input` as `owner`, who proposes it, and has `agreer` agree it;
+    /// returns it with its first key result.
+    pub async fn agreed_goal(
+        &self,
+        owner: &str,
+        agreer: &str,
+        cycle: &str,
+        input: Value,
+    ) -> AgreedGoal {
+        let goal_id = self.goal_id(owner, cycle, input).await;
+        self.goal_action(owner, "proposeGoal", &goal_id)
+            .await
+            .data();
+        let r = self.goal_action(agreer, "agreeGoal", &goal_id).await;
+        assert_eq!(r.data()["agreeGoal"]["status"], "AGREED");
+        let key_result_id = self
+            .gql(
+                Some(owner),
+                "query($id: ID!) { goal(id: $id) { keyResults { id } } }",
+                json!({ "id": goal_id }),
+            )
+            .await
+            .data()["goal"]["keyResults"][0]["id"]
+            .as_str()
+            .expect("the agreed goal has no key result")
+            .to_owned();
+        AgreedGoal {
+            goal_id,
+            key_result_id,
+        }
+    }
+
+    /// Opens the check-ins due at the app's clock (the opening step of the scheduled scan
+    /// alone); returns how many it opened.
+    pub async fn open_check_ins(&self) -> u64 {
+        domain::check_ins::open_due(
+            &self.ctx,
+            self.clock.now(),
+            domain::check_ins::DEFAULT_REMINDER_TIME,
+        )
+        .await
+        .unwrap()
+    }
+
+    /// Moves the clock to `when` and runs the whole scheduled check-in scan there: open,
+    /// remind, mark missed.
+    pub async fn scan_check_ins(&self, when: &str) -> worker::ScanReport {
+        self.clock.set(at(when));
+        worker::run_check_in_scans(&self.ctx, domain::check_ins::DEFAULT_REMINDER_TIME)
+            .await
+            .unwrap()
+    }
+
+    /// The check-ins of the employee with `email` that `token`'s holder sees, as
+    /// `checkIns` lists them.
+    pub async fn check_ins_of(&self, token: &str, email: &str) -> Vec<Value> {
+        let e = self.employee(email).await;
+        let r = self
+            .gql(
+                Some(token),
+                CHECK_INS,
+                json!({ "f": { "employeeId": e.id.to_string() } }),
+            )
+            .await;
+        r.data()["checkIns"]["edges"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .map(|e| e["node"].clone())
+            .collect()
+    }
+
     /// SQL statements the app has run so far, read from `/metrics`.
     pub async fn statements(&self) -> u64 {
         let text = self
@@ -392,10 +472,10 @@ impl TestApp {
             .get(format!("{}/metrics", self.address))
             .send()
             .await
-            .unwrap_or_else(|e| panic!("{e}"))
+            .unwrap()
             .text()
             .await
-            .unwrap_or_default();
+            .unwrap();
         text.lines()
             .find_map(|l| l.strip_prefix("perfcycle_db_statements_total "))
             .and_then(|n| n.trim().parse().ok())
@@ -412,11 +492,18 @@ impl TestApp {
                 format!("SELECT COUNT(*) AS n FROM {table}"),
             ))
             .await
-            .unwrap_or_else(|e| panic!("{e}"))
-            .unwrap_or_else(|| panic!("no count"));
-        row.try_get::<i64>("", "n")
-            .unwrap_or_else(|e| panic!("{e}"))
+            .unwrap()
+            .expect("COUNT(*) returned no row");
+        row.try_get::<i64>("", "n").unwrap()
     }
+}
+
+const CHECK_INS: &str = "query($f: CheckInFilter) { checkIns(filter: $f) { totalCount edges { node { id status periodStart periodEnd cadence closesAt employee { email } confidence updates { keyResultId previousValue newValue } } } } }";
+
+/// A goal that is AGREED, and its first key result (see [`TestApp::agreed_goal`]).
+pub struct AgreedGoal {
+    pub goal_id: String,
+    pub key_result_id: String,
 }
 
 /// Tokens of the standard organisation (see [`TestApp::org`]).

@@ -77,8 +77,8 @@ impl SmtpSink {
     pub async fn start_paced(pace: Pace) -> Self {
         let listener = TcpListener::bind("127.0.0.1:0")
             .await
-            .unwrap_or_else(|e| panic!("smtp sink: {e}"));
-        let port = listener.local_addr().map(|a| a.port()).unwrap_or_default();
+            .expect("the SMTP sink cannot listen");
+        let port = listener.local_addr().unwrap().port();
         let messages = Arc::new(Mutex::new(Vec::new()));
         let store = messages.clone();
         tokio::spawn(async move {
@@ -95,9 +95,20 @@ impl SmtpSink {
         }
     }
 
+    /// A mailer that delivers to this sink, with the sender and links the tests expect.
+    pub fn mailer(&self) -> worker::mailer::Mailer {
+        worker::mailer::Mailer::new(
+            Some(&self.url),
+            std::env::temp_dir(),
+            "perfcycle <noreply@perfcycle.test>",
+            "https://app.perfcycle.test",
+        )
+        .unwrap()
+    }
+
     /// Everything accepted so far.
     pub fn messages(&self) -> Vec<Received> {
-        self.messages.lock().map(|m| m.clone()).unwrap_or_default()
+        self.messages.lock().unwrap().clone()
     }
 }
 

@@ -1,70 +1,23 @@
 //! Check-ins: opened per period in each employee's calendar, submitted with progress,
 //! acknowledged, or missed after the grace period.
 
-use chrono::{DateTime, Utc};
 use domain::Clock;
-use perfcycle_tests::{TestApp, spawn_app};
+use perfcycle_tests::{TestApp, at, spawn_app};
 use serde_json::{Value, json};
 
-fn at(s: &str) -> DateTime<Utc> {
-    DateTime::parse_from_rfc3339(s)
-        .map(|d| d.to_utc())
-        .unwrap_or_else(|e| panic!("{s}: {e}"))
-}
-
-async fn open(app: &TestApp) -> u64 {
-    domain::check_ins::open_due(
-        &app.ctx,
-        app.clock.now(),
-        domain::check_ins::DEFAULT_REMINDER_TIME,
-    )
-    .await
-    .unwrap_or_else(|e| panic!("{e}"))
-}
-
-const LIST: &str = "query($f: CheckInFilter) { checkIns(filter: $f) { totalCount edges { node { id status periodStart periodEnd cadence closesAt employee { email } confidence updates { keyResultId previousValue newValue } } } } }";
-
-async fn check_ins_of(app: &TestApp, token: &str, email: &str) -> Vec<Value> {
-    let e = app.employee(email).await;
-    let r = app
-        .gql(
-            Some(token),
-            LIST,
-            json!({ "f": { "employeeId": e.id.to_string() } }),
-        )
-        .await;
-    r.data()["checkIns"]["edges"]
-        .as_array()
-        .into_iter()
-        .flatten()
-        .map(|e| e["node"].clone())
-        .collect()
-}
-
-/// Alice with one agreed goal (weight 100); returns (check-in id, key result id).
+/// Alice with one agreed goal (weight 100) and her first check-in open; returns (check-in
+/// id, key result id).
 async fn alice_ready(app: &TestApp, org: &perfcycle_tests::Org) -> (String, String) {
     let cycle = app.active_cycle(&org.hr).await;
     let goal = app
-        .goal_id(&org.alice, &cycle, json!({ "weight": 100 }))
+        .agreed_goal(&org.alice, &org.mgr, &cycle, json!({ "weight": 100 }))
         .await;
-    app.goal_action(&org.alice, "proposeGoal", &goal)
-        .await
-        .data();
-    app.goal_action(&org.mgr, "agreeGoal", &goal).await.data();
-    let kr = app
-        .gql(
-            Some(&org.alice),
-            "query($id: ID!) { goal(id: $id) { keyResults { id } } }",
-            json!({ "id": goal }),
-        )
-        .await
-        .data()["goal"]["keyResults"][0]["id"]
-        .as_str()
-        .unwrap_or_default()
-        .to_owned();
-    open(app).await;
-    let mine = check_ins_of(app, &org.alice, "alice@t.io").await;
-    (mine[0]["id"].as_str().unwrap_or_default().to_owned(), kr)
+    app.open_check_ins().await;
+    let mine = app.check_ins_of(&org.alice, "alice@t.io").await;
+    (
+        mine[0]["id"].as_str().unwrap().to_owned(),
+        goal.key_result_id,
+    )
 }
 
 const SUBMIT: &str = "mutation($id: ID!, $input: SubmitCheckInInput!) { submitCheckIn(id: $id, input: $input) { status confidence submittedAt updates { previousValue newValue } } }";
@@ -75,9 +28,9 @@ async fn opening_check_ins_is_idempotent_and_follows_each_calendar() {
     let org = app.org().await;
     app.active_cycle(&org.hr).await;
     // Monday 1 March 2027, noon UTC: everyone's week is 1–7 March.
-    assert_eq!(open(&app).await, 9);
-    assert_eq!(open(&app).await, 0, "a second scan opens nothing");
-    let alice = check_ins_of(&app, &org.alice, "alice@t.io").await;
+    assert_eq!(app.open_check_ins().await, 9);
+    assert_eq!(app.open_check_ins().await, 0, "a second scan opens nothing");
+    let alice = app.check_ins_of(&org.alice, "alice@t.io").await;
     assert_eq!(
         (
             alice[0]["periodStart"].as_str(),
@@ -88,13 +41,13 @@ async fn opening_check_ins_is_idempotent_and_follows_each_calendar() {
     assert_eq!(alice[0]["status"], "DUE");
     // Sunday 23:30 UTC is already Monday in Kolkata (Bob) but still Sunday in New York (Alice).
     app.clock.set(at("2027-03-07T23:30:00Z"));
-    open(&app).await;
-    assert_eq!(check_ins_of(&app, &org.bob, "bob@t.io").await.len(), 2);
-    assert_eq!(check_ins_of(&app, &org.alice, "alice@t.io").await.len(), 1);
+    app.open_check_ins().await;
+    assert_eq!(app.check_ins_of(&org.bob, "bob@t.io").await.len(), 2);
+    assert_eq!(app.check_ins_of(&org.alice, "alice@t.io").await.len(), 1);
     // A scan that runs late (Wednesday) still opens the week it is in.
     app.clock.set(at("2027-03-10T12:00:00Z"));
-    open(&app).await;
-    assert_eq!(check_ins_of(&app, &org.alice, "alice@t.io").await.len(), 2);
+    app.open_check_ins().await;
+    assert_eq!(app.check_ins_of(&org.alice, "alice@t.io").await.len(), 2);
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -141,28 +94,17 @@ async fn bad_check_ins_are_refused_and_write_nothing() {
     let app = spawn_app().await;
     let org = app.org().await;
     let (id, kr) = alice_ready(&app, &org).await;
-    let bobs_goal = {
-        let cycle = app
-            .gql(Some(&org.hr), "{ cycles { id } }", json!({}))
-            .await
-            .data()["cycles"][0]["id"]
-            .as_str()
-            .unwrap_or_default()
-            .to_owned();
-        let g = app
-            .goal_id(&org.bob, &cycle, json!({ "weight": 100 }))
-            .await;
-        app.goal_action(&org.bob, "proposeGoal", &g).await.data();
-        app.goal_action(&org.mgr, "agreeGoal", &g).await.data();
-        app.gql(
-            Some(&org.bob),
-            "query($id: ID!) { goal(id: $id) { keyResults { id } } }",
-            json!({ "id": g }),
-        )
+    let cycle = app
+        .gql(Some(&org.hr), "{ cycles { id } }", json!({}))
         .await
-        .data()["goal"]["keyResults"][0]["id"]
-            .clone()
-    };
+        .data()["cycles"][0]["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let bobs_key_result = app
+        .agreed_goal(&org.bob, &org.mgr, &cycle, json!({ "weight": 100 }))
+        .await
+        .key_result_id;
     let input = |progress: Value, confidence: i32| json!({ "id": id, "input": { "confidence": confidence, "progress": progress } });
     // Someone else's check-in: a peer cannot see it, the manager cannot submit it.
     app.gql(Some(&org.bob), SUBMIT, input(json!([]), 3))
@@ -180,7 +122,7 @@ async fn bad_check_ins_are_refused_and_write_nothing() {
     app.gql(
         Some(&org.alice),
         SUBMIT,
-        input(json!([{ "keyResultId": bobs_goal, "value": "1" }]), 3),
+        input(json!([{ "keyResultId": bobs_key_result, "value": "1" }]), 3),
     )
     .await
     .assert_error("BAD_USER_INPUT", Some("progress[0].keyResultId"));
@@ -194,7 +136,7 @@ async fn bad_check_ins_are_refused_and_write_nothing() {
     )
     .await
     .assert_error("BAD_USER_INPUT", Some("progress[1].keyResultId"));
-    let mine = check_ins_of(&app, &org.alice, "alice@t.io").await;
+    let mine = app.check_ins_of(&org.alice, "alice@t.io").await;
     assert_eq!(mine[0]["status"], "DUE");
     assert_eq!(app.count("check_in_update").await, 0);
     let r = app.gql(Some(&org.alice), "query($id: ID!) { goal: checkIn(id: $id) { employee { goals { keyResults { currentValue } } } } }", json!({ "id": id })).await;
@@ -203,18 +145,7 @@ async fn bad_check_ins_are_refused_and_write_nothing() {
         "800"
     );
     // A cycle that moved on to REVIEW takes no more check-ins.
-    let cycle = app
-        .gql(Some(&org.hr), "{ cycles { id } }", json!({}))
-        .await
-        .data()["cycles"][0]["id"]
-        .clone();
-    app.gql(
-        Some(&org.hr),
-        "mutation($id: ID!) { advanceCyclePhase(id: $id, to: REVIEW) { phase } }",
-        json!({ "id": cycle }),
-    )
-    .await
-    .data();
+    app.advance_cycle(&org.hr, &cycle, "REVIEW").await;
     app.gql(Some(&org.alice), SUBMIT, input(json!([]), 3))
         .await
         .assert_error("CONFLICT", None);
@@ -225,7 +156,7 @@ async fn late_is_fine_until_the_grace_period_ends_then_it_is_missed_once() {
     let app = spawn_app().await;
     let org = app.org().await;
     let (id, _) = alice_ready(&app, &org).await;
-    let bob_id = check_ins_of(&app, &org.bob, "bob@t.io").await[0]["id"].clone();
+    let bob_id = app.check_ins_of(&org.bob, "bob@t.io").await[0]["id"].clone();
     // Alice's week ended Sunday 7 March; she may submit until Wednesday 00:00 New York time.
     app.clock.set(at("2027-03-10T04:59:00Z"));
     app.gql(
@@ -245,17 +176,17 @@ async fn late_is_fine_until_the_grace_period_ends_then_it_is_missed_once() {
     .assert_error("CONFLICT", None);
     let missed = domain::check_ins::mark_missed(&app.ctx, app.clock.now())
         .await
-        .unwrap_or_else(|e| panic!("{e}"));
+        .unwrap();
     let emails: Vec<String> = {
         let mut v = Vec::new();
         for c in &missed {
             v.push(
                 domain::employees::by_ids(&app.ctx.db, &[c.employee_id])
                     .await
-                    .unwrap_or_default()
+                    .unwrap()
                     .remove(&c.employee_id)
-                    .map(|e| e.email)
-                    .unwrap_or_default(),
+                    .unwrap()
+                    .email,
             );
         }
         v
@@ -267,10 +198,10 @@ async fn late_is_fine_until_the_grace_period_ends_then_it_is_missed_once() {
     );
     let again = domain::check_ins::mark_missed(&app.ctx, app.clock.now())
         .await
-        .unwrap_or_else(|e| panic!("{e}"));
+        .unwrap();
     assert!(again.is_empty(), "a second scan marks nothing");
     assert_eq!(
-        check_ins_of(&app, &org.bob, "bob@t.io").await[0]["status"],
+        app.check_ins_of(&org.bob, "bob@t.io").await[0]["status"],
         "MISSED"
     );
 }
@@ -294,8 +225,8 @@ async fn managers_set_a_cadence_per_employee_and_see_their_team_at_a_glance() {
         "MONTHLY"
     );
     app.clock.set(at("2027-04-07T12:00:00Z"));
-    open(&app).await;
-    let bobs = check_ins_of(&app, &org.mgr, "bob@t.io").await;
+    app.open_check_ins().await;
+    let bobs = app.check_ins_of(&org.mgr, "bob@t.io").await;
     assert_eq!(
         (
             bobs[0]["periodStart"].as_str(),
@@ -304,17 +235,14 @@ async fn managers_set_a_cadence_per_employee_and_see_their_team_at_a_glance() {
         ),
         (Some("2027-04-01"), Some("2027-04-30"), Some("MONTHLY"))
     );
-    let alices = check_ins_of(&app, &org.mgr, "alice@t.io").await;
+    let alices = app.check_ins_of(&org.mgr, "alice@t.io").await;
     assert_eq!(alices[0]["periodStart"], "2027-04-05");
     let mgr = app.employee("mgr@t.io").await;
     let team = "query($m: ID!) { teamCheckIns(managerId: $m, period: \"2027-04-07\") { employee { email } checkIn { status cadence } } }";
     let r = app
         .gql(Some(&org.mgr), team, json!({ "m": mgr.id.to_string() }))
         .await;
-    let rows = r.data()["teamCheckIns"]
-        .as_array()
-        .cloned()
-        .unwrap_or_default();
+    let rows = r.data()["teamCheckIns"].as_array().cloned().unwrap();
     assert_eq!(rows.len(), 3);
     assert!(
         rows.iter().all(|r| r["checkIn"]["status"] == "DUE"),
@@ -324,7 +252,7 @@ async fn managers_set_a_cadence_per_employee_and_see_their_team_at_a_glance() {
         .await
         .assert_error("FORBIDDEN", None);
     // Peers never see each other's check-ins.
-    assert!(check_ins_of(&app, &org.alice, "bob@t.io").await.is_empty());
+    assert!(app.check_ins_of(&org.alice, "bob@t.io").await.is_empty());
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -332,7 +260,7 @@ async fn a_cadence_changed_mid_period_applies_from_the_next_period_without_overl
     let app = spawn_app().await;
     let org = app.org().await;
     let cycle = app.active_cycle(&org.hr).await;
-    open(&app).await; // Bob: the week of 1–7 March.
+    app.open_check_ins().await; // Bob: the week of 1–7 March.
     let bob = app.employee("bob@t.io").await;
     let set = "mutation($e: ID!, $c: ID!) { setCheckInCadence(employeeId: $e, cycleId: $c, cadence: MONTHLY) }";
     app.gql(
@@ -343,15 +271,15 @@ async fn a_cadence_changed_mid_period_applies_from_the_next_period_without_overl
     .await
     .data();
     app.clock.set(at("2027-03-03T12:00:00Z"));
-    open(&app).await;
+    app.open_check_ins().await;
     assert_eq!(
-        check_ins_of(&app, &org.mgr, "bob@t.io").await.len(),
+        app.check_ins_of(&org.mgr, "bob@t.io").await.len(),
         1,
         "no second check-in inside the week"
     );
     app.clock.set(at("2027-03-08T12:00:00Z"));
-    open(&app).await;
-    let bobs = check_ins_of(&app, &org.mgr, "bob@t.io").await;
+    app.open_check_ins().await;
+    let bobs = app.check_ins_of(&org.mgr, "bob@t.io").await;
     assert_eq!(bobs.len(), 2);
     assert_eq!(
         (
@@ -370,9 +298,9 @@ async fn someone_who_joins_after_the_periods_last_working_day_starts_with_the_ne
     app.import("new@t.io,Nia New,Engineer,Engineering,mgr@t.io,,2027-03-06,UTC\n")
         .await;
     app.clock.set(at("2027-03-06T12:00:00Z"));
-    open(&app).await;
-    assert!(check_ins_of(&app, &org.mgr, "new@t.io").await.is_empty());
+    app.open_check_ins().await;
+    assert!(app.check_ins_of(&org.mgr, "new@t.io").await.is_empty());
     app.clock.set(at("2027-03-08T12:00:00Z"));
-    open(&app).await;
-    assert_eq!(check_ins_of(&app, &org.mgr, "new@t.io").await.len(), 1);
+    app.open_check_ins().await;
+    assert_eq!(app.check_ins_of(&org.mgr, "new@t.io").await.len(), 1);
 }

@@ -10,11 +10,11 @@ use std::time::{Duration, Instant};
 
 /// The `perfcycle` binary cargo built for this workspace's tests.
 fn binary() -> std::path::PathBuf {
-    let exe = std::env::current_exe().unwrap_or_else(|e| panic!("{e}"));
+    let exe = std::env::current_exe().unwrap();
     let dir = exe
         .parent()
         .and_then(|d| d.parent())
-        .unwrap_or_else(|| panic!("no target dir"));
+        .expect("the test binary is not in a target directory");
     let bin = dir.join("perfcycle");
     assert!(
         bin.exists(),
@@ -49,8 +49,7 @@ fn start_worker(
     if let Ok(redis) = std::env::var("TEST_REDIS_URL") {
         cmd.env("REDIS_URL", redis);
     }
-    cmd.spawn()
-        .unwrap_or_else(|e| panic!("cannot start the worker: {e}"))
+    cmd.spawn().expect("cannot start the worker")
 }
 
 /// Puts `n` missed-check-in notes in the outbox, as a scan would.
@@ -73,7 +72,7 @@ async fn queue_emails(app: &TestApp, prefix: &str, n: usize) {
             chrono::Utc::now(),
         )
         .await
-        .unwrap_or_else(|e| panic!("{e}"));
+        .unwrap();
     }
 }
 
@@ -96,7 +95,7 @@ async fn a_killed_worker_loses_no_email_and_repeats_at_most_what_it_had_in_fligh
         );
         tokio::time::sleep(Duration::from_millis(20)).await;
     }
-    first.kill().unwrap_or_else(|e| panic!("SIGKILL: {e}"));
+    first.kill().expect("SIGKILL");
     first.wait().ok();
     let at_kill = sink.messages().len();
     let in_flight = app.count("email_outbox WHERE status = 'SENDING'").await;
@@ -147,11 +146,11 @@ async fn sigterm_lets_jobs_in_flight_finish_then_the_worker_exits() {
     let status = Command::new("kill")
         .args(["-TERM", &worker.id().to_string()])
         .status()
-        .unwrap_or_else(|e| panic!("{e}"));
+        .unwrap();
     assert!(status.success());
     let stopping = Instant::now();
     let exit = loop {
-        if let Some(exit) = worker.try_wait().unwrap_or_else(|e| panic!("{e}")) {
+        if let Some(exit) = worker.try_wait().unwrap() {
             break exit;
         }
         assert!(

@@ -59,7 +59,7 @@ async fn the_directory_filters_searches_and_pages() {
         let page = &r.data()["employees"];
         assert_eq!(page["totalCount"], 9);
         for e in page["edges"].as_array().into_iter().flatten() {
-            seen.push(e["node"]["email"].as_str().unwrap_or("").to_owned());
+            seen.push(e["node"]["email"].as_str().unwrap().to_owned());
         }
         if page["pageInfo"]["hasNextPage"] != true {
             break;

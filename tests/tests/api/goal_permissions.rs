@@ -191,20 +191,10 @@ async fn only_managers_and_hr_revise_targets_and_only_the_chain_records_progress
     let app = spawn_app().await;
     let org = app.org().await;
     let cycle = app.active_cycle(&org.hr).await;
-    let id = app
-        .goal_id(&org.alice, &cycle, json!({ "weight": 100 }))
-        .await;
-    app.goal_action(&org.alice, "proposeGoal", &id).await.data();
-    app.goal_action(&org.hr, "agreeGoal", &id).await.data();
     let kr = app
-        .gql(
-            Some(&org.alice),
-            "query($id: ID!) { goal(id: $id) { keyResults { id } } }",
-            json!({ "id": id }),
-        )
+        .agreed_goal(&org.alice, &org.hr, &cycle, json!({ "weight": 100 }))
         .await
-        .data()["goal"]["keyResults"][0]["id"]
-        .clone();
+        .key_result_id;
     let revise = "mutation($kr: ID!) { reviseTarget(keyResultId: $kr, newTarget: \"250\", reason: \"stretch\") { newTarget } }";
     app.gql(Some(&org.alice), revise, json!({ "kr": kr }))
         .await

@@ -1,6 +1,6 @@
 //! The goal workflow, progress and revisions.
 
-use perfcycle_tests::spawn_app;
+use perfcycle_tests::{AgreedGoal, spawn_app};
 use serde_json::json;
 
 const GOAL: &str = "query($id: ID!) { goal(id: $id) { id title status progress weight owner { email } parent { id } children { id } keyResults { id currentValue targetValue progress } revisions { oldTarget newTarget reason revisedBy { email } keyResult { id } } } }";
@@ -17,7 +17,7 @@ async fn a_goal_goes_from_draft_to_achieved() {
     assert_eq!(goal["status"], "DRAFT");
     assert_eq!(goal["level"], "INDIVIDUAL");
     assert_eq!(goal["visibility"], "PRIVATE");
-    let id = goal["id"].as_str().unwrap_or_default().to_owned();
+    let id = goal["id"].as_str().unwrap().to_owned();
     let r = app.goal_action(&org.alice, "proposeGoal", &id).await;
     assert_eq!(r.data()["proposeGoal"]["status"], "PROPOSED");
     let r = app.goal_action(&org.mgr, "agreeGoal", &id).await;
@@ -30,7 +30,7 @@ async fn a_goal_goes_from_draft_to_achieved() {
         )
         .await;
     assert_eq!(r.data()["closeGoal"]["status"], "ACHIEVED");
-    let changes = app.count(&format!("audit_log WHERE entity = 'goal'")).await;
+    let changes = app.count("audit_log WHERE entity = 'goal'").await;
     assert_eq!(changes, 4, "create, propose, agree, achieve");
 }
 
@@ -39,17 +39,12 @@ async fn progress_is_computed_on_the_server_for_decreasing_metrics() {
     let app = spawn_app().await;
     let org = app.org().await;
     let cycle = app.active_cycle(&org.hr).await;
-    let id = app.goal_id(&org.alice, &cycle, json!({ "weight": 100, "keyResults": [
+    let id = app.agreed_goal(&org.alice, &org.mgr, &cycle, json!({ "weight": 100, "keyResults": [
         { "metric": "p95 latency", "unit": "ms", "direction": "DECREASE", "startValue": "800", "targetValue": "300", "weight": 3 },
         { "metric": "Error budget burn", "unit": "%", "direction": "DECREASE", "startValue": "40", "targetValue": "10", "weight": 1 }
-    ] })).await;
-    app.goal_action(&org.alice, "proposeGoal", &id).await.data();
-    app.goal_action(&org.mgr, "agreeGoal", &id).await.data();
+    ] })).await.goal_id;
     let r = app.gql(Some(&org.alice), GOAL, json!({ "id": id })).await;
-    let krs = r.data()["goal"]["keyResults"]
-        .as_array()
-        .cloned()
-        .unwrap_or_default();
+    let krs = r.data()["goal"]["keyResults"].as_array().cloned().unwrap();
     let update = "mutation($id: ID!, $v: Decimal!) { updateKeyResultValue(id: $id, value: $v) { currentValue progress } }";
     let r = app
         .gql(
@@ -88,37 +83,22 @@ async fn parents_roll_up_their_childrens_progress_by_weight() {
             json!({ "level": "TEAM", "weight": 100, "title": "Fast checkout" }),
         )
         .await;
-    let a = app
-        .goal_id(
-            &org.alice,
-            &cycle,
-            json!({ "parentId": team, "weight": 75 }),
-        )
-        .await;
-    let b = app.goal_id(&org.bob, &cycle, json!({ "parentId": team, "weight": 25, "keyResults": [
-        { "metric": "Tests", "unit": "tests", "direction": "INCREASE", "startValue": "0", "targetValue": "10" }
-    ] })).await;
-    for (owner, id) in [(&org.alice, &a), (&org.bob, &b)] {
-        app.goal_action(owner, "proposeGoal", id).await.data();
-    }
     // Bob's other 75 is still to be planned, Alice's 25 too: agreeing below 100 is fine.
     app.goal_id(&org.alice, &cycle, json!({ "weight": 25 }))
         .await;
     app.goal_id(&org.bob, &cycle, json!({ "weight": 75 })).await;
-    app.goal_action(&org.mgr, "agreeGoal", &a).await.data();
-    app.goal_action(&org.mgr, "agreeGoal", &b).await.data();
-    let krs = |id: String| {
-        let app = &app;
-        let token = org.mgr.clone();
-        async move {
-            let r = app.gql(Some(&token), GOAL, json!({ "id": id })).await;
-            r.data()["goal"]["keyResults"][0]["id"]
-                .as_str()
-                .unwrap_or_default()
-                .to_owned()
-        }
-    };
-    let (ka, kb) = (krs(a.clone()).await, krs(b.clone()).await);
+    let a = app
+        .agreed_goal(
+            &org.alice,
+            &org.mgr,
+            &cycle,
+            json!({ "parentId": team, "weight": 75 }),
+        )
+        .await;
+    let b = app.agreed_goal(&org.bob, &org.mgr, &cycle, json!({ "parentId": team, "weight": 25, "keyResults": [
+        { "metric": "Tests", "unit": "tests", "direction": "INCREASE", "startValue": "0", "targetValue": "10" }
+    ] })).await;
+    let (ka, kb) = (a.key_result_id, b.key_result_id);
     let update = "mutation($id: ID!, $v: Decimal!) { updateKeyResultValue(id: $id, value: $v) { progress } }";
     app.gql(Some(&org.alice), update, json!({ "id": ka, "v": "300" }))
         .await
@@ -134,7 +114,7 @@ async fn parents_roll_up_their_childrens_progress_by_weight() {
     app.gql(
         Some(&org.mgr),
         "mutation($id: ID!) { closeGoal(id: $id, outcome: DROPPED) { status } }",
-        json!({ "id": b }),
+        json!({ "id": b.goal_id }),
     )
     .await
     .data();
@@ -148,10 +128,7 @@ async fn parents_roll_up_their_childrens_progress_by_weight() {
             json!({ "c": cycle, "root": team }),
         )
         .await;
-    let nodes = r.data()["alignmentTree"]
-        .as_array()
-        .cloned()
-        .unwrap_or_default();
+    let nodes = r.data()["alignmentTree"].as_array().cloned().unwrap();
     assert_eq!(
         nodes.len(),
         2,
@@ -167,16 +144,12 @@ async fn raising_a_target_is_kept_as_history() {
     let app = spawn_app().await;
     let org = app.org().await;
     let cycle = app.active_cycle(&org.hr).await;
-    let id = app
-        .goal_id(&org.alice, &cycle, json!({ "weight": 100 }))
+    let AgreedGoal {
+        goal_id: id,
+        key_result_id: kr,
+    } = app
+        .agreed_goal(&org.alice, &org.mgr, &cycle, json!({ "weight": 100 }))
         .await;
-    app.goal_action(&org.alice, "proposeGoal", &id).await.data();
-    app.goal_action(&org.mgr, "agreeGoal", &id).await.data();
-    let kr = app
-        .gql(Some(&org.alice), GOAL, json!({ "id": id }))
-        .await
-        .data()["goal"]["keyResults"][0]["id"]
-        .clone();
     let revise = "mutation($kr: ID!, $t: Decimal!, $why: String!) { reviseTarget(keyResultId: $kr, newTarget: $t, reason: $why) { oldTarget newTarget goal { id } } }";
     let r = app
         .gql(
@@ -310,9 +283,7 @@ async fn workflow_steps_out_of_order_are_conflicts() {
         )
         .await;
     r.assert_error("CONFLICT", None);
-    for to in ["REVIEW"] {
-        app.gql(Some(&org.hr), "mutation($id: ID!, $to: CyclePhase!) { advanceCyclePhase(id: $id, to: $to) { phase } }", json!({ "id": cycle, "to": to })).await.data();
-    }
+    app.advance_cycle(&org.hr, &cycle, "REVIEW").await;
     app.goal_action(&org.bob, "proposeGoal", &draft)
         .await
         .assert_error("CONFLICT", None);

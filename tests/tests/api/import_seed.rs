@@ -72,7 +72,7 @@ async fn reimporting_upserts_by_email_and_moves_whole_subtrees() {
          alice@t.io,Alice Able,Engineer,Engineering,mgr@t.io,,2018-01-01,America/New_York\n",
     )
     .await
-    .unwrap_or_else(|e| panic!("{e:?}"));
+    .unwrap();
     assert_eq!(
         (
             report.created,
@@ -98,9 +98,7 @@ async fn reimporting_upserts_by_email_and_moves_whole_subtrees() {
 #[tokio::test(flavor = "multi_thread")]
 async fn the_demo_organisation_is_believable_and_seeding_twice_changes_nothing() {
     let app = spawn_app().await;
-    let people = domain::seed::demo(&app.ctx)
-        .await
-        .unwrap_or_else(|e| panic!("{e}"));
+    let people = domain::seed::demo(&app.ctx).await.unwrap();
     assert!(people.created);
     let employees = app.count("employee").await;
     assert!((55..=65).contains(&employees), "{employees} employees");
@@ -111,10 +109,7 @@ async fn the_demo_organisation_is_believable_and_seeding_twice_changes_nothing()
     let data = r.data();
     assert_eq!(data["cycle"]["phase"], "ACTIVE");
     assert_eq!(data["me"]["role"], "HR_ADMIN");
-    let nodes = data["alignmentTree"]
-        .as_array()
-        .cloned()
-        .unwrap_or_default();
+    let nodes = data["alignmentTree"].as_array().cloned().unwrap();
     let deepest = nodes
         .iter()
         .filter_map(|n| n["depth"].as_u64())
@@ -134,18 +129,13 @@ async fn the_demo_organisation_is_believable_and_seeding_twice_changes_nothing()
             json!({}),
         )
         .await;
-    let reports = r.data()["me"]["reports"]
-        .as_array()
-        .cloned()
-        .unwrap_or_default();
+    let reports = r.data()["me"]["reports"].as_array().cloned().unwrap();
     assert!(
         reports
             .iter()
             .any(|e| e["email"] == people.employee_email.as_str())
     );
-    let again = domain::seed::demo(&app.ctx)
-        .await
-        .unwrap_or_else(|e| panic!("{e}"));
+    let again = domain::seed::demo(&app.ctx).await.unwrap();
     assert!(!again.created);
     assert_eq!(app.count("employee").await, employees);
 }
@@ -153,9 +143,7 @@ async fn the_demo_organisation_is_believable_and_seeding_twice_changes_nothing()
 #[tokio::test(flavor = "multi_thread")]
 async fn a_generated_organisation_is_a_proper_tree() {
     let app = spawn_app().await;
-    let made = domain::seed::generate(&app.ctx, 1500)
-        .await
-        .unwrap_or_else(|e| panic!("{e}"));
+    let made = domain::seed::generate(&app.ctx, 1500).await.unwrap();
     assert_eq!(app.count("employee").await, 1500);
     let head = app.employee(&made.head_email).await;
     let token = app.token(&made.hr_email).await;

@@ -2,21 +2,13 @@
 //! embedded SQLite queue (SQLite run), ticks triggered at injected times, e-mail drained to a
 //! real SMTP server.
 
-use chrono::{DateTime, Utc};
 use domain::Clock;
 use perfcycle_tests::smtp::SmtpSink;
-use perfcycle_tests::{TestApp, spawn_app};
+use perfcycle_tests::{TestApp, at, spawn_app};
 use std::str::FromStr;
 use std::sync::Arc;
 use std::time::Duration;
-use worker::mailer::Mailer;
 use worker::pool::{PoolSettings, Queue, Services};
-
-fn at(s: &str) -> DateTime<Utc> {
-    DateTime::parse_from_rfc3339(s)
-        .map(|d| d.to_utc())
-        .unwrap_or_else(|e| panic!("{s}: {e}"))
-}
 
 /// The queue this run uses: Redis when the suite has one, else a fresh SQLite queue file.
 async fn queue() -> Queue {
@@ -24,35 +16,27 @@ async fn queue() -> Queue {
     match std::env::var("TEST_REDIS_URL") {
         Ok(url) => Queue::redis(&url, &format!("test-{id}:"))
             .await
-            .unwrap_or_else(|e| panic!("redis queue: {e}")),
+            .expect("cannot open the Redis queue"),
         Err(_) => Queue::sqlite(
             &std::env::temp_dir()
                 .join("perfcycle-tests")
                 .join(format!("queue-{id}.db")),
         )
         .await
-        .unwrap_or_else(|e| panic!("sqlite queue: {e}")),
+        .expect("cannot open the SQLite queue"),
     }
 }
 
 /// A worker process's services, started; its schedules never fire on their own.
 fn start_worker(app: &TestApp, queue: &Queue, sink: &SmtpSink, name: &str) -> Arc<Services> {
-    let mailer = Mailer::new(
-        Some(&sink.url),
-        std::env::temp_dir(),
-        "noreply@perfcycle.test",
-        "https://app.perfcycle.test",
-    )
-    .unwrap_or_else(|e| panic!("{e}"));
     let services = Arc::new(Services {
         ctx: app.ctx.clone(),
-        mailer,
+        mailer: sink.mailer(),
         queue: queue.clone(),
         reminder_time: domain::check_ins::DEFAULT_REMINDER_TIME,
         name: name.to_owned(),
     });
-    let never =
-        worker::cron::Schedule::from_str("0 0 0 1 1 * 2099").unwrap_or_else(|e| panic!("{e}"));
+    let never = worker::cron::Schedule::from_str("0 0 0 1 1 * 2099").unwrap();
     let settings = PoolSettings {
         scan_schedule: never.clone(),
         dispatch_schedule: never,
@@ -88,25 +72,25 @@ async fn the_reminder_path_runs_through_the_queue() {
     assert!(
         worker::pool::run_scan_tick(&worker, at("2027-03-01T12:00:00Z"))
             .await
-            .unwrap_or_else(|e| panic!("{e}"))
+            .unwrap()
     );
     app.clock.set(at("2027-03-05T23:00:00Z"));
     assert!(
         worker::pool::run_scan_tick(&worker, at("2027-03-05T23:00:00Z"))
             .await
-            .unwrap_or_else(|e| panic!("{e}"))
+            .unwrap()
     );
     wait_for_sent(&app, 9).await;
     // The same tick again is refused; a later one finds nothing new to send.
     assert!(
         !worker::pool::run_scan_tick(&worker, at("2027-03-05T23:00:00Z"))
             .await
-            .unwrap_or_else(|e| panic!("{e}"))
+            .unwrap()
     );
     assert!(
         worker::pool::run_scan_tick(&worker, at("2027-03-05T23:05:00Z"))
             .await
-            .unwrap_or_else(|e| panic!("{e}"))
+            .unwrap()
     );
     tokio::time::sleep(Duration::from_millis(800)).await;
     let messages = sink.messages();
@@ -126,10 +110,7 @@ async fn two_workers_and_repeated_jobs_send_each_email_once() {
     let queue = queue().await;
     let a = start_worker(&app, &queue, &sink, "worker-a");
     let b = start_worker(&app, &queue, &sink, "worker-b");
-    app.clock.set(at("2027-03-01T12:00:00Z"));
-    worker::run_check_in_scans(&app.ctx, domain::check_ins::DEFAULT_REMINDER_TIME)
-        .await
-        .unwrap_or_else(|e| panic!("{e}"));
+    app.scan_check_ins("2027-03-01T12:00:00Z").await;
     app.clock.set(at("2027-03-05T23:00:00Z"));
     // Both processes' schedules fire for the same tick: one runs it.
     let tick = at("2027-03-05T23:00:00Z");
@@ -137,20 +118,14 @@ async fn two_workers_and_repeated_jobs_send_each_email_once() {
         worker::pool::run_scan_tick(&a, tick),
         worker::pool::run_scan_tick(&b, tick)
     );
-    let ran = [
-        ra.unwrap_or_else(|e| panic!("{e}")),
-        rb.unwrap_or_else(|e| panic!("{e}")),
-    ];
+    let ran = [ra.unwrap(), rb.unwrap()];
     assert_eq!(ran.iter().filter(|r| **r).count(), 1, "{ran:?}");
     // At-least-once delivery: every row's job arrives three times, on two workers.
     let ids = domain::outbox::sendable(&app.ctx.db, app.clock.now(), 100)
         .await
-        .unwrap_or_default();
-    queue
-        .push(ids.clone())
-        .await
-        .unwrap_or_else(|e| panic!("{e}"));
-    queue.push(ids).await.unwrap_or_else(|e| panic!("{e}"));
+        .unwrap();
+    queue.push(ids.clone()).await.unwrap();
+    queue.push(ids).await.unwrap();
     wait_for_sent(&app, 9).await;
     tokio::time::sleep(Duration::from_millis(1500)).await;
     assert_eq!(sink.messages().len(), 9, "no e-mail twice");

@@ -1,7 +1,7 @@
 //! Defects found in review, each pinned by a test.
 
 use perfcycle_tests::spawn_app;
-use serde_json::{Value, json};
+use serde_json::json;
 
 #[tokio::test(flavor = "multi_thread")]
 async fn a_single_named_mutation_over_get_is_refused() {
@@ -14,7 +14,7 @@ async fn a_single_named_mutation_over_get_is_refused() {
         .bearer_auth(&org.hr)
         .send()
         .await
-        .unwrap_or_else(|e| panic!("{e}"));
+        .unwrap();
     assert_eq!(res.status(), 405);
     assert_eq!(app.count("cycle").await, 0);
 }
@@ -31,7 +31,7 @@ async fn an_unknown_operation_name_is_a_request_error() {
         .json(&json!({ "query": "query A { me { name } }", "operationName": "B" }))
         .send()
         .await
-        .unwrap_or_else(|e| panic!("{e}"));
+        .unwrap();
     assert_eq!(res.status(), 400);
 }
 
@@ -85,10 +85,14 @@ async fn a_reader_who_may_not_edit_hears_forbidden_not_conflict() {
     let org = app.org().await;
     let cycle = app.active_cycle(&org.hr).await;
     let team = app
-        .goal_id(&org.mgr, &cycle, json!({ "level": "TEAM", "weight": 100 }))
-        .await;
-    app.goal_action(&org.mgr, "proposeGoal", &team).await.data();
-    app.goal_action(&org.ceo, "agreeGoal", &team).await.data();
+        .agreed_goal(
+            &org.mgr,
+            &org.ceo,
+            &cycle,
+            json!({ "level": "TEAM", "weight": 100 }),
+        )
+        .await
+        .goal_id;
     let r = app
         .gql(
             Some(&org.carol),
@@ -104,27 +108,11 @@ async fn progress_is_frozen_once_the_cycle_leaves_active() {
     let app = spawn_app().await;
     let org = app.org().await;
     let cycle = app.active_cycle(&org.hr).await;
-    let id = app
-        .goal_id(&org.alice, &cycle, json!({ "weight": 100 }))
-        .await;
-    app.goal_action(&org.alice, "proposeGoal", &id).await.data();
-    app.goal_action(&org.mgr, "agreeGoal", &id).await.data();
-    let kr: Value = app
-        .gql(
-            Some(&org.alice),
-            "query($id: ID!) { goal(id: $id) { keyResults { id } } }",
-            json!({ "id": id }),
-        )
+    let kr = app
+        .agreed_goal(&org.alice, &org.mgr, &cycle, json!({ "weight": 100 }))
         .await
-        .data()["goal"]["keyResults"][0]["id"]
-        .clone();
-    app.gql(
-        Some(&org.hr),
-        "mutation($id: ID!) { advanceCyclePhase(id: $id, to: REVIEW) { phase } }",
-        json!({ "id": cycle }),
-    )
-    .await
-    .data();
+        .key_result_id;
+    app.advance_cycle(&org.hr, &cycle, "REVIEW").await;
     let r = app
         .gql(
             Some(&org.alice),
@@ -145,7 +133,7 @@ async fn reimport_can_move_someone_under_a_new_hire_and_blank_roles_keep_hr() {
                hr@t.io,Hank Hr,HR,People,ceo@t.io,,2016-01-01,Europe/Berlin\n";
     domain::import::employees(&app.ctx, csv.as_bytes())
         .await
-        .unwrap_or_else(|e| panic!("{e:?}"));
+        .unwrap();
     let r = app
         .gql(Some(&org.bob), "{ me { manager { email } } }", json!({}))
         .await;

@@ -1,35 +1,11 @@
 //! The reminder path end to end: schedules run at injected times, the outbox is drained to a
 //! real SMTP server, and exactly the expected messages arrive, once.
 
-use chrono::{DateTime, Utc};
 use perfcycle_tests::smtp::SmtpSink;
-use perfcycle_tests::{TestApp, spawn_app};
+use perfcycle_tests::{at, spawn_app};
 use serde_json::json;
 use std::collections::BTreeMap;
 use worker::mailer::Mailer;
-
-fn at(s: &str) -> DateTime<Utc> {
-    DateTime::parse_from_rfc3339(s)
-        .map(|d| d.to_utc())
-        .unwrap_or_else(|e| panic!("{s}: {e}"))
-}
-
-async fn scan(app: &TestApp, when: &str) -> worker::ScanReport {
-    app.clock.set(at(when));
-    worker::run_check_in_scans(&app.ctx, domain::check_ins::DEFAULT_REMINDER_TIME)
-        .await
-        .unwrap_or_else(|e| panic!("{e}"))
-}
-
-fn mailer(sink: &SmtpSink) -> Mailer {
-    Mailer::new(
-        Some(&sink.url),
-        std::env::temp_dir(),
-        "perfcycle <noreply@perfcycle.test>",
-        "https://app.perfcycle.test",
-    )
-    .unwrap_or_else(|e| panic!("{e}"))
-}
 
 fn by_recipient(sink: &SmtpSink) -> BTreeMap<String, Vec<String>> {
     subjects_by_recipient(sink, "")
@@ -55,45 +31,31 @@ async fn reminders_go_out_on_friday_morning_local_time_exactly_once() {
     let app = spawn_app().await;
     let org = app.org().await;
     let cycle = app.active_cycle(&org.hr).await;
-    let goal = app
-        .goal_id(
-            &org.alice,
-            &cycle,
-            json!({ "weight": 100, "title": "Halve checkout latency" }),
-        )
-        .await;
-    app.goal_action(&org.alice, "proposeGoal", &goal)
-        .await
-        .data();
-    app.goal_action(&org.mgr, "agreeGoal", &goal).await.data();
+    app.agreed_goal(
+        &org.alice,
+        &org.mgr,
+        &cycle,
+        json!({ "weight": 100, "title": "Halve checkout latency" }),
+    )
+    .await;
     let sink = SmtpSink::start().await;
-    let mailer = mailer(&sink);
+    let mailer = sink.mailer();
     // The proposal and the agreement were e-mailed too; this test counts the reminders.
-    assert_eq!(
-        mailer
-            .deliver_pending(&app.ctx)
-            .await
-            .map(|d| d.sent)
-            .unwrap_or_default(),
-        2
-    );
+    assert_eq!(mailer.deliver_pending(&app.ctx).await.unwrap().sent, 2);
     let reminders = |sink: &SmtpSink| subjects_by_recipient(sink, "check-in for");
 
-    let monday = scan(&app, "2027-03-01T12:00:00Z").await;
+    let monday = app.scan_check_ins("2027-03-01T12:00:00Z").await;
     assert_eq!((monday.opened, monday.reminders), (9, 0));
     // Friday 08:30 UTC: past 09:00 in Kolkata (Bob) and Berlin (Cleo, Hank, Mia); not yet in
     // London-on-UTC (Lea, Dave, Otto, Carol) or New York (Alice).
-    let early = scan(&app, "2027-03-05T08:30:00Z").await;
+    let early = app.scan_check_ins("2027-03-05T08:30:00Z").await;
     assert_eq!(early.reminders, 4);
     assert_eq!(
-        scan(&app, "2027-03-05T08:45:00Z").await.reminders,
+        app.scan_check_ins("2027-03-05T08:45:00Z").await.reminders,
         0,
         "a second scan queues nothing"
     );
-    let sent = mailer
-        .deliver_pending(&app.ctx)
-        .await
-        .unwrap_or_else(|e| panic!("{e}"));
+    let sent = mailer.deliver_pending(&app.ctx).await.unwrap();
     assert_eq!(sent.sent, 4);
     let got = reminders(&sink);
     assert_eq!(
@@ -101,12 +63,9 @@ async fn reminders_go_out_on_friday_morning_local_time_exactly_once() {
         ["bob@t.io", "ceo@t.io", "hr@t.io", "mgr@t.io"]
     );
     // A scan that runs late (afternoon in New York) catches everyone else up.
-    let late = scan(&app, "2027-03-05T19:00:00Z").await;
+    let late = app.scan_check_ins("2027-03-05T19:00:00Z").await;
     assert_eq!(late.reminders, 5);
-    mailer
-        .deliver_pending(&app.ctx)
-        .await
-        .unwrap_or_else(|e| panic!("{e}"));
+    mailer.deliver_pending(&app.ctx).await.unwrap();
     let got = reminders(&sink);
     assert_eq!(got.len(), 9, "{got:?}");
     assert!(
@@ -117,13 +76,13 @@ async fn reminders_go_out_on_friday_morning_local_time_exactly_once() {
         .messages()
         .into_iter()
         .find(|m| m.to == ["alice@t.io"] && m.subject().contains("check-in"))
-        .unwrap_or_else(|| panic!("no mail for Alice"));
+        .expect("no mail for Alice");
     assert_eq!(
         alices.subject(),
         "Your check-in for 2027-03-01 to 2027-03-07 is due"
     );
-    let text = alices.part("text/plain").unwrap_or_default();
-    let html = alices.part("text/html").unwrap_or_default();
+    let text = alices.part("text/plain").unwrap();
+    let html = alices.part("text/html").unwrap();
     assert!(
         text.contains("Alice Able")
             && text.contains("Halve checkout latency")
@@ -140,18 +99,10 @@ async fn missed_check_ins_are_marked_once_and_each_manager_is_told() {
     let org = app.org().await;
     app.active_cycle(&org.hr).await;
     let sink = SmtpSink::start().await;
-    let mailer = mailer(&sink);
-    scan(&app, "2027-03-01T12:00:00Z").await;
+    let mailer = sink.mailer();
+    app.scan_check_ins("2027-03-01T12:00:00Z").await;
     // Alice submits; nobody else does.
-    let alice = app.employee("alice@t.io").await;
-    let r = app
-        .gql(
-            Some(&org.alice),
-            "query($e: ID!) { checkIns(filter: {employeeId: $e}) { edges { node { id } } } }",
-            json!({ "e": alice.id.to_string() }),
-        )
-        .await;
-    let id = r.data()["checkIns"]["edges"][0]["node"]["id"].clone();
+    let id = app.check_ins_of(&org.alice, "alice@t.io").await[0]["id"].clone();
     app.gql(
         Some(&org.alice),
         "mutation($id: ID!) { submitCheckIn(id: $id, input: {confidence: 4}) { status } }",
@@ -159,13 +110,10 @@ async fn missed_check_ins_are_marked_once_and_each_manager_is_told() {
     )
     .await
     .data();
-    let report = scan(&app, "2027-03-10T12:00:00Z").await;
+    let report = app.scan_check_ins("2027-03-10T12:00:00Z").await;
     assert_eq!(report.missed, 8);
-    assert_eq!(scan(&app, "2027-03-10T13:00:00Z").await.missed, 0);
-    mailer
-        .deliver_pending(&app.ctx)
-        .await
-        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(app.scan_check_ins("2027-03-10T13:00:00Z").await.missed, 0);
+    mailer.deliver_pending(&app.ctx).await.unwrap();
     let got = by_recipient(&sink);
     let notes = |who: &str| {
         got.get(who)
@@ -184,17 +132,17 @@ async fn two_senders_at_once_never_send_the_same_email_twice() {
     let org = app.org().await;
     app.active_cycle(&org.hr).await;
     let sink = SmtpSink::start().await;
-    scan(&app, "2027-03-01T12:00:00Z").await;
-    assert_eq!(scan(&app, "2027-03-05T23:00:00Z").await.reminders, 9);
-    let (a, b) = (mailer(&sink), mailer(&sink));
+    app.scan_check_ins("2027-03-01T12:00:00Z").await;
+    assert_eq!(
+        app.scan_check_ins("2027-03-05T23:00:00Z").await.reminders,
+        9
+    );
+    let (a, b) = (sink.mailer(), sink.mailer());
     let (ctx_a, ctx_b) = (app.ctx.clone(), app.ctx.clone());
     let (ra, rb) = tokio::join!(async move { a.deliver_pending(&ctx_a).await }, async move {
         b.deliver_pending(&ctx_b).await
     },);
-    let (ra, rb) = (
-        ra.unwrap_or_else(|e| panic!("{e}")),
-        rb.unwrap_or_else(|e| panic!("{e}")),
-    );
+    let (ra, rb) = (ra.unwrap(), rb.unwrap());
     eprintln!("sender A sent {}, sender B sent {}", ra.sent, rb.sent);
     assert_eq!(ra.sent + rb.sent, 9);
     assert_eq!(sink.messages().len(), 9);
@@ -205,8 +153,8 @@ async fn an_unreachable_smtp_server_is_retried_later_and_nothing_is_lost() {
     let app = spawn_app().await;
     let org = app.org().await;
     app.active_cycle(&org.hr).await;
-    scan(&app, "2027-03-01T12:00:00Z").await;
-    scan(&app, "2027-03-05T23:00:00Z").await;
+    app.scan_check_ins("2027-03-01T12:00:00Z").await;
+    app.scan_check_ins("2027-03-05T23:00:00Z").await;
     // Nothing listens on this port.
     let dead = Mailer::new(
         Some("smtp://127.0.0.1:9"),
@@ -214,11 +162,8 @@ async fn an_unreachable_smtp_server_is_retried_later_and_nothing_is_lost() {
         "noreply@perfcycle.test",
         "http://x",
     )
-    .unwrap_or_else(|e| panic!("{e}"));
-    let r = dead
-        .deliver_pending(&app.ctx)
-        .await
-        .unwrap_or_else(|e| panic!("{e}"));
+    .unwrap();
+    let r = dead.deliver_pending(&app.ctx).await.unwrap();
     assert_eq!((r.sent, r.retrying), (0, 9));
     assert_eq!(
         app.count("email_outbox WHERE status = 'PENDING' AND attempts = 1")
@@ -228,10 +173,7 @@ async fn an_unreachable_smtp_server_is_retried_later_and_nothing_is_lost() {
     // After the backoff a working server gets every message, once.
     let sink = SmtpSink::start().await;
     app.clock.set(at("2027-03-06T00:00:00Z"));
-    let r = mailer(&sink)
-        .deliver_pending(&app.ctx)
-        .await
-        .unwrap_or_else(|e| panic!("{e}"));
+    let r = sink.mailer().deliver_pending(&app.ctx).await.unwrap();
     assert_eq!(r.sent, 9);
     assert_eq!(sink.messages().len(), 9);
 }
@@ -241,26 +183,16 @@ async fn without_smtp_emails_are_written_as_eml_files() {
     let app = spawn_app().await;
     let org = app.org().await;
     app.active_cycle(&org.hr).await;
-    scan(&app, "2027-03-01T12:00:00Z").await;
-    scan(&app, "2027-03-05T23:00:00Z").await;
+    app.scan_check_ins("2027-03-01T12:00:00Z").await;
+    app.scan_check_ins("2027-03-05T23:00:00Z").await;
     let dir = std::env::temp_dir().join(format!("perfcycle-outbox-{}", uuid::Uuid::new_v4()));
-    let files = Mailer::new(None, dir.clone(), "noreply@perfcycle.test", "http://x")
-        .unwrap_or_else(|e| panic!("{e}"));
-    assert_eq!(
-        files
-            .deliver_pending(&app.ctx)
-            .await
-            .unwrap_or_else(|e| panic!("{e}"))
-            .sent,
-        9
-    );
+    let files = Mailer::new(None, dir.clone(), "noreply@perfcycle.test", "http://x").unwrap();
+    assert_eq!(files.deliver_pending(&app.ctx).await.unwrap().sent, 9);
     let written = std::fs::read_dir(&dir)
-        .map(|d| {
-            d.filter_map(Result::ok)
-                .filter(|f| f.path().extension().is_some_and(|e| e == "eml"))
-                .count()
-        })
-        .unwrap_or(0);
+        .unwrap()
+        .filter_map(Result::ok)
+        .filter(|f| f.path().extension().is_some_and(|e| e == "eml"))
+        .count();
     std::fs::remove_dir_all(&dir).ok();
     assert_eq!(written, 9);
 }
@@ -271,37 +203,20 @@ async fn the_goal_workflow_emails_the_manager_then_the_employee() {
     let org = app.org().await;
     let cycle = app.active_cycle(&org.hr).await;
     let sink = SmtpSink::start().await;
-    let mailer = mailer(&sink);
-    let goal = app
-        .goal_id(
+    let mailer = sink.mailer();
+    let kr = app
+        .agreed_goal(
             &org.alice,
+            &org.mgr,
             &cycle,
             json!({ "weight": 100, "title": "Halve checkout latency" }),
         )
-        .await;
-    app.goal_action(&org.alice, "proposeGoal", &goal)
         .await
-        .data();
-    app.goal_action(&org.mgr, "agreeGoal", &goal).await.data();
-    let kr = app
-        .gql(
-            Some(&org.mgr),
-            "query($id: ID!) { goal(id: $id) { keyResults { id } } }",
-            json!({ "id": goal }),
-        )
-        .await
-        .data()["goal"]["keyResults"][0]["id"]
-        .clone();
+        .key_result_id;
     app.gql(Some(&org.mgr), "mutation($kr: ID!) { reviseTarget(keyResultId: $kr, newTarget: \"250\", reason: \"The cache landed early\") { id } }", json!({ "kr": kr })).await.data();
     // Draining twice sends nothing twice.
-    mailer
-        .deliver_pending(&app.ctx)
-        .await
-        .unwrap_or_else(|e| panic!("{e}"));
-    mailer
-        .deliver_pending(&app.ctx)
-        .await
-        .unwrap_or_else(|e| panic!("{e}"));
+    mailer.deliver_pending(&app.ctx).await.unwrap();
+    mailer.deliver_pending(&app.ctx).await.unwrap();
     let got = by_recipient(&sink);
     assert_eq!(
         got.get("mgr@t.io").cloned().unwrap_or_default(),
@@ -319,8 +234,8 @@ async fn the_goal_workflow_emails_the_manager_then_the_employee() {
         .messages()
         .into_iter()
         .find(|m| m.subject().starts_with("New target"))
-        .unwrap_or_else(|| panic!("no revision mail"));
-    let text = revised.part("text/plain").unwrap_or_default();
+        .expect("no revision mail");
+    let text = revised.part("text/plain").unwrap();
     assert!(
         text.contains("from 300 to 250") && text.contains("The cache landed early"),
         "{text}"
@@ -332,18 +247,16 @@ async fn hr_sees_failed_deliveries_and_nobody_else_does() {
     let app = spawn_app().await;
     let org = app.org().await;
     app.active_cycle(&org.hr).await;
-    scan(&app, "2027-03-01T12:00:00Z").await;
-    scan(&app, "2027-03-05T23:00:00Z").await;
+    app.scan_check_ins("2027-03-01T12:00:00Z").await;
+    app.scan_check_ins("2027-03-05T23:00:00Z").await;
     let dead = Mailer::new(
         Some("smtp://127.0.0.1:9"),
         std::env::temp_dir(),
         "noreply@perfcycle.test",
         "http://x",
     )
-    .unwrap_or_else(|e| panic!("{e}"));
-    dead.deliver_pending(&app.ctx)
-        .await
-        .unwrap_or_else(|e| panic!("{e}"));
+    .unwrap();
+    dead.deliver_pending(&app.ctx).await.unwrap();
     let q = "{ jobFailures(first: 50) { totalCount edges { node { kind key recipient status attempts lastError retryAfter } } } }";
     let r = app.gql(Some(&org.hr), q, json!({})).await;
     let failures = &r.data()["jobFailures"];

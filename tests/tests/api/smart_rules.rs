@@ -1,6 +1,6 @@
 //! Every SMART rule is a BAD_USER_INPUT naming the field, and nothing is written.
 
-use perfcycle_tests::spawn_app;
+use perfcycle_tests::{at, spawn_app};
 use serde_json::{Value, json};
 
 fn kr(overrides: Value) -> Value {
@@ -94,11 +94,7 @@ async fn today_is_the_owners_today() {
     let org = app.org().await;
     let cycle = app.active_cycle(&org.hr).await;
     // 2027-03-01 23:30 UTC is already 2 March in Kolkata (Bob) but still 1 March in New York (Alice).
-    app.clock.set(
-        chrono::DateTime::parse_from_rfc3339("2027-03-01T23:30:00Z")
-            .map(|d| d.to_utc())
-            .unwrap_or_default(),
-    );
+    app.clock.set(at("2027-03-01T23:30:00Z"));
     let r = app
         .create_goal(&org.bob, &cycle, json!({ "dueOn": "2027-03-01" }))
         .await;

@@ -219,6 +219,11 @@ pub async fn update(
         },
     )
     .await?;
+    let event = DomainEvent::CycleUpdated {
+        cycle_id: id,
+        name: updated.name.clone(),
+    };
+    publish::emit(&txn, now, Some(viewer.id()), vec![event]).await?;
     txn.commit().await?;
     Ok(updated)
 }

@@ -17,6 +17,8 @@ use uuid::Uuid;
 pub enum DomainEvent {
     /// HR created a cycle.
     CycleCreated { cycle_id: Uuid, name: String },
+    /// HR changed a cycle's name, dates or cadence.
+    CycleUpdated { cycle_id: Uuid, name: String },
     /// HR moved a cycle to its next phase.
     CyclePhaseChanged {
         cycle_id: Uuid,
@@ -172,6 +174,7 @@ impl DomainEvent {
     pub fn kind(&self) -> &'static str {
         match self {
             Self::CycleCreated { .. } => "CYCLE_CREATED",
+            Self::CycleUpdated { .. } => "CYCLE_UPDATED",
             Self::CyclePhaseChanged { .. } => "CYCLE_PHASE_CHANGED",
             Self::GoalCreated { .. } => "GOAL_CREATED",
             Self::GoalUpdated { .. } => "GOAL_UPDATED",
@@ -192,9 +195,9 @@ impl DomainEvent {
     /// The object the event is about.
     pub fn subject_id(&self) -> Uuid {
         match self {
-            Self::CycleCreated { cycle_id, .. } | Self::CyclePhaseChanged { cycle_id, .. } => {
-                *cycle_id
-            }
+            Self::CycleCreated { cycle_id, .. }
+            | Self::CycleUpdated { cycle_id, .. }
+            | Self::CyclePhaseChanged { cycle_id, .. } => *cycle_id,
             Self::GoalCreated { goal_id, .. }
             | Self::GoalUpdated { goal_id, .. }
             | Self::GoalClosed { goal_id, .. }

@@ -36,6 +36,9 @@ pub enum TokenError {
     /// Past its `exp`.
     #[error("the token has expired")]
     Expired,
+    /// Before its `nbf`.
+    #[error("the token is not valid yet")]
+    NotYetValid,
     /// Bad signature, unknown algorithm, or unreadable.
     #[error("the token is not valid")]
     Invalid,
@@ -133,6 +136,8 @@ impl Auth {
         let header = decode_header(token).map_err(|_| TokenError::Invalid)?;
         let mut validation = Validation::new(header.alg);
         validation.leeway = 30;
+        // A token that names a time before which it is not valid is refused until then.
+        validation.validate_nbf = true;
         validation.validate_aud = false;
         validation.set_required_spec_claims(&["exp", "sub"]);
         let key = match header.alg {
@@ -149,6 +154,7 @@ impl Auth {
             .map(|d| d.claims)
             .map_err(|e| match e.kind() {
                 ErrorKind::ExpiredSignature => TokenError::Expired,
+                ErrorKind::ImmatureSignature => TokenError::NotYetValid,
                 ErrorKind::MissingRequiredClaim(claim) if claim == "iss" => {
                     TokenError::MissingIssuer
                 }

@@ -331,3 +331,20 @@ fn a_bad_public_key_file_stops_the_start_naming_the_setting() {
     .unwrap_or_default();
     assert!(err.contains("PERFCYCLE_JWT_PUBLIC_KEY_FILE"), "{err}");
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn an_identity_providers_token_is_refused_before_its_not_before_time() {
+    let app = app_trusting_the_identity_provider(&[ISSUER, AUDIENCE]).await;
+    let idp = IdentityProvider::new();
+    let now = chrono::Utc::now().timestamp();
+    let early =
+        idp.alice(json!({ "iss": "https://idp.test", "aud": "perfcycle", "nbf": now + 600 }));
+    let r = app.gql(Some(&early), ME, json!({})).await;
+    assert_refused(&r, TokenError::NotYetValid);
+    // Within the clock-skew leeway, or already past, it signs in.
+    for nbf in [now + 10, now - 60] {
+        let token = idp.alice(json!({ "iss": "https://idp.test", "aud": "perfcycle", "nbf": nbf }));
+        let r = app.gql(Some(&token), ME, json!({})).await;
+        assert_eq!(r.data()["me"]["email"], "alice@t.io", "nbf {nbf}");
+    }
+}

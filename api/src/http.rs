@@ -454,10 +454,12 @@ async fn execute(
         .variables(variables)
         .data(auth)
         .data(Loaders::new(&state.ctx.db));
+    // Kept to put the response's fields back in the query's order.
+    let shape = document.clone();
     if let Some(doc) = document {
         request.set_parsed_query(doc);
     }
-    if let Some(op) = operation_name {
+    if let Some(op) = operation_name.clone() {
         request = request.operation_name(op);
     }
     let span = tracing::info_span!("graphql", method, operation = %label);
@@ -467,7 +469,7 @@ async fn execute(
         .catch_unwind()
         .await;
     state.metrics.operation(&label, started.elapsed());
-    let response = match executed {
+    let mut response = match executed {
         Ok(response) => response,
         Err(panic) => {
             let err = crate::graphql::errors::internal(&format_args!(
@@ -482,6 +484,9 @@ async fn execute(
             );
         }
     };
+    if let Some(doc) = &shape {
+        crate::graphql::order::reorder(&mut response.data, doc, operation_name.as_deref());
+    }
     // Errors raised before execution (parse, validation, variables, operation selection)
     // leave no data and point at no field.
     let request_error = response.data == async_graphql::Value::Null

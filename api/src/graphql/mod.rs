@@ -5,6 +5,7 @@ pub mod enums;
 pub mod errors;
 pub mod limits;
 pub mod loaders;
+pub mod order;
 
 pub mod cycles;
 pub mod monitoring;

@@ -383,11 +383,16 @@ fn check(
     let limits = crate::graphql::limits(&state.config);
     let refuse = |e: Exceeded| {
         state.metrics.graphql_request(method, 400);
+        let error = if e.is_cycle() {
+            json!({ "message": e.message, "extensions": { "code": code::VALIDATION_FAILED } })
+        } else {
+            json!({ "message": e.message, "extensions": {
+                "code": code::LIMIT_EXCEEDED, "setting": e.setting } })
+        };
         Box::new(respond(
             StatusCode::BAD_REQUEST,
             media,
-            &json!({ "errors": [{ "message": e.message, "extensions": {
-                "code": code::LIMIT_EXCEEDED, "setting": e.setting } }] }),
+            &json!({ "errors": [error] }),
         ))
     };
     limits::check_text(&query, &limits).map_err(refuse)?;

@@ -10,7 +10,7 @@
 
 use async_graphql::parser::types::{ExecutableDocument, Selection, SelectionSet};
 use serde_json::Value;
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 /// The configured bounds.
 #[derive(Clone, Copy, Debug)]
@@ -28,10 +28,11 @@ pub struct Limits {
     pub max_selections: usize,
 }
 
-/// A request beyond one of the bounds: which setting and what the client should know.
+/// A request beyond one of the bounds (which setting, what the client should know), or a
+/// fragment that spreads itself, found on the way (`setting` is then empty).
 #[derive(Debug, PartialEq, Eq)]
 pub struct Exceeded {
-    /// The setting that bounds it (`max_nesting`, …).
+    /// The setting that bounds it (`max_nesting`, …), or "" for a fragment cycle.
     pub setting: &'static str,
     /// Said to the client.
     pub message: String,
@@ -39,6 +40,13 @@ pub struct Exceeded {
 
 fn exceeded(setting: &'static str, message: String) -> Exceeded {
     Exceeded { setting, message }
+}
+
+impl Exceeded {
+    /// Whether this is a fragment cycle: a document that is not valid rather than too big.
+    pub fn is_cycle(&self) -> bool {
+        self.setting.is_empty()
+    }
 }
 
 /// Refuses a document whose brackets nest deeper than `max`, ignoring strings and comments.
@@ -125,6 +133,7 @@ struct Measure<'a> {
     doc: &'a ExecutableDocument,
     limits: &'a Limits,
     fragments: HashMap<&'a str, Size>,
+    measuring: HashSet<&'a str>,
     aliases: usize,
     directives: usize,
 }
@@ -172,7 +181,7 @@ impl<'a> Measure<'a> {
         Ok(size)
     }
 
-    /// A fragment's size, measured once; a cycle counts as empty (validation refuses it).
+    /// A fragment's size, measured once. An unknown fragment is left to validation.
     fn fragment(&mut self, name: &'a str, depth: usize) -> Result<Size, Exceeded> {
         if let Some(size) = self.fragments.get(name) {
             return Ok(*size);
@@ -180,8 +189,14 @@ impl<'a> Measure<'a> {
         let Some((key, fragment)) = self.doc.fragments.get_key_value(name) else {
             return Ok(Size::default());
         };
-        self.fragments.insert(key.as_str(), Size::default());
+        if !self.measuring.insert(key.as_str()) {
+            return Err(exceeded(
+                "",
+                format!("the fragment \"{name}\" spreads itself"),
+            ));
+        }
         let size = self.set(&fragment.node.selection_set.node, depth)?;
+        self.measuring.remove(key.as_str());
         self.fragments.insert(key.as_str(), size);
         Ok(size)
     }
@@ -211,6 +226,7 @@ pub fn check_document(doc: &ExecutableDocument, limits: &Limits) -> Result<(), E
         doc,
         limits,
         fragments: HashMap::new(),
+        measuring: HashSet::new(),
         aliases: 0,
         directives: 0,
     };
@@ -234,7 +250,9 @@ pub fn check_document(doc: &ExecutableDocument, limits: &Limits) -> Result<(), E
         }
         m.count_written(&op.node.selection_set.node);
     }
-    for (_, fragment) in doc.fragments.iter() {
+    // Fragments no operation uses are measured too: validation walks them all.
+    for (name, fragment) in doc.fragments.iter() {
+        m.fragment(name.as_str(), 1)?;
         m.directives += fragment.node.directives.len();
         m.count_written(&fragment.node.selection_set.node);
     }
@@ -331,7 +349,7 @@ mod tests {
     }
 
     #[test]
-    fn fragment_bombs_and_chains_are_refused_and_cycles_end() {
+    fn fragment_bombs_chains_and_cycles_are_refused() {
         let mut bomb = String::from("{ me { ...F0 } }");
         for i in 0..6 {
             bomb.push_str(&format!(
@@ -358,9 +376,18 @@ mod tests {
             check_document(&doc(&chain), &LIMITS).unwrap_err().setting,
             "max_nesting"
         );
+        // The same chain that no operation uses.
+        let unused = chain.replacen("{ me { ...F0 } }", "{ me { name } }", 1);
+        assert_eq!(
+            check_document(&doc(&unused), &LIMITS).unwrap_err().setting,
+            "max_nesting"
+        );
         let cycle = doc(
             "{ me { ...A } } fragment A on Employee { name ...B } fragment B on Employee { ...A }",
         );
-        assert_eq!(check_document(&cycle, &LIMITS), Ok(()));
+        assert!(check_document(&cycle, &LIMITS).unwrap_err().is_cycle());
+        // A fragment spread twice side by side is no cycle.
+        let twice = doc("{ me { ...A ...A } } fragment A on Employee { name }");
+        assert_eq!(check_document(&twice, &LIMITS), Ok(()));
     }
 }

@@ -175,9 +175,7 @@ async fn fragment_cycles_bombs_and_chains_are_refused() {
     let org = app.org().await;
     let cycle = "{ me { ...A } } fragment A on Employee { name ...B } fragment B on Employee { email ...A }";
     let (status, body) = post_query(&app, &org.alice, cycle, json!({})).await;
-    // async-graphql's own depth check (run with parsing, before validation) stops the walk
-    // round the cycle.
-    assert_refused(status, &body, "GRAPHQL_PARSE_FAILED");
+    assert_refused(status, &body, "GRAPHQL_VALIDATION_FAILED");
     still_answers(&app, &org.alice).await;
     // Each fragment spreads the next twice: 2^25 selections if expanded.
     let mut bomb = String::from("{ me { ...F0 } }");
@@ -201,6 +199,11 @@ async fn fragment_cycles_bombs_and_chains_are_refused() {
     let (status, body) = post_query(&app, &org.alice, &chain, json!({})).await;
     assert_refused(status, &body, "LIMIT_EXCEEDED");
     assert_eq!(body["errors"][0]["extensions"]["setting"], "max_nesting");
+    still_answers(&app, &org.alice).await;
+    // The same chain, used by no operation (validation would still walk it).
+    let unused = chain.replacen("{ me { ...F0 } }", "{ me { name } }", 1);
+    let (status, body) = post_query(&app, &org.alice, &unused, json!({})).await;
+    assert_refused(status, &body, "LIMIT_EXCEEDED");
     still_answers(&app, &org.alice).await;
 }
 

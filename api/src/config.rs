@@ -106,6 +106,30 @@ pub const SETTINGS: &[(&str, &str, &str, &str)] = &[
         "most complex query accepted",
     ),
     (
+        "max_nesting",
+        "PERFCYCLE_MAX_NESTING",
+        "32",
+        "deepest nesting of brackets in a query, of variables and of fragment spreads",
+    ),
+    (
+        "max_aliases",
+        "PERFCYCLE_MAX_ALIASES",
+        "20",
+        "most aliased fields in a query",
+    ),
+    (
+        "max_root_fields",
+        "PERFCYCLE_MAX_ROOT_FIELDS",
+        "20",
+        "most fields at the root of an operation",
+    ),
+    (
+        "max_directives",
+        "PERFCYCLE_MAX_DIRECTIVES",
+        "20",
+        "most directives in a query",
+    ),
+    (
         "max_body_bytes",
         "PERFCYCLE_MAX_BODY_BYTES",
         "1048576",
@@ -220,6 +244,14 @@ pub struct Config {
     pub max_depth: usize,
     /// Query complexity limit.
     pub max_complexity: usize,
+    /// Deepest nesting of a query's brackets, of variables and of fragment spreads.
+    pub max_nesting: usize,
+    /// Aliased fields per query.
+    pub max_aliases: usize,
+    /// Root fields per operation.
+    pub max_root_fields: usize,
+    /// Directives per query.
+    pub max_directives: usize,
     /// Request body limit.
     pub max_body_bytes: usize,
     /// HTTP worker threads (0: one per core).
@@ -478,6 +510,10 @@ impl Config {
             introspection: l.flag("introspection")?,
             max_depth: positive("max_depth", "a whole number")?,
             max_complexity: positive("max_complexity", "a whole number")?,
+            max_nesting: positive("max_nesting", "a whole number")?,
+            max_aliases: l.parse("max_aliases", "a whole number")?,
+            max_root_fields: positive("max_root_fields", "a whole number")?,
+            max_directives: l.parse("max_directives", "a whole number")?,
             max_body_bytes: positive("max_body_bytes", "a number of bytes")?,
             http_workers: l.parse("http_workers", "a whole number")?,
             db_max_connections: positive("db_max_connections", "a whole number")? as u32,

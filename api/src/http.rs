@@ -1,22 +1,25 @@
 //! HTTP endpoints. `/graphql` follows the GraphQL-over-HTTP specification: it negotiates
 //! `application/graphql-response+json` against `application/json`, answers request errors
 //! (bad JSON, parse and validation failures) with 400 under the former, and runs only
-//! queries over GET.
+//! queries over GET. A request is one JSON object (no batches); its nesting, aliases, root
+//! fields and directives are bounded (`graphql::limits`) before async-graphql parses it.
 
 use crate::auth::{Auth, Subject, TokenError};
 use crate::config::Config;
 use crate::graphql::errors::code;
+use crate::graphql::limits::{self, Exceeded};
 use crate::graphql::{AppSchema, Loaders, RequestAuth};
-use crate::metrics::Metrics;
+use crate::metrics::{Metrics, QueueDepth};
 use actix_web::http::StatusCode;
 use actix_web::http::header::{self, HeaderValue};
 use actix_web::web::{self, BytesMut};
 use actix_web::{HttpRequest, HttpResponse};
-use async_graphql::parser::types::{DocumentOperations, OperationType};
+use async_graphql::parser::types::{DocumentOperations, ExecutableDocument, OperationType};
 use async_graphql::{Request, Variables};
-use futures_util::StreamExt;
+use futures_util::{FutureExt, StreamExt};
 use serde::Deserialize;
 use serde_json::{Value, json};
+use std::panic::AssertUnwindSafe;
 use std::sync::Arc;
 use tracing::Instrument;
 
@@ -109,6 +112,7 @@ struct Params {
     query: Option<String>,
     operation_name: Option<String>,
     variables: Option<Value>,
+    extensions: Option<Value>,
 }
 
 /// POST /graphql.
@@ -155,6 +159,17 @@ pub async fn graphql_post(
         }
         body.extend_from_slice(&chunk);
     }
+    // serde would read a JSON array into the struct field by field: refuse it first.
+    if body.iter().find(|b| !b.is_ascii_whitespace()) != Some(&b'{') {
+        return bad_request(
+            &state,
+            media,
+            "POST",
+            "the body must be one GraphQL request as a JSON object; batches are not supported",
+        );
+    }
+    // serde_json's recursion limit (128) is in effect here and bounds the variables' depth
+    // while they are read; `limits::check_variables` then applies the configured bound.
     let params: Params = match serde_json::from_slice(&body) {
         Ok(p) => p,
         Err(e) => {
@@ -166,7 +181,11 @@ pub async fn graphql_post(
             );
         }
     };
-    execute(&state, &req, media, "POST", params).await
+    let checked = match check(&state, media, "POST", params) {
+        Ok(c) => c,
+        Err(refused) => return *refused,
+    };
+    execute(&state, &req, media, "POST", checked).await
 }
 
 /// GET /graphql: GraphiQL for a browser without a query, else a query (never a mutation).
@@ -204,17 +223,29 @@ pub async fn graphql_get(state: web::Data<AppState>, req: HttpRequest) -> HttpRe
             }
         },
     };
+    let extensions = match get("extensions").filter(|v| !v.is_empty()) {
+        None => None,
+        Some(v) => match serde_json::from_str(&v) {
+            Ok(v) => Some(v),
+            Err(_) => {
+                return bad_request(&state, media, "GET", "the extensions parameter is not JSON");
+            }
+        },
+    };
     let params = Params {
         query: get("query"),
         operation_name: get("operationName").filter(|o| !o.is_empty()),
         variables,
+        extensions,
     };
-    if let Some(query) = &params.query
-        && let Ok(doc) = async_graphql::parser::parse_query(query)
-    {
+    let checked = match check(&state, media, "GET", params) {
+        Ok(c) => c,
+        Err(refused) => return *refused,
+    };
+    if let Some(doc) = &checked.document {
         let kind = match &doc.operations {
             DocumentOperations::Single(op) => Some(op.node.ty),
-            DocumentOperations::Multiple(ops) => match params.operation_name.as_deref() {
+            DocumentOperations::Multiple(ops) => match checked.operation_name.as_deref() {
                 Some(name) => ops
                     .iter()
                     .find(|(n, _)| n.as_str() == name)
@@ -238,7 +269,7 @@ pub async fn graphql_get(state: web::Data<AppState>, req: HttpRequest) -> HttpRe
                 );
         }
     }
-    execute(&state, &req, media, "GET", params).await
+    execute(&state, &req, media, "GET", checked).await
 }
 
 fn bad_request(
@@ -297,21 +328,121 @@ async fn authenticate(
     }
 }
 
+/// A request that passed the checks made before async-graphql sees it.
+struct Checked {
+    query: String,
+    operation_name: Option<String>,
+    variables: Variables,
+    /// The parsed document, unless it does not parse (async-graphql then reports why).
+    document: Option<ExecutableDocument>,
+    /// The operation's name for metrics: a bounded label.
+    label: String,
+}
+
+/// The label of the operation a request selects; unnamed operations and names the
+/// document does not define share one.
+fn operation_label(doc: &ExecutableDocument, operation_name: Option<&str>) -> String {
+    let name = match (&doc.operations, operation_name) {
+        (DocumentOperations::Multiple(ops), Some(name)) => {
+            ops.keys().find(|n| n.as_str() == name).map(|n| n.as_str())
+        }
+        (DocumentOperations::Multiple(ops), None) if ops.len() == 1 => {
+            ops.keys().next().map(|n| n.as_str())
+        }
+        _ => None,
+    };
+    name.unwrap_or(crate::metrics::UNNAMED).to_owned()
+}
+
+/// Checks the request's shape and bounds before anything recursive reads it.
+fn check(
+    state: &AppState,
+    media: Media,
+    method: &'static str,
+    params: Params,
+) -> Result<Checked, Box<HttpResponse>> {
+    let Some(query) = params.query.filter(|q| !q.trim().is_empty()) else {
+        return Err(Box::new(bad_request(
+            state,
+            media,
+            method,
+            "the request has no query",
+        )));
+    };
+    if !matches!(
+        params.extensions,
+        None | Some(Value::Null) | Some(Value::Object(_))
+    ) {
+        return Err(Box::new(bad_request(
+            state,
+            media,
+            method,
+            "extensions must be a JSON object",
+        )));
+    }
+    let limits = crate::graphql::limits(&state.config);
+    let refuse = |e: Exceeded| {
+        state.metrics.graphql_request(method, 400);
+        let error = if e.is_cycle() {
+            json!({ "message": e.message, "extensions": { "code": code::VALIDATION_FAILED } })
+        } else {
+            json!({ "message": e.message, "extensions": {
+                "code": code::LIMIT_EXCEEDED, "setting": e.setting } })
+        };
+        Box::new(respond(
+            StatusCode::BAD_REQUEST,
+            media,
+            &json!({ "errors": [error] }),
+        ))
+    };
+    limits::check_text(&query, &limits).map_err(refuse)?;
+    let variables = match params.variables {
+        None | Some(Value::Null) => Variables::default(),
+        Some(v @ Value::Object(_)) => {
+            limits::check_variables(&v, &limits).map_err(refuse)?;
+            Variables::from_json(v)
+        }
+        Some(_) => {
+            return Err(Box::new(bad_request(
+                state,
+                media,
+                method,
+                "variables must be a JSON object",
+            )));
+        }
+    };
+    let document = async_graphql::parser::parse_query(&query).ok();
+    if let Some(doc) = &document {
+        limits::check_document(doc, &limits).map_err(refuse)?;
+    }
+    let label = match &document {
+        Some(doc) => operation_label(doc, params.operation_name.as_deref()),
+        None => crate::metrics::UNNAMED.to_owned(),
+    };
+    Ok(Checked {
+        query,
+        operation_name: params.operation_name,
+        variables,
+        document,
+        label,
+    })
+}
+
 async fn execute(
     state: &AppState,
     req: &HttpRequest,
     media: Media,
     method: &'static str,
-    params: Params,
+    checked: Checked,
 ) -> HttpResponse {
-    let Some(query) = params.query.filter(|q| !q.trim().is_empty()) else {
-        return bad_request(state, media, method, "the request has no query");
-    };
-    let variables = match params.variables {
-        None | Some(Value::Null) => Variables::default(),
-        Some(v @ Value::Object(_)) => Variables::from_json(v),
-        Some(_) => return bad_request(state, media, method, "variables must be a JSON object"),
-    };
+    let started = std::time::Instant::now();
+    let Checked {
+        query,
+        operation_name,
+        variables,
+        document,
+        label,
+    } = checked;
     let auth = match authenticate(state, req).await {
         Ok(a) => a,
         Err(e) => {
@@ -328,11 +459,39 @@ async fn execute(
         .variables(variables)
         .data(auth)
         .data(Loaders::new(&state.ctx.db));
-    if let Some(op) = params.operation_name {
+    // Kept to put the response's fields back in the query's order.
+    let shape = document.clone();
+    if let Some(doc) = document {
+        request.set_parsed_query(doc);
+    }
+    if let Some(op) = operation_name.clone() {
         request = request.operation_name(op);
     }
-    let span = tracing::info_span!("graphql", method);
-    let response = state.schema.execute(request).instrument(span).await;
+    let span = tracing::info_span!("graphql", method, operation = %label);
+    // Resolvers' panics are caught field by field (`errors::TagErrors`); this catches one
+    // raised anywhere else in execution, so that no request takes its worker thread down.
+    let executed = AssertUnwindSafe(state.schema.execute(request).instrument(span))
+        .catch_unwind()
+        .await;
+    state.metrics.operation(&label, started.elapsed());
+    let mut response = match executed {
+        Ok(response) => response,
+        Err(panic) => {
+            let err = crate::graphql::errors::internal(&format_args!(
+                "panic: {}",
+                crate::graphql::errors::panic_message(&*panic)
+            ));
+            state.metrics.graphql_request(method, 500);
+            return respond(
+                StatusCode::INTERNAL_SERVER_ERROR,
+                media,
+                &json!({ "errors": [err.into_server_error(async_graphql::Pos::default())] }),
+            );
+        }
+    };
+    if let Some(doc) = &shape {
+        crate::graphql::order::reorder(&mut response.data, doc, operation_name.as_deref());
+    }
     // Errors raised before execution (parse, validation, variables, operation selection)
     // leave no data and point at no field.
     let request_error = response.data == async_graphql::Value::Null
@@ -353,7 +512,14 @@ async fn execute(
         StatusCode::OK
     };
     state.metrics.graphql_request(method, status.as_u16());
-    match serde_json::to_string(&response) {
+    // A request that failed before execution has no `data` entry at all (GraphQL spec,
+    // "Response Format"), under either media type.
+    let body = if request_error {
+        serde_json::to_string(&json!({ "errors": response.errors }))
+    } else {
+        serde_json::to_string(&response)
+    };
+    match body {
         Ok(body) => HttpResponse::build(status)
             .insert_header((header::CONTENT_TYPE, media.content_type()))
             .body(body),
@@ -405,9 +571,21 @@ pub async fn redis_ping(client: &redis::Client) -> bool {
     )
 }
 
-/// GET /metrics: Prometheus text.
+/// GET /metrics: Prometheus text. The e-mail queue's depth is the outbox's unsent rows,
+/// counted at scrape time (a scrape does not fail when the database does not answer).
 pub async fn metrics(state: web::Data<AppState>) -> HttpResponse {
+    let depth = queue_depth(&state.ctx.db).await;
     HttpResponse::Ok()
         .content_type("text/plain; version=0.0.4; charset=utf-8")
-        .body(state.metrics.render())
+        .body(state.metrics.render(depth))
+}
+
+async fn queue_depth(db: &sea_orm::DatabaseConnection) -> Option<QueueDepth> {
+    use entity::email_outbox::{Column, Entity};
+    use entity::values::OutboxStatus;
+    use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
+    let count = |status: OutboxStatus| Entity::find().filter(Column::Status.eq(status)).count(db);
+    let pending = count(OutboxStatus::Pending).await.ok()?;
+    let sending = count(OutboxStatus::Sending).await.ok()?;
+    Some(QueueDepth { pending, sending })
 }

@@ -1,9 +1,63 @@
 //! Prometheus metrics, counted in-process and rendered as text at `/metrics`.
+//!
+//! Request latency is labelled by operation name. Names come from clients, so the label set
+//! is bounded: unnamed operations and names the document does not define share
+//! [`UNNAMED`], and once [`MAX_OPERATIONS`] names are known any new one counts as [`OTHER`].
 
 use std::collections::BTreeMap;
 use std::fmt::Write;
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicU64, Ordering};
+
+/// The label of unnamed operations and of names the document does not define.
+pub const UNNAMED: &str = "_unnamed";
+/// The label of operation names beyond [`MAX_OPERATIONS`].
+pub const OTHER: &str = "_other";
+/// Distinct operation names labelled before new ones count as [`OTHER`].
+pub const MAX_OPERATIONS: usize = 100;
+
+/// Upper bounds (seconds) of the request latency buckets.
+const BUCKETS: [f64; 11] = worker::job_stats::BUCKETS;
+
+/// One latency histogram: counts per bucket (not cumulative; the last is above every bound).
+#[derive(Default)]
+struct Histogram {
+    buckets: [u64; BUCKETS.len() + 1],
+    seconds: f64,
+}
+
+impl Histogram {
+    fn observe(&mut self, secs: f64) {
+        let slot = BUCKETS
+            .iter()
+            .position(|b| secs <= *b)
+            .unwrap_or(BUCKETS.len());
+        self.buckets[slot] += 1;
+        self.seconds += secs;
+    }
+}
+
+/// Writes a histogram in the exposition format: cumulative buckets, sum, count.
+fn write_histogram(out: &mut String, name: &str, labels: &str, buckets: &[u64], seconds: f64) {
+    let mut cumulative = 0;
+    for (bound, n) in BUCKETS.iter().zip(buckets) {
+        cumulative += n;
+        let _ = writeln!(out, "{name}_bucket{{{labels},le=\"{bound}\"}} {cumulative}");
+    }
+    let count: u64 = buckets.iter().sum();
+    let _ = writeln!(out, "{name}_bucket{{{labels},le=\"+Inf\"}} {count}");
+    let _ = writeln!(out, "{name}_sum{{{labels}}} {seconds:.6}");
+    let _ = writeln!(out, "{name}_count{{{labels}}} {count}");
+}
+
+/// Outbox rows waiting to be sent, read when `/metrics` is scraped.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct QueueDepth {
+    /// Rows waiting for a sender.
+    pub pending: u64,
+    /// Rows a sender holds under a lease.
+    pub sending: u64,
+}
 
 /// Counters of one process.
 #[derive(Default)]
@@ -12,6 +66,7 @@ pub struct Metrics {
     db_failures: AtomicU64,
     db_micros: AtomicU64,
     graphql: Mutex<BTreeMap<(&'static str, u16), u64>>,
+    operations: Mutex<BTreeMap<String, Histogram>>,
 }
 
 impl Metrics {
@@ -31,13 +86,27 @@ impl Metrics {
         *map.entry((method, status)).or_default() += 1;
     }
 
+    /// Times one executed GraphQL operation under its (bounded) name.
+    pub fn operation(&self, name: &str, elapsed: std::time::Duration) {
+        let mut map = self.operations.lock().unwrap_or_else(|e| e.into_inner());
+        let known = map.contains_key(name) || map.len() < MAX_OPERATIONS;
+        let key = if known { name } else { OTHER };
+        if let Some(h) = map.get_mut(key) {
+            h.observe(elapsed.as_secs_f64());
+        } else {
+            let mut h = Histogram::default();
+            h.observe(elapsed.as_secs_f64());
+            map.insert(key.to_owned(), h);
+        }
+    }
+
     /// SQL statements so far.
     pub fn statements(&self) -> u64 {
         self.db_statements.load(Ordering::Relaxed)
     }
 
-    /// The Prometheus text exposition.
-    pub fn render(&self) -> String {
+    /// The Prometheus text exposition; `depth` is the outbox's, when it could be read.
+    pub fn render(&self, depth: Option<QueueDepth>) -> String {
         let mut out = String::new();
         let _ = writeln!(
             out,
@@ -79,6 +148,77 @@ impl Metrics {
             let _ = writeln!(
                 out,
                 "perfcycle_graphql_requests_total{{method=\"{method}\",status=\"{status}\"}} {n}"
+            );
+        }
+        let _ = writeln!(
+            out,
+            "# HELP perfcycle_graphql_operation_seconds GraphQL execution time by operation name."
+        );
+        let _ = writeln!(out, "# TYPE perfcycle_graphql_operation_seconds histogram");
+        for (name, h) in self
+            .operations
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .iter()
+        {
+            write_histogram(
+                &mut out,
+                "perfcycle_graphql_operation_seconds",
+                &format!("operation=\"{name}\""),
+                &h.buckets,
+                h.seconds,
+            );
+        }
+        let jobs = worker::job_stats::snapshot();
+        for (metric, help, pick) in [
+            (
+                "perfcycle_jobs_total",
+                "Jobs run by this process, by kind.",
+                (|s: &worker::job_stats::KindStats| s.runs) as fn(&_) -> u64,
+            ),
+            (
+                "perfcycle_job_failures_total",
+                "Jobs that failed (returned an error or panicked), by kind.",
+                |s| s.failures,
+            ),
+            (
+                "perfcycle_job_panics_total",
+                "Jobs that panicked, by kind.",
+                |s| s.panics,
+            ),
+        ] {
+            let _ = writeln!(out, "# HELP {metric} {help}");
+            let _ = writeln!(out, "# TYPE {metric} counter");
+            for (kind, s) in &jobs {
+                let _ = writeln!(out, "{metric}{{kind=\"{kind}\"}} {}", pick(s));
+            }
+        }
+        let _ = writeln!(out, "# HELP perfcycle_job_seconds Job run time by kind.");
+        let _ = writeln!(out, "# TYPE perfcycle_job_seconds histogram");
+        for (kind, s) in &jobs {
+            write_histogram(
+                &mut out,
+                "perfcycle_job_seconds",
+                &format!("kind=\"{kind}\""),
+                &s.buckets,
+                s.seconds,
+            );
+        }
+        if let Some(depth) = depth {
+            let _ = writeln!(
+                out,
+                "# HELP perfcycle_email_queue_depth E-mails in the outbox not yet sent, by status."
+            );
+            let _ = writeln!(out, "# TYPE perfcycle_email_queue_depth gauge");
+            let _ = writeln!(
+                out,
+                "perfcycle_email_queue_depth{{status=\"PENDING\"}} {}",
+                depth.pending
+            );
+            let _ = writeln!(
+                out,
+                "perfcycle_email_queue_depth{{status=\"SENDING\"}} {}",
+                depth.sending
             );
         }
         out

@@ -2,6 +2,7 @@
 //! schedules run. Each is an idempotent function over the database; the queue that triggers
 //! them only decides when.
 
+pub mod job_stats;
 pub mod mailer;
 pub mod pool;
 pub mod templates;

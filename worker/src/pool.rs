@@ -170,13 +170,16 @@ impl From<DomainError> for JobError {
 
 /// The send job: claims, sends and records one row (a no-op if another sender has it).
 pub async fn send_email(job: SendEmail, svc: Data<Arc<Services>>) -> Result<(), JobError> {
-    match svc.mailer.deliver(&svc.ctx, job.outbox_id).await {
-        Ok(_) => Ok(()),
-        Err(e) => {
-            tracing::error!(job.kind = "send_email", outbox.id = %job.outbox_id, error = %e, "send job failed");
-            Err(e.into())
+    crate::job_stats::guard("send_email", async {
+        match svc.mailer.deliver(&svc.ctx, job.outbox_id).await {
+            Ok(_) => Ok(()),
+            Err(e) => {
+                tracing::error!(job.kind = "send_email", outbox.id = %job.outbox_id, error = %e, "send job failed");
+                Err(e.into())
+            }
         }
-    }
+    })
+    .await
 }
 
 /// Hands every sendable, not recently queued row to the queue.
@@ -228,11 +231,15 @@ fn tick_time(tick: &Tick) -> DateTime<Utc> {
 }
 
 async fn on_scan_tick(tick: Tick, svc: Data<Arc<Services>>) -> Result<(), BoxDynError> {
-    run_scan_tick(&svc, tick_time(&tick)).await.map(|_| ())
+    crate::job_stats::guard("check_in_scans", run_scan_tick(&svc, tick_time(&tick)))
+        .await
+        .map(|_| ())
 }
 
 async fn on_dispatch_tick(tick: Tick, svc: Data<Arc<Services>>) -> Result<(), BoxDynError> {
-    run_dispatch_tick(&svc, tick_time(&tick)).await.map(|_| ())
+    crate::job_stats::guard("dispatch_email", run_dispatch_tick(&svc, tick_time(&tick)))
+        .await
+        .map(|_| ())
 }
 
 /// Send jobs that fail (the database was unreachable, say) are retried five times with

@@ -5,7 +5,9 @@
 //! sources under a reference id and tells the client only `INTERNAL` and that id.
 //! [`TagErrors`] codes what async-graphql raises itself: parse and validation failures,
 //! argument values it cannot coerce (the client's `BAD_USER_INPUT`), and — as `INTERNAL`,
-//! masked like [`internal`] — any other uncoded error from a field.
+//! masked like [`internal`] — any other uncoded error from a field. A resolver that panics
+//! answers `INTERNAL` the same way: the panic is caught, logged with the field's path under
+//! a reference id, and the process and the rest of the response carry on.
 
 use async_graphql::extensions::{
     Extension, ExtensionContext, ExtensionFactory, NextParseQuery, NextRequest, NextResolve,
@@ -13,11 +15,22 @@ use async_graphql::extensions::{
 };
 use async_graphql::parser::types::{ExecutableDocument, Field};
 use async_graphql::{
-    Error, ErrorExtensionValues, ErrorExtensions, PathSegment, ServerError, ServerResult,
-    ValidationResult, Value, Variables,
+    Error, ErrorExtensionValues, ErrorExtensions, PathSegment, QueryPathSegment, ServerError,
+    ServerResult, ValidationResult, Value, Variables,
 };
 use domain::DomainError;
+use futures_util::FutureExt;
+use std::panic::AssertUnwindSafe;
 use std::sync::Arc;
+
+/// The text a panic was raised with, if it was text.
+pub fn panic_message(panic: &(dyn std::any::Any + Send)) -> &str {
+    panic
+        .downcast_ref::<&str>()
+        .copied()
+        .or_else(|| panic.downcast_ref::<String>().map(String::as_str))
+        .unwrap_or("(no message)")
+}
 
 /// Codes a client can rely on.
 pub mod code {
@@ -39,6 +52,8 @@ pub mod code {
     pub const VALIDATION_FAILED: &str = "GRAPHQL_VALIDATION_FAILED";
     /// The HTTP request itself is malformed.
     pub const BAD_REQUEST: &str = "BAD_REQUEST";
+    /// The request is beyond a configured bound; `extensions.setting` names it.
+    pub const LIMIT_EXCEEDED: &str = "LIMIT_EXCEEDED";
 }
 
 /// Maps a domain error to the wire.
@@ -225,7 +240,32 @@ impl Extension for TagErrorsExt {
         next: NextResolve<'_>,
     ) -> ServerResult<Option<Value>> {
         let field = info.field;
-        next.run(ctx, info).await.map_err(|e| {
+        let mut path = Vec::new();
+        let mut node = Some(info.path_node);
+        while let Some(n) = node {
+            path.push(match n.segment {
+                QueryPathSegment::Name(name) => PathSegment::Field(name.to_owned()),
+                QueryPathSegment::Index(i) => PathSegment::Index(i),
+            });
+            node = n.parent;
+        }
+        path.reverse();
+        let at = info.path_node.to_string();
+        let outcome = AssertUnwindSafe(next.run(ctx, info)).catch_unwind().await;
+        let result = match outcome {
+            Ok(result) => result,
+            Err(panic) => {
+                let err = internal(&format_args!("panic: {} (at {at})", panic_message(&*panic)));
+                return Err(ServerError {
+                    message: err.message,
+                    source: None,
+                    locations: vec![field.name.pos],
+                    path,
+                    extensions: err.extensions,
+                });
+            }
+        };
+        result.map_err(|e| {
             if has_code(&e) {
                 e
             } else if is_argument_error(&e, field) {

@@ -3,7 +3,9 @@
 pub mod connection;
 pub mod enums;
 pub mod errors;
+pub mod limits;
 pub mod loaders;
+pub mod order;
 
 pub mod cycles;
 pub mod monitoring;
@@ -64,6 +66,17 @@ pub fn build_schema(config: &Config, ctx: domain::Ctx) -> AppSchema {
         builder = builder.disable_introspection();
     }
     builder.finish()
+}
+
+/// The request-shape bounds from the settings.
+pub fn limits(config: &Config) -> limits::Limits {
+    limits::Limits {
+        max_nesting: config.max_nesting,
+        max_aliases: config.max_aliases,
+        max_root_fields: config.max_root_fields,
+        max_directives: config.max_directives,
+        max_selections: config.max_complexity,
+    }
 }
 
 /// The SDL of the schema, as committed in `schema.graphql`.

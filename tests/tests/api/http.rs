@@ -347,3 +347,253 @@ async fn internal_details_never_reach_the_client() {
         .await;
     assert!(r.body.get("errors").is_none(), "{}", r.body);
 }
+
+/// The raw body of a POST, as text.
+async fn raw_text(app: &perfcycle_tests::TestApp, token: &str, query: &str) -> String {
+    app.http
+        .post(format!("{}/graphql", app.address))
+        .bearer_auth(token)
+        .json(&json!({ "query": query }))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap()
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn fields_come_back_in_the_order_the_query_asked_for_them() {
+    let app = spawn_app().await;
+    let org = app.org().await;
+    let cycle = app.active_cycle(&org.hr).await;
+    app.goal_id(&org.alice, &cycle, json!({})).await;
+    // Not the order of the types' fields, nor alphabetical, and a field named twice.
+    let query = "{ goals { totalCount edges { node { status progress keyResults { unit progress metric } title id progress } } } me { title email name } }";
+    let text = raw_text(&app, &org.alice, query).await;
+    let node = text.find("\"node\"").unwrap();
+    let keys = [
+        "\"status\"",
+        "\"progress\"",
+        "\"keyResults\"",
+        "\"unit\"",
+        "\"metric\"",
+        "\"title\"",
+        "\"id\"",
+    ];
+    let at: Vec<usize> = keys
+        .iter()
+        .map(|k| {
+            node + text[node..]
+                .find(k)
+                .unwrap_or_else(|| panic!("{k} in {text}"))
+        })
+        .collect();
+    assert!(at.windows(2).all(|w| w[0] < w[1]), "{text}");
+    let me = text.find("\"me\"").unwrap();
+    let (t, e, n) = (
+        me + text[me..].find("\"title\"").unwrap(),
+        me + text[me..].find("\"email\"").unwrap(),
+        me + text[me..].find("\"name\"").unwrap(),
+    );
+    assert!(t < e && e < n, "{text}");
+    assert!(text.find("\"totalCount\"").unwrap() < text.find("\"edges\"").unwrap());
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn extensions_that_is_not_an_object_is_a_400() {
+    let app = spawn_app().await;
+    let org = app.org().await;
+    for extensions in [json!("x"), json!([1]), json!(3), json!(true)] {
+        let body = json!({ "query": "{ me { name } }", "extensions": extensions });
+        let (status, _, body) = post_raw_as(
+            &app,
+            Some(&org.alice),
+            Some(GQL_RESPONSE),
+            "application/json",
+            serde_json::to_vec(&body).unwrap(),
+        )
+        .await;
+        assert_eq!(status, 400, "{extensions}");
+        assert_eq!(body["errors"][0]["extensions"]["code"], "BAD_REQUEST");
+        assert!(body.get("data").is_none(), "{body}");
+    }
+    let res = app
+        .http
+        .get(format!(
+            "{}/graphql?query=%7B%20me%20%7B%20name%20%7D%20%7D&extensions=%5B1%5D",
+            app.address
+        ))
+        .bearer_auth(&org.alice)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 400);
+    // An object, or null, is accepted.
+    for extensions in [json!({ "persistedQuery": null }), Value::Null] {
+        let body = json!({ "query": "{ me { name } }", "extensions": extensions });
+        let (status, _, body) = post_raw_as(
+            &app,
+            Some(&org.alice),
+            Some(GQL_RESPONSE),
+            "application/json",
+            serde_json::to_vec(&body).unwrap(),
+        )
+        .await;
+        assert_eq!(status, 200, "{body}");
+        assert_eq!(body["data"]["me"]["name"], "Alice Able");
+    }
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_document_that_fails_to_parse_or_validate_has_no_data_entry() {
+    let app = spawn_app().await;
+    let org = app.org().await;
+    for (query, code) in [
+        ("{ me { name ", "GRAPHQL_PARSE_FAILED"),
+        ("{ me { nickname } }", "GRAPHQL_VALIDATION_FAILED"),
+    ] {
+        for accept in [GQL_RESPONSE, "application/json"] {
+            let (status, _, body) = post_raw_as(
+                &app,
+                Some(&org.alice),
+                Some(accept),
+                "application/json",
+                serde_json::to_vec(&json!({ "query": query })).unwrap(),
+            )
+            .await;
+            let expected = if accept == GQL_RESPONSE { 400 } else { 200 };
+            assert_eq!(status, expected, "{query} as {accept}: {body}");
+            assert_eq!(body["errors"][0]["extensions"]["code"], code, "{body}");
+            assert!(body.get("data").is_none(), "{query} as {accept}: {body}");
+        }
+    }
+    // A field error during execution keeps `data`.
+    let r = app.gql(None, "{ me { name } }", json!({})).await;
+    r.assert_error("UNAUTHENTICATED", None);
+    assert!(r.body.get("data").is_some(), "{}", r.body);
+}
+
+async fn metrics_text(app: &perfcycle_tests::TestApp) -> String {
+    app.http
+        .get(format!("{}/metrics", app.address))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap()
+}
+
+/// The value of the metric line that starts with `series `, if there is one.
+fn metric(text: &str, series: &str) -> Option<f64> {
+    text.lines()
+        .find_map(|l| l.strip_prefix(series)?.strip_prefix(' ')?.parse().ok())
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn metrics_time_requests_by_operation_name_with_a_bounded_label_set() {
+    let app = spawn_app().await;
+    let org = app.org().await;
+    for _ in 0..3 {
+        app.gql(Some(&org.alice), "query Mine { me { name } }", json!({}))
+            .await
+            .data();
+    }
+    app.gql(Some(&org.alice), "{ me { name } }", json!({}))
+        .await
+        .data();
+    // An operationName the document does not define shares the unnamed label.
+    let body = json!({ "query": "query Mine { me { name } }", "operationName": "Nope" });
+    post_raw_as(
+        &app,
+        Some(&org.alice),
+        None,
+        "application/json",
+        serde_json::to_vec(&body).unwrap(),
+    )
+    .await;
+    let text = metrics_text(&app).await;
+    assert_eq!(
+        metric(
+            &text,
+            "perfcycle_graphql_operation_seconds_count{operation=\"Mine\"}"
+        ),
+        Some(3.0),
+        "{text}"
+    );
+    assert_eq!(
+        metric(
+            &text,
+            "perfcycle_graphql_operation_seconds_bucket{operation=\"Mine\",le=\"+Inf\"}"
+        ),
+        Some(3.0)
+    );
+    assert_eq!(
+        metric(
+            &text,
+            "perfcycle_graphql_operation_seconds_count{operation=\"_unnamed\"}"
+        ),
+        Some(2.0),
+        "{text}"
+    );
+    // A client inventing names cannot grow the label set without bound.
+    for i in 0..120 {
+        app.gql(
+            Some(&org.alice),
+            &format!("query Op{i} {{ me {{ name }} }}"),
+            json!({}),
+        )
+        .await
+        .data();
+    }
+    let text = metrics_text(&app).await;
+    let labels = text
+        .lines()
+        .filter(|l| l.starts_with("perfcycle_graphql_operation_seconds_count{"))
+        .count();
+    assert_eq!(labels, 101, "{text}");
+    assert!(
+        metric(
+            &text,
+            "perfcycle_graphql_operation_seconds_count{operation=\"_other\"}"
+        )
+        .is_some_and(|n| n >= 22.0),
+        "{text}"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn metrics_count_jobs_by_kind_and_show_the_email_queue_depth() {
+    let app = spawn_app().await;
+    let org = app.org().await;
+    let cycle = app.active_cycle(&org.hr).await;
+    let goal = app.goal_id(&org.alice, &cycle, json!({})).await;
+    app.goal_action(&org.alice, "proposeGoal", &goal)
+        .await
+        .data();
+    // The job guard the worker pool runs every handler in, in this process.
+    let kind = "metrics_test_job";
+    let _: Result<(), worker::pool::JobError> =
+        worker::job_stats::guard(kind, async { Ok(()) }).await;
+    let _: Result<(), worker::pool::JobError> = worker::job_stats::guard(kind, async {
+        Err(worker::pool::JobError::Transient("smtp refused".into()))
+    })
+    .await;
+    let text = metrics_text(&app).await;
+    let series = |m: &str| metric(&text, &format!("{m}{{kind=\"{kind}\"}}"));
+    assert_eq!(series("perfcycle_jobs_total"), Some(2.0), "{text}");
+    assert_eq!(series("perfcycle_job_failures_total"), Some(1.0));
+    assert_eq!(series("perfcycle_job_panics_total"), Some(0.0));
+    assert_eq!(series("perfcycle_job_seconds_count"), Some(2.0));
+    // The manager's "goal proposed" e-mail waits in the outbox.
+    assert_eq!(
+        metric(&text, "perfcycle_email_queue_depth{status=\"PENDING\"}"),
+        Some(1.0),
+        "{text}"
+    );
+    assert_eq!(
+        metric(&text, "perfcycle_email_queue_depth{status=\"SENDING\"}"),
+        Some(0.0)
+    );
+}

@@ -20,6 +20,14 @@ impl Nested {
     async fn leaky(&self) -> Result<i32, std::io::Error> {
         Err(std::io::Error::other("connection to 10.0.0.7:5432 refused"))
     }
+    /// A bug: indexes past the end of a list.
+    async fn broken(&self) -> i32 {
+        let empty: Vec<i32> = Vec::new();
+        empty[usize::from(empty.is_empty())]
+    }
+    async fn fine(&self) -> i32 {
+        7
+    }
 }
 
 struct Query;
@@ -207,4 +215,35 @@ fn an_internal_error_is_logged_with_its_causes_under_the_reference_the_client_ge
         .unwrap_or_else(|| panic!("{error:?}"));
     assert!(line.contains(reference), "{line}");
     assert!(!error.message.contains("disk"), "{error:?}");
+}
+
+#[tokio::test]
+async fn a_panicking_resolver_answers_internal_and_the_rest_of_the_response_stands() {
+    let schema = Schema::build(Query, EmptyMutation, EmptySubscription)
+        .extension(TagErrors)
+        .finish();
+    let response = schema
+        .execute(Request::new(
+            "{ nested { fine broken } day(on: \"2027-01-01\") }",
+        ))
+        .await;
+    assert_eq!(response.errors.len(), 1, "{:?}", response.errors);
+    let error = &response.errors[0];
+    assert_eq!(code_of(error), code::INTERNAL);
+    assert!(error.message.contains("reference"), "{}", error.message);
+    assert!(
+        !error.message.contains("index out of bounds"),
+        "{}",
+        error.message
+    );
+    assert_eq!(
+        error.path,
+        vec![
+            PathSegment::Field("nested".into()),
+            PathSegment::Field("broken".into())
+        ]
+    );
+    let data = response.data.into_json().unwrap();
+    assert_eq!(data["day"], "2027-01-01");
+    assert_eq!(data["nested"]["broken"], serde_json::Value::Null);
 }

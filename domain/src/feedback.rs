@@ -3,16 +3,14 @@
 
 use crate::error::{DomainError, DomainResult};
 use crate::events::DomainEvent;
-use crate::page::{Page, PageRequest};
+use crate::page::{Page, PageRequest, Position, SortKey};
 use crate::permissions::{can_read_goal, can_read_work_of};
 use crate::publish;
-use crate::query::page_of;
+use crate::query::{Keyset, keyset_page};
 use crate::values::{FeedbackKind, Visibility, required_text};
 use crate::{Ctx, Viewer};
 use entity::{employee, feedback, goal};
-use sea_orm::{
-    ActiveModelTrait, ColumnTrait, Condition, EntityTrait, QueryFilter, QueryOrder, Set,
-};
+use sea_orm::{ActiveModelTrait, ColumnTrait, Condition, EntityTrait, QueryFilter, Set};
 use uuid::Uuid;
 
 /// Feedback as the author writes it.
@@ -104,16 +102,27 @@ pub async fn give(
     Ok(given)
 }
 
+/// Feedback is listed newest first.
+const ORDER: Keyset<feedback::Entity> = Keyset {
+    key: feedback::Column::CreatedAt,
+    id: feedback::Column::Id,
+    descending: true,
+    position: |f| Position {
+        key: SortKey::Time(f.created_at),
+        id: f.id,
+    },
+};
+
 /// A page of the feedback the viewer may read, newest first.
 pub async fn list(
     ctx: &Ctx,
     viewer: &Viewer,
     filter: &FeedbackFilter,
-    page: PageRequest,
+    page: &PageRequest,
 ) -> DomainResult<Page<feedback::Model>> {
     let mut cond = Condition::all();
     if !viewer.is_hr() {
-        let subtree = viewer.subtree_ids();
+        let subtree = viewer.subtree_ids(ctx.db.get_database_backend());
         cond = cond.add(
             Condition::any()
                 .add(feedback::Column::Visibility.eq(Visibility::Public))
@@ -130,9 +139,7 @@ pub async fn list(
     if let Some(g) = filter.goal_id {
         cond = cond.add(feedback::Column::GoalId.eq(g));
     }
-    let query = feedback::Entity::find()
-        .filter(cond)
-        .order_by_desc(feedback::Column::CreatedAt)
-        .order_by_asc(feedback::Column::Id);
-    page_of(&ctx.db, query, page).await
+    let query = feedback::Entity::find().filter(cond);
+    let sample = SortKey::Time(chrono::DateTime::<chrono::Utc>::MIN_UTC);
+    keyset_page(&ctx.db, query, &ORDER, &sample, page).await
 }

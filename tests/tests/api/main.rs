@@ -17,6 +17,7 @@ mod goals;
 mod http;
 mod import_seed;
 mod n_plus_one;
+mod pagination;
 mod queue;
 mod regressions;
 mod reminders;

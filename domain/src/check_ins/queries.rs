@@ -53,8 +53,8 @@ pub async fn list(
 ) -> DomainResult<Page<check_in::Model>> {
     let mut cond = Condition::all();
     if !viewer.is_hr() {
-        let subtree = viewer.subtree_ids(ctx.db.get_database_backend());
-        cond = cond.add(check_in::Column::EmployeeId.in_subquery(subtree));
+        let backend = ctx.db.get_database_backend();
+        cond = cond.add(viewer.covers(r#""check_in"."employee_id""#, backend));
     }
     if let Some(e) = filter.employee_id {
         cond = cond.add(check_in::Column::EmployeeId.eq(e));

@@ -92,7 +92,7 @@ pub async fn list(
     let parts = [
         goal::Entity::find()
             .filter(cond.clone())
-            .filter(goal::Column::OwnerId.in_subquery(subtree())),
+            .filter(viewer.covers(r#""goal"."owner_id""#, backend)),
         goal::Entity::find()
             .filter(cond)
             .filter(public_team_goal())

@@ -7,7 +7,9 @@
 use domain::page::{PageRequest, Position, SortKey};
 use domain::{Ctx, Viewer, check_ins, employees, feedback, goals};
 use perfcycle_tests::{TestApp, backend, spawn_app};
-use sea_orm::{ConnectionTrait, DbBackend, Statement, TransactionTrait};
+use sea_orm::{
+    ColumnTrait, ConnectionTrait, DbBackend, EntityTrait, QueryFilter, Statement, TransactionTrait,
+};
 use serde_json::json;
 use std::sync::{Arc, Mutex};
 
@@ -315,4 +317,98 @@ async fn the_everyday_reads_are_index_backed() {
         )
         .await;
     }
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn without_pg_trgm_the_migration_succeeds_and_the_search_still_works() {
+    let admin_url = match std::env::var("TEST_DATABASE_URL") {
+        Ok(url) if url.starts_with("postgres") => url,
+        _ => {
+            println!("skipped: pg_trgm is PostgreSQL's; set TEST_DATABASE_URL to run it");
+            return;
+        }
+    };
+    // A fresh database without the extension, migrated by a role that may not install it
+    // (not a superuser, no CREATE on the database or on `public`), as a production role is.
+    let name = format!("perfcycle_notrgm_{}", uuid::Uuid::new_v4().simple());
+    let admin = sea_orm::Database::connect(&admin_url).await.unwrap();
+    admin
+        .execute_unprepared(&format!("CREATE DATABASE {name}"))
+        .await
+        .unwrap();
+    admin
+        .execute_unprepared(&format!("CREATE ROLE {name} NOLOGIN"))
+        .await
+        .unwrap();
+    let (base, _) = admin_url
+        .split_once('?')
+        .unwrap_or((admin_url.as_str(), ""));
+    let base = format!("{}/{name}", &base[..base.rfind('/').unwrap()]);
+    let owner = sea_orm::Database::connect(&base).await.unwrap();
+    owner
+        .execute_unprepared(&format!("CREATE SCHEMA app AUTHORIZATION {name}"))
+        .await
+        .unwrap();
+    owner.close().await.unwrap();
+    let url = format!("{base}?options=-c%20role%3D{name}%20-c%20search_path%3Dapp");
+    let outcome = async {
+        let db = domain::db::connect(&url, 2).await.unwrap();
+        api::db::migrate(&db).await.unwrap();
+        let ask = |sql: &str| {
+            let db = &db;
+            let sql = sql.to_owned();
+            async move {
+                db.query_one_raw(Statement::from_string(DbBackend::Postgres, sql))
+                    .await
+                    .unwrap()
+                    .unwrap()
+                    .try_get::<i64>("", "n")
+                    .unwrap()
+            }
+        };
+        let extension =
+            ask("SELECT COUNT(*) AS n FROM pg_extension WHERE extname = 'pg_trgm'").await;
+        let index =
+            ask("SELECT COUNT(*) AS n FROM pg_indexes WHERE indexname = 'idx_employee_name_trgm'")
+                .await;
+        let ctx = Ctx::new(db.clone());
+        domain::seed::generate(&ctx, 30).await.unwrap();
+        let hr = Viewer {
+            employee: entity::employee::Entity::find()
+                .filter(entity::employee::Column::Role.eq(entity::values::Role::HrAdmin))
+                .one(&db)
+                .await
+                .unwrap()
+                .unwrap(),
+        };
+        let wanted = hr.employee.name.to_lowercase();
+        let part: String = wanted.chars().skip(1).take(4).collect();
+        let search = employees::EmployeeFilter {
+            search: Some(part.to_uppercase()),
+            ..Default::default()
+        };
+        let found = employees::list(&db, &hr, &search, &PageRequest::first(100))
+            .await
+            .unwrap();
+        db.close().await.unwrap();
+        (
+            extension,
+            index,
+            found.items.iter().any(|(_, e)| e.id == hr.employee.id),
+        )
+    }
+    .await;
+    admin
+        .execute_unprepared(&format!("DROP DATABASE {name} WITH (FORCE)"))
+        .await
+        .unwrap();
+    admin
+        .execute_unprepared(&format!("DROP ROLE {name}"))
+        .await
+        .unwrap();
+    assert_eq!(
+        outcome,
+        (0, 0, true),
+        "(pg_trgm installed, its index, search found)"
+    );
 }

@@ -9,8 +9,9 @@ use uuid::Uuid;
 /// The largest page any list returns.
 pub const MAX_PAGE_SIZE: u64 = 100;
 
-/// The value of a list's sort column in one row.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// The value of a list's sort column in one row (ordered as the database orders it, within
+/// one variant).
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
 pub enum SortKey {
     /// A timestamp (`created_at`).
     Time(DateTime<Utc>),
@@ -21,7 +22,7 @@ pub enum SortKey {
 }
 
 /// A row's place in its list: its sort key and its id (the tie-breaker).
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
 pub struct Position {
     /// The sort column's value.
     pub key: SortKey,

@@ -166,6 +166,36 @@ where
     Ok(page_from(rows, keyset.position, page, total))
 }
 
+/// One keyset page of the union of disjoint `parts` (each filtered, not ordered): each part
+/// reads at most a page and one row along its own index, and the page is the first rows of
+/// their merge. An `OR` of the parts would make the planner walk one index and filter.
+pub async fn keyset_union<E>(
+    db: &impl ConnectionTrait,
+    parts: Vec<Select<E>>,
+    keyset: &Keyset<E>,
+    sample: &SortKey,
+    page: &PageRequest,
+) -> DomainResult<Page<E::Model>>
+where
+    E: EntityTrait,
+    E::Model: FromQueryResult + Sized + Send + Sync,
+{
+    let mut total = page.count_total.then_some(0);
+    let mut rows = Vec::new();
+    for part in parts {
+        if let Some(t) = total.as_mut() {
+            *t += part.clone().count(db).await?;
+        }
+        let after = page.after.as_ref();
+        rows.extend(keyset_rows(db, part, keyset, after, sample, page.limit + 1).await?);
+    }
+    rows.sort_by_cached_key(|m| (keyset.position)(m));
+    if keyset.descending {
+        rows.reverse();
+    }
+    Ok(page_from(rows, keyset.position, page, total))
+}
+
 /// The row with this id, or `NotFound(what)`.
 pub async fn find<E>(
     db: &impl ConnectionTrait,

@@ -30,8 +30,17 @@ const PORTABLE: &[(&str, &str)] = &[
         "idx_employee_manager_name",
         "employee (manager_id, name, id)",
     ),
-    // Feedback, newest first.
+    // Feedback, newest first: all of it (HR), what one person wrote, and the public part; the
+    // literal predicate is the one the feedback list writes.
     ("idx_feedback_created", "feedback (created_at, id)"),
+    (
+        "idx_feedback_author_created",
+        "feedback (author_id, created_at, id)",
+    ),
+    (
+        "idx_feedback_public_created",
+        "feedback (created_at, id) WHERE visibility = 'PUBLIC'",
+    ),
 ];
 
 /// Columns the directory search matches with `lower(column) LIKE '%…%'`.

@@ -5,7 +5,7 @@ use super::key_results::{key_result_progress, key_results_of};
 use crate::error::DomainResult;
 use crate::page::{Page, PageRequest, Position, SortKey};
 use crate::progress::{self, Tree};
-use crate::query::{Keyset, find_readable, keyset_page, keyset_rows, page_from, rows_in};
+use crate::query::{Keyset, find_readable, keyset_page, keyset_union, rows_in};
 use crate::values::GoalStatus;
 use crate::{Ctx, Viewer};
 use chrono::{DateTime, Utc};
@@ -13,8 +13,7 @@ use entity::goal;
 use rust_decimal::Decimal;
 use sea_orm::sea_query::Expr;
 use sea_orm::{
-    ColumnTrait, Condition, ConnectionTrait, DbBackend, EntityTrait, PaginatorTrait, QueryFilter,
-    QueryOrder,
+    ColumnTrait, Condition, ConnectionTrait, DbBackend, EntityTrait, QueryFilter, QueryOrder,
 };
 use std::collections::{HashMap, HashSet};
 use uuid::Uuid;
@@ -98,17 +97,7 @@ pub async fn list(
             .filter(public_team_goal())
             .filter(goal::Column::OwnerId.not_in_subquery(subtree())),
     ];
-    let mut total = page.count_total.then_some(0);
-    let mut rows = Vec::new();
-    for part in parts {
-        if let Some(t) = total.as_mut() {
-            *t += part.clone().count(&ctx.db).await?;
-        }
-        let after = page.after.as_ref();
-        rows.extend(keyset_rows(&ctx.db, part, &ORDER, after, &sample, page.limit + 1).await?);
-    }
-    rows.sort_by_key(|g| (g.created_at, g.id));
-    Ok(page_from(rows, position_of, page, total))
+    keyset_union(&ctx.db, parts.into(), &ORDER, &sample, page).await
 }
 
 /// Goals by id, for batch loading (unfiltered: callers check read access).

@@ -289,11 +289,22 @@ async fn the_everyday_reads_are_index_backed() {
         },
     )
     .await;
-    assert_indexed(&app, &seen, "feedback for an employee", &[], async || {
-        feedback::list(&ctx, &alice, &Default::default(), &first)
-            .await
-            .unwrap();
-    })
+    let feedback_indexes = [
+        path_index,
+        "idx_feedback_author_created",
+        "idx_feedback_public_created",
+    ];
+    assert_indexed(
+        &app,
+        &seen,
+        "feedback for an employee",
+        &feedback_indexes,
+        async || {
+            feedback::list(&ctx, &alice, &Default::default(), &first)
+                .await
+                .unwrap();
+        },
+    )
     .await;
     if pg {
         // A substring match reads the whole directory on SQLite (measured in the plans

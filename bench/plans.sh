@@ -31,9 +31,9 @@ DATABASE_URL=$URL PERFCYCLE_DATA_DIR=$work "$BIN" seed --employees "$N" >/dev/nu
 psql "$URL" -q -f bench/plans/fill.sql >/dev/null
 q() { psql "$URL" -Atc "$1"; }
 
-# The people the reads are made as: a manager three levels down (hundreds below them), a
-# person without reports, and a day inside the check-in weeks.
-MGR_PATH=$(q "SELECT path FROM employee e WHERE length(path) = 4 * 33 + 1 AND EXISTS (SELECT 1 FROM employee r WHERE r.manager_id = e.id) ORDER BY path LIMIT 1")
+# The people the reads are made as: the manager three levels down with the largest subtree
+# (hundreds of people), a person without reports, and a day inside the check-in weeks.
+MGR_PATH=$(q "SELECT substr(path, 1, 4 * 33 + 1) FROM employee WHERE length(path) >= 4 * 33 + 1 GROUP BY 1 ORDER BY count(*) DESC, 1 LIMIT 1")
 MGR_ID=$(q "SELECT id FROM employee WHERE path = '$MGR_PATH'")
 MGR_SIZE=$(q "SELECT count(*) FROM employee WHERE path LIKE '$MGR_PATH%'")
 LEAF_PATH=$(q "SELECT path FROM employee e WHERE NOT EXISTS (SELECT 1 FROM employee r WHERE r.manager_id = e.id) ORDER BY path LIMIT 1")
@@ -52,6 +52,7 @@ REPORTS=$(q "SELECT string_agg(quote_literal(id), ',') FROM employee WHERE manag
 
 NEW_INDEXES="idx_goal_created, idx_goal_owner_created, idx_goal_public_created, idx_check_in_period,
   idx_check_in_employee_period, idx_employee_name_id, idx_employee_manager_name, idx_feedback_created,
+  idx_feedback_author_created, idx_feedback_public_created,
   idx_employee_path_c, idx_employee_name_trgm, idx_employee_email_trgm, idx_employee_title_trgm"
 
 SUB_MGR="SELECT employee.id FROM employee WHERE employee.path COLLATE \"C\" >= '$MGR_PATH' AND employee.path COLLATE \"C\" < '$MGR_HI'"
@@ -176,8 +177,8 @@ read_row "HR: employees search" \
 # Feedback an employee may read.
 read_row "employee: feedback page 1" \
   "SELECT * FROM feedback WHERE (feedback.visibility = 'PUBLIC' OR feedback.author_id = '$LEAF_ID' OR feedback.recipient_id IN (SELECT employee.id FROM employee WHERE employee.path LIKE '$LEAF_PATH%')) ORDER BY feedback.created_at DESC, feedback.id LIMIT 20 OFFSET 0;;SELECT COUNT(*) FROM feedback WHERE (feedback.visibility = 'PUBLIC' OR feedback.author_id = '$LEAF_ID' OR feedback.recipient_id IN (SELECT employee.id FROM employee WHERE employee.path LIKE '$LEAF_PATH%'))" \
-  "SELECT * FROM feedback WHERE (feedback.visibility = 'PUBLIC' OR feedback.author_id = '$LEAF_ID' OR feedback.recipient_id IN ($SUB_LEAF)) ORDER BY feedback.created_at DESC, feedback.id DESC LIMIT 21" \
-  "SELECT COUNT(*) FROM feedback WHERE (feedback.visibility = 'PUBLIC' OR feedback.author_id = '$LEAF_ID' OR feedback.recipient_id IN ($SUB_LEAF))"
+  "SELECT * FROM feedback WHERE feedback.recipient_id = ANY(ARRAY ($SUB_LEAF)) ORDER BY feedback.created_at DESC, feedback.id DESC LIMIT 21;;SELECT * FROM feedback WHERE feedback.author_id = '$LEAF_ID' AND feedback.recipient_id NOT IN ($SUB_LEAF) ORDER BY feedback.created_at DESC, feedback.id DESC LIMIT 21;;SELECT * FROM feedback WHERE feedback.visibility = 'PUBLIC' AND feedback.author_id <> '$LEAF_ID' AND feedback.recipient_id NOT IN ($SUB_LEAF) ORDER BY feedback.created_at DESC, feedback.id DESC LIMIT 21" \
+  "SELECT COUNT(*) FROM feedback WHERE feedback.recipient_id = ANY(ARRAY ($SUB_LEAF));;SELECT COUNT(*) FROM feedback WHERE feedback.author_id = '$LEAF_ID' AND feedback.recipient_id NOT IN ($SUB_LEAF);;SELECT COUNT(*) FROM feedback WHERE feedback.visibility = 'PUBLIC' AND feedback.author_id <> '$LEAF_ID' AND feedback.recipient_id NOT IN ($SUB_LEAF)"
 
 {
   echo

@@ -4,8 +4,8 @@
 //! employee, as in any company; what people do and are paid is guarded elsewhere.
 
 use crate::error::{DomainError, DomainResult};
-use crate::page::{Page, PageRequest};
-use crate::query::{page_of, rows_in};
+use crate::page::{Page, PageRequest, Position, SortKey};
+use crate::query::{Keyset, keyset_page, rows_in};
 use crate::viewer::Viewer;
 use entity::{department, employee};
 use sea_orm::sea_query::{Expr, ExprTrait, Func};
@@ -117,12 +117,24 @@ pub async fn departments(
         .await?)
 }
 
-/// A page of the directory.
+/// The directory is listed by name.
+const ORDER: Keyset<employee::Entity> = Keyset {
+    key: employee::Column::Name,
+    id: employee::Column::Id,
+    descending: false,
+    position: |e| Position {
+        key: SortKey::Text(e.name.clone()),
+        id: e.id,
+    },
+};
+
+/// A page of the directory. The search matches `lower(column) LIKE '%…%'`, which trigram
+/// indexes serve on PostgreSQL (when pg_trgm could be installed).
 pub async fn list(
     db: &impl ConnectionTrait,
     _viewer: &Viewer,
     filter: &EmployeeFilter,
-    page: PageRequest,
+    page: &PageRequest,
 ) -> DomainResult<Page<employee::Model>> {
     let mut cond = Condition::all();
     if !filter.include_inactive {
@@ -158,11 +170,8 @@ pub async fn list(
                 .add(like(employee::Column::Title)),
         );
     }
-    let query = employee::Entity::find()
-        .filter(cond)
-        .order_by_asc(employee::Column::Name)
-        .order_by_asc(employee::Column::Id);
-    page_of(db, query, page).await
+    let query = employee::Entity::find().filter(cond);
+    keyset_page(db, query, &ORDER, &SortKey::Text(String::new()), page).await
 }
 
 fn escape_like(s: &str) -> String {

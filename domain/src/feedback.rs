@@ -3,16 +3,15 @@
 
 use crate::error::{DomainError, DomainResult};
 use crate::events::DomainEvent;
-use crate::page::{Page, PageRequest};
+use crate::page::{Page, PageRequest, Position, SortKey};
 use crate::permissions::{can_read_goal, can_read_work_of};
 use crate::publish;
-use crate::query::page_of;
+use crate::query::{Keyset, keyset_page, keyset_union};
 use crate::values::{FeedbackKind, Visibility, required_text};
 use crate::{Ctx, Viewer};
 use entity::{employee, feedback, goal};
-use sea_orm::{
-    ActiveModelTrait, ColumnTrait, Condition, EntityTrait, QueryFilter, QueryOrder, Set,
-};
+use sea_orm::sea_query::Expr;
+use sea_orm::{ActiveModelTrait, ColumnTrait, Condition, EntityTrait, QueryFilter, Set};
 use uuid::Uuid;
 
 /// Feedback as the author writes it.
@@ -104,23 +103,35 @@ pub async fn give(
     Ok(given)
 }
 
+/// Feedback is listed newest first.
+const ORDER: Keyset<feedback::Entity> = Keyset {
+    key: feedback::Column::CreatedAt,
+    id: feedback::Column::Id,
+    descending: true,
+    position: |f| Position {
+        key: SortKey::Time(f.created_at),
+        id: f.id,
+    },
+};
+
+/// Public feedback, written as a literal so that the planner matches the partial index
+/// `idx_feedback_public_created` on both backends.
+fn public_feedback() -> Expr {
+    Expr::cust(r#""feedback"."visibility" = 'PUBLIC'"#)
+}
+
 /// A page of the feedback the viewer may read, newest first.
+///
+/// For anyone but HR, what [`can_read`] allows is three disjoint parts read separately along
+/// their own indexes: feedback for their subtree, feedback they wrote for others, and public
+/// feedback between others. Most feedback is private, so one `OR` would walk all of it.
 pub async fn list(
     ctx: &Ctx,
     viewer: &Viewer,
     filter: &FeedbackFilter,
-    page: PageRequest,
+    page: &PageRequest,
 ) -> DomainResult<Page<feedback::Model>> {
     let mut cond = Condition::all();
-    if !viewer.is_hr() {
-        let subtree = viewer.subtree_ids();
-        cond = cond.add(
-            Condition::any()
-                .add(feedback::Column::Visibility.eq(Visibility::Public))
-                .add(feedback::Column::AuthorId.eq(viewer.id()))
-                .add(feedback::Column::RecipientId.in_subquery(subtree)),
-        );
-    }
     if let Some(r) = filter.recipient_id {
         cond = cond.add(feedback::Column::RecipientId.eq(r));
     }
@@ -130,9 +141,26 @@ pub async fn list(
     if let Some(g) = filter.goal_id {
         cond = cond.add(feedback::Column::GoalId.eq(g));
     }
-    let query = feedback::Entity::find()
-        .filter(cond)
-        .order_by_desc(feedback::Column::CreatedAt)
-        .order_by_asc(feedback::Column::Id);
-    page_of(&ctx.db, query, page).await
+    let sample = SortKey::Time(chrono::DateTime::<chrono::Utc>::MIN_UTC);
+    if viewer.is_hr() {
+        let query = feedback::Entity::find().filter(cond);
+        return keyset_page(&ctx.db, query, &ORDER, &sample, page).await;
+    }
+    let backend = ctx.db.get_database_backend();
+    let outside = || feedback::Column::RecipientId.not_in_subquery(viewer.subtree_ids(backend));
+    let parts = vec![
+        feedback::Entity::find()
+            .filter(cond.clone())
+            .filter(viewer.covers(r#""feedback"."recipient_id""#, backend)),
+        feedback::Entity::find()
+            .filter(cond.clone())
+            .filter(feedback::Column::AuthorId.eq(viewer.id()))
+            .filter(outside()),
+        feedback::Entity::find()
+            .filter(cond)
+            .filter(public_feedback())
+            .filter(feedback::Column::AuthorId.ne(viewer.id()))
+            .filter(outside()),
+    ];
+    keyset_union(&ctx.db, parts, &ORDER, &sample, page).await
 }

@@ -223,11 +223,22 @@ pub async fn take_for_dispatch(
     Ok(ids)
 }
 
+/// Failures are listed newest first.
+const FAILURE_ORDER: crate::query::Keyset<email_outbox::Entity> = crate::query::Keyset {
+    key: email_outbox::Column::CreatedAt,
+    id: email_outbox::Column::Id,
+    descending: true,
+    position: |m| crate::page::Position {
+        key: crate::page::SortKey::Time(m.created_at),
+        id: m.id,
+    },
+};
+
 /// Rows that failed for good or are waiting to retry, newest first, for HR.
 pub async fn failures(
     db: &impl ConnectionTrait,
     viewer: &crate::Viewer,
-    page: crate::page::PageRequest,
+    page: &crate::page::PageRequest,
 ) -> DomainResult<crate::page::Page<email_outbox::Model>> {
     crate::permissions::require_hr(viewer, "see delivery failures")?;
     let query = email_outbox::Entity::find().filter(
@@ -239,12 +250,8 @@ pub async fn failures(
                     .add(email_outbox::Column::LastError.ne("")),
             ),
     );
-    crate::query::page_of(
-        db,
-        query.order_by_desc(email_outbox::Column::CreatedAt),
-        page,
-    )
-    .await
+    let sample = crate::page::SortKey::Time(DateTime::<Utc>::MIN_UTC);
+    crate::query::keyset_page(db, query, &FAILURE_ORDER, &sample, page).await
 }
 
 /// Claims a scheduled tick for `run_by`; false when another worker already ran it.

@@ -1,24 +1,66 @@
-//! Offset pages for list use-cases; the API turns them into Relay connections.
+//! Keyset pages for list use-cases; the API turns them into Relay connections.
+//!
+//! A page starts after the sort key and id of the last row the client saw, so page 200 costs
+//! what page 1 costs and rows inserted between fetches neither repeat nor vanish.
+
+use chrono::{DateTime, NaiveDate, Utc};
+use uuid::Uuid;
 
 /// The largest page any list returns.
 pub const MAX_PAGE_SIZE: u64 = 100;
 
-/// Which slice of a list to return.
-#[derive(Debug, Clone, Copy)]
-pub struct PageRequest {
-    /// Rows to skip.
-    pub offset: u64,
-    /// Rows to return, at most [`MAX_PAGE_SIZE`].
-    pub limit: u64,
+/// The value of a list's sort column in one row (ordered as the database orders it, within
+/// one variant).
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub enum SortKey {
+    /// A timestamp (`created_at`).
+    Time(DateTime<Utc>),
+    /// A day (`period_start`).
+    Date(NaiveDate),
+    /// A text (`name`).
+    Text(String),
 }
 
-/// One slice of a list and the size of the whole list.
+/// A row's place in its list: its sort key and its id (the tie-breaker).
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Position {
+    /// The sort column's value.
+    pub key: SortKey,
+    /// The row's id.
+    pub id: Uuid,
+}
+
+/// Which slice of a list to return.
+#[derive(Debug, Clone)]
+pub struct PageRequest {
+    /// Start after this row (none: from the start).
+    pub after: Option<Position>,
+    /// Rows to return, at most [`MAX_PAGE_SIZE`].
+    pub limit: u64,
+    /// Whether to count the whole list (only when the client asks for it).
+    pub count_total: bool,
+}
+
+impl PageRequest {
+    /// The first `limit` rows, without a total.
+    pub fn first(limit: u64) -> Self {
+        Self {
+            after: None,
+            limit,
+            count_total: false,
+        }
+    }
+}
+
+/// One slice of a list.
 #[derive(Debug, Clone)]
 pub struct Page<T> {
-    /// The rows of this slice.
-    pub items: Vec<T>,
-    /// The rows before this slice.
-    pub offset: u64,
-    /// The rows in the whole list.
-    pub total: u64,
+    /// The rows of this slice, each with its position.
+    pub items: Vec<(Position, T)>,
+    /// Whether rows follow this slice.
+    pub has_next: bool,
+    /// Whether this slice started after a row (rows precede it).
+    pub has_previous: bool,
+    /// The rows in the whole list, when asked for.
+    pub total: Option<u64>,
 }

@@ -1,13 +1,15 @@
 //! Query shapes every stage repeats: rows by a list of keys in chunked `IN (…)` lists, one
-//! page of a filtered list with its total, and "load it and check the viewer may read it".
+//! keyset page of a filtered list (its total only when asked), and "load it and check the
+//! viewer may read it".
 
 use crate::error::{DomainError, DomainResult};
-use crate::page::{Page, PageRequest};
+use crate::page::{Page, PageRequest, Position, SortKey};
 use crate::viewer::Viewer;
 use entity::employee;
+use sea_orm::sea_query::{Expr, ExprTrait, Order};
 use sea_orm::{
     ColumnTrait, ConnectionTrait, EntityTrait, FromQueryResult, PaginatorTrait, PrimaryKeyTrait,
-    QueryFilter, QuerySelect, Select, Value,
+    QueryFilter, QueryOrder, QuerySelect, Select, Value,
 };
 use uuid::Uuid;
 
@@ -41,23 +43,157 @@ where
     Ok(found)
 }
 
-/// One page of `query` (already filtered and ordered) and the size of the whole list.
-pub async fn page_of<E>(
+/// How a list is ordered: one sort column and the id as tie-breaker, both in the same
+/// direction, so that one composite index serves both the order and the cursor test.
+pub struct Keyset<E: EntityTrait> {
+    /// The sort column.
+    pub key: E::Column,
+    /// The id column.
+    pub id: E::Column,
+    /// Newest (largest) first.
+    pub descending: bool,
+    /// A row's place in the list.
+    pub position: fn(&E::Model) -> Position,
+}
+
+impl<E: EntityTrait> Keyset<E> {
+    fn column(&self, c: E::Column) -> Expr {
+        Expr::col((E::default(), c))
+    }
+
+    /// `query` ordered by this keyset.
+    pub fn ordered(&self, query: Select<E>) -> Select<E> {
+        let order = if self.descending {
+            Order::Desc
+        } else {
+            Order::Asc
+        };
+        query
+            .order_by(self.column(self.key), order.clone())
+            .order_by(self.column(self.id), order)
+    }
+
+    /// The rows strictly after `after` in this order, as one row-value comparison that an
+    /// index on `(key, id)` answers with a range scan.
+    fn after(&self, after: &Position, sample: &SortKey) -> DomainResult<Expr> {
+        if std::mem::discriminant(&after.key) != std::mem::discriminant(sample) {
+            return Err(DomainError::bad(
+                "after",
+                "after is not a cursor from this list",
+            ));
+        }
+        let key: Value = match &after.key {
+            SortKey::Time(t) => (*t).into(),
+            SortKey::Date(d) => (*d).into(),
+            SortKey::Text(s) => s.clone().into(),
+        };
+        let row = Expr::tuple([self.column(self.key), self.column(self.id)]);
+        let cursor = Expr::tuple([Expr::val(key), Expr::val(after.id)]);
+        Ok(if self.descending {
+            row.lt(cursor)
+        } else {
+            row.gt(cursor)
+        })
+    }
+}
+
+/// Up to `limit` rows of `query` (already filtered, not ordered) after `after`, in the
+/// keyset's order. `sample` is any key of this list, to refuse a cursor of another kind.
+pub async fn keyset_rows<E>(
     db: &impl ConnectionTrait,
     query: Select<E>,
-    page: PageRequest,
+    keyset: &Keyset<E>,
+    after: Option<&Position>,
+    sample: &SortKey,
+    limit: u64,
+) -> DomainResult<Vec<E::Model>>
+where
+    E: EntityTrait,
+    E::Model: FromQueryResult + Sized + Send + Sync,
+{
+    let mut query = keyset.ordered(query);
+    if let Some(after) = after {
+        query = query.filter(keyset.after(after, sample)?);
+    }
+    Ok(query.limit(limit).all(db).await?)
+}
+
+/// A page from up to `limit + 1` ordered rows: the extra row only says that more follow.
+pub fn page_from<M>(
+    mut rows: Vec<M>,
+    position: fn(&M) -> Position,
+    page: &PageRequest,
+    total: Option<u64>,
+) -> Page<M> {
+    let limit = usize::try_from(page.limit).unwrap_or(usize::MAX);
+    let has_next = rows.len() > limit;
+    rows.truncate(limit);
+    Page {
+        items: rows.into_iter().map(|m| (position(&m), m)).collect(),
+        has_next,
+        has_previous: page.after.is_some(),
+        total,
+    }
+}
+
+/// One keyset page of `query` (already filtered, not ordered); the whole list is counted
+/// only when the page request asks for it.
+pub async fn keyset_page<E>(
+    db: &impl ConnectionTrait,
+    query: Select<E>,
+    keyset: &Keyset<E>,
+    sample: &SortKey,
+    page: &PageRequest,
 ) -> DomainResult<Page<E::Model>>
 where
     E: EntityTrait,
     E::Model: FromQueryResult + Sized + Send + Sync,
 {
-    let total = query.clone().count(db).await?;
-    let items = query.offset(page.offset).limit(page.limit).all(db).await?;
-    Ok(Page {
-        items,
-        offset: page.offset,
-        total,
-    })
+    let total = if page.count_total {
+        Some(query.clone().count(db).await?)
+    } else {
+        None
+    };
+    let rows = keyset_rows(
+        db,
+        query,
+        keyset,
+        page.after.as_ref(),
+        sample,
+        page.limit + 1,
+    )
+    .await?;
+    Ok(page_from(rows, keyset.position, page, total))
+}
+
+/// One keyset page of the union of disjoint `parts` (each filtered, not ordered): each part
+/// reads at most a page and one row along its own index, and the page is the first rows of
+/// their merge. An `OR` of the parts would make the planner walk one index and filter.
+pub async fn keyset_union<E>(
+    db: &impl ConnectionTrait,
+    parts: Vec<Select<E>>,
+    keyset: &Keyset<E>,
+    sample: &SortKey,
+    page: &PageRequest,
+) -> DomainResult<Page<E::Model>>
+where
+    E: EntityTrait,
+    E::Model: FromQueryResult + Sized + Send + Sync,
+{
+    let mut total = page.count_total.then_some(0);
+    let mut rows = Vec::new();
+    for part in parts {
+        if let Some(t) = total.as_mut() {
+            *t += part.clone().count(db).await?;
+        }
+        let after = page.after.as_ref();
+        rows.extend(keyset_rows(db, part, keyset, after, sample, page.limit + 1).await?);
+    }
+    rows.sort_by_cached_key(|m| (keyset.position)(m));
+    if keyset.descending {
+        rows.reverse();
+    }
+    Ok(page_from(rows, keyset.position, page, total))
 }
 
 /// The row with this id, or `NotFound(what)`.

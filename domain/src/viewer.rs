@@ -2,6 +2,8 @@
 
 use crate::values::Role;
 use entity::employee;
+use sea_orm::DbBackend;
+use sea_orm::sea_query::{Expr, ExprTrait, Query, SelectStatement};
 use uuid::Uuid;
 
 /// The authenticated employee behind a request.
@@ -43,15 +45,81 @@ pub fn child_path(manager_path: Option<&str>, id: Uuid) -> String {
     format!("{}{}/", manager_path.unwrap_or("/"), path_segment(id))
 }
 
+/// The paths of everyone at or below `path` form the byte range `[path, upper)`, where `upper`
+/// is `path` with its closing `/` raised to the next byte (`0`): paths hold only `/`, digits
+/// and `a`–`f`. A range on a plain btree is index-backed on both backends, where a
+/// `LIKE 'prefix%'` with a bound pattern is not.
+pub fn subtree_range(path: &str) -> (String, String) {
+    let upper = match path.strip_suffix('/') {
+        Some(stem) => format!("{stem}0"),
+        // Not a well-formed path: an empty range.
+        None => path.to_owned(),
+    };
+    (path.to_owned(), upper)
+}
+
+/// `employee.path` is at or below `path`. PostgreSQL compares in byte order (`COLLATE "C"`,
+/// served by `idx_employee_path_c`), whatever the database's collation; SQLite's default
+/// collation already is byte order.
+pub fn path_within(backend: DbBackend, path: &str) -> Expr {
+    let (low, high) = subtree_range(path);
+    match backend {
+        DbBackend::Postgres => Expr::cust_with_values(
+            r#""employee"."path" COLLATE "C" >= $1 AND "employee"."path" COLLATE "C" < $2"#,
+            [low, high],
+        ),
+        _ => {
+            let col = || Expr::col((employee::Entity, employee::Column::Path));
+            col().gte(low).and(col().lt(high))
+        }
+    }
+}
+
 impl Viewer {
     /// A subquery of the ids of the viewer and everyone below them, for filtering lists by
     /// "their own or their teams'" in the database.
-    pub fn subtree_ids(&self) -> sea_orm::sea_query::SelectStatement {
-        use sea_orm::ColumnTrait;
-        sea_orm::sea_query::Query::select()
-            .column(employee::Column::Id)
+    pub fn subtree_ids(&self, backend: DbBackend) -> SelectStatement {
+        Query::select()
+            .column((employee::Entity, employee::Column::Id))
             .from(employee::Entity)
-            .and_where(employee::Column::Path.starts_with(self.employee.path.as_str()))
+            .and_where(path_within(backend, &self.employee.path))
             .to_owned()
+    }
+
+    /// `column` (an employee id, e.g. `"goal"."owner_id"`) is the viewer or someone below
+    /// them. On PostgreSQL the subtree's ids are read once into an array (`= ANY(ARRAY(…))`),
+    /// so the planner looks rows up by their employee index; with `IN (subquery)` it walks
+    /// the list's sort index instead and probes the employee table once per row, which at
+    /// 100 000 people cost a manager's goal list 200 ms against 10 ms.
+    pub fn covers(&self, column: &'static str, backend: DbBackend) -> Expr {
+        let subtree = self.subtree_ids(backend);
+        match backend {
+            DbBackend::Postgres => Expr::cust_with_expr(
+                format!("{column} = ANY(ARRAY $1)"),
+                Expr::SubQuery(None, Box::new(subtree.into())),
+            ),
+            _ => Expr::cust(column).in_subquery(subtree),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_subtree_range_holds_exactly_the_paths_below() {
+        let (a, b) = (Uuid::new_v4(), Uuid::new_v4());
+        let boss = child_path(None, a);
+        let report = child_path(Some(&boss), b);
+        let (low, high) = subtree_range(&boss);
+        let within = |p: &str| p >= low.as_str() && p < high.as_str();
+        assert!(within(&boss));
+        assert!(within(&report));
+        assert!(!within(&child_path(None, b)));
+        // A sibling whose segment shares the boss's as a prefix is outside.
+        let stem = boss.trim_end_matches('/');
+        assert!(!within(&format!("{stem}0/")));
+        assert!(!within(&format!("{stem}f/")));
     }
 }

@@ -7,6 +7,7 @@ mod m20261125_000002_goals;
 mod m20261125_000003_check_ins;
 mod m20261125_000004_email_outbox;
 mod m20261126_000005_domain_events;
+mod m20261127_000006_read_indexes;
 
 /// Every migration, in order.
 pub struct Migrator;
@@ -20,6 +21,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261125_000003_check_ins::Migration),
             Box::new(m20261125_000004_email_outbox::Migration),
             Box::new(m20261126_000005_domain_events::Migration),
+            Box::new(m20261127_000006_read_indexes::Migration),
         ]
     }
 }

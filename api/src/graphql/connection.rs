@@ -1,34 +1,72 @@
-//! Relay connections over the domain's offset pages.
+//! Relay connections over the domain's keyset pages.
 
 use super::errors::{GqlResult, bad_input};
 use async_graphql::connection::{Connection, CursorType, Edge};
-use async_graphql::{OutputType, SimpleObject};
+use async_graphql::{Context, OutputType, SimpleObject};
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
-use domain::page::{MAX_PAGE_SIZE, Page, PageRequest};
+use chrono::{DateTime, NaiveDate, SecondsFormat, Utc};
+use domain::page::{MAX_PAGE_SIZE, Page, PageRequest, Position, SortKey};
+use uuid::Uuid;
 
 /// Page size when `first` is omitted.
 pub const DEFAULT_PAGE_SIZE: i32 = 20;
 
-/// Opaque cursor: the position of a row in the list.
-pub struct OffsetCursor(pub u64);
+/// The version prefix of today's cursors; a change of layout gets a new one.
+const VERSION: &str = "c1";
 
-impl CursorType for OffsetCursor {
+/// Opaque cursor: the list it belongs to and the sort key and id of its row, as
+/// `c1|list|id|kind|value` in base64url (the value last, since a name may hold `|`).
+pub struct KeyCursor {
+    /// The list (the connection field) it came from.
+    pub list: String,
+    /// The row's place in that list.
+    pub position: Position,
+}
+
+impl CursorType for KeyCursor {
     type Error = String;
 
     fn decode_cursor(s: &str) -> Result<Self, String> {
-        let bytes = URL_SAFE_NO_PAD
-            .decode(s)
-            .map_err(|_| "not a cursor".to_owned())?;
-        let text = String::from_utf8(bytes).map_err(|_| "not a cursor".to_owned())?;
-        text.strip_prefix("o:")
-            .and_then(|n| n.parse().ok())
-            .map(OffsetCursor)
-            .ok_or_else(|| "not a cursor".to_owned())
+        let not = || "not a cursor".to_owned();
+        let bytes = URL_SAFE_NO_PAD.decode(s).map_err(|_| not())?;
+        let text = String::from_utf8(bytes).map_err(|_| not())?;
+        let mut parts = text.splitn(5, '|');
+        let mut next = || parts.next().ok_or_else(not);
+        if next()? != VERSION {
+            return Err(not());
+        }
+        let list = next()?.to_owned();
+        let id = Uuid::parse_str(next()?).map_err(|_| not())?;
+        let kind = next()?;
+        let value = next()?;
+        let key = match kind {
+            "t" => SortKey::Time(
+                DateTime::parse_from_rfc3339(value)
+                    .map_err(|_| not())?
+                    .with_timezone(&Utc),
+            ),
+            "d" => SortKey::Date(NaiveDate::parse_from_str(value, "%Y-%m-%d").map_err(|_| not())?),
+            "s" => SortKey::Text(value.to_owned()),
+            _ => return Err(not()),
+        };
+        Ok(KeyCursor {
+            list,
+            position: Position { key, id },
+        })
     }
 
     fn encode_cursor(&self) -> String {
-        URL_SAFE_NO_PAD.encode(format!("o:{}", self.0))
+        let (kind, value) = match &self.position.key {
+            SortKey::Time(t) => ("t", t.to_rfc3339_opts(SecondsFormat::AutoSi, true)),
+            SortKey::Date(d) => ("d", d.format("%Y-%m-%d").to_string()),
+            SortKey::Text(s) => ("s", s.clone()),
+        };
+        URL_SAFE_NO_PAD.encode(format!(
+            "{VERSION}|{}|{}|{kind}|{value}",
+            self.list,
+            self.position.id.simple()
+        ))
     }
 }
 
@@ -40,10 +78,16 @@ pub struct Total {
 }
 
 /// A connection of `T`.
-pub type Conn<T> = Connection<OffsetCursor, T, Total>;
+pub type Conn<T> = Connection<KeyCursor, T, Total>;
 
-/// Reads `first`/`after` into a page request (forward pagination only).
-pub fn page_request(first: Option<i32>, after: Option<String>) -> GqlResult<PageRequest> {
+/// Reads `first`/`after` into a page request for `list` (forward pagination only); the whole
+/// list is counted only when the query selects `totalCount`.
+pub fn page_request(
+    ctx: &Context<'_>,
+    list: &str,
+    first: Option<i32>,
+    after: Option<String>,
+) -> GqlResult<PageRequest> {
     let first = first.unwrap_or(DEFAULT_PAGE_SIZE);
     if first < 0 || first as u64 > MAX_PAGE_SIZE {
         return Err(bad_input(
@@ -51,35 +95,67 @@ pub fn page_request(first: Option<i32>, after: Option<String>) -> GqlResult<Page
             format!("first must be between 0 and {MAX_PAGE_SIZE}"),
         ));
     }
-    let offset = match after {
-        None => 0,
-        Some(c) => OffsetCursor::decode_cursor(&c)
-            .ok()
-            .and_then(|c| c.0.checked_add(1))
-            .filter(|o| *o <= i64::MAX as u64)
-            .ok_or_else(|| bad_input("after", "after is not a cursor from this list"))?,
+    let after = match after {
+        None => None,
+        Some(c) => Some(
+            KeyCursor::decode_cursor(&c)
+                .ok()
+                .filter(|c| c.list == list)
+                .map(|c| c.position)
+                .ok_or_else(|| bad_input("after", "after is not a cursor from this list"))?,
+        ),
     };
     Ok(PageRequest {
-        offset,
+        after,
         limit: first as u64,
+        count_total: ctx.look_ahead().field("totalCount").exists(),
     })
 }
 
-/// Builds the connection for a page.
-pub fn connection<M, T: OutputType>(page: Page<M>, wrap: impl Fn(M) -> T) -> Conn<T> {
-    let count = page.items.len() as u64;
+/// Builds the connection of `list` for a page.
+pub fn connection<M, T: OutputType>(list: &str, page: Page<M>, wrap: impl Fn(M) -> T) -> Conn<T> {
     let mut conn = Connection::with_additional_fields(
-        page.offset > 0,
-        page.offset + count < page.total,
+        page.has_previous,
+        page.has_next,
         Total {
-            total_count: page.total,
+            // Not selected when the page did not count it, so never shown.
+            total_count: page.total.unwrap_or_default(),
         },
     );
-    conn.edges.extend(
-        page.items
-            .into_iter()
-            .enumerate()
-            .map(|(i, m)| Edge::new(OffsetCursor(page.offset + i as u64), wrap(m))),
-    );
+    conn.edges
+        .extend(page.items.into_iter().map(|(position, m)| {
+            let cursor = KeyCursor {
+                list: list.to_owned(),
+                position,
+            };
+            Edge::new(cursor, wrap(m))
+        }));
     conn
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_cursor_reads_back_what_it_wrote() {
+        let keys = [
+            SortKey::Time(Utc::now()),
+            SortKey::Date(NaiveDate::MIN),
+            SortKey::Text("Ann | Lee".to_owned()),
+        ];
+        for key in keys {
+            let written = KeyCursor {
+                list: "goals".to_owned(),
+                position: Position {
+                    key,
+                    id: Uuid::new_v4(),
+                },
+            };
+            let read = KeyCursor::decode_cursor(&written.encode_cursor());
+            let read = read.unwrap_or_else(|e| panic!("{e}"));
+            assert_eq!(read.list, "goals");
+            assert_eq!(read.position, written.position);
+        }
+    }
 }

@@ -2,9 +2,9 @@
 //! key-result updates for batch loading.
 
 use crate::error::{DomainError, DomainResult};
-use crate::page::{Page, PageRequest};
+use crate::page::{Page, PageRequest, Position, SortKey};
 use crate::permissions::can_read_work_of;
-use crate::query::{find, find_readable, page_of, rows_in};
+use crate::query::{Keyset, find, find_readable, keyset_page, rows_in};
 use crate::values::CheckInStatus;
 use crate::{Ctx, Viewer};
 use chrono::NaiveDate;
@@ -33,16 +33,28 @@ pub struct CheckInFilter {
     pub on: Option<NaiveDate>,
 }
 
+/// Check-ins are listed newest period first.
+const ORDER: Keyset<check_in::Entity> = Keyset {
+    key: check_in::Column::PeriodStart,
+    id: check_in::Column::Id,
+    descending: true,
+    position: |c| Position {
+        key: SortKey::Date(c.period_start),
+        id: c.id,
+    },
+};
+
 /// A page of the check-ins the viewer may read, newest period first.
 pub async fn list(
     ctx: &Ctx,
     viewer: &Viewer,
     filter: &CheckInFilter,
-    page: PageRequest,
+    page: &PageRequest,
 ) -> DomainResult<Page<check_in::Model>> {
     let mut cond = Condition::all();
     if !viewer.is_hr() {
-        cond = cond.add(check_in::Column::EmployeeId.in_subquery(viewer.subtree_ids()));
+        let backend = ctx.db.get_database_backend();
+        cond = cond.add(viewer.covers(r#""check_in"."employee_id""#, backend));
     }
     if let Some(e) = filter.employee_id {
         cond = cond.add(check_in::Column::EmployeeId.eq(e));
@@ -58,11 +70,9 @@ pub async fn list(
             .add(check_in::Column::PeriodStart.lte(on))
             .add(check_in::Column::PeriodEnd.gte(on));
     }
-    let query = check_in::Entity::find()
-        .filter(cond)
-        .order_by_desc(check_in::Column::PeriodStart)
-        .order_by_asc(check_in::Column::Id);
-    page_of(&ctx.db, query, page).await
+    let query = check_in::Entity::find().filter(cond);
+    let sample = SortKey::Date(NaiveDate::MIN);
+    keyset_page(&ctx.db, query, &ORDER, &sample, page).await
 }
 
 /// A manager's direct reports and their check-in for the period containing `on` (none if

@@ -39,7 +39,7 @@ pub async fn alignment(
     let mut cond = Condition::all()
         .add(goal::Column::CycleId.eq(cycle_id))
         .add(goal::Column::Status.ne(GoalStatus::Dropped));
-    if let Some(c) = readable_condition(viewer) {
+    if let Some(c) = readable_condition(viewer, ctx.db.get_database_backend()) {
         cond = cond.add(c);
     }
     let goals = match root {

@@ -3,14 +3,18 @@
 
 use super::key_results::{key_result_progress, key_results_of};
 use crate::error::DomainResult;
-use crate::page::{Page, PageRequest};
+use crate::page::{Page, PageRequest, Position, SortKey};
 use crate::progress::{self, Tree};
-use crate::query::{find_readable, page_of, rows_in};
-use crate::values::{GoalLevel, GoalStatus, Visibility};
+use crate::query::{Keyset, find_readable, keyset_page, keyset_union, rows_in};
+use crate::values::GoalStatus;
 use crate::{Ctx, Viewer};
+use chrono::{DateTime, Utc};
 use entity::goal;
 use rust_decimal::Decimal;
-use sea_orm::{ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder};
+use sea_orm::sea_query::Expr;
+use sea_orm::{
+    ColumnTrait, Condition, ConnectionTrait, DbBackend, EntityTrait, QueryFilter, QueryOrder,
+};
 use std::collections::{HashMap, HashSet};
 use uuid::Uuid;
 
@@ -19,34 +23,52 @@ pub async fn get(ctx: &Ctx, viewer: &Viewer, id: Uuid) -> DomainResult<goal::Mod
     Ok(find_readable::<goal::Model>(&ctx.db, viewer, id).await?.0)
 }
 
-/// The SQL form of [`crate::permissions::can_read_goal`], so that lists are filtered by the
-/// database.
-pub(super) fn readable_condition(viewer: &Viewer) -> Option<Condition> {
+/// Goals are listed oldest first.
+const ORDER: Keyset<goal::Entity> = Keyset {
+    key: goal::Column::CreatedAt,
+    id: goal::Column::Id,
+    descending: false,
+    position: position_of,
+};
+
+fn position_of(g: &goal::Model) -> Position {
+    Position {
+        key: SortKey::Time(g.created_at),
+        id: g.id,
+    }
+}
+
+/// Goals everyone may read (DESIGN §4), written as literals so that the planner matches the
+/// partial index `idx_goal_public_created` on both backends.
+fn public_team_goal() -> Expr {
+    Expr::cust(r#""goal"."visibility" = 'PUBLIC' AND "goal"."level" <> 'INDIVIDUAL'"#)
+}
+
+/// The SQL form of [`crate::permissions::can_read_goal`] in one condition, for reads that
+/// take a cycle's goals whole (the alignment tree); lists use the two parts of [`list`].
+pub(super) fn readable_condition(viewer: &Viewer, backend: DbBackend) -> Option<Condition> {
     if viewer.is_hr() {
         return None;
     }
     Some(
         Condition::any()
-            .add(goal::Column::OwnerId.in_subquery(viewer.subtree_ids()))
-            .add(
-                Condition::all()
-                    .add(goal::Column::Visibility.eq(Visibility::Public))
-                    .add(goal::Column::Level.ne(GoalLevel::Individual)),
-            ),
+            .add(goal::Column::OwnerId.in_subquery(viewer.subtree_ids(backend)))
+            .add(public_team_goal()),
     )
 }
 
 /// A page of the goals the viewer may read, oldest first.
+///
+/// For anyone but HR, [`crate::permissions::can_read_goal`] is two disjoint parts read
+/// separately, each along its own index: the goals of their subtree, and the public team
+/// and company goals of everyone else. The page is the first rows of their merge.
 pub async fn list(
     ctx: &Ctx,
     viewer: &Viewer,
     filter: &super::GoalFilter,
-    page: PageRequest,
+    page: &PageRequest,
 ) -> DomainResult<Page<goal::Model>> {
     let mut cond = Condition::all();
-    if let Some(c) = readable_condition(viewer) {
-        cond = cond.add(c);
-    }
     if let Some(o) = filter.owner_id {
         cond = cond.add(goal::Column::OwnerId.eq(o));
     }
@@ -59,11 +81,23 @@ pub async fn list(
     if !filter.statuses.is_empty() {
         cond = cond.add(goal::Column::Status.is_in(filter.statuses.iter().copied()));
     }
-    let query = goal::Entity::find()
-        .filter(cond)
-        .order_by_asc(goal::Column::CreatedAt)
-        .order_by_asc(goal::Column::Id);
-    page_of(&ctx.db, query, page).await
+    let sample = SortKey::Time(DateTime::<Utc>::MIN_UTC);
+    if viewer.is_hr() {
+        let query = goal::Entity::find().filter(cond);
+        return keyset_page(&ctx.db, query, &ORDER, &sample, page).await;
+    }
+    let backend = ctx.db.get_database_backend();
+    let subtree = || viewer.subtree_ids(backend);
+    let parts = [
+        goal::Entity::find()
+            .filter(cond.clone())
+            .filter(viewer.covers(r#""goal"."owner_id""#, backend)),
+        goal::Entity::find()
+            .filter(cond)
+            .filter(public_team_goal())
+            .filter(goal::Column::OwnerId.not_in_subquery(subtree())),
+    ];
+    keyset_union(&ctx.db, parts.into(), &ORDER, &sample, page).await
 }
 
 /// Goals by id, for batch loading (unfiltered: callers check read access).

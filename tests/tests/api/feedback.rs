@@ -76,3 +76,56 @@ async fn feedback_about_a_goal_must_be_about_a_visible_goal_of_the_recipient() {
     .assert_error("BAD_USER_INPUT", Some("body"));
     assert_eq!(app.count("feedback").await, 1);
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_feedback_list_shows_each_readable_piece_once_whichever_rule_allows_it() {
+    let app = spawn_app().await;
+    let org = app.org().await;
+    let id = async |email: &str| app.employee(email).await.id.to_string();
+    let (alice, bob, carol) = (
+        id("alice@t.io").await,
+        id("bob@t.io").await,
+        id("carol@t.io").await,
+    );
+    let give = async |token: &str, to: &str, visibility: &str, body: &str| {
+        let input =
+            json!({ "input": { "recipientId": to, "visibility": visibility, "body": body } });
+        app.gql(Some(token), GIVE, input).await.data()["giveFeedback"]["id"]
+            .as_str()
+            .unwrap()
+            .to_owned()
+    };
+    // Public, written by the manager and for their report: three reasons, one row.
+    let all_three = give(&org.mgr, &alice, "PUBLIC", "Great launch").await;
+    // Written by the manager for someone outside their subtree.
+    let written = give(&org.mgr, &carol, "PRIVATE", "Thanks for the intro").await;
+    // For their report, by someone else.
+    let for_report = give(&org.carol, &bob, "PRIVATE", "Helpful call").await;
+    // Public between others.
+    let public = give(&org.other, &carol, "PUBLIC", "Closed the deal").await;
+    // Private between others: not theirs to read.
+    give(&org.other, &carol, "PRIVATE", "Let us talk").await;
+    let mut expected = vec![all_three, written, for_report, public];
+    expected.sort();
+    let q = "query($first: Int, $after: String) { feedback(first: $first, after: $after) { totalCount edges { node { id } } pageInfo { hasNextPage endCursor } } }";
+    for first in [1, 3, 100] {
+        let mut seen = Vec::new();
+        let mut after = serde_json::Value::Null;
+        loop {
+            let r = app
+                .gql(Some(&org.mgr), q, json!({ "first": first, "after": after }))
+                .await;
+            let page = &r.data()["feedback"];
+            assert_eq!(page["totalCount"], 4);
+            for e in page["edges"].as_array().into_iter().flatten() {
+                seen.push(e["node"]["id"].as_str().unwrap().to_owned());
+            }
+            if page["pageInfo"]["hasNextPage"] != true {
+                break;
+            }
+            after = page["pageInfo"]["endCursor"].clone();
+        }
+        seen.sort();
+        assert_eq!(seen, expected, "first {first}");
+    }
+}

@@ -218,3 +218,63 @@ async fn only_managers_and_hr_revise_targets_and_only_the_chain_records_progress
         .data();
     assert_eq!(app.count("goal_revision").await, 1);
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_goal_list_shows_the_own_subtree_and_everyones_public_team_goals_only() {
+    let app = spawn_app().await;
+    let org = app.org().await;
+    let cycle = app.active_cycle(&org.hr).await;
+    let team = |visibility: &str| json!({ "level": "TEAM", "visibility": visibility });
+    let mgr_public = app.goal_id(&org.mgr, &cycle, team("PUBLIC")).await;
+    let mgr_private = app.goal_id(&org.mgr, &cycle, team("PRIVATE")).await;
+    let other_public = app.goal_id(&org.other, &cycle, team("PUBLIC")).await;
+    let carol_private = app.goal_id(&org.carol, &cycle, json!({})).await;
+    let alice_private = app.goal_id(&org.alice, &cycle, json!({})).await;
+    let listed = async |token: &str, first: i32| {
+        let mut ids = Vec::new();
+        let mut after = serde_json::Value::Null;
+        loop {
+            let r = app
+                .gql(
+                    Some(token),
+                    "query($first: Int, $after: String) { goals(first: $first, after: $after) { totalCount edges { node { id } } pageInfo { hasNextPage endCursor } } }",
+                    json!({ "first": first, "after": after }),
+                )
+                .await;
+            let page = &r.data()["goals"];
+            for e in page["edges"].as_array().into_iter().flatten() {
+                ids.push(e["node"]["id"].as_str().unwrap().to_owned());
+            }
+            let total = page["totalCount"].as_u64().unwrap() as usize;
+            if page["pageInfo"]["hasNextPage"] != true {
+                assert_eq!(total, ids.len(), "totalCount");
+                break;
+            }
+            after = page["pageInfo"]["endCursor"].clone();
+        }
+        ids.sort();
+        ids
+    };
+    let expect = |ids: &[&String]| {
+        let mut ids: Vec<String> = ids.iter().map(|s| (*s).clone()).collect();
+        ids.sort();
+        ids
+    };
+    // Her own goal and the public team goals of other subtrees; not her manager's private
+    // team goal, and not a colleague's individual goal.
+    let alices = expect(&[&alice_private, &mgr_public, &other_public]);
+    // The manager of Sales: his subtree and the other public team goal.
+    let others = expect(&[&other_public, &carol_private, &mgr_public]);
+    let all = expect(&[
+        &mgr_public,
+        &mgr_private,
+        &other_public,
+        &carol_private,
+        &alice_private,
+    ]);
+    for first in [1, 2, 100] {
+        assert_eq!(listed(&org.alice, first).await, alices, "first {first}");
+        assert_eq!(listed(&org.other, first).await, others, "first {first}");
+        assert_eq!(listed(&org.hr, first).await, all, "first {first}");
+    }
+}

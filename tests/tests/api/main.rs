@@ -18,6 +18,8 @@ mod hostile;
 mod http;
 mod import_seed;
 mod n_plus_one;
+mod pagination;
+mod plans;
 mod queue;
 mod regressions;
 mod reminders;

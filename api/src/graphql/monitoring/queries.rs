@@ -25,7 +25,7 @@ impl MonitoringQuery {
         after: Option<String>,
         filter: Option<CheckInFilter>,
     ) -> GqlResult<Conn<CheckIn>> {
-        let page = page_request(first, after)?;
+        let page = page_request(ctx, "checkIns", first, after)?;
         let f = filter.unwrap_or_default();
         let filter = check_ins::CheckInFilter {
             employee_id: parse_opt_id("filter.employeeId", f.employee_id.as_ref())?,
@@ -38,10 +38,10 @@ impl MonitoringQuery {
                 .collect(),
             on: f.period,
         };
-        let found = check_ins::list(dctx(ctx), viewer(ctx)?, &filter, page)
+        let found = check_ins::list(dctx(ctx), viewer(ctx)?, &filter, &page)
             .await
             .gql()?;
-        Ok(connection(found, CheckIn))
+        Ok(connection("checkIns", found, CheckIn))
     }
 
     /// One check-in.
@@ -82,11 +82,11 @@ impl MonitoringQuery {
         first: Option<i32>,
         after: Option<String>,
     ) -> GqlResult<Conn<JobFailure>> {
-        let page = page_request(first, after)?;
-        let found = domain::outbox::failures(&dctx(ctx).db, viewer(ctx)?, page)
+        let page = page_request(ctx, "jobFailures", first, after)?;
+        let found = domain::outbox::failures(&dctx(ctx).db, viewer(ctx)?, &page)
             .await
             .gql()?;
-        Ok(connection(found, JobFailure))
+        Ok(connection("jobFailures", found, JobFailure))
     }
 
     /// Feedback the viewer may read, newest first.
@@ -98,16 +98,16 @@ impl MonitoringQuery {
         after: Option<String>,
         filter: Option<FeedbackFilter>,
     ) -> GqlResult<Conn<Feedback>> {
-        let page = page_request(first, after)?;
+        let page = page_request(ctx, "feedback", first, after)?;
         let f = filter.unwrap_or_default();
         let filter = feedback::FeedbackFilter {
             recipient_id: parse_opt_id("filter.recipientId", f.recipient_id.as_ref())?,
             author_id: parse_opt_id("filter.authorId", f.author_id.as_ref())?,
             goal_id: parse_opt_id("filter.goalId", f.goal_id.as_ref())?,
         };
-        let found = feedback::list(dctx(ctx), viewer(ctx)?, &filter, page)
+        let found = feedback::list(dctx(ctx), viewer(ctx)?, &filter, &page)
             .await
             .gql()?;
-        Ok(connection(found, Feedback))
+        Ok(connection("feedback", found, Feedback))
     }
 }

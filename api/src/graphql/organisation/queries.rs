@@ -37,12 +37,12 @@ impl OrganisationQuery {
         after: Option<String>,
         filter: Option<EmployeeFilter>,
     ) -> GqlResult<Conn<Employee>> {
-        let page = page_request(first, after)?;
+        let page = page_request(ctx, "employees", first, after)?;
         let filter = filter.unwrap_or_default().into_domain()?;
-        let found = employees::list(&dctx(ctx).db, viewer(ctx)?, &filter, page)
+        let found = employees::list(&dctx(ctx).db, viewer(ctx)?, &filter, &page)
             .await
             .gql()?;
-        Ok(connection(found, Employee))
+        Ok(connection("employees", found, Employee))
     }
 
     /// All departments, by name.

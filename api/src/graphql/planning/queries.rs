@@ -23,12 +23,12 @@ impl PlanningQuery {
         after: Option<String>,
         filter: Option<GoalFilter>,
     ) -> GqlResult<Conn<Goal>> {
-        let page = page_request(first, after)?;
+        let page = page_request(ctx, "goals", first, after)?;
         let filter = filter.unwrap_or_default().into_domain()?;
-        let found = goals::list(dctx(ctx), viewer(ctx)?, &filter, page)
+        let found = goals::list(dctx(ctx), viewer(ctx)?, &filter, &page)
             .await
             .gql()?;
-        Ok(connection(found, Goal))
+        Ok(connection("goals", found, Goal))
     }
 
     /// One goal, if the viewer may read it.

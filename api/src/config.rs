@@ -169,7 +169,7 @@ pub const SETTINGS: &[(&str, &str, &str, &str)] = &[
         "worker_concurrency",
         "PERFCYCLE_WORKER_CONCURRENCY",
         "8",
-        "e-mails each worker process sends at once",
+        "send jobs (batches of up to 32 e-mails) each worker process runs at once; at most 32 e-mails per process are in flight",
     ),
     (
         "scan_schedule",
@@ -198,8 +198,8 @@ pub const SETTINGS: &[(&str, &str, &str, &str)] = &[
     (
         "email_lease_seconds",
         "PERFCYCLE_EMAIL_LEASE_SECONDS",
-        "300",
-        "how long a sender holds an e-mail before another may take it over",
+        "45",
+        "how long a sender's claim on an e-mail lasts unless renewed; a live sender renews it every third of it, so a dead worker's e-mail goes out again within about this long",
     ),
     (
         "log_format",

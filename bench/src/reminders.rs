@@ -62,7 +62,10 @@ async fn main() {
     let settings = PoolSettings {
         scan_schedule: never.clone(),
         dispatch_schedule: never,
-        concurrency: 16,
+        concurrency: std::env::var("BENCH_CONCURRENCY")
+            .ok()
+            .and_then(|c| c.parse().ok())
+            .unwrap_or(8),
         shutdown_timeout: Duration::from_secs(5),
     };
     tokio::spawn(worker::pool::monitor(services.clone(), &settings).run());
@@ -95,11 +98,11 @@ async fn main() {
             }
         })
     };
-    while sink.messages().len() < n {
+    while sink.count() < n {
         if started.elapsed() > Duration::from_secs(600) {
             panic!(
                 "only {} of {n} reminders arrived in 10 minutes",
-                sink.messages().len()
+                sink.count()
             );
         }
         tokio::time::sleep(Duration::from_millis(20)).await;
@@ -109,12 +112,14 @@ async fn main() {
     tokio::time::sleep(Duration::from_secs(2)).await;
     let messages = sink.messages();
     let unique: HashSet<String> = messages.iter().map(|m| m.message_id()).collect();
+    let sending = total.saturating_sub(queued_in);
     println!(
-        "| {} + {queue_name} queue | {n} | {opened} | {:.2} s | {:.2} s | {:.0} | {} |",
+        "| {} + {queue_name} queue | {n} | {opened} | {:.2} s | {:.2} s | {:.0} | {:.0} | {} |",
         perfcycle_tests::backend(),
         queued_in.as_secs_f64(),
         total.as_secs_f64(),
         n as f64 / total.as_secs_f64(),
+        n as f64 / sending.as_secs_f64().max(0.001),
         messages.len() - unique.len(),
     );
 }

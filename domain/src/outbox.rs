@@ -3,6 +3,11 @@
 //! reports. Senders claim a row with a lease, send it, and record the outcome, so a retry, a
 //! re-scan or a second worker never sends the same key twice; only a sender that dies between
 //! the SMTP server's acceptance and the record can cause a repeat, after its lease expires.
+//!
+//! Senders work in batches: one conditional statement claims a batch, a live sender renews
+//! its lease while it works (so a slow send is never taken over), and outcomes are recorded
+//! a group at a time. A dead sender stops renewing, so its rows are claimable again one lease
+//! later, and the next dispatch hands them to the queue again at once.
 
 use crate::error::DomainResult;
 use crate::mail::Mail;
@@ -16,9 +21,11 @@ use sea_orm::{
 };
 use uuid::Uuid;
 
-/// How long a sender holds a claimed row by default.
-pub const LEASE: Duration = Duration::minutes(5);
-/// How long after queueing a send job for a row the dispatcher leaves it alone.
+/// How long a sender holds a claimed row by default; a live sender renews it every third of
+/// it, so this bounds how long a dead sender's rows wait.
+pub const LEASE: Duration = Duration::seconds(45);
+/// How long after queueing a send job for a still unclaimed row the dispatcher leaves it
+/// alone (the job is in the queue). A row whose sender's lease ran out is queued again at once.
 pub const REDISPATCH_AFTER: Duration = Duration::minutes(30);
 /// Attempts before a row is given up as FAILED.
 pub const MAX_ATTEMPTS: i32 = 8;
@@ -101,29 +108,128 @@ fn claimable(now: DateTime<Utc>) -> Condition {
 /// Takes the row for one sender: a conditional update, so of two senders racing for it
 /// exactly one wins. Returns the row if this caller won.
 pub async fn claim(
-    db: &impl ConnectionTrait,
+    db: &sea_orm::DatabaseConnection,
     id: Uuid,
     now: DateTime<Utc>,
     lease: Duration,
 ) -> DomainResult<Option<email_outbox::Model>> {
-    let updated = email_outbox::Entity::update_many()
-        .col_expr(
-            email_outbox::Column::Status,
-            Expr::value(OutboxStatus::Sending),
-        )
-        .col_expr(email_outbox::Column::LockedUntil, Expr::value(now + lease))
-        .col_expr(
-            email_outbox::Column::Attempts,
-            Expr::col(email_outbox::Column::Attempts).add(1),
-        )
-        .filter(email_outbox::Column::Id.eq(id))
-        .filter(claimable(now))
-        .exec(db)
-        .await?;
-    if updated.rows_affected == 0 {
-        return Ok(None);
+    Ok(claim_batch(db, &[id], now, lease).await?.pop())
+}
+
+/// Takes those of `ids` that are claimable for one sender, in one transaction: the rows are
+/// read under a lock (PostgreSQL skips rows another claimer holds; SQLite's write
+/// transaction serialises claimers) and updated by one conditional statement, so of senders
+/// racing for a row exactly one gets it. Returns the rows this caller won, as now stored.
+pub async fn claim_batch(
+    db: &sea_orm::DatabaseConnection,
+    ids: &[Uuid],
+    now: DateTime<Utc>,
+    lease: Duration,
+) -> DomainResult<Vec<email_outbox::Model>> {
+    use sea_orm::sea_query::{LockBehavior, LockType};
+    if ids.is_empty() {
+        return Ok(Vec::new());
     }
-    Ok(email_outbox::Entity::find_by_id(id).one(db).await?)
+    let txn = crate::db::begin(db).await?;
+    let mut rows = Vec::with_capacity(ids.len());
+    for chunk in ids.chunks(crate::query::IN_CHUNK) {
+        let found = email_outbox::Entity::find()
+            .filter(email_outbox::Column::Id.is_in(chunk.iter().copied()))
+            .filter(claimable(now))
+            .lock_with_behavior(LockType::Update, LockBehavior::SkipLocked)
+            .all(&txn)
+            .await?;
+        if found.is_empty() {
+            continue;
+        }
+        email_outbox::Entity::update_many()
+            .col_expr(
+                email_outbox::Column::Status,
+                Expr::value(OutboxStatus::Sending),
+            )
+            .col_expr(email_outbox::Column::LockedUntil, Expr::value(now + lease))
+            .col_expr(
+                email_outbox::Column::Attempts,
+                Expr::col(email_outbox::Column::Attempts).add(1),
+            )
+            .filter(email_outbox::Column::Id.is_in(found.iter().map(|r| r.id)))
+            .filter(claimable(now))
+            .exec(&txn)
+            .await?;
+        rows.extend(found.into_iter().map(|mut r| {
+            r.status = OutboxStatus::Sending;
+            r.locked_until = Some(now + lease);
+            r.attempts += 1;
+            r
+        }));
+    }
+    txn.commit().await?;
+    Ok(rows)
+}
+
+/// `rows` grouped by their attempt number: a claim is identified by (id, attempts), so each
+/// group is one conditional statement that touches only claims that are still current.
+fn by_attempt<'a>(
+    rows: impl IntoIterator<Item = &'a email_outbox::Model>,
+) -> std::collections::BTreeMap<i32, Vec<Uuid>> {
+    let mut groups = std::collections::BTreeMap::<i32, Vec<Uuid>>::new();
+    for r in rows {
+        groups.entry(r.attempts).or_default().push(r.id);
+    }
+    groups
+}
+
+/// Extends this sender's lease on `rows` (its heartbeat while it works on them). Claims that
+/// another sender has taken over since are left alone. Returns how many rows were renewed.
+pub async fn renew<'a>(
+    db: &impl ConnectionTrait,
+    rows: impl IntoIterator<Item = &'a email_outbox::Model>,
+    now: DateTime<Utc>,
+    lease: Duration,
+) -> DomainResult<u64> {
+    let mut renewed = 0;
+    for (attempts, ids) in by_attempt(rows) {
+        for chunk in ids.chunks(crate::query::IN_CHUNK) {
+            renewed += email_outbox::Entity::update_many()
+                .col_expr(email_outbox::Column::LockedUntil, Expr::value(now + lease))
+                .filter(email_outbox::Column::Id.is_in(chunk.iter().copied()))
+                .filter(email_outbox::Column::Status.eq(OutboxStatus::Sending))
+                .filter(email_outbox::Column::Attempts.eq(attempts))
+                .exec(db)
+                .await?
+                .rows_affected;
+        }
+    }
+    Ok(renewed)
+}
+
+/// Records successful sends of `rows`, a statement per attempt number; as with
+/// [`mark_sent`], only claims that are still current are recorded.
+pub async fn mark_sent_many<'a>(
+    db: &impl ConnectionTrait,
+    rows: impl IntoIterator<Item = &'a email_outbox::Model>,
+    now: DateTime<Utc>,
+) -> DomainResult<()> {
+    for (attempts, ids) in by_attempt(rows) {
+        for chunk in ids.chunks(crate::query::IN_CHUNK) {
+            email_outbox::Entity::update_many()
+                .col_expr(
+                    email_outbox::Column::Status,
+                    Expr::value(OutboxStatus::Sent),
+                )
+                .col_expr(email_outbox::Column::SentAt, Expr::value(now))
+                .col_expr(
+                    email_outbox::Column::LockedUntil,
+                    Expr::value(Option::<DateTime<Utc>>::None),
+                )
+                .filter(email_outbox::Column::Id.is_in(chunk.iter().copied()))
+                .filter(email_outbox::Column::Status.eq(OutboxStatus::Sending))
+                .filter(email_outbox::Column::Attempts.eq(attempts))
+                .exec(db)
+                .await?;
+        }
+    }
+    Ok(())
 }
 
 /// Records a successful send.
@@ -134,22 +240,7 @@ pub async fn mark_sent(
     row: &email_outbox::Model,
     now: DateTime<Utc>,
 ) -> DomainResult<()> {
-    email_outbox::Entity::update_many()
-        .col_expr(
-            email_outbox::Column::Status,
-            Expr::value(OutboxStatus::Sent),
-        )
-        .col_expr(email_outbox::Column::SentAt, Expr::value(now))
-        .col_expr(
-            email_outbox::Column::LockedUntil,
-            Expr::value(Option::<DateTime<Utc>>::None),
-        )
-        .filter(email_outbox::Column::Id.eq(row.id))
-        .filter(email_outbox::Column::Status.eq(OutboxStatus::Sending))
-        .filter(email_outbox::Column::Attempts.eq(row.attempts))
-        .exec(db)
-        .await?;
-    Ok(())
+    mark_sent_many(db, [row], now).await
 }
 
 /// Records a failed attempt: back to PENDING after an exponential backoff, or FAILED for
@@ -190,8 +281,10 @@ pub async fn mark_failed(
     Ok(status)
 }
 
-/// Rows that need a send job: sendable now, and not handed to the queue in the last
-/// [`REDISPATCH_AFTER`]. They are marked as dispatched in the same statement's transaction.
+/// Rows that need a send job: sendable now, and either not handed to the queue in the last
+/// [`REDISPATCH_AFTER`] or claimed by a sender whose lease ran out since they were last
+/// handed over (a dead sender's rows go back at once, once). They are marked as dispatched
+/// in the same transaction.
 pub async fn take_for_dispatch(
     db: &sea_orm::DatabaseConnection,
     now: DateTime<Utc>,
@@ -205,7 +298,15 @@ pub async fn take_for_dispatch(
         .filter(
             Condition::any()
                 .add(email_outbox::Column::DispatchedAt.is_null())
-                .add(email_outbox::Column::DispatchedAt.lte(now - REDISPATCH_AFTER)),
+                .add(email_outbox::Column::DispatchedAt.lte(now - REDISPATCH_AFTER))
+                .add(
+                    Condition::all()
+                        .add(email_outbox::Column::Status.eq(OutboxStatus::Sending))
+                        .add(
+                            Expr::col(email_outbox::Column::DispatchedAt)
+                                .lt(Expr::col(email_outbox::Column::LockedUntil)),
+                        ),
+                ),
         )
         .order_by_asc(email_outbox::Column::CreatedAt)
         .limit(limit)

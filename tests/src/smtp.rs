@@ -106,6 +106,11 @@ impl SmtpSink {
         .unwrap()
     }
 
+    /// How many messages were accepted so far (without copying them).
+    pub fn count(&self) -> usize {
+        self.messages.lock().unwrap().len()
+    }
+
     /// Everything accepted so far.
     pub fn messages(&self) -> Vec<Received> {
         self.messages.lock().unwrap().clone()

@@ -15,12 +15,20 @@ use std::sync::Arc;
 use std::time::Duration;
 use uuid::Uuid;
 
-/// Send one outbox row. The row carries everything; the job carries only its id.
+/// Send a batch of outbox rows. The rows carry everything; the job carries only their ids.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct SendEmail {
-    /// The outbox row.
-    pub outbox_id: Uuid,
+    /// The outbox rows.
+    #[serde(default)]
+    pub outbox_ids: Vec<Uuid>,
+    /// One row, as jobs queued before batches carried it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub outbox_id: Option<Uuid>,
 }
+
+/// Outbox rows per send job: one claim statement and a few outcome statements per batch
+/// instead of three statements per e-mail.
+pub const BATCH: usize = 32;
 
 /// Where send jobs wait.
 #[derive(Clone)]
@@ -42,6 +50,8 @@ pub enum Queue {
 pub const QUEUE: &str = "perfcycle::send_email";
 /// Most jobs left waiting for promotion in Redis (see [`Queue::room`]).
 const MAX_REDIS_BACKLOG: usize = 5000;
+/// Most rows handed to the queue per dispatch round.
+const DISPATCH_ROUND: usize = 20_000;
 
 impl Queue {
     /// A Redis queue (`namespace` separates deployments and tests).
@@ -84,7 +94,7 @@ impl Queue {
         Self::Sqlite(SqliteStorage::new(pool).with_config(config))
     }
 
-    /// How many more jobs the queue should take now. apalis-redis moves every due pushed job
+    /// How many more jobs (of up to [`BATCH`] rows) the queue should take now. apalis-redis moves every due pushed job
     /// to the active list in one Lua call, which fails beyond about 8 000 jobs (Lua's unpack
     /// limit) and would stall the queue: the backlog stays below that, and rows not queued
     /// now are queued by a later dispatch.
@@ -109,8 +119,11 @@ impl Queue {
             return Ok(());
         }
         let jobs: Vec<SendEmail> = ids
-            .into_iter()
-            .map(|outbox_id| SendEmail { outbox_id })
+            .chunks(BATCH)
+            .map(|chunk| SendEmail {
+                outbox_ids: chunk.to_vec(),
+                outbox_id: None,
+            })
             .collect();
         match self {
             Queue::Redis { storage, .. } => storage
@@ -168,13 +181,15 @@ impl From<DomainError> for JobError {
     }
 }
 
-/// The send job: claims, sends and records one row (a no-op if another sender has it).
+/// The send job: claims, sends and records its rows (skipping any another sender has).
 pub async fn send_email(job: SendEmail, svc: Data<Arc<Services>>) -> Result<(), JobError> {
+    let mut ids = job.outbox_ids;
+    ids.extend(job.outbox_id);
     crate::job_stats::guard("send_email", async {
-        match svc.mailer.deliver(&svc.ctx, job.outbox_id).await {
+        match svc.mailer.deliver_batch(&svc.ctx, &ids).await {
             Ok(_) => Ok(()),
             Err(e) => {
-                tracing::error!(job.kind = "send_email", outbox.id = %job.outbox_id, error = %e, "send job failed");
+                tracing::error!(job.kind = "send_email", outbox.ids = ids.len(), error = %e, "send job failed");
                 Err(e.into())
             }
         }
@@ -186,7 +201,12 @@ pub async fn send_email(job: SendEmail, svc: Data<Arc<Services>>) -> Result<(), 
 pub async fn dispatch(svc: &Services) -> Result<usize, BoxDynError> {
     let mut total = 0;
     loop {
-        let room = svc.queue.room().await?.min(1000);
+        let room = svc
+            .queue
+            .room()
+            .await?
+            .saturating_mul(BATCH)
+            .min(DISPATCH_ROUND);
         if room == 0 {
             return Ok(total);
         }

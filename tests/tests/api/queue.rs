@@ -130,3 +130,53 @@ async fn two_workers_and_repeated_jobs_send_each_email_once() {
     tokio::time::sleep(Duration::from_millis(1500)).await;
     assert_eq!(sink.messages().len(), 9, "no e-mail twice");
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_live_senders_renewed_claim_is_kept_and_a_dead_senders_rows_are_queued_again_once() {
+    use domain::outbox::{LEASE, claim_batch, mark_sent_many, renew, take_for_dispatch};
+    let app = spawn_app().await;
+    let org = app.org().await;
+    app.active_cycle(&org.hr).await;
+    app.scan_check_ins("2027-03-01T12:00:00Z").await;
+    app.scan_check_ins("2027-03-05T23:00:00Z").await;
+    let t = at("2027-03-05T23:00:00Z");
+    let db = &app.ctx.db;
+    let ids = take_for_dispatch(db, t, 100).await.unwrap();
+    assert_eq!(ids.len(), 9);
+    assert!(take_for_dispatch(db, t, 100).await.unwrap().is_empty());
+    let live = claim_batch(db, &ids[..4], t, LEASE).await.unwrap();
+    let dead = claim_batch(db, &ids[4..], t, LEASE).await.unwrap();
+    assert_eq!((live.len(), dead.len()), (4, 5));
+    // Claimed rows belong to their sender.
+    assert!(claim_batch(db, &ids, t, LEASE).await.unwrap().is_empty());
+    // The live sender's heartbeat; the dead one's lease runs out.
+    let beat = t + LEASE / 2;
+    assert_eq!(renew(db, &live, beat, LEASE).await.unwrap(), 4);
+    let expired = t + LEASE + chrono::Duration::seconds(1);
+    let mut again = take_for_dispatch(db, expired, 100).await.unwrap();
+    let mut expected: Vec<_> = dead.iter().map(|r| r.id).collect();
+    again.sort();
+    expected.sort();
+    assert_eq!(
+        again, expected,
+        "only the dead sender's rows are queued again"
+    );
+    assert!(
+        take_for_dispatch(db, expired, 100)
+            .await
+            .unwrap()
+            .is_empty(),
+        "and only once"
+    );
+    let taken = claim_batch(db, &ids, expired, LEASE).await.unwrap();
+    assert_eq!(taken.len(), 5, "the live sender keeps its rows");
+    assert!(taken.iter().all(|r| r.attempts == 2));
+    // The dead sender's claim is no longer current: its heartbeat and its record change nothing.
+    assert_eq!(renew(db, &dead, expired, LEASE).await.unwrap(), 0);
+    mark_sent_many(db, &dead, expired).await.unwrap();
+    assert_eq!(app.count("email_outbox WHERE status = 'SENT'").await, 0);
+    mark_sent_many(db, live.iter().chain(&taken), expired)
+        .await
+        .unwrap();
+    assert_eq!(app.count("email_outbox WHERE status = 'SENT'").await, 9);
+}

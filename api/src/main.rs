@@ -29,7 +29,7 @@ enum Command {
     /// Apply pending database migrations, then exit.
     Migrate,
     /// Fill the database: `--demo` for a small believable organisation with tokens to try
-    /// it, `--employees N` for a large generated one.
+    /// it, `--employees N` for a large generated one (people, goals, check-ins, feedback).
     Seed {
         /// The demo organisation (about 60 people, an active cycle, aligned goals).
         #[arg(
@@ -38,9 +38,13 @@ enum Command {
             required_unless_present = "employees"
         )]
         demo: bool,
-        /// Generate this many employees with bulk inserts.
+        /// Generate an organisation of this many employees with their goals, twelve weeks of
+        /// check-ins and feedback, with bulk inserts.
         #[arg(long, value_name = "N", value_parser = clap::value_parser!(u64).range(1..=2_000_000))]
         employees: Option<u64>,
+        /// The generator's seed: the same value (and day) gives the same organisation.
+        #[arg(long, value_name = "U64", default_value_t = 1, requires = "employees")]
+        seed_value: u64,
     },
     /// Print a bearer token for an employee (signed with the configured HS256 secret).
     Token {
@@ -144,7 +148,11 @@ async fn run(command: Command, config: Config) -> anyhow::Result<()> {
                 api::config::redact(&config.database_url)
             );
         }
-        Command::Seed { demo, employees } => {
+        Command::Seed {
+            demo,
+            employees,
+            seed_value,
+        } => {
             let ctx = domain_ctx(&config).await?;
             let auth = api::auth::Auth::from_config(&config)?;
             if demo {
@@ -169,15 +177,37 @@ async fn run(command: Command, config: Config) -> anyhow::Result<()> {
                 }
             } else if let Some(n) = employees {
                 let started = Instant::now();
-                let made = domain::seed::generate(&ctx, n as usize).await?;
+                let made = domain::seed::generate(&ctx, n as usize, seed_value).await?;
                 let took = started.elapsed();
+                let rows = made.employees
+                    + made.departments
+                    + made.goals
+                    + made.key_results
+                    + made.check_ins
+                    + made.updates
+                    + made.feedback;
                 println!(
-                    "seeded {} employees in {:.2} s ({:.0} per second); HR admin: {}",
+                    "seeded {} employees ({} departments, {} levels below the head), {} goals, {} key results, {} check-ins, {} progress updates, {} feedback in {:.2} s ({:.0} rows per second)",
                     made.employees,
+                    made.departments,
+                    made.depth,
+                    made.goals,
+                    made.key_results,
+                    made.check_ins,
+                    made.updates,
+                    made.feedback,
                     took.as_secs_f64(),
-                    made.employees as f64 / took.as_secs_f64().max(1e-9),
-                    made.hr_email
+                    rows as f64 / took.as_secs_f64().max(1e-9),
                 );
+                println!("active cycle id: {}", made.cycle_id);
+                for (who, email) in [
+                    ("HR admin", &made.hr_email),
+                    ("head", &made.head_email),
+                    ("manager", &made.manager_email),
+                    ("employee", &made.employee_email),
+                ] {
+                    println!("{who}: {email}");
+                }
             }
         }
         Command::Token { email, ttl_hours } => {

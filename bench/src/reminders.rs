@@ -70,7 +70,7 @@ async fn main() {
     };
     tokio::spawn(worker::pool::monitor(services.clone(), &settings).run());
 
-    domain::seed::generate(&app.ctx, n)
+    domain::seed::generate_people(&app.ctx, n, 1)
         .await
         .unwrap_or_else(|e| panic!("{e}"));
     app.clock.set(at("2027-03-01T12:00:00Z"));

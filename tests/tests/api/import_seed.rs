@@ -1,8 +1,13 @@
 //! Importing the org chart and seeding, on whichever backend this run uses.
 
 use domain::import::ImportError;
+use domain::values::{CheckInStatus, GoalLevel, GoalStatus, Role, Visibility};
+use entity::{check_in, check_in_update, employee, feedback, goal, key_result};
 use perfcycle_tests::spawn_app;
+use sea_orm::{EntityTrait, QueryOrder};
 use serde_json::json;
+use std::collections::HashMap;
+use uuid::Uuid;
 
 const HEADER: &str = "email,name,title,department,manager_email,role,hired_on,timezone\n";
 
@@ -140,25 +145,294 @@ async fn the_demo_organisation_is_believable_and_seeding_twice_changes_nothing()
     assert_eq!(app.count("employee").await, employees);
 }
 
+/// Everything a generated organisation holds, read straight from the database.
+struct Org {
+    people: Vec<employee::Model>,
+    goals: Vec<goal::Model>,
+    key_results: Vec<key_result::Model>,
+    check_ins: Vec<check_in::Model>,
+    updates: Vec<check_in_update::Model>,
+    feedback: Vec<feedback::Model>,
+}
+
+async fn load(app: &perfcycle_tests::TestApp) -> Org {
+    let db = &app.ctx.db;
+    Org {
+        people: employee::Entity::find().all(db).await.unwrap(),
+        goals: goal::Entity::find().all(db).await.unwrap(),
+        key_results: key_result::Entity::find().all(db).await.unwrap(),
+        check_ins: check_in::Entity::find()
+            .order_by_asc(check_in::Column::PeriodStart)
+            .all(db)
+            .await
+            .unwrap(),
+        updates: check_in_update::Entity::find().all(db).await.unwrap(),
+        feedback: feedback::Entity::find().all(db).await.unwrap(),
+    }
+}
+
+fn count_by<K: std::hash::Hash + Eq>(keys: impl Iterator<Item = K>) -> HashMap<K, usize> {
+    let mut map = HashMap::new();
+    for k in keys {
+        *map.entry(k).or_insert(0) += 1;
+    }
+    map
+}
+
 #[tokio::test(flavor = "multi_thread")]
-async fn a_generated_organisation_is_a_proper_tree() {
+async fn a_generated_organisation_is_a_tree_of_teams_with_aligned_weighted_goals() {
     let app = spawn_app().await;
-    let made = domain::seed::generate(&app.ctx, 1500).await.unwrap();
-    assert_eq!(app.count("employee").await, 1500);
-    let head = app.employee(&made.head_email).await;
-    let token = app.token(&made.hr_email).await;
+    let made = domain::seed::generate(&app.ctx, 1500, 42).await.unwrap();
+    let org = load(&app).await;
+    assert_eq!((made.employees, org.people.len()), (1500, 1500));
+    let heads: Vec<&employee::Model> = org
+        .people
+        .iter()
+        .filter(|e| e.manager_id.is_none())
+        .collect();
+    assert_eq!(heads.len(), 1);
+    assert_eq!(heads[0].email, made.head_email);
+    // One tree, 4–12 reports per manager (the last team filled may be smaller), 5–9 levels.
+    assert!(
+        org.people
+            .iter()
+            .all(|e| e.path.starts_with(&heads[0].path))
+    );
+    let spans = count_by(org.people.iter().filter_map(|e| e.manager_id));
+    assert!(spans.values().all(|&s| s <= 12), "{spans:?}");
+    assert!(spans.values().filter(|&&s| s < 4).count() <= 1, "{spans:?}");
+    let depth = org
+        .people
+        .iter()
+        .map(|e| e.path.matches('/').count() - 2)
+        .max()
+        .unwrap();
+    assert!((5..=9).contains(&depth), "depth {depth}");
+    assert_eq!(made.depth as usize, depth);
+    assert!(app.count("department").await >= 5);
+    assert!(
+        org.people
+            .iter()
+            .any(|e| e.role == Role::HrAdmin && e.email == made.hr_email)
+    );
+
+    // 3–5 goals each, 1–3 key results each; open goals weigh 100 per person.
+    let manager_of: HashMap<Uuid, Option<Uuid>> =
+        org.people.iter().map(|e| (e.id, e.manager_id)).collect();
+    let goal_by_id: HashMap<Uuid, &goal::Model> = org.goals.iter().map(|g| (g.id, g)).collect();
+    let per_person = count_by(org.goals.iter().map(|g| g.owner_id));
+    assert_eq!(per_person.len(), 1500);
+    assert!(
+        per_person.values().all(|n| (3..=5).contains(n)),
+        "{per_person:?}"
+    );
+    let mut open_weight: HashMap<Uuid, i32> = HashMap::new();
+    for g in &org.goals {
+        if matches!(
+            g.status,
+            GoalStatus::Agreed | GoalStatus::Proposed | GoalStatus::Draft
+        ) {
+            *open_weight.entry(g.owner_id).or_insert(0) += g.weight;
+        }
+        // Aligned up the tree: to an agreed goal of the owner's manager.
+        match (manager_of[&g.owner_id], g.parent_id) {
+            (None, None) => assert_eq!(g.level, GoalLevel::Company),
+            (Some(m), Some(p)) => {
+                assert_eq!(goal_by_id[&p].owner_id, m);
+                assert_eq!(goal_by_id[&p].status, GoalStatus::Agreed);
+            }
+            other => panic!("goal {} misaligned: {other:?}", g.id),
+        }
+        if g.level == GoalLevel::Individual {
+            assert_eq!(g.visibility, Visibility::Private);
+        }
+    }
+    assert!(open_weight.values().all(|&w| w == 100), "{open_weight:?}");
+    let statuses = count_by(org.goals.iter().map(|g| g.status));
+    assert!(
+        statuses[&GoalStatus::Agreed] * 10 > org.goals.len() * 7,
+        "{statuses:?}"
+    );
+    for s in [
+        GoalStatus::Proposed,
+        GoalStatus::Draft,
+        GoalStatus::Achieved,
+        GoalStatus::Missed,
+        GoalStatus::Dropped,
+    ] {
+        assert!(
+            statuses.get(&s).copied().unwrap_or(0) > 0,
+            "no {s} goal: {statuses:?}"
+        );
+    }
+    let krs = count_by(org.key_results.iter().map(|k| k.goal_id));
+    assert_eq!(krs.len(), org.goals.len());
+    assert!(krs.values().all(|n| (1..=3).contains(n)));
+
+    // Twelve past weeks and the current one per person, mostly submitted.
+    let per_person = count_by(org.check_ins.iter().map(|c| c.employee_id));
+    assert!(per_person.values().all(|&n| n == 13), "{per_person:?}");
+    let mix = count_by(org.check_ins.iter().map(|c| c.status));
+    let total = org.check_ins.len();
+    let submitted = mix[&CheckInStatus::Submitted] + mix[&CheckInStatus::Acknowledged];
+    assert!(submitted * 10 > total * 6, "{mix:?}");
+    assert!(mix[&CheckInStatus::Acknowledged] * 10 > total, "{mix:?}");
+    assert!(mix[&CheckInStatus::Missed] * 20 > total, "{mix:?}");
+    assert!(mix[&CheckInStatus::Due] >= 1500, "{mix:?}");
+    for c in &org.check_ins {
+        let submitted = matches!(
+            c.status,
+            CheckInStatus::Submitted | CheckInStatus::Acknowledged
+        );
+        assert_eq!(
+            submitted,
+            c.submitted_at.is_some() && c.confidence.is_some()
+        );
+        if c.status == CheckInStatus::Acknowledged {
+            assert_eq!(c.acknowledged_by, manager_of[&c.employee_id]);
+        }
+    }
+
+    // A key result's updates, in period order, chain from its start to its current value.
+    let period: HashMap<Uuid, &check_in::Model> = org.check_ins.iter().map(|c| (c.id, c)).collect();
+    let mut chain: HashMap<Uuid, Vec<&check_in_update::Model>> = HashMap::new();
+    for u in &org.updates {
+        let c = period[&u.check_in_id];
+        assert!(matches!(
+            c.status,
+            CheckInStatus::Submitted | CheckInStatus::Acknowledged
+        ));
+        chain.entry(u.key_result_id).or_default().push(u);
+    }
+    assert!(org.updates.len() > 1500, "{} updates", org.updates.len());
+    for kr in &org.key_results {
+        let mut updates = chain.remove(&kr.id).unwrap_or_default();
+        updates.sort_by_key(|u| period[&u.check_in_id].period_start);
+        let mut value = kr.start_value;
+        for u in updates {
+            assert_eq!(u.previous_value, value);
+            value = u.new_value;
+        }
+        assert_eq!(kr.current_value, value, "key result {}", kr.id);
+    }
+
+    let visibilities = count_by(org.feedback.iter().map(|f| f.visibility));
+    assert!(org.feedback.len() > 1000, "{} feedback", org.feedback.len());
+    assert!(visibilities.len() == 2, "{visibilities:?}");
+    assert!(org.feedback.iter().all(|f| f.author_id != f.recipient_id));
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_same_seed_value_generates_the_same_organisation_and_another_does_not() {
+    async fn fingerprint(seed: u64) -> (Vec<String>, Vec<String>) {
+        let app = spawn_app().await;
+        domain::seed::generate(&app.ctx, 300, seed).await.unwrap();
+        let org = load(&app).await;
+        let mut people: Vec<&employee::Model> = org.people.iter().collect();
+        people.sort_by_key(|e| e.id);
+        let mut goals: Vec<&goal::Model> = org.goals.iter().collect();
+        goals.sort_by_key(|g| g.id);
+        (
+            people
+                .iter()
+                .map(|e| format!("{} {}", e.email, e.name))
+                .collect(),
+            goals.iter().map(|g| g.title.clone()).collect(),
+        )
+    }
+    let first = fingerprint(7).await;
+    assert_eq!(first, fingerprint(7).await);
+    let other = fingerprint(8).await;
+    assert_ne!(first.0, other.0);
+    assert_ne!(first.1, other.1);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn seeding_the_same_seed_value_twice_is_refused_and_writes_nothing() {
+    let app = spawn_app().await;
+    domain::seed::generate(&app.ctx, 50, 3).await.unwrap();
+    let employees = app.count("employee").await;
+    let goals = app.count("goal").await;
+    let err = domain::seed::generate(&app.ctx, 50, 3).await.unwrap_err();
+    assert!(err.to_string().contains("seed value 3"), "{err}");
+    assert_eq!(app.count("employee").await, employees);
+    assert_eq!(app.count("goal").await, goals);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_generated_organisation_answers_real_queries() {
+    let app = spawn_app().await;
+    let made = domain::seed::generate(&app.ctx, 1500, 11).await.unwrap();
+    let manager = app.employee(&made.manager_email).await;
+    let token = app.token(&made.manager_email).await;
     let r = app
         .gql(
             Some(&token),
-            "query($m: ID!) { employees(filter: {managerId: $m}) { totalCount } me { role } }",
-            json!({ "m": head.id.to_string() }),
+            "query($c: ID!, $m: ID!) { goals(first: 20, filter: {cycleId: $c}) { totalCount edges { node { title keyResults { currentValue } } } }
+              checkIns(first: 20) { totalCount }
+              teamCheckIns(managerId: $m) { employee { id } checkIn { status } } }",
+            json!({ "c": made.cycle_id.to_string(), "m": manager.id.to_string() }),
         )
         .await;
-    assert_eq!(r.data()["employees"]["totalCount"], 8);
-    assert_eq!(r.data()["me"]["role"], "HR_ADMIN");
-    // Every path starts with the head's: one tree, no orphans.
-    let outside = app
-        .count(&format!("employee WHERE path NOT LIKE '{}%'", head.path))
+    let data = r.data();
+    let reports = load(&app)
+        .await
+        .people
+        .iter()
+        .filter(|e| e.manager_id == Some(manager.id))
+        .count();
+    assert!(data["goals"]["totalCount"].as_i64().unwrap() > 20, "{data}");
+    assert_eq!(data["goals"]["edges"].as_array().unwrap().len(), 20);
+    assert!(
+        data["checkIns"]["totalCount"].as_i64().unwrap() > 13 * 5,
+        "{data}"
+    );
+    let team = data["teamCheckIns"].as_array().unwrap();
+    assert!((4..=12).contains(&team.len()), "{data}");
+    assert_eq!(team.len(), reports);
+    assert!(
+        team.iter().all(|t| t["checkIn"]["status"] == "DUE"),
+        "{data}"
+    );
+    let hr = app.token(&made.hr_email).await;
+    let r = app
+        .gql(
+            Some(&hr),
+            "{ employees(first: 5, filter: {search: \"engineer\"}) { totalCount } }",
+            json!({}),
+        )
         .await;
-    assert_eq!(outside, 0);
+    assert!(
+        r.data()["employees"]["totalCount"].as_i64().unwrap() > 10,
+        "{}",
+        r.data()
+    );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_scheduler_opens_no_period_twice_after_seeding() {
+    let app = spawn_app().await;
+    let made = domain::seed::generate(&app.ctx, 1500, 5).await.unwrap();
+    let before = app.count("check_in").await;
+    let mails = app.count("email_outbox").await;
+    // Today's periods are already open, and every reminder due was sent.
+    let report = app.scan_check_ins("2027-03-01T12:00:00Z").await;
+    assert_eq!((report.opened, report.reminders, report.missed), (0, 0, 0));
+    assert_eq!(app.count("check_in").await, before);
+    assert_eq!(app.count("email_outbox").await, mails);
+    // Next week each person gets exactly one new period, after the last.
+    let report = app.scan_check_ins("2027-03-08T12:00:00Z").await;
+    assert_eq!(report.opened, made.employees as u64);
+    let org = load(&app).await;
+    let mut last: HashMap<Uuid, chrono::NaiveDate> = HashMap::new();
+    for c in &org.check_ins {
+        if let Some(end) = last.get(&c.employee_id) {
+            assert!(
+                c.period_start > *end,
+                "overlapping periods for {}",
+                c.employee_id
+            );
+        }
+        last.insert(c.employee_id, c.period_end);
+    }
 }

@@ -1,5 +1,5 @@
-//! Seed data (never a migration): a believable demo organisation, or a large generated one
-//! for benchmarks.
+//! The demo organisation: about 60 named people, an ACTIVE cycle and aligned goals, for trying
+//! the API by hand.
 
 use crate::Ctx;
 use crate::employees;
@@ -33,12 +33,12 @@ pub struct DemoPeople {
     pub created: bool,
 }
 
-const FIRST: [&str; 32] = [
+pub(super) const FIRST: [&str; 32] = [
     "Ada", "Ben", "Chloé", "Dev", "Emeka", "Fatima", "Goran", "Hiro", "Ines", "Jonas", "Kemi",
     "Lars", "Mei", "Nadia", "Omar", "Priya", "Quinn", "Rosa", "Sven", "Tariq", "Uma", "Vikram",
     "Wen", "Ximena", "Yusuf", "Zoe", "Aiko", "Bruno", "Carmen", "Diego", "Elif", "Farah",
 ];
-const LAST: [&str; 24] = [
+pub(super) const LAST: [&str; 24] = [
     "Okafor",
     "Lindqvist",
     "Moreau",
@@ -64,7 +64,7 @@ const LAST: [&str; 24] = [
     "Berg",
     "Santos",
 ];
-const ZONES: [&str; 5] = [
+pub(super) const ZONES: [&str; 5] = [
     "Europe/Berlin",
     "Europe/London",
     "America/New_York",
@@ -88,7 +88,7 @@ fn person_name(i: usize) -> String {
     )
 }
 
-fn email_of(name: &str, domain: &str) -> String {
+pub(super) fn email_of(name: &str, domain: &str) -> String {
     let plain: String = name
         .to_lowercase()
         .chars()
@@ -487,86 +487,4 @@ async fn insert_cycle(
     }
     .insert(db)
     .await?)
-}
-
-/// What a generated organisation holds.
-#[derive(Debug, Clone)]
-pub struct Generated {
-    /// Employees inserted.
-    pub employees: usize,
-    /// The e-mail of its HR admin.
-    pub hr_email: String,
-    /// The e-mail of its head.
-    pub head_email: String,
-}
-
-/// Generates `n` employees (a tree eight wide, so about log₈ n deep) in 12 departments,
-/// with bulk inserts in one transaction, plus an ACTIVE cycle.
-pub async fn generate(ctx: &Ctx, n: usize) -> DomainResult<Generated> {
-    let now = ctx.clock.now();
-    let today = now.date_naive();
-    let tag = format!(
-        "org{}",
-        Uuid::new_v4().simple().to_string().get(..6).unwrap_or("x")
-    );
-    let txn = crate::db::begin(&ctx.db).await?;
-    let depts: Vec<Uuid> = (0..12).map(|_| Uuid::new_v4()).collect();
-    let dept_rows: Vec<department::ActiveModel> = depts
-        .iter()
-        .enumerate()
-        .map(|(i, id)| department::ActiveModel {
-            id: Set(*id),
-            name: Set(format!("{tag} department {}", i + 1)),
-            parent_id: Set(None),
-            head_id: Set(None),
-            created_at: Set(now),
-        })
-        .collect();
-    department::Entity::insert_many(dept_rows)
-        .exec_without_returning(&txn)
-        .await?;
-    let ids: Vec<Uuid> = (0..n).map(|_| Uuid::new_v4()).collect();
-    let mut paths: Vec<String> = Vec::with_capacity(n);
-    let mut rows = Vec::with_capacity(n);
-    for i in 0..n {
-        let manager = (i > 0).then(|| (i - 1) / 8);
-        let path = child_path(manager.map(|m| paths[m].as_str()), ids[i]);
-        paths.push(path.clone());
-        let p = Person {
-            name: person_name(i),
-            title: if i == 0 {
-                "Chief Executive Officer".into()
-            } else if i <= n / 8 {
-                "Manager".into()
-            } else {
-                "Specialist".into()
-            },
-            department: if i == 0 { 0 } else { (i - 1) % depts.len() },
-            manager,
-            role: if i == 1 {
-                Role::HrAdmin
-            } else {
-                Role::Employee
-            },
-        };
-        let email = format!("e{i}@{tag}.example.com");
-        rows.push(employee::Model {
-            id: ids[i],
-            email,
-            path,
-            department_id: Some(depts[p.department]),
-            manager_id: manager.map(|m| ids[m]),
-            hired_on: today - Duration::days((i % 3000) as i64),
-            timezone: ZONES[i % ZONES.len()].to_owned(),
-            ..row(&p, now)
-        });
-    }
-    employees::insert_all(&txn, rows).await?;
-    insert_cycle(&txn, format!("{tag} cycle"), today, now).await?;
-    txn.commit().await?;
-    Ok(Generated {
-        employees: n,
-        hr_email: format!("e1@{tag}.example.com"),
-        head_email: format!("e0@{tag}.example.com"),
-    })
 }

@@ -1,0 +1,11 @@
+//! Seed data (never a migration): a believable demo organisation, or a large generated one
+//! for benchmarks and load tests.
+
+mod bulk;
+mod demo;
+mod generate;
+mod people;
+mod work;
+
+pub use demo::{DEMO_HR_EMAIL, DemoPeople, demo};
+pub use generate::{Generated, generate, generate_people};

@@ -383,7 +383,7 @@ async fn without_pg_trgm_the_migration_succeeds_and_the_search_still_works() {
             ask("SELECT COUNT(*) AS n FROM pg_indexes WHERE indexname = 'idx_employee_name_trgm'")
                 .await;
         let ctx = Ctx::new(db.clone());
-        domain::seed::generate(&ctx, 30).await.unwrap();
+        domain::seed::generate_people(&ctx, 30, 1).await.unwrap();
         let hr = Viewer {
             employee: entity::employee::Entity::find()
                 .filter(entity::employee::Column::Role.eq(entity::values::Role::HrAdmin))

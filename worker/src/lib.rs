@@ -5,6 +5,7 @@
 pub mod job_stats;
 pub mod mailer;
 pub mod pool;
+pub mod smtp;
 pub mod templates;
 
 /// The cron schedule type the pool takes.

@@ -3,12 +3,11 @@
 //! outcome recorded after.
 //!
 //! A send job works on a batch: one statement claims it, its messages go out several at a
-//! time over the pooled connections, the lease is renewed while they do, and successes are
-//! recorded a group at a time. Sends in flight are capped at the pool's size across the
-//! whole process: lettre opens a fresh connection when none is idle and closes it again on
-//! return when the pool is full, so more concurrent sends than pooled connections cost a
-//! TCP connect, a greeting and a QUIT per message.
+//! time over the pooled connections ([`crate::smtp`]), the lease is renewed while they do,
+//! and successes are recorded a group at a time. Sends in flight are capped at the pool's
+//! size across the whole process, so every send finds a pooled connection once they are open.
 
+use crate::smtp;
 use crate::templates;
 use domain::mail::Mail;
 use domain::values::OutboxStatus;
@@ -16,18 +15,15 @@ use domain::{Ctx, DomainError, outbox};
 use entity::email_outbox;
 use futures_util::StreamExt;
 use lettre::message::{Mailbox, MultiPart, header::MessageId};
-use lettre::transport::smtp::PoolConfig;
-use lettre::{AsyncFileTransport, AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
+use lettre::{AsyncFileTransport, AsyncTransport, Message, Tokio1Executor};
 use std::collections::HashMap;
 use std::path::PathBuf;
 use std::sync::Arc;
 use tokio::sync::Semaphore;
 use uuid::Uuid;
 
-/// SMTP connections kept open, and messages in flight per process. lettre writes a message's
-/// end-of-data marker as a second small packet, which Nagle's algorithm holds until the
-/// server's delayed ACK (about 40 ms): each connection carries at most ~25 messages a second,
-/// so throughput comes from connections (32 stays under common per-client server limits).
+/// SMTP connections kept open, and messages in flight per process (32 stays under common
+/// per-client limits of mail servers).
 pub const CONNECTIONS: usize = 32;
 /// Successful sends recorded in one statement (also the most a crash can repeat per batch).
 const RECORD_EVERY: usize = 16;
@@ -36,7 +32,7 @@ const RECORD_EVERY: usize = 16;
 #[derive(Clone)]
 pub enum Transport {
     /// An SMTP server.
-    Smtp(AsyncSmtpTransport<Tokio1Executor>),
+    Smtp(Arc<smtp::Pool>),
     /// `.eml` files in a folder.
     Files(PathBuf),
 }
@@ -85,12 +81,10 @@ impl Mailer {
         app_url: &str,
     ) -> Result<Self, MailerError> {
         let transport = match smtp_url {
-            Some(url) => Transport::Smtp(
-                AsyncSmtpTransport::<Tokio1Executor>::from_url(url)
-                    .map_err(|e| MailerError::Smtp(e.to_string()))?
-                    .pool_config(PoolConfig::new().max_size(CONNECTIONS as u32))
-                    .build(),
-            ),
+            Some(url) => Transport::Smtp(Arc::new(smtp::Pool::new(
+                smtp::Server::from_url(url).map_err(MailerError::Smtp)?,
+                CONNECTIONS,
+            ))),
             None => {
                 std::fs::create_dir_all(&outbox_dir)
                     .map_err(|e| MailerError::Folder(outbox_dir.display().to_string(), e))?;
@@ -138,10 +132,10 @@ impl Mailer {
 
     async fn transmit(&self, message: Message) -> Result<(), (String, bool)> {
         match &self.transport {
-            Transport::Smtp(smtp) => smtp.send(message).await.map(|_| ()).map_err(|e| {
-                let permanent = e.is_permanent();
-                (e.to_string(), permanent)
-            }),
+            Transport::Smtp(pool) => pool
+                .send(message.envelope(), &message.formatted())
+                .await
+                .map_err(|e| (e.to_string(), e.is_permanent())),
             Transport::Files(dir) => AsyncFileTransport::<Tokio1Executor>::new(dir)
                 .send(message)
                 .await

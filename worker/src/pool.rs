@@ -52,6 +52,9 @@ pub const QUEUE: &str = "perfcycle::send_email";
 const MAX_REDIS_BACKLOG: usize = 5000;
 /// Most rows handed to the queue per dispatch round.
 const DISPATCH_ROUND: usize = 20_000;
+/// While a scan runs, how often the e-mail its committed batches produced is queued, so
+/// sending overlaps the rest of the scan.
+const FEED_DURING_SCAN: Duration = Duration::from_millis(250);
 
 impl Queue {
     /// A Redis queue (`namespace` separates deployments and tests).
@@ -225,8 +228,26 @@ pub async fn run_scan_tick(svc: &Services, at: DateTime<Utc>) -> Result<bool, Bo
     if !outbox::claim_tick(&svc.ctx.db, "check-in-scans", at, &svc.name).await? {
         return Ok(false);
     }
-    let report = crate::run_check_in_scans(&svc.ctx, svc.reminder_time).await?;
-    let queued = dispatch(svc).await?;
+    let (stop, mut stopped) = tokio::sync::oneshot::channel::<()>();
+    let scanning = async {
+        let report = crate::run_check_in_scans(&svc.ctx, svc.reminder_time).await;
+        let _ = stop.send(());
+        report
+    };
+    // Reminders commit a batch at a time: the senders start on the first batches while the
+    // scan writes the rest.
+    let feeding = async {
+        let mut queued = 0;
+        loop {
+            tokio::select! {
+                _ = &mut stopped => return Ok::<_, BoxDynError>(queued),
+                _ = tokio::time::sleep(FEED_DURING_SCAN) => queued += dispatch(svc).await?,
+            }
+        }
+    };
+    let (report, fed) = tokio::join!(scanning, feeding);
+    let report = report?;
+    let queued = fed? + dispatch(svc).await?;
     tracing::info!(job.kind = "check_in_scans", tick = %at, opened = report.opened, missed = report.missed, reminders = report.reminders, queued, "scheduled scans ran");
     Ok(true)
 }

@@ -199,6 +199,12 @@ async fn run(command: Command, config: Config) -> anyhow::Result<()> {
                     took.as_secs_f64(),
                     rows as f64 / took.as_secs_f64().max(1e-9),
                 );
+                let phases: Vec<String> = made
+                    .phases
+                    .iter()
+                    .map(|(name, secs)| format!("{name} {secs:.2} s"))
+                    .collect();
+                println!("phases: {}", phases.join(", "));
                 println!("active cycle id: {}", made.cycle_id);
                 for (who, email) in [
                     ("HR admin", &made.hr_email),

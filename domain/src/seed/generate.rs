@@ -2,16 +2,22 @@
 //! tree, one ACTIVE cycle around today, aligned goals with key results, twelve weeks of
 //! check-ins and feedback. The same seed value and clock always give the same organisation.
 
-use super::bulk;
-use super::people::{DEPARTMENTS, department_name, subtree_sizes, tree, uuid};
+use super::bulk::Load;
+use super::people::{DEPARTMENTS, Person, department_name, subtree_sizes, tree, uuid};
 use super::work::{Rows, Setting, person_work};
 use crate::Ctx;
 use crate::error::{DomainError, DomainResult};
 use crate::values::{Cadence, CyclePhase, Role};
-use chrono::Duration;
+use chrono::{DateTime, Duration, Utc};
 use entity::{cycle, department, employee};
 use fastrand::Rng;
-use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, Set};
+use sea_orm::{
+    ColumnTrait, EntityTrait, IntoActiveModel, PaginatorTrait, QueryFilter, QueryTrait, Set,
+};
+use std::sync::Arc;
+use std::time::Instant;
+use tokio::sync::mpsc;
+use tokio::task::JoinHandle;
 use uuid::Uuid;
 
 /// Rows generated before they are written, to bound memory at any size.
@@ -46,6 +52,48 @@ pub struct Generated {
     pub manager_email: String,
     /// An individual contributor without reports.
     pub employee_email: String,
+    /// Seconds spent in each phase of the load, in order.
+    pub phases: Vec<(&'static str, f64)>,
+}
+
+/// The table the people go to (departments and the cycle are a handful of rows).
+const PEOPLE_TABLES: [&str; 1] = ["employee"];
+
+/// The tables their work goes to.
+const WORK_TABLES: [&str; 5] = [
+    "goal",
+    "key_result",
+    "check_in",
+    "check_in_update",
+    "feedback",
+];
+
+/// Generates everyone's work (nothing unless `work`) on a thread of its own, a batch of rows
+/// at a time, so that the next batch is made while the last one is written; the seeded
+/// generator draws in the same order as ever, so the rows are the same.
+fn spawn_work(
+    mut rng: Rng,
+    cycle: cycle::Model,
+    now: DateTime<Utc>,
+    people: Arc<Vec<Person>>,
+    work: bool,
+) -> (mpsc::Receiver<Rows>, JoinHandle<()>) {
+    let (sender, batches) = mpsc::channel(1);
+    let producer = tokio::task::spawn_blocking(move || {
+        let setting = Setting { cycle: &cycle, now };
+        let mut agreed: Vec<Vec<Uuid>> = vec![Vec::new(); people.len()];
+        let mut rows = Rows::default();
+        for i in (0..people.len()).filter(|_| work) {
+            person_work(&mut rng, &setting, &people, i, &mut agreed, &mut rows);
+            if (rows.len() >= BATCH_ROWS || i + 1 == people.len())
+                && sender.blocking_send(std::mem::take(&mut rows)).is_err()
+            {
+                // The writer stopped on an error; its transaction rolls back.
+                return;
+            }
+        }
+    });
+    (batches, producer)
 }
 
 /// Generates an organisation of `n` people from `seed`, in one transaction, with the dates
@@ -77,7 +125,18 @@ async fn generate_with(ctx: &Ctx, n: usize, seed: u64, work: bool) -> DomainResu
             "an organisation generated from seed value {seed} is already here; pick another"
         )));
     }
-    let txn = crate::db::begin(&ctx.db).await?;
+    let mut phase = Instant::now();
+    let mut phases = Vec::new();
+    let mut lap = |name: &'static str| {
+        phases.push((name, phase.elapsed().as_secs_f64()));
+        phase = Instant::now();
+    };
+    let mut load = Load::begin(&ctx.db).await?;
+    let mut tables = PEOPLE_TABLES.to_vec();
+    if work {
+        tables.extend(WORK_TABLES);
+    }
+    let deferred = load.defer_checks(&tables).await?;
 
     let departments = 1 + people
         .first()
@@ -95,22 +154,21 @@ async fn generate_with(ctx: &Ctx, n: usize, seed: u64, work: bool) -> DomainResu
             created_at: Set(now),
         })
         .collect();
-    bulk::insert(&txn, dept_rows).await?;
+    load.insert(dept_rows).await?;
 
-    let cycle = cycle::ActiveModel {
-        id: Set(uuid(&mut rng)),
-        name: Set(format!("FY{} generated ({seed})", today.format("%Y"))),
-        starts_on: Set(today - Duration::days(120)),
-        ends_on: Set(today + Duration::days(245)),
-        check_in_cadence: Set(Cadence::Weekly),
-        review_opens_on: Set(today + Duration::days(215)),
-        review_due_on: Set(today + Duration::days(235)),
-        phase: Set(CyclePhase::Active),
-        created_at: Set(now),
-        updated_at: Set(now),
-    }
-    .insert(&txn)
-    .await?;
+    let cycle = cycle::Model {
+        id: uuid(&mut rng),
+        name: format!("FY{} generated ({seed})", today.format("%Y")),
+        starts_on: today - Duration::days(120),
+        ends_on: today + Duration::days(245),
+        check_in_cadence: Cadence::Weekly,
+        review_opens_on: today + Duration::days(215),
+        review_due_on: today + Duration::days(235),
+        phase: CyclePhase::Active,
+        created_at: now,
+        updated_at: now,
+    };
+    load.insert(vec![cycle.clone().into_active_model()]).await?;
 
     let employee_rows: Vec<employee::ActiveModel> = people
         .iter()
@@ -130,7 +188,7 @@ async fn generate_with(ctx: &Ctx, n: usize, seed: u64, work: bool) -> DomainResu
             updated_at: Set(now),
         })
         .collect();
-    bulk::insert(&txn, employee_rows).await?;
+    load.insert(employee_rows).await?;
     for (i, dept) in dept_ids.iter().enumerate() {
         let head = if i == 0 {
             people.first()
@@ -140,17 +198,17 @@ async fn generate_with(ctx: &Ctx, n: usize, seed: u64, work: bool) -> DomainResu
                 .and_then(|h| h.reports.get(i - 1))
                 .map(|r| &people[*r])
         };
-        department::Entity::update_many()
+        let update = department::Entity::update_many()
             .col_expr(
                 department::Column::HeadId,
                 sea_orm::sea_query::Expr::value(head.map(|h| h.id)),
             )
             .filter(department::Column::Id.eq(*dept))
-            .exec(&txn)
-            .await?;
+            .build(load.backend());
+        load.execute(update).await?;
     }
+    lap("people");
 
-    let setting = Setting { cycle: &cycle, now };
     let mut made = Generated {
         employees: people.len(),
         departments,
@@ -158,25 +216,30 @@ async fn generate_with(ctx: &Ctx, n: usize, seed: u64, work: bool) -> DomainResu
         depth: people.iter().map(|p| p.depth).max().unwrap_or(0),
         ..Generated::default()
     };
-    let mut agreed: Vec<Vec<Uuid>> = vec![Vec::new(); people.len()];
-    let mut rows = Rows::default();
-    for i in (0..people.len()).filter(|_| work) {
-        person_work(&mut rng, &setting, &people, i, &mut agreed, &mut rows);
-        if rows.len() >= BATCH_ROWS || i + 1 == people.len() {
-            made.goals += rows.goals.len();
-            made.key_results += rows.key_results.len();
-            made.check_ins += rows.check_ins.len();
-            made.updates += rows.updates.len();
-            made.feedback += rows.feedback.len();
-            let batch = std::mem::take(&mut rows);
-            bulk::insert(&txn, batch.goals).await?;
-            bulk::insert(&txn, batch.key_results).await?;
-            bulk::insert(&txn, batch.check_ins).await?;
-            bulk::insert(&txn, batch.updates).await?;
-            bulk::insert(&txn, batch.feedback).await?;
-        }
+    let people = Arc::new(people);
+    let (mut batches, producer) = spawn_work(rng, cycle.clone(), now, Arc::clone(&people), work);
+    while let Some(batch) = batches.recv().await {
+        made.goals += batch.goals.len();
+        made.key_results += batch.key_results.len();
+        made.check_ins += batch.check_ins.len();
+        made.updates += batch.updates.len();
+        made.feedback += batch.feedback.len();
+        load.insert(batch.goals).await?;
+        load.insert(batch.key_results).await?;
+        load.insert(batch.check_ins).await?;
+        load.insert(batch.updates).await?;
+        load.insert(batch.feedback).await?;
     }
-    txn.commit().await?;
+    // A generator that stopped early (it panicked) must not leave half an organisation.
+    producer
+        .await
+        .map_err(|e| DomainError::Internal(format!("generating the work failed: {e}")))?;
+    lap("work");
+    load.restore(deferred).await?;
+    lap("indexes and foreign keys");
+    load.commit().await?;
+    lap("commit");
+    made.phases = phases;
 
     let sizes = subtree_sizes(&people);
     let email = |i: Option<usize>| i.map_or_else(String::new, |i| people[i].email.clone());

@@ -7,7 +7,10 @@
 #
 #   bench/reads.sh [N_PG] [N_SQLITE]   PostgreSQL at $BENCH_PG (default
 #                                      postgres://postgres@127.0.0.1:5432), Redis at $BENCH_REDIS;
-#                                      WARMUP / DURATION seconds (default 3 / 12), CONNECTIONS (16)
+#                                      WARMUP / DURATION seconds (default 3 / 12), CONNECTIONS (16);
+#                                      KEEP=dir keeps the work files (captured SQL, runs), KEEP_DB=1
+#                                      leaves the PostgreSQL database for EXPLAIN (drop it after);
+#                                      RENDER_FROM=dir writes the report again from a KEEP dir
 #
 # Each measured run is wrapped in `flock /tmp/bench.lock` so benchmarks on a shared machine do
 # not overlap. The SQL of a request is captured once from the server log
@@ -26,11 +29,15 @@ CONNECTIONS=${CONNECTIONS:-16}
 PG_LOG=${PG_LOG:-$(ls -t /var/log/postgresql/postgresql-*.log | head -1)}
 DB=perfcycle_reads_$$
 T=${CARGO_TARGET_DIR:-target}
-cargo build --release -q -p api
-cargo build --release -q -p perfcycle-bench --bin reads
 BIN=$T/release/perfcycle
 READS=$T/release/reads
-work=$(mktemp -d)
+if [ -n "${RENDER_FROM:-}" ]; then
+  work=$RENDER_FROM
+else
+  cargo build --release -q -p api
+  cargo build --release -q -p perfcycle-bench --bin reads
+  work=$(mktemp -d)
+fi
 SERVER=
 stop_server() {
   if [ -n "$SERVER" ]; then
@@ -41,9 +48,10 @@ stop_server() {
 }
 cleanup() {
   stop_server
+  [ -n "${RENDER_FROM:-}" ] && return
   if [ -n "${KEEP:-}" ]; then mkdir -p "$KEEP" && cp -r "$work"/. "$KEEP"/; fi
   rm -rf "$work"
-  psql "$PG/postgres" -qc "DROP DATABASE IF EXISTS $DB" >/dev/null 2>&1 || true
+  [ -n "${KEEP_DB:-}" ] || psql "$PG/postgres" -qc "DROP DATABASE IF EXISTS $DB" >/dev/null 2>&1 || true
 }
 trap cleanup EXIT
 SECRET=$(head -c 48 /dev/urandom | base64 | tr -d '/+=' | head -c 40)
@@ -103,28 +111,34 @@ prepare() {
   EMPLOYEE_T=$("$BIN" token --email "$EMPLOYEE")
 }
 
-# measure <label> <scenario…>: one line per scenario in $work/<label>.runs
+# measure <label> <scenario…>: one line per scenario in $work/<label>.runs: the generator's
+# line, then CPU ticks of the server and of its database backends, wall seconds, load
 measure() {
-  local label=$1 name extra pids before after started load
+  local label=$1 name extra pids s0 s1 b0 b1 started load
   shift
   : >"$work/$label.runs"
   for name in "$@"; do
     extra=()
     [ "$name" = "employee: submitCheckIn" ] && extra=(--due "$work/$label.due.run" --secret "$SECRET")
-    pids=("$SERVER" $(backends))
+    pids=($(backends))
     load=$(cut -d' ' -f1-3 /proc/loadavg)
-    before=$(cpu "${pids[@]}")
+    s0=$(cpu "$SERVER")
+    b0=$(cpu "${pids[@]}")
     started=$(date +%s.%N)
     line=$(flock /tmp/bench.lock "$READS" run "$URL" "$work/$label.json" "$name" \
       --connections "$CONNECTIONS" --warmup "$WARMUP" --duration "$DURATION" "${extra[@]}")
-    after=$(cpu "${pids[@]}")
+    s1=$(cpu "$SERVER")
+    b1=$(cpu "${pids[@]}")
     load="$load → $(cut -d' ' -f1-3 /proc/loadavg)"
-    printf '%s\t%s\t%s\t%s\n' "$line" "$((after - before))" "$(awk -v s="$started" -v e="$(date +%s.%N)" 'BEGIN{printf "%.1f", e - s}')" "$load" >>"$work/$label.runs"
+    printf '%s\t%s\t%s\t%s\t%s\n' "$line" "$((s1 - s0))" "$((b1 - b0))" \
+      "$(awk -v s="$started" -v e="$(date +%s.%N)" 'BEGIN{printf "%.1f", e - s}')" "$load" >>"$work/$label.runs"
     echo "$label: $line"
   done
 }
 backends() { :; }
 
+W=$(printf '%s\n' "${SCENARIOS[@]}" | grep -n submitCheckIn | cut -d: -f1)
+if [ -z "${RENDER_FROM:-}" ]; then
 # ---------------------------------------------------------------- PostgreSQL
 psql "$PG/postgres" -qc "CREATE DATABASE $DB"
 export REDIS_URL=$REDIS
@@ -170,7 +184,6 @@ psql "$PG/postgres" -qc "ALTER DATABASE $DB RESET log_min_duration_statement"
 # The write, replayed by pgbench: the captured check-in and employee become a random DUE one
 # from perfcycle_reads_due and inserted rows get fresh ids; a check-in drawn twice is no longer
 # DUE, so its UPDATE changes nothing, as the server's second submission would.
-W=$(printf '%s\n' "${SCENARIOS[@]}" | grep -n submitCheckIn | cut -d: -f1)
 read -r W_EMP W_CI <"$work/postgres.due.once"
 {
   echo "\\set n random(1, $DUE_N)"
@@ -213,36 +226,42 @@ start_server "sqlite://$SQLITE_FILE" "$work/serve-sqlite.log"
 "$READS" setup "$URL" "$HR_T" "$MANAGER_T" "$EMPLOYEE_T" "$SEARCH" >"$work/sqlite.json"
 measure sqlite "${SCENARIOS[@]}"
 stop_server
+fi
 
 # ---------------------------------------------------------------- report
 report=bench/reports/reads-$(date -u +%F).md
 HZ=$(getconf CLK_TCK)
-row() { # label, index, pgbench line or empty
-  local run=$1 pg=$2 name req err rps p50 p99 max first ticks wall load tps failed ratio cpu
-  IFS=$'\t' read -r name req err rps p50 p99 max first ticks wall load <<<"$run"
-  IFS=$'\t' read -r tps failed <<<"$pg"
+MEASURED=$(awk -v a="$WARMUP" -v b="$DURATION" 'BEGIN{print a + b}')
+row() { # a line of <label>.runs, the matching line of postgres.pgbench or empty
+  local run=$1 pg=$2 name req err rps p50 p99 max first server db wall load tps failed ratio cpu
+  # fields may be empty (no error): split on a separator that `read` does not collapse
+  IFS=$'\x1f' read -r name req err rps p50 p99 max first server db wall load <<<"${run//$'\t'/$'\x1f'}"
+  IFS=$'\x1f' read -r tps failed <<<"${pg//$'\t'/$'\x1f'}"
   ratio=—
   [ -n "$tps" ] && ratio=$(awk -v a="$rps" -v b="$tps" 'BEGIN{printf "%.2f", a / b}')
-  cpu=$(awk -v t="$ticks" -v hz="$HZ" -v w="$wall" 'BEGIN{printf "%.0f %%", 100 * t / hz / w}')
-  echo "| $name | $rps | $p50 | $p99 | $max | $err${first:+ ($first)} | ${tps:-—}${failed:+ ($failed err)} | $ratio | $cpu | $load |"
+  tps=${tps:+$(printf '%.0f' "$tps")}
+  cpu=$(awk -v s="$server" -v d="$db" -v hz="$HZ" -v w="$MEASURED" \
+    'BEGIN{ if (d == "-") printf "%.0f %% together", 100 * s / hz / w; else printf "%.0f %% + %.0f %%", 100 * s / hz / w, 100 * d / hz / w }')
+  [ "$failed" = 0 ] && failed=
+  echo "| $name | $rps | $p50 | $p99 | $max | $err${first:+ ($first)} | ${tps:-—}${failed:+ ($failed failed)} | $ratio | $cpu | $load |"
 }
 {
   echo "# The everyday reads under load"
   echo
-  echo "$(date -u +%FT%TZ), $(nproc) cores shared with other work, release build, PostgreSQL $(psql "$PG/postgres" -Atc 'SHOW server_version')."
+  echo "$(date -u -r "$work/sqlite.runs" +%FT%TZ), $(nproc) cores shared with other work, release build, PostgreSQL $(psql "$PG/postgres" -Atc 'SHOW server_version')."
   echo "Made by \`bench/reads.sh $N_PG $N_SQLITE\`: $CONNECTIONS keep-alive HTTP/1.1 connections per scenario, ${WARMUP} s warm-up,"
   echo "${DURATION} s measured (\`src/reads.rs\`); server pool of ${PERFCYCLE_DB_MAX_CONNECTIONS:-10} database connections."
   echo "pgbench: \`pgbench -n -c 16 -j 2 -T 10 -f <the request's statements>\` on the same database, one"
   echo "transaction = the statements one request issued (captured from the server log, parameters"
-  echo "inlined). ratio = req/s ÷ pgbench tps. CPU = the server plus its database backends during"
-  echo "the run (warm-up included), 100 % = one core. Load is the 1/5/15-minute load average"
-  echo "before → after each run."
+  echo "inlined). ratio = req/s ÷ pgbench tps. CPU: the server + its PostgreSQL backends over the"
+  echo "run's ${MEASURED} s (warm-up included), 100 % = one core of $(nproc). Load: the 1/5/15-minute load average"
+  echo "before → after each run (before includes any wait for /tmp/bench.lock)."
   echo
   echo "## PostgreSQL, $N_PG employees"
   echo
   echo "$(tr '\n' ' ' <"$work/postgres.seed")"
   echo
-  echo "| scenario | req/s | p50 ms | p99 ms | max ms | errors | pgbench tps | ratio | CPU server + backends | load |"
+  echo "| scenario | req/s | p50 ms | p99 ms | max ms | errors | pgbench tps | ratio | CPU server + PostgreSQL | load |"
   echo "|---|---:|---:|---:|---:|---|---:|---:|---:|---|"
   paste -d'\n' "$work/postgres.runs" "$work/postgres.pgbench" | while IFS= read -r a && IFS= read -r b; do row "$a" "$b"; done
   echo
@@ -252,7 +271,7 @@ row() { # label, index, pgbench line or empty
   echo
   echo "$(tr '\n' ' ' <"$work/sqlite.seed")"
   echo
-  echo "| scenario | req/s | p50 ms | p99 ms | max ms | errors | pgbench tps | ratio | CPU server | load |"
+  echo "| scenario | req/s | p50 ms | p99 ms | max ms | errors | pgbench tps | ratio | CPU server + PostgreSQL | load |"
   echo "|---|---:|---:|---:|---:|---|---:|---:|---:|---|"
   while IFS= read -r a; do row "$a" ""; done <"$work/sqlite.runs"
   echo

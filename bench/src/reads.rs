@@ -208,11 +208,13 @@ impl Source {
     }
 }
 
-/// One connection's outcomes in the measured period: latencies (µs) and errors.
+/// One connection's outcomes in the measured period: latencies (µs) and errors; errors of
+/// requests outside it (warm-up, or still running at the end) are counted apart.
 #[derive(Default)]
 struct Tally {
     micros: Vec<u64>,
     errors: usize,
+    errors_outside: usize,
     first_error: Option<String>,
 }
 
@@ -230,6 +232,10 @@ async fn connection_loop(
         let outcome = post(&client, &url, &token, &body).await;
         let done = Instant::now();
         if started < measure_from || done > end {
+            if let Err(e) = outcome {
+                tally.errors_outside += 1;
+                tally.first_error.get_or_insert_with(|| e.to_string());
+            }
             continue;
         }
         tally
@@ -322,11 +328,17 @@ async fn run(args: &[String]) -> Res<()> {
         let tally = t.await??;
         all.micros.extend(tally.micros);
         all.errors += tally.errors;
+        all.errors_outside += tally.errors_outside;
         if all.first_error.is_none() {
             all.first_error = tally.first_error;
         }
     }
     all.micros.sort_unstable();
+    let first_error = match (all.first_error, all.errors_outside) {
+        (Some(e), 0) => e,
+        (Some(e), n) => format!("and {n} outside the measured period, not counted; first: {e}"),
+        (None, _) => String::new(),
+    };
     println!(
         "{name}\t{}\t{}\t{:.0}\t{:.1}\t{:.1}\t{:.1}\t{}",
         all.micros.len(),
@@ -335,9 +347,7 @@ async fn run(args: &[String]) -> Res<()> {
         percentile(&all.micros, 0.50),
         percentile(&all.micros, 0.99),
         percentile(&all.micros, 1.0),
-        all.first_error
-            .unwrap_or_default()
-            .replace(['\t', '\n'], " "),
+        first_error.replace(['\t', '\n'], " "),
     );
     Ok(())
 }

@@ -180,15 +180,11 @@ pub async fn project(
         .collect();
     people.extend(self::people(txn, &managers).await?);
     let titles = reminder_goal_titles(txn, events).await?;
-    let mut queued = 0;
-    for e in events {
-        if let Some(email) = email_for(e, &people, &titles)
-            && outbox::enqueue(txn, email, now).await?
-        {
-            queued += 1;
-        }
-    }
-    Ok(queued)
+    let emails = events
+        .iter()
+        .filter_map(|e| email_for(e, &people, &titles))
+        .collect();
+    outbox::enqueue_many(txn, emails, now).await
 }
 
 async fn people(

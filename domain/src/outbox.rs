@@ -49,7 +49,21 @@ pub async fn enqueue(
     email: Email,
     now: DateTime<Utc>,
 ) -> DomainResult<bool> {
-    let result = email_outbox::Entity::insert(email_outbox::ActiveModel {
+    Ok(enqueue_many(db, vec![email], now).await? > 0)
+}
+
+/// Rows per insert: 13 values each, well under SQLite's bind-parameter limit.
+const ENQUEUE_CHUNK: usize = 500;
+
+/// Adds each of `emails` whose key is not already there, a few hundred per statement;
+/// returns how many were new.
+pub async fn enqueue_many(
+    db: &impl ConnectionTrait,
+    emails: Vec<Email>,
+    now: DateTime<Utc>,
+) -> DomainResult<u64> {
+    let mut added = 0;
+    let mut rows = emails.into_iter().map(|email| email_outbox::ActiveModel {
         id: Set(Uuid::new_v4()),
         dedupe_key: Set(email.dedupe_key),
         recipient_email: Set(email.to_email),
@@ -63,11 +77,20 @@ pub async fn enqueue(
         dispatched_at: Set(None),
         created_at: Set(now),
         sent_at: Set(None),
-    })
-    .on_conflict_do_nothing_on([email_outbox::Column::DedupeKey])
-    .exec_without_returning(db)
-    .await?;
-    Ok(matches!(result, TryInsertResult::Inserted(n) if n > 0))
+    });
+    loop {
+        let chunk: Vec<_> = rows.by_ref().take(ENQUEUE_CHUNK).collect();
+        if chunk.is_empty() {
+            return Ok(added);
+        }
+        let result = email_outbox::Entity::insert_many(chunk)
+            .on_conflict_do_nothing_on([email_outbox::Column::DedupeKey])
+            .exec_without_returning(db)
+            .await?;
+        if let TryInsertResult::Inserted(n) = result {
+            added += n;
+        }
+    }
 }
 
 /// Rows waiting to be sent (or whose sender's lease ran out), oldest first.

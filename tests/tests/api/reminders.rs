@@ -276,3 +276,63 @@ async fn hr_sees_failed_deliveries_and_nobody_else_does() {
         .await
         .assert_error("FORBIDDEN", None);
 }
+
+/// E-mails queued many at a time keep the one-per-key rule: a key already in the outbox and a
+/// key repeated within the batch each add one row, and the count says how many were new.
+#[tokio::test(flavor = "multi_thread")]
+async fn e_mails_queued_in_bulk_are_deduplicated_by_key() {
+    use domain::mail::{CheckInMissed, Mail};
+    use domain::outbox::{Email, enqueue, enqueue_many};
+    let app = spawn_app().await;
+    let email = |key: &str, name: &str| Email {
+        dedupe_key: key.into(),
+        to_email: "mia@t.io".into(),
+        to_name: name.into(),
+        mail: Mail::CheckinMissed(CheckInMissed {
+            name: "Mia".into(),
+            employee_name: name.into(),
+            employee_id: uuid::Uuid::new_v4(),
+            period_start: perfcycle_tests::date("2027-03-01"),
+            period_end: perfcycle_tests::date("2027-03-07"),
+        }),
+    };
+    let now = at("2027-03-08T09:00:00Z");
+    assert!(
+        enqueue(&app.ctx.db, email("bulk:a", "First"), now)
+            .await
+            .unwrap()
+    );
+    assert!(
+        !enqueue(&app.ctx.db, email("bulk:a", "Again"), now)
+            .await
+            .unwrap()
+    );
+    // 1 200 rows: more than one statement's worth.
+    let mut batch: Vec<Email> = (0..1200)
+        .map(|i| email(&format!("bulk:{i}"), "N"))
+        .collect();
+    batch.push(email("bulk:a", "Repeat of a stored key"));
+    batch.push(email("bulk:7", "Repeat within the batch"));
+    let added = enqueue_many(&app.ctx.db, batch, now).await.unwrap();
+    assert_eq!(added, 1200);
+    assert_eq!(enqueue_many(&app.ctx.db, Vec::new(), now).await.unwrap(), 0);
+    use entity::email_outbox;
+    use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+    let stored: Vec<(String, String)> = email_outbox::Entity::find()
+        .filter(email_outbox::Column::DedupeKey.is_in(["bulk:a", "bulk:7"]))
+        .all(&app.ctx.db)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|r| (r.dedupe_key, r.recipient_name))
+        .collect();
+    assert_eq!(stored.len(), 2, "{stored:?}");
+    assert!(
+        stored.contains(&("bulk:a".into(), "First".into())),
+        "{stored:?}"
+    );
+    assert!(
+        stored.contains(&("bulk:7".into(), "N".into())),
+        "{stored:?}"
+    );
+}

@@ -19,8 +19,9 @@ report=bench/reports/reminders-$(date -u +%F).md
   echo "$(date -u +%FT%TZ), $(nproc) cores, release build. From the scheduled scan (open check-ins,"
   echo "mark missed, queue reminders, hand them to the job queue) until a local SMTP server accepted"
   echo "the last reminder. Default pool: 8 send jobs at once per process, each a batch of up to 32"
-  echo "e-mails, at most 32 messages in flight over 32 pooled SMTP connections. \"sending\" is"
-  echo "messages/s after the scan and queueing."
+  echo "e-mails, at most 32 messages in flight over 32 pooled SMTP connections (TCP_NODELAY); the scan"
+  echo "hands each committed batch of reminders to the queue every 250 ms. \"sending\" is"
+  echo "messages/s after the scan and queueing (which overlap the sending). Load average before: $(cut -d' ' -f1-3 /proc/loadavg)."
   echo
   echo "| backend | employees | check-ins opened | scan + queueing | scan to last message | messages/s end to end | messages/s sending | duplicates |"
   echo "|---|---|---|---|---|---|---|---|"

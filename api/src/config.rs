@@ -25,7 +25,7 @@ pub const SETTINGS: &[(&str, &str, &str, &str)] = &[
         "smtp_url",
         "SMTP_URL",
         "",
-        "smtp:// or smtps:// server for e-mail (empty: .eml files in data_dir/outbox)",
+        "mail server: smtp://[user:password@]host[:port] (plain, port 25), with ?tls=required or ?tls=opportunistic for STARTTLS (port 587), or smtps:// for TLS from the start (port 465); empty: .eml files in data_dir/outbox",
     ),
     (
         "host",

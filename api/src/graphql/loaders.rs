@@ -59,6 +59,10 @@ batch_loader!(
     KeyResultsLoader, Uuid => Vec<key_result::Model>, goals::key_results_of
 );
 batch_loader!(
+    /// Key result by id.
+    KeyResultLoader, Uuid => key_result::Model, goals::key_results_by_ids
+);
+batch_loader!(
     /// Target revisions by goal id.
     RevisionsLoader, Uuid => Vec<goal_revision::Model>, goals::revisions_of
 );
@@ -91,6 +95,8 @@ pub struct Loaders {
     pub children: DataLoader<ChildrenLoader>,
     /// Key results by goal.
     pub key_results: DataLoader<KeyResultsLoader>,
+    /// Key result by id.
+    pub key_result: DataLoader<KeyResultLoader>,
     /// Revisions by goal.
     pub revisions: DataLoader<RevisionsLoader>,
     /// Progress by goal.
@@ -115,6 +121,7 @@ impl Loaders {
             goal: make(GoalLoader(db.clone())),
             children: make(ChildrenLoader(db.clone())),
             key_results: make(KeyResultsLoader(db.clone())),
+            key_result: make(KeyResultLoader(db.clone())),
             revisions: make(RevisionsLoader(db.clone())),
             progress: make(ProgressLoader(db.clone())),
             owner_goals: make(OwnerGoalsLoader(db.clone())),

@@ -36,6 +36,29 @@ async fn readable_key_result(
     Ok((kr, goal, owner))
 }
 
+/// One key result, if the viewer may read its goal (else `NOT_FOUND`, as for the goal).
+pub async fn get_key_result(
+    ctx: &Ctx,
+    viewer: &Viewer,
+    id: Uuid,
+) -> DomainResult<key_result::Model> {
+    Ok(readable_key_result(&ctx.db, viewer, id).await?.0)
+}
+
+/// Key results by id, for batch loading (unfiltered: callers check read access on the goal).
+pub async fn key_results_by_ids(
+    db: &impl ConnectionTrait,
+    ids: &[Uuid],
+) -> DomainResult<HashMap<Uuid, key_result::Model>> {
+    Ok(
+        rows_in(db, key_result::Entity::find(), key_result::Column::Id, ids)
+            .await?
+            .into_iter()
+            .map(|kr| (kr.id, kr))
+            .collect(),
+    )
+}
+
 /// Records where an agreed goal's key result stands now.
 pub async fn record_progress(
     ctx: &Ctx,

@@ -14,7 +14,8 @@ pub use input::{
     check_value,
 };
 pub use key_results::{
-    key_result_progress, key_results_of, record_progress, revise_target, revisions_of,
+    get_key_result, key_result_progress, key_results_by_ids, key_results_of, record_progress,
+    revise_target, revisions_of,
 };
 pub use queries::{by_ids, children_of, get, list, of_owners, progress_of};
 pub use workflow::{agree, close, create, propose, update};

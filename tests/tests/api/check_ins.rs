@@ -304,3 +304,61 @@ async fn someone_who_joins_after_the_periods_last_working_day_starts_with_the_ne
     app.open_check_ins().await;
     assert_eq!(app.check_ins_of(&org.mgr, "new@t.io").await.len(), 1);
 }
+
+/// Ids that stand for objects can be followed: a check-in's cycle, an update's key result and
+/// that key result's goal; `keyResult(id)` answers those who may read the goal and no one else.
+#[tokio::test(flavor = "multi_thread")]
+async fn linked_objects_follow_the_read_rules_of_what_they_link_to() {
+    let app = spawn_app().await;
+    let org = app.org().await;
+    let (id, kr) = alice_ready(&app, &org).await;
+    app.gql(
+        Some(&org.alice),
+        SUBMIT,
+        json!({ "id": id, "input": {
+        "confidence": 3, "wins": "Cache", "blockers": "", "nextSteps": "More",
+        "progress": [{ "keyResultId": kr, "value": "550" }]
+    } }),
+    )
+    .await
+    .data();
+    let linked = "query($id: ID!) { checkIn(id: $id) { cycleId cycle { id phase } updates { keyResultId keyResult { id currentValue goal { id owner { email } } } } } }";
+    for token in [&org.alice, &org.mgr, &org.hr] {
+        let r = app.gql(Some(token), linked, json!({ "id": id })).await;
+        let c = &r.data()["checkIn"];
+        assert_eq!(c["cycle"]["id"], c["cycleId"]);
+        assert_eq!(c["cycle"]["phase"], "ACTIVE");
+        let update = &c["updates"][0];
+        assert_eq!(update["keyResult"]["id"], kr.as_str());
+        assert_eq!(update["keyResult"]["currentValue"], "550");
+        assert_eq!(update["keyResult"]["goal"]["owner"]["email"], "alice@t.io");
+    }
+    let one = "query($id: ID!) { keyResult(id: $id) { id goalId goal { id } } }";
+    for token in [&org.alice, &org.mgr, &org.ceo, &org.hr] {
+        let r = app.gql(Some(token), one, json!({ "id": kr })).await;
+        assert_eq!(
+            r.data()["keyResult"]["goal"]["id"],
+            r.data()["keyResult"]["goalId"]
+        );
+    }
+    // A peer, another branch and a report below someone else cannot read Alice's individual
+    // goal: its key result does not exist for them.
+    for token in [&org.bob, &org.carol, &org.other, &org.dave] {
+        app.gql(Some(token), one, json!({ "id": kr }))
+            .await
+            .assert_error("NOT_FOUND", None);
+    }
+    app.gql(
+        Some(&org.alice),
+        one,
+        json!({ "id": uuid::Uuid::new_v4().to_string() }),
+    )
+    .await
+    .assert_error("NOT_FOUND", None);
+    app.gql(Some(&org.alice), one, json!({ "id": "not-a-uuid" }))
+        .await
+        .assert_error("BAD_USER_INPUT", Some("id"));
+    app.gql(None, one, json!({ "id": kr }))
+        .await
+        .assert_error("UNAUTHENTICATED", None);
+}

@@ -124,7 +124,7 @@ async fn parents_roll_up_their_childrens_progress_by_weight() {
     let r = app
         .gql(
             Some(&org.mgr),
-            "query($c: ID!, $root: ID) { alignmentTree(cycleId: $c, rootGoalId: $root) { depth parentId goal { id progress } } }",
+            "query($c: ID!, $root: ID) { alignmentTree(cycleId: $c, rootGoalId: $root) { depth parentId parent { id } goal { id progress } } }",
             json!({ "c": cycle, "root": team }),
         )
         .await;
@@ -137,6 +137,11 @@ async fn parents_roll_up_their_childrens_progress_by_weight() {
     assert_eq!(nodes[0]["goal"]["id"], team.as_str());
     assert_eq!(nodes[1]["depth"], 1);
     assert_eq!(nodes[1]["parentId"], team.as_str());
+    assert_eq!(nodes[1]["parent"]["id"], team.as_str());
+    assert!(
+        nodes[0]["parent"].is_null(),
+        "the root's parent is not in this tree"
+    );
 }
 
 #[tokio::test(flavor = "multi_thread")]

@@ -374,6 +374,11 @@ async fn another_persons_ids_on_every_id_argument_give_no_data() {
             json!({}),
         ),
         (
+            "keyResult.id",
+            format!("{{ keyResult(id: \"{kr}\") {{ currentValue }} }}"),
+            json!({}),
+        ),
+        (
             "teamCheckIns.managerId",
             format!("{{ teamCheckIns(managerId: \"{other}\") {{ employee {{ name }} }} }}"),
             json!({}),

@@ -1,11 +1,12 @@
 //! Output types of monitoring: check-ins and their progress, feedback, and the jobs that
 //! failed to send monitoring's e-mails.
 
+use crate::graphql::cycles::types::Cycle;
 use crate::graphql::enums::{Cadence, Visibility, mirror_enum};
 use crate::graphql::errors::{GqlResult, internal};
 use crate::graphql::loaders;
 use crate::graphql::organisation::types::Employee;
-use crate::graphql::planning::types::{Goal, readable_goals};
+use crate::graphql::planning::types::{Goal, KeyResult, readable_goals};
 use async_graphql::{Context, ID, Object, SimpleObject};
 use chrono::{DateTime, NaiveDate, Utc};
 use domain::values::OutboxStatus;
@@ -50,6 +51,12 @@ impl CheckIn {
     }
     async fn cycle_id(&self) -> ID {
         ID(self.0.cycle_id.to_string())
+    }
+    async fn cycle(&self, ctx: &Context<'_>) -> GqlResult<Cycle> {
+        let cycle = loaders(ctx).cycle.load_one(self.0.cycle_id).await?;
+        cycle
+            .map(Cycle)
+            .ok_or_else(|| internal(&"check-in without its cycle"))
     }
     async fn cadence(&self) -> Cadence {
         self.0.cadence.into()
@@ -115,6 +122,21 @@ pub struct ProgressUpdate(pub check_in_update::Model);
 impl ProgressUpdate {
     async fn key_result_id(&self) -> ID {
         ID(self.0.key_result_id.to_string())
+    }
+    /// The key result it moved (null if it has since been removed from its goal).
+    async fn key_result(&self, ctx: &Context<'_>) -> GqlResult<Option<KeyResult>> {
+        let Some(kr) = loaders(ctx)
+            .key_result
+            .load_one(self.0.key_result_id)
+            .await?
+        else {
+            return Ok(None);
+        };
+        let goal = loaders(ctx).goal.load_one(kr.goal_id).await?;
+        Ok(readable_goals(ctx, goal.into_iter().collect())
+            .await?
+            .pop()
+            .map(|_| KeyResult(kr)))
     }
     async fn previous_value(&self) -> Decimal {
         self.0.previous_value.0

@@ -1,7 +1,7 @@
 //! Planning reads: goals and the alignment tree.
 
 use super::inputs::GoalFilter;
-use super::types::{AlignmentNode, Goal};
+use super::types::{AlignmentNode, Goal, KeyResult};
 use crate::graphql::connection::{Conn, connection, page_request};
 use crate::graphql::errors::{GqlResult, OrGql};
 use crate::graphql::{dctx, parse_id, parse_opt_id, viewer};
@@ -36,6 +36,16 @@ impl PlanningQuery {
         let id = parse_id("id", &id)?;
         Ok(Some(Goal(
             goals::get(dctx(ctx), viewer(ctx)?, id).await.gql()?,
+        )))
+    }
+
+    /// One key result, if the viewer may read its goal (`NOT_FOUND` otherwise, as for `goal`).
+    async fn key_result(&self, ctx: &Context<'_>, id: ID) -> GqlResult<Option<KeyResult>> {
+        let id = parse_id("id", &id)?;
+        Ok(Some(KeyResult(
+            goals::get_key_result(dctx(ctx), viewer(ctx)?, id)
+                .await
+                .gql()?,
         )))
     }
 

@@ -168,6 +168,11 @@ impl KeyResult {
     async fn goal_id(&self) -> ID {
         ID(self.0.goal_id.to_string())
     }
+    /// The goal it measures (null only if the viewer may not read it).
+    async fn goal(&self, ctx: &Context<'_>) -> GqlResult<Option<Goal>> {
+        let goal = loaders(ctx).goal.load_one(self.0.goal_id).await?;
+        Ok(readable_goals(ctx, goal.into_iter().collect()).await?.pop())
+    }
     async fn metric(&self) -> &str {
         &self.0.metric
     }
@@ -261,5 +266,14 @@ impl AlignmentNode {
     /// Its parent's id when the parent is in this tree.
     async fn parent_id(&self) -> Option<ID> {
         self.parent.map(|p| ID(p.to_string()))
+    }
+    /// Its parent when the parent is in this tree (the tree holds only goals the viewer may
+    /// read).
+    async fn parent(&self, ctx: &Context<'_>) -> GqlResult<Option<Goal>> {
+        let Some(id) = self.parent else {
+            return Ok(None);
+        };
+        let goal = loaders(ctx).goal.load_one(id).await?;
+        Ok(readable_goals(ctx, goal.into_iter().collect()).await?.pop())
     }
 }

@@ -6,7 +6,6 @@ use crate::error::{DomainError, DomainResult};
 use crate::events::DomainEvent;
 use crate::permissions::require_hr;
 use crate::publish;
-use crate::query::rows_in;
 use crate::values::{Cadence, CyclePhase, required_text};
 use crate::{Ctx, Viewer};
 use chrono::NaiveDate;
@@ -300,11 +299,7 @@ pub async fn by_ids(
     db: &impl sea_orm::ConnectionTrait,
     ids: &[Uuid],
 ) -> DomainResult<std::collections::HashMap<Uuid, cycle::Model>> {
-    Ok(rows_in(db, cycle::Entity::find(), cycle::Column::Id, ids)
-        .await?
-        .into_iter()
-        .map(|c| (c.id, c))
-        .collect())
+    crate::query::by_ids::<cycle::Entity>(db, cycle::Column::Id, ids).await
 }
 
 /// A subquery of the ids of ACTIVE cycles, the only ones whose schedules run.

@@ -65,13 +65,7 @@ pub async fn by_ids(
     db: &impl ConnectionTrait,
     ids: &[Uuid],
 ) -> DomainResult<HashMap<Uuid, employee::Model>> {
-    Ok(
-        rows_in(db, employee::Entity::find(), employee::Column::Id, ids)
-            .await?
-            .into_iter()
-            .map(|e| (e.id, e))
-            .collect(),
-    )
+    crate::query::by_ids::<employee::Entity>(db, employee::Column::Id, ids).await
 }
 
 /// Departments by id, for batch loading.
@@ -79,13 +73,7 @@ pub async fn departments_by_ids(
     db: &impl ConnectionTrait,
     ids: &[Uuid],
 ) -> DomainResult<HashMap<Uuid, department::Model>> {
-    Ok(
-        rows_in(db, department::Entity::find(), department::Column::Id, ids)
-            .await?
-            .into_iter()
-            .map(|d| (d.id, d))
-            .collect(),
-    )
+    crate::query::by_ids::<department::Entity>(db, department::Column::Id, ids).await
 }
 
 /// Direct reports of each manager, sorted by name, for batch loading.

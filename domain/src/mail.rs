@@ -2,6 +2,7 @@
 //! key, with which typed data. The same [`Mail`] types are read back by the worker's
 //! templates, so a field the template needs and the producer forgot is a compile error.
 
+use crate::employees;
 use crate::error::DomainResult;
 use crate::events::{CheckInFacts, DomainEvent, GoalFacts};
 use crate::outbox::{self, Email};
@@ -171,33 +172,20 @@ pub async fn project(
     if ids.is_empty() {
         return Ok(0);
     }
-    let mut people = people(txn, &ids.into_iter().collect::<Vec<_>>()).await?;
+    let mut people = employees::by_ids(txn, &ids.into_iter().collect::<Vec<_>>()).await?;
     // Managers of the people named, for the e-mails that go up the tree.
     let managers: Vec<Uuid> = people
         .values()
         .filter_map(|p| p.manager_id)
         .filter(|m| !people.contains_key(m))
         .collect();
-    people.extend(self::people(txn, &managers).await?);
+    people.extend(employees::by_ids(txn, &managers).await?);
     let titles = reminder_goal_titles(txn, events).await?;
     let emails = events
         .iter()
         .filter_map(|e| email_for(e, &people, &titles))
         .collect();
     outbox::enqueue_many(txn, emails, now).await
-}
-
-async fn people(
-    txn: &impl ConnectionTrait,
-    ids: &[Uuid],
-) -> DomainResult<HashMap<Uuid, employee::Model>> {
-    Ok(
-        rows_in(txn, employee::Entity::find(), employee::Column::Id, ids)
-            .await?
-            .into_iter()
-            .map(|e| (e.id, e))
-            .collect(),
-    )
 }
 
 /// Titles of each reminded employee's agreed goals in the check-in's cycle.

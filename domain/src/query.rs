@@ -8,9 +8,10 @@ use crate::viewer::Viewer;
 use entity::employee;
 use sea_orm::sea_query::{Expr, ExprTrait, Order};
 use sea_orm::{
-    ColumnTrait, ConnectionTrait, EntityTrait, FromQueryResult, PaginatorTrait, PrimaryKeyTrait,
-    QueryFilter, QueryOrder, QuerySelect, Select, Value,
+    ColumnTrait, ConnectionTrait, EntityTrait, FromQueryResult, ModelTrait, PaginatorTrait,
+    PrimaryKeyTrait, QueryFilter, QueryOrder, QuerySelect, Select, Value,
 };
+use std::collections::HashMap;
 use uuid::Uuid;
 
 /// Keys per `IN (…)` list, well under both backends' bind-parameter limits.
@@ -41,6 +42,27 @@ where
         );
     }
     Ok(found)
+}
+
+/// Rows of `E` by their uuid `id` column, for batch loading (unfiltered: callers check read
+/// access); ids with no row are simply absent.
+pub async fn by_ids<E>(
+    db: &impl ConnectionTrait,
+    id: E::Column,
+    ids: &[Uuid],
+) -> DomainResult<HashMap<Uuid, E::Model>>
+where
+    E: EntityTrait,
+    E::Model: FromQueryResult + Sized + Send + Sync,
+{
+    Ok(rows_in(db, E::find(), id, ids)
+        .await?
+        .into_iter()
+        .filter_map(|row| match row.get(id) {
+            Value::Uuid(Some(key)) => Some((key, row)),
+            _ => None,
+        })
+        .collect())
 }
 
 /// How a list is ordered: one sort column and the id as tie-breaker, both in the same

@@ -50,13 +50,7 @@ pub async fn key_results_by_ids(
     db: &impl ConnectionTrait,
     ids: &[Uuid],
 ) -> DomainResult<HashMap<Uuid, key_result::Model>> {
-    Ok(
-        rows_in(db, key_result::Entity::find(), key_result::Column::Id, ids)
-            .await?
-            .into_iter()
-            .map(|kr| (kr.id, kr))
-            .collect(),
-    )
+    crate::query::by_ids::<key_result::Entity>(db, key_result::Column::Id, ids).await
 }
 
 /// Records where an agreed goal's key result stands now.

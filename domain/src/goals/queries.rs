@@ -105,11 +105,7 @@ pub async fn by_ids(
     db: &impl ConnectionTrait,
     ids: &[Uuid],
 ) -> DomainResult<HashMap<Uuid, goal::Model>> {
-    Ok(rows_in(db, goal::Entity::find(), goal::Column::Id, ids)
-        .await?
-        .into_iter()
-        .map(|g| (g.id, g))
-        .collect())
+    crate::query::by_ids::<goal::Entity>(db, goal::Column::Id, ids).await
 }
 
 /// Child goals of each parent, oldest first, for batch loading (unfiltered: callers check

@@ -25,9 +25,32 @@ pub async fn migrate(db: &DatabaseConnection) -> Result<(), DbErr> {
         let txn = db.begin().await?;
         txn.execute_unprepared("SELECT pg_advisory_xact_lock(7012202611250001)")
             .await?;
+        let pending = pending(&txn).await?;
         Migrator::up(&txn, None).await?;
+        fill(&txn, &pending).await?;
         txn.commit().await
     } else {
-        Migrator::up(db, None).await
+        let pending = pending(db).await?;
+        Migrator::up(db, None).await?;
+        fill(db, &pending).await
     }
+}
+
+async fn pending(db: &impl ConnectionTrait) -> Result<Vec<String>, DbErr> {
+    Ok(Migrator::get_pending_migrations(db)
+        .await?
+        .iter()
+        .map(|m| m.name().to_owned())
+        .collect())
+}
+
+/// Computes what a migration that just ran added and only the domain rules know how to
+/// fill: the stored progress of the goals that already existed.
+async fn fill(db: &impl ConnectionTrait, ran: &[String]) -> Result<(), DbErr> {
+    if ran.iter().any(|name| name == migration::GOAL_PROGRESS) {
+        domain::goals::rebuild_progress(db, false)
+            .await
+            .map_err(|e| DbErr::Custom(format!("computing the progress of existing goals: {e}")))?;
+    }
+    Ok(())
 }

@@ -5,13 +5,33 @@
 //! sign together. A goal's progress is the weighted mean of its key results; a goal with
 //! children (that are not dropped) rolls up their progress by their weights instead. A zero
 //! total weight counts as no progress rather than a division by zero.
+//!
+//! A goal's progress is stored (see `goals::rollup`) rounded to [`STORED_DP`] decimal places,
+//! half to even, at every level of the tree: a parent is the mean of its children's stored
+//! values, so computing a whole tree at once gives exactly what the writes leave stored.
 
 use rust_decimal::Decimal;
+use rust_decimal::prelude::ToPrimitive;
 use std::collections::{HashMap, HashSet};
 use uuid::Uuid;
 
 /// Above target is allowed to show, up to this much.
 pub const MAX_PROGRESS: Decimal = Decimal::from_parts(15, 0, 0, false, 1);
+
+/// Decimal places a goal's progress is stored with (parts per million).
+pub const STORED_DP: u32 = 6;
+
+/// `p` as stored: parts per million, half to even.
+pub fn to_ppm(p: Decimal) -> i64 {
+    let rounded = p.round_dp(STORED_DP);
+    // Progress lies in [0, 1.5]: the product always fits an i64.
+    (rounded * Decimal::from(1_000_000)).to_i64().unwrap_or(0)
+}
+
+/// A stored value back as a fraction.
+pub fn from_ppm(ppm: i64) -> Decimal {
+    Decimal::new(ppm, STORED_DP)
+}
 
 /// Progress of one key result.
 pub fn key_result(start: Decimal, target: Decimal, current: Decimal) -> Decimal {
@@ -43,7 +63,8 @@ pub fn weighted_mean(items: impl IntoIterator<Item = (Decimal, i32)>) -> Decimal
     }
 }
 
-/// A goal tree in memory: children by weight and each goal's own key-result progress.
+/// A goal tree in memory: children by weight and each goal's own key-result progress. Every
+/// node's progress is rounded as it is stored.
 #[derive(Debug, Default)]
 pub struct Tree {
     /// `(child, weight)` of every parent; dropped children are left out by the loader.
@@ -75,7 +96,7 @@ impl Tree {
                                 (done.get(kid).copied().unwrap_or(Decimal::ZERO), *w)
                             }))
                         };
-                    done.insert(id, value);
+                    done.insert(id, value.round_dp(STORED_DP));
                 } else {
                     on_path.insert(id);
                     stack.push((id, true));
@@ -98,6 +119,17 @@ mod tests {
 
     fn d(s: &str) -> Decimal {
         Decimal::from_str(s).unwrap_or_else(|_| panic!("bad decimal {s}"))
+    }
+
+    #[test]
+    fn stored_progress_is_parts_per_million_rounded_half_to_even() {
+        assert_eq!(to_ppm(d("0.375")), 375_000);
+        assert_eq!(to_ppm(d("1.5")), 1_500_000);
+        assert_eq!(to_ppm(d("0.3333333333")), 333_333);
+        assert_eq!(to_ppm(d("0.0000005")), 0);
+        assert_eq!(to_ppm(d("0.0000015")), 2);
+        assert_eq!(from_ppm(375_000), d("0.375"));
+        assert_eq!(from_ppm(to_ppm(d("0.6666666"))), d("0.666667"));
     }
 
     #[test]

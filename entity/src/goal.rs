@@ -17,6 +17,9 @@ pub struct Model {
     pub due_on: Date,
     pub status: GoalStatus,
     pub created_by: Uuid,
+    /// Rolled-up progress in parts per million (1 000 000 = on target, at most 1 500 000),
+    /// kept true by every write that moves it.
+    pub progress_ppm: i64,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
 }

@@ -8,6 +8,9 @@ mod m20261125_000003_check_ins;
 mod m20261125_000004_email_outbox;
 mod m20261126_000005_domain_events;
 mod m20261127_000006_read_indexes;
+mod m20261127_000007_goal_progress;
+
+pub use m20261127_000007_goal_progress::NAME as GOAL_PROGRESS;
 
 /// Every migration, in order.
 pub struct Migrator;
@@ -22,6 +25,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261125_000004_email_outbox::Migration),
             Box::new(m20261126_000005_domain_events::Migration),
             Box::new(m20261127_000006_read_indexes::Migration),
+            Box::new(m20261127_000007_goal_progress::Migration),
         ]
     }
 }

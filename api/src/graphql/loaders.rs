@@ -6,7 +6,6 @@ use super::errors::to_gql;
 use async_graphql::dataloader::{DataLoader, Loader};
 use domain::{check_ins, cycles, employees, goals};
 use entity::{check_in_update, cycle, department, employee, goal, goal_revision, key_result};
-use rust_decimal::Decimal;
 use sea_orm::DatabaseConnection;
 use std::collections::HashMap;
 use std::future::Future;
@@ -67,10 +66,6 @@ batch_loader!(
     RevisionsLoader, Uuid => Vec<goal_revision::Model>, goals::revisions_of
 );
 batch_loader!(
-    /// Rolled-up progress by goal id.
-    ProgressLoader, Uuid => Decimal, goals::progress_of
-);
-batch_loader!(
     /// Key-result updates by check-in id.
     CheckInUpdatesLoader, Uuid => Vec<check_in_update::Model>, check_ins::updates_of
 );
@@ -99,8 +94,6 @@ pub struct Loaders {
     pub key_result: DataLoader<KeyResultLoader>,
     /// Revisions by goal.
     pub revisions: DataLoader<RevisionsLoader>,
-    /// Progress by goal.
-    pub progress: DataLoader<ProgressLoader>,
     /// Goals by owner and cycle.
     pub owner_goals: DataLoader<OwnerGoalsLoader>,
     /// Key-result updates by check-in.
@@ -123,7 +116,6 @@ impl Loaders {
             key_results: make(KeyResultsLoader(db.clone())),
             key_result: make(KeyResultLoader(db.clone())),
             revisions: make(RevisionsLoader(db.clone())),
-            progress: make(ProgressLoader(db.clone())),
             owner_goals: make(OwnerGoalsLoader(db.clone())),
             check_in_updates: make(CheckInUpdatesLoader(db.clone())),
         }

@@ -138,6 +138,9 @@ pub async fn submit(
             "the check-in changed meanwhile; reload it",
         ));
     }
+    let mut moved: Vec<Uuid> = updates.iter().map(|(kr, _)| kr.goal_id).collect();
+    moved.sort_unstable();
+    moved.dedup();
     for (kr, value) in updates {
         check_in_update::ActiveModel {
             id: Set(Uuid::new_v4()),
@@ -153,6 +156,8 @@ pub async fn submit(
         model.updated_at = Set(now);
         model.update(&txn).await?;
     }
+    let moved: Vec<Option<Uuid>> = moved.into_iter().map(Some).collect();
+    crate::goals::refresh_progress(&txn, &moved).await?;
     let updated = find::<check_in::Entity>(&txn, current.id, "check-in").await?;
     audit::record(
         &txn,

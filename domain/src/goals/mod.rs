@@ -1,11 +1,12 @@
 //! SMART goals with key results: validated input, the workflow
 //! `DRAFT → PROPOSED → AGREED → ACHIEVED | MISSED | DROPPED`, key-result progress and target
-//! revisions kept as history, batch reads with server-side progress, and the alignment tree.
+//! revisions kept as history, batch reads with progress rolled up on the server and stored on each goal, and the alignment tree.
 
 mod alignment;
 mod input;
 mod key_results;
 mod queries;
+mod rollup;
 mod workflow;
 
 pub use alignment::{AlignmentNode, MAX_TREE_NODES, alignment};
@@ -17,7 +18,8 @@ pub use key_results::{
     get_key_result, key_result_progress, key_results_by_ids, key_results_of, record_progress,
     revise_target, revisions_of,
 };
-pub use queries::{by_ids, children_of, get, list, of_owners, progress_of};
+pub use queries::{by_ids, children_of, get, list, of_owners};
+pub use rollup::{Rebuilt, Rollup, rebuild as rebuild_progress, refresh as refresh_progress};
 pub use workflow::{agree, close, create, propose, update};
 
 use crate::permissions::can_read_goal;

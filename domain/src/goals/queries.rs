@@ -1,21 +1,16 @@
-//! Reading goals: one goal, the filtered list, batch loaders for the API's DataLoaders, and
-//! progress rolled up through the alignment tree.
+//! Reading goals: one goal, the filtered list and batch loaders for the API's DataLoaders.
 
-use super::key_results::{key_result_progress, key_results_of};
 use crate::error::DomainResult;
 use crate::page::{Page, PageRequest, Position, SortKey};
-use crate::progress::{self, Tree};
 use crate::query::{Keyset, find_readable, keyset_page, keyset_union, rows_in};
-use crate::values::GoalStatus;
 use crate::{Ctx, Viewer};
 use chrono::{DateTime, Utc};
 use entity::goal;
-use rust_decimal::Decimal;
 use sea_orm::sea_query::Expr;
 use sea_orm::{
     ColumnTrait, Condition, ConnectionTrait, DbBackend, EntityTrait, QueryFilter, QueryOrder,
 };
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 use uuid::Uuid;
 
 /// One goal the viewer may read.
@@ -149,44 +144,4 @@ pub async fn of_owners(
         }
     }
     Ok(found)
-}
-
-/// Progress of each goal, rolling up whole subtrees: one query per tree level plus the key
-/// results, whatever the number of goals asked for.
-pub async fn progress_of(
-    db: &impl ConnectionTrait,
-    goal_ids: &[Uuid],
-) -> DomainResult<HashMap<Uuid, Decimal>> {
-    let mut tree = Tree::default();
-    let mut seen: HashSet<Uuid> = goal_ids.iter().copied().collect();
-    let mut frontier: Vec<Uuid> = seen.iter().copied().collect();
-    while !frontier.is_empty() {
-        let children = children_of(db, &frontier).await?;
-        frontier = Vec::new();
-        for (parent, kids) in children {
-            let kept: Vec<(Uuid, i32)> = kids
-                .iter()
-                .filter(|g| g.status != GoalStatus::Dropped)
-                .map(|g| (g.id, g.weight))
-                .collect();
-            for (kid, _) in &kept {
-                if seen.insert(*kid) {
-                    frontier.push(*kid);
-                }
-            }
-            if !kept.is_empty() {
-                tree.children.insert(parent, kept);
-            }
-        }
-    }
-    let leaves: Vec<Uuid> = seen
-        .iter()
-        .filter(|id| !tree.children.contains_key(id))
-        .copied()
-        .collect();
-    for (goal_id, krs) in key_results_of(db, &leaves).await? {
-        let values = krs.iter().map(|kr| (key_result_progress(kr), kr.weight));
-        tree.own.insert(goal_id, progress::weighted_mean(values));
-    }
-    Ok(tree.progress(goal_ids))
 }

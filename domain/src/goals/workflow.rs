@@ -2,6 +2,7 @@
 //! Every step is audited and emits its event in the step's transaction.
 
 use super::input::{NewGoal, ValidKeyResult, ValidPatch, visibility_for};
+use super::rollup;
 use super::{GoalInput, GoalPatch, Outcome, is_closed};
 use crate::audit::{self, Change};
 use crate::calendar;
@@ -207,7 +208,7 @@ pub async fn create(ctx: &Ctx, viewer: &Viewer, input: GoalInput) -> DomainResul
         check_parent(&txn, &owner, cycle.id, None, parent).await?;
     }
     let now = ctx.clock.now();
-    let created = goal::ActiveModel {
+    let mut created = goal::ActiveModel {
         id: Set(Uuid::new_v4()),
         cycle_id: Set(cycle.id),
         owner_id: Set(owner.id),
@@ -220,12 +221,16 @@ pub async fn create(ctx: &Ctx, viewer: &Viewer, input: GoalInput) -> DomainResul
         due_on: Set(input.due_on),
         status: Set(GoalStatus::Draft),
         created_by: Set(viewer.id()),
+        progress_ppm: Set(0),
         created_at: Set(now),
         updated_at: Set(now),
     }
     .insert(&txn)
     .await?;
     insert_key_results(&txn, created.id, valid.key_results, now).await?;
+    // The parent may have had no children until now: it rolls up this one from here on.
+    let written = rollup::refresh(&txn, &[Some(created.id), created.parent_id]).await?;
+    rollup::apply(&mut created, &written);
     let event = DomainEvent::GoalCreated {
         goal_id: created.id,
         owner_id: owner.id,
@@ -281,7 +286,13 @@ pub async fn update(
         insert_key_results(&txn, id, krs, now).await?;
     }
     model.updated_at = Set(now);
-    let updated = model.update(&txn).await?;
+    let mut updated = model.update(&txn).await?;
+    let mut touched = vec![Some(id)];
+    if updated.weight != current.weight || updated.parent_id != current.parent_id {
+        touched.extend([current.parent_id, updated.parent_id]);
+    }
+    let written = rollup::refresh(&txn, &touched).await?;
+    rollup::apply(&mut updated, &written);
     let event = DomainEvent::GoalUpdated {
         goal_id: updated.id,
         owner_id: owner.id,
@@ -320,6 +331,10 @@ async fn set_status(
         return Err(DomainError::conflict(
             "the goal changed meanwhile; reload it and try again",
         ));
+    }
+    if current.status == GoalStatus::Dropped || status == GoalStatus::Dropped {
+        // The parent stops (or starts) counting this goal.
+        rollup::refresh(txn, &[current.parent_id]).await?;
     }
     Ok(goal::Model {
         status,

@@ -103,10 +103,17 @@ impl Load {
     /// constraint (primary keys and unique constraints stay, and with them every foreign
     /// key's target), so that a load neither checks nor indexes row by row; [`Load::restore`]
     /// creates them again from their own definitions in the same transaction, which checks
-    /// every row at once. Nothing on SQLite.
+    /// every row at once. On SQLite the foreign keys are checked at commit instead of row by
+    /// row (`defer_foreign_keys`, which lasts until the transaction ends). Either way, rows
+    /// may arrive before the rows they point to.
     pub async fn defer_checks(&mut self, tables: &[&str]) -> DomainResult<Deferred> {
-        let Load::Pg(txn) = self else {
-            return Ok(Deferred::default());
+        let txn = match self {
+            Load::Sea(txn) => {
+                txn.execute_unprepared("PRAGMA defer_foreign_keys = ON")
+                    .await?;
+                return Ok(Deferred::default());
+            }
+            Load::Pg(txn) => txn,
         };
         let tables: Vec<String> = tables.iter().map(|t| format!("\"{t}\"")).collect();
         let rows: Vec<(i32, String, String)> = sqlx::query_as(

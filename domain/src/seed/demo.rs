@@ -4,6 +4,7 @@
 use crate::Ctx;
 use crate::employees;
 use crate::error::DomainResult;
+use crate::goals::Rollup;
 use crate::query::IN_CHUNK;
 use crate::values::{
     Cadence, CyclePhase, DecimalText, Direction, GoalLevel, GoalStatus, Role, Visibility,
@@ -12,7 +13,9 @@ use crate::viewer::child_path;
 use chrono::{Datelike, Duration, NaiveDate};
 use entity::{cycle, department, employee, goal, key_result};
 use rust_decimal::Decimal;
-use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, IntoActiveModel, QueryFilter, Set};
+use sea_orm::{
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, EntityTrait, IntoActiveModel, QueryFilter,
+};
 use uuid::Uuid;
 
 /// The demo's HR admin; its presence means the demo is already seeded.
@@ -274,6 +277,7 @@ pub async fn demo(ctx: &Ctx) -> DomainResult<DemoPeople> {
     let mut goals_of: Vec<Vec<Uuid>> = vec![Vec::new(); people.len()];
     let mut goals = Vec::new();
     let mut krs = Vec::new();
+    let mut rollup = Rollup::default();
     let due = cycle.ends_on - Duration::days(30);
     let company = [
         (
@@ -384,11 +388,12 @@ pub async fn demo(ctx: &Ctx) -> DomainResult<DemoPeople> {
             } else {
                 GoalStatus::Agreed
             };
+            let parent = parents.get(k % parents.len().max(1)).copied();
             goals.push(goal::ActiveModel {
                 id: Set(id),
                 cycle_id: Set(cycle.id),
                 owner_id: Set(ids[i]),
-                parent_id: Set(parents.get(k % parents.len().max(1)).copied()),
+                parent_id: Set(parent),
                 level: Set(level),
                 visibility: Set(if level == GoalLevel::Individual {
                     Visibility::Private
@@ -401,9 +406,12 @@ pub async fn demo(ctx: &Ctx) -> DomainResult<DemoPeople> {
                 due_on: Set(due),
                 status: Set(status),
                 created_by: Set(ids[i]),
+                progress_ppm: Set(0),
                 created_at: Set(now),
                 updated_at: Set(now),
             });
+            rollup.goal(id, parent, weight, status);
+            rollup.key_result(id, start, target, current, 1);
             krs.push(key_result::ActiveModel {
                 id: Set(Uuid::new_v4()),
                 goal_id: Set(id),
@@ -422,6 +430,12 @@ pub async fn demo(ctx: &Ctx) -> DomainResult<DemoPeople> {
                 updated_at: Set(now),
             });
             goals_of[i].push(id);
+        }
+    }
+    let progress = rollup.values();
+    for g in &mut goals {
+        if let Set(id) = &g.id {
+            g.progress_ppm = Set(progress.get(id).copied().unwrap_or(0));
         }
     }
     // Parents first: a goal's parent row must exist before it (foreign key).

@@ -7,12 +7,14 @@ use super::people::{DEPARTMENTS, Person, department_name, subtree_sizes, tree, u
 use super::work::{Rows, Setting, person_work};
 use crate::Ctx;
 use crate::error::{DomainError, DomainResult};
+use crate::goals::Rollup;
 use crate::values::{Cadence, CyclePhase, Role};
 use chrono::{DateTime, Duration, Utc};
 use entity::{cycle, department, employee};
 use fastrand::Rng;
 use sea_orm::{
-    ColumnTrait, EntityTrait, IntoActiveModel, PaginatorTrait, QueryFilter, QueryTrait, Set,
+    ActiveValue::Set, ColumnTrait, EntityTrait, IntoActiveModel, PaginatorTrait, QueryFilter,
+    QueryTrait,
 };
 use std::sync::Arc;
 use std::time::Instant;
@@ -83,12 +85,41 @@ fn spawn_work(
         let setting = Setting { cycle: &cycle, now };
         let mut agreed: Vec<Vec<Uuid>> = vec![Vec::new(); people.len()];
         let mut rows = Rows::default();
+        let mut rollup = Rollup::default();
+        let mut goals = Vec::new();
         for i in (0..people.len()).filter(|_| work) {
-            person_work(&mut rng, &setting, &people, i, &mut agreed, &mut rows);
+            person_work(
+                &mut rng,
+                &setting,
+                &people,
+                i,
+                &mut agreed,
+                &mut rollup,
+                &mut rows,
+            );
+            goals.append(&mut rows.goals);
             if (rows.len() >= BATCH_ROWS || i + 1 == people.len())
                 && sender.blocking_send(std::mem::take(&mut rows)).is_err()
             {
                 // The writer stopped on an error; its transaction rolls back.
+                return;
+            }
+        }
+        // The goals go last, once every key result below them is known (the foreign keys
+        // pointing at them are checked when the load ends).
+        let progress = rollup.values();
+        for g in &mut goals {
+            if let Set(id) = &g.id {
+                g.progress_ppm = Set(progress.get(id).copied().unwrap_or(0));
+            }
+        }
+        while !goals.is_empty() {
+            let rest = goals.split_off(goals.len().min(BATCH_ROWS));
+            let batch = Rows {
+                goals: std::mem::replace(&mut goals, rest),
+                ..Rows::default()
+            };
+            if sender.blocking_send(batch).is_err() {
                 return;
             }
         }

@@ -5,6 +5,7 @@
 use super::people::{Person, department_name, uuid};
 use crate::calendar;
 use crate::check_ins::{DEFAULT_REMINDER_TIME, closes_at};
+use crate::goals::Rollup;
 use crate::values::{
     Cadence, CheckInStatus, DecimalText, Direction, FeedbackKind, GoalLevel, GoalStatus, Visibility,
 };
@@ -189,14 +190,16 @@ struct Period {
     submitted: Option<DateTime<Utc>>,
 }
 
-/// Makes person `i`'s goals, key results, check-ins, updates and feedback into `rows`, and
-/// records their agreed goals in `agreed` for their reports to align to.
+/// Makes person `i`'s goals, key results, check-ins, updates and feedback into `rows`,
+/// records their agreed goals in `agreed` for their reports to align to, and their goals and
+/// key results in `rollup` (the goals' progress is known once every goal is made).
 pub(super) fn person_work(
     rng: &mut Rng,
     at: &Setting<'_>,
     people: &[Person],
     i: usize,
     agreed: &mut [Vec<Uuid>],
+    rollup: &mut Rollup,
     rows: &mut Rows,
 ) {
     let p = &people[i];
@@ -271,9 +274,11 @@ pub(super) fn person_work(
             due_on: Set(due_on),
             status: Set(status),
             created_by: Set(p.id),
+            progress_ppm: Set(0),
             created_at: Set(created_at.min(at.now)),
             updated_at: Set(at.now),
         });
+        rollup.goal(id, parent, weight, status);
         if status == GoalStatus::Agreed {
             mine.push(id);
         }
@@ -328,6 +333,8 @@ pub(super) fn person_work(
                 });
                 previous = value;
             }
+            let kr_weight = rng.i32(1..=3);
+            rollup.key_result(id, start, target, current, kr_weight);
             rows.key_results.push(key_result::ActiveModel {
                 id: Set(kr_id),
                 goal_id: Set(id),
@@ -342,7 +349,7 @@ pub(super) fn person_work(
                 start_value: Set(DecimalText(start)),
                 target_value: Set(DecimalText(target)),
                 current_value: Set(DecimalText(current)),
-                weight: Set(rng.i32(1..=3)),
+                weight: Set(kr_weight),
                 updated_at: Set(at.now),
             });
         }

@@ -1,6 +1,6 @@
 //! The goal workflow, progress and revisions.
 
-use perfcycle_tests::{AgreedGoal, spawn_app};
+use perfcycle_tests::{AgreedGoal, TestApp, spawn_app};
 use serde_json::json;
 
 const GOAL: &str = "query($id: ID!) { goal(id: $id) { id title status progress weight owner { email } parent { id } children { id } keyResults { id currentValue targetValue progress } revisions { oldTarget newTarget reason revisedBy { email } keyResult { id } } } }";
@@ -317,4 +317,301 @@ async fn an_owner_may_drop_their_own_draft_but_not_close_it_otherwise() {
         .gql(Some(&org.alice), close, json!({ "id": id, "o": "DROPPED" }))
         .await;
     assert_eq!(r.data()["closeGoal"]["status"], "DROPPED");
+}
+
+/// Fails when a goal's stored progress is not what recomputing every goal from its key
+/// results gives.
+async fn assert_progress_is_consistent(app: &TestApp, after: &str) {
+    let found = domain::goals::rebuild_progress(&app.ctx.db, true)
+        .await
+        .unwrap();
+    assert!(found.goals > 0);
+    assert_eq!(
+        found.differed,
+        Vec::new(),
+        "stored progress differs from a recomputation after {after}"
+    );
+}
+
+async fn progress_of(app: &TestApp, token: &str, id: &str) -> f64 {
+    let r = app
+        .gql(
+            Some(token),
+            "query($id: ID!) { goal(id: $id) { progress } }",
+            json!({ "id": id }),
+        )
+        .await;
+    r.data()["goal"]["progress"].as_f64().unwrap()
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn every_write_that_moves_progress_keeps_the_stored_roll_up_true() {
+    let app = spawn_app().await;
+    let org = app.org().await;
+    let cycle = app.active_cycle(&org.hr).await;
+    let team = app
+        .goal_id(
+            &org.mgr,
+            &cycle,
+            json!({ "level": "TEAM", "weight": 100, "title": "Fast checkout" }),
+        )
+        .await;
+    // The rest of Alice's and Bob's weight is still to be planned.
+    app.goal_id(&org.alice, &cycle, json!({ "weight": 40 }))
+        .await;
+    app.goal_id(&org.bob, &cycle, json!({ "weight": 60 })).await;
+    let a = app
+        .agreed_goal(
+            &org.alice,
+            &org.mgr,
+            &cycle,
+            json!({ "parentId": team, "weight": 60 }),
+        )
+        .await;
+    let b = app.agreed_goal(&org.bob, &org.mgr, &cycle, json!({ "parentId": team, "weight": 40, "keyResults": [
+        { "metric": "Tests", "unit": "tests", "direction": "INCREASE", "startValue": "0", "targetValue": "10" }
+    ] })).await;
+    assert_progress_is_consistent(&app, "creating and agreeing children").await;
+
+    let update = "mutation($id: ID!, $v: Decimal!) { updateKeyResultValue(id: $id, value: $v) { progress } }";
+    app.gql(
+        Some(&org.alice),
+        update,
+        json!({ "id": a.key_result_id, "v": "550" }),
+    )
+    .await
+    .data();
+    assert_eq!(
+        progress_of(&app, &org.mgr, &team).await,
+        0.3,
+        "0.5×60 / 100"
+    );
+    assert_progress_is_consistent(&app, "updateKeyResultValue").await;
+
+    app.open_check_ins().await;
+    let bobs = app.check_ins_of(&org.bob, "bob@t.io").await;
+    app.gql(
+        Some(&org.bob),
+        "mutation($id: ID!, $input: SubmitCheckInInput!) { submitCheckIn(id: $id, input: $input) { status } }",
+        json!({ "id": bobs[0]["id"], "input": {
+            "confidence": 3, "wins": "", "blockers": "", "nextSteps": "",
+            "progress": [{ "keyResultId": b.key_result_id, "value": "5" }]
+        } }),
+    )
+    .await
+    .data();
+    assert_eq!(
+        progress_of(&app, &org.mgr, &team).await,
+        0.5,
+        "(0.5×60 + 0.5×40) / 100"
+    );
+    assert_progress_is_consistent(&app, "submitCheckIn").await;
+
+    app.gql(
+        Some(&org.mgr),
+        "mutation($kr: ID!) { reviseTarget(keyResultId: $kr, newTarget: \"20\", reason: \"stretch\") { newTarget } }",
+        json!({ "kr": b.key_result_id }),
+    )
+    .await
+    .data();
+    assert_eq!(progress_of(&app, &org.bob, &b.goal_id).await, 0.25);
+    assert_eq!(
+        progress_of(&app, &org.mgr, &team).await,
+        0.4,
+        "(0.5×60 + 0.25×40) / 100"
+    );
+    assert_progress_is_consistent(&app, "reviseTarget").await;
+
+    // A draft joins the team goal at 0, is re-weighted, moved out, given other key results
+    // and moved back.
+    let r = app
+        .create_goal(
+            &org.alice,
+            &cycle,
+            json!({ "parentId": team, "weight": 100 }),
+        )
+        .await;
+    let d = r.data()["createGoal"]["id"].as_str().unwrap().to_owned();
+    assert_eq!(progress_of(&app, &org.alice, &d).await, 0.0);
+    assert_eq!(progress_of(&app, &org.mgr, &team).await, 0.2, "40 / 200");
+    assert_progress_is_consistent(&app, "createGoal under a parent").await;
+    let edit = "mutation($id: ID!, $input: UpdateGoalInput!) { updateGoal(id: $id, input: $input) { progress } }";
+    app.gql(
+        Some(&org.alice),
+        edit,
+        json!({ "id": d, "input": { "weight": 50 } }),
+    )
+    .await
+    .data();
+    assert_eq!(progress_of(&app, &org.mgr, &team).await, 0.2667, "40 / 150");
+    assert_progress_is_consistent(&app, "updateGoal weight").await;
+    app.gql(
+        Some(&org.alice),
+        edit,
+        json!({ "id": d, "input": { "parentId": null } }),
+    )
+    .await
+    .data();
+    assert_eq!(progress_of(&app, &org.mgr, &team).await, 0.4);
+    assert_progress_is_consistent(&app, "updateGoal to no parent").await;
+    let r = app
+        .gql(
+            Some(&org.alice),
+            edit,
+            json!({ "id": d, "input": { "keyResults": [
+                { "metric": "Pages", "unit": "pages", "direction": "INCREASE", "startValue": "0", "targetValue": "4", "currentValue": "3" }
+            ] } }),
+        )
+        .await;
+    assert_eq!(
+        r.data()["updateGoal"]["progress"],
+        0.75,
+        "the mutation answers with the new value"
+    );
+    app.gql(
+        Some(&org.alice),
+        edit,
+        json!({ "id": d, "input": { "parentId": team } }),
+    )
+    .await
+    .data();
+    assert_eq!(
+        progress_of(&app, &org.mgr, &team).await,
+        0.5167,
+        "(30 + 10 + 0.75×50) / 150"
+    );
+    assert_progress_is_consistent(&app, "updateGoal key results and parent").await;
+
+    // Dropping a child takes it out of its parent's mean.
+    app.gql(
+        Some(&org.mgr),
+        "mutation($id: ID!) { closeGoal(id: $id, outcome: DROPPED) { status } }",
+        json!({ "id": b.goal_id }),
+    )
+    .await
+    .data();
+    assert_eq!(
+        progress_of(&app, &org.mgr, &team).await,
+        0.6136,
+        "(30 + 37.5) / 110"
+    );
+    assert_progress_is_consistent(&app, "closeGoal DROPPED").await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn goals_stored_before_progress_was_kept_get_it_when_the_column_is_added() {
+    use migration::MigratorTrait;
+    let app = spawn_app().await;
+    let org = app.org().await;
+    let cycle = app.active_cycle(&org.hr).await;
+    let team = app
+        .goal_id(
+            &org.mgr,
+            &cycle,
+            json!({ "level": "TEAM", "weight": 100, "title": "Fast checkout" }),
+        )
+        .await;
+    // The rest of Alice's and Bob's weight is still to be planned.
+    app.goal_id(&org.alice, &cycle, json!({ "weight": 40 }))
+        .await;
+    app.goal_id(&org.bob, &cycle, json!({ "weight": 60 })).await;
+    let a = app
+        .agreed_goal(
+            &org.alice,
+            &org.mgr,
+            &cycle,
+            json!({ "parentId": team, "weight": 60 }),
+        )
+        .await;
+    app.gql(
+        Some(&org.alice),
+        "mutation($id: ID!, $v: Decimal!) { updateKeyResultValue(id: $id, value: $v) { progress } }",
+        json!({ "id": a.key_result_id, "v": "550" }),
+    )
+    .await
+    .data();
+    // Back to the schema before the column, and forward again as an upgrade would.
+    let all = migration::Migrator::migrations();
+    let at = all
+        .iter()
+        .position(|m| m.name() == migration::GOAL_PROGRESS)
+        .unwrap();
+    migration::Migrator::down(&app.ctx.db, Some((all.len() - at) as u32))
+        .await
+        .unwrap();
+    assert_eq!(app.count("goal").await, 4, "the goals are still there");
+    api::db::migrate(&app.ctx.db).await.unwrap();
+    assert_eq!(progress_of(&app, &org.mgr, &team).await, 0.5);
+    assert_eq!(progress_of(&app, &org.alice, &a.goal_id).await, 0.5);
+    assert_progress_is_consistent(&app, "the upgrade").await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn progress_recorded_at_once_on_sibling_goals_all_reaches_the_parent() {
+    let app = spawn_app().await;
+    let org = app.org().await;
+    let cycle = app.active_cycle(&org.hr).await;
+    let team = app
+        .goal_id(
+            &org.mgr,
+            &cycle,
+            json!({ "level": "TEAM", "weight": 100, "title": "Fast checkout" }),
+        )
+        .await;
+    // Five children of the team goal, 20 each, all Alice's.
+    let mut drafts = Vec::new();
+    for _ in 0..5 {
+        drafts.push(
+            app.goal_id(
+                &org.alice,
+                &cycle,
+                json!({ "parentId": team, "weight": 20, "keyResults": [
+                    { "metric": "Done", "unit": "items", "direction": "INCREASE", "startValue": "0", "targetValue": "100" }
+                ] }),
+            )
+            .await,
+        );
+    }
+    let mut krs = Vec::new();
+    for id in &drafts {
+        app.goal_action(&org.alice, "proposeGoal", id).await.data();
+        app.goal_action(&org.mgr, "agreeGoal", id).await.data();
+        let r = app
+            .gql(
+                Some(&org.alice),
+                "query($id: ID!) { goal(id: $id) { keyResults { id } } }",
+                json!({ "id": id }),
+            )
+            .await;
+        krs.push(r.data()["goal"]["keyResults"][0]["id"].clone());
+    }
+    let update = "mutation($id: ID!, $v: Decimal!) { updateKeyResultValue(id: $id, value: $v) { progress } }";
+    // Rounds of five writes at the same moment: each one's parent update must see the others'.
+    for (round, expected) in [(1, 0.2), (2, 0.4), (3, 0.6), (4, 0.8)] {
+        let value = format!("{}", round * 20);
+        let send = |kr: serde_json::Value| {
+            let value = value.clone();
+            let app = &app;
+            let token = &org.alice;
+            async move {
+                app.gql(Some(token), update, json!({ "id": kr, "v": value }))
+                    .await
+                    .data()
+                    .clone()
+            }
+        };
+        tokio::join!(
+            send(krs[0].clone()),
+            send(krs[1].clone()),
+            send(krs[2].clone()),
+            send(krs[3].clone()),
+            send(krs[4].clone()),
+        );
+        assert_eq!(
+            progress_of(&app, &org.mgr, &team).await,
+            expected,
+            "round {round}"
+        );
+        assert_progress_is_consistent(&app, &format!("round {round}")).await;
+    }
 }

@@ -114,6 +114,14 @@ async fn the_demo_organisation_is_believable_and_seeding_twice_changes_nothing()
     let data = r.data();
     assert_eq!(data["cycle"]["phase"], "ACTIVE");
     assert_eq!(data["me"]["role"], "HR_ADMIN");
+    let check = domain::goals::rebuild_progress(&app.ctx.db, true)
+        .await
+        .unwrap();
+    assert_eq!(
+        check.differed,
+        Vec::new(),
+        "stored progress of the demo goals"
+    );
     let nodes = data["alignmentTree"].as_array().cloned().unwrap();
     let deepest = nodes
         .iter()
@@ -320,6 +328,14 @@ async fn a_generated_organisation_is_a_tree_of_teams_with_aligned_weighted_goals
     assert!(org.feedback.len() > 1000, "{} feedback", org.feedback.len());
     assert!(visibilities.len() == 2, "{visibilities:?}");
     assert!(org.feedback.iter().all(|f| f.author_id != f.recipient_id));
+
+    // Each goal's stored progress is what the roll-up of its tree gives, and trees move.
+    let check = domain::goals::rebuild_progress(&app.ctx.db, true)
+        .await
+        .unwrap();
+    assert_eq!(check.goals, org.goals.len());
+    assert_eq!(check.differed, Vec::new());
+    assert!(org.goals.iter().filter(|g| g.progress_ppm > 0).count() > org.goals.len() / 4);
 }
 
 #[tokio::test(flavor = "multi_thread")]

@@ -142,9 +142,8 @@ impl Goal {
     }
     /// 0–1.5: the weighted mean of the key results, or, for a goal with children that are
     /// not dropped, of the children by their weights.
-    async fn progress(&self, ctx: &Context<'_>) -> GqlResult<f64> {
-        let p = loaders(ctx).progress.load_one(self.0.id).await?;
-        Ok(ratio(p.unwrap_or_default()))
+    async fn progress(&self) -> f64 {
+        ratio(domain::progress::from_ppm(self.0.progress_ppm))
     }
     /// Target changes after agreement, oldest first.
     async fn revisions(&self, ctx: &Context<'_>) -> GqlResult<Vec<GoalRevision>> {

@@ -127,6 +127,9 @@ struct Size {
     fields: usize,
     /// Fields at this level, fragments at this level expanded.
     top: usize,
+    /// Levels of selection sets from this one down (an empty set is one level), fragments
+    /// expanded: a set met at depth `d` reaches depth `d + height - 1`.
+    height: usize,
 }
 
 struct Measure<'a> {
@@ -139,17 +142,24 @@ struct Measure<'a> {
 }
 
 impl<'a> Measure<'a> {
+    fn too_deep(&self) -> Exceeded {
+        exceeded(
+            "max_nesting",
+            format!(
+                "the query nests selections and fragments more than {} levels deep",
+                self.limits.max_nesting
+            ),
+        )
+    }
+
     fn set(&mut self, set: &'a SelectionSet, depth: usize) -> Result<Size, Exceeded> {
         if depth > self.limits.max_nesting {
-            return Err(exceeded(
-                "max_nesting",
-                format!(
-                    "the query nests selections and fragments more than {} levels deep",
-                    self.limits.max_nesting
-                ),
-            ));
+            return Err(self.too_deep());
         }
-        let mut size = Size::default();
+        let mut size = Size {
+            height: 1,
+            ..Size::default()
+        };
         for selection in &set.items {
             let inner = match &selection.node {
                 Selection::Field(field) => {
@@ -157,6 +167,7 @@ impl<'a> Measure<'a> {
                     Size {
                         fields: below.fields.saturating_add(1),
                         top: 1,
+                        height: below.height,
                     }
                 }
                 Selection::InlineFragment(inline) => {
@@ -168,6 +179,7 @@ impl<'a> Measure<'a> {
             };
             size.fields = size.fields.saturating_add(inner.fields);
             size.top = size.top.saturating_add(inner.top);
+            size.height = size.height.max(inner.height.saturating_add(1));
         }
         if size.fields > self.limits.max_selections {
             return Err(exceeded(
@@ -183,8 +195,12 @@ impl<'a> Measure<'a> {
 
     /// A fragment's size, measured once. An unknown fragment is left to validation.
     fn fragment(&mut self, name: &'a str, depth: usize) -> Result<Size, Exceeded> {
-        if let Some(size) = self.fragments.get(name) {
-            return Ok(*size);
+        if let Some(size) = self.fragments.get(name).copied() {
+            // Measured before, perhaps from shallower: it still has to fit from here.
+            if depth + size.height - 1 > self.limits.max_nesting {
+                return Err(self.too_deep());
+            }
+            return Ok(size);
         }
         let Some((key, fragment)) = self.doc.fragments.get_key_value(name) else {
             return Ok(Size::default());
@@ -382,6 +398,22 @@ mod tests {
             check_document(&doc(&unused), &LIMITS).unwrap_err().setting,
             "max_nesting"
         );
+        // Whatever order the unused fragments are met in: deepest first, each is measured
+        // from depth 1 and remembered, and the chain must still be refused.
+        let parsed = doc(&unused);
+        let mut m = Measure {
+            doc: &parsed,
+            limits: &LIMITS,
+            fragments: HashMap::new(),
+            measuring: HashSet::new(),
+            aliases: 0,
+            directives: 0,
+        };
+        let mut names: Vec<&str> = parsed.fragments.keys().map(|k| k.as_str()).collect();
+        names.sort_by_key(|n| std::cmp::Reverse(n[1..].parse::<u32>().unwrap_or(0)));
+        let deepest_first: Vec<Result<Size, Exceeded>> =
+            names.into_iter().map(|name| m.fragment(name, 1)).collect();
+        assert!(deepest_first.iter().any(Result::is_err));
         let cycle = doc(
             "{ me { ...A } } fragment A on Employee { name ...B } fragment B on Employee { ...A }",
         );

@@ -193,16 +193,19 @@ enum Source {
 }
 
 impl Source {
-    fn request(&self) -> Res<(String, Value)> {
+    /// The next request; `None` once every DUE check-in was submitted.
+    fn request(&self) -> Res<Option<(String, Value)>> {
         match self {
-            Source::Fixed { token, body } => Ok((token.clone(), body.clone())),
+            Source::Fixed { token, body } => Ok(Some((token.clone(), body.clone()))),
             Source::Due { secret, due, next } => {
                 let i = next.fetch_add(1, Ordering::Relaxed);
-                let (employee, check_in) = due.get(i).ok_or("ran out of DUE check-ins")?;
-                Ok((
+                let Some((employee, check_in)) = due.get(i) else {
+                    return Ok(None);
+                };
+                Ok(Some((
                     sign(secret, employee)?,
                     json!({ "query": SUBMIT, "variables": { "id": check_in } }),
-                ))
+                )))
             }
         }
     }
@@ -216,6 +219,8 @@ struct Tally {
     errors: usize,
     errors_outside: usize,
     first_error: Option<String>,
+    /// When the requests ran out, if they did before the end.
+    ran_out: Option<Instant>,
 }
 
 async fn connection_loop(
@@ -227,7 +232,10 @@ async fn connection_loop(
     let client = connection()?;
     let mut tally = Tally::default();
     while Instant::now() < end {
-        let (token, body) = source.request()?;
+        let Some((token, body)) = source.request()? else {
+            tally.ran_out = Some(Instant::now());
+            break;
+        };
         let started = Instant::now();
         let outcome = post(&client, &url, &token, &body).await;
         let done = Instant::now();
@@ -302,7 +310,7 @@ async fn run(args: &[String]) -> Res<()> {
         }
     });
     if args.iter().any(|a| a == "--once") {
-        let (token, body) = source.request()?;
+        let (token, body) = source.request()?.ok_or("no DUE check-in to submit")?;
         let r = post(&connection()?, url, &token, &body).await?;
         let shown = serde_json::to_string(&r)?;
         println!("{}", shown.chars().take(400).collect::<String>());
@@ -332,18 +340,34 @@ async fn run(args: &[String]) -> Res<()> {
         if all.first_error.is_none() {
             all.first_error = tally.first_error;
         }
+        all.ran_out = match (all.ran_out, tally.ran_out) {
+            (Some(a), Some(b)) => Some(a.min(b)),
+            (a, b) => a.or(b),
+        };
     }
+    // Requests that ran out early are measured over the time they lasted.
+    let measured = all
+        .ran_out
+        .map_or(end, |t| t.min(end))
+        .saturating_duration_since(measure_from);
     all.micros.sort_unstable();
-    let first_error = match (all.first_error, all.errors_outside) {
+    let mut first_error = match (all.first_error, all.errors_outside) {
         (Some(e), 0) => e,
         (Some(e), n) => format!("and {n} outside the measured period, not counted; first: {e}"),
         (None, _) => String::new(),
     };
+    if measured < duration {
+        first_error = format!(
+            "every DUE check-in was submitted after {:.1} s of the {:.0} s measured; rate over that time. {first_error}",
+            measured.as_secs_f64(),
+            duration.as_secs_f64()
+        );
+    }
     println!(
         "{name}\t{}\t{}\t{:.0}\t{:.1}\t{:.1}\t{:.1}\t{}",
         all.micros.len(),
         all.errors,
-        all.micros.len() as f64 / duration.as_secs_f64(),
+        all.micros.len() as f64 / measured.as_secs_f64().max(f64::EPSILON),
         percentile(&all.micros, 0.50),
         percentile(&all.micros, 0.99),
         percentile(&all.micros, 1.0),

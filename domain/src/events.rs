@@ -33,23 +33,58 @@ pub enum DomainEvent {
         cycle_id: Uuid,
     },
     /// A goal's content changed before agreement.
-    GoalUpdated { goal_id: Uuid, owner_id: Uuid },
-    /// A draft was put to the owner's manager.
+    GoalUpdated {
+        #[serde(flatten)]
+        goal: GoalFacts,
+        #[serde(default)]
+        step_id: Uuid,
+        #[serde(default)]
+        edited_by: Option<Uuid>,
+    },
+    /// A draft was put up for agreement: by its owner to their manager, or by a manager (or
+    /// HR) to the owner.
     GoalProposed {
         #[serde(flatten)]
         goal: GoalFacts,
+        #[serde(default)]
+        step_id: Uuid,
+        #[serde(default)]
+        proposed_by: Option<Uuid>,
     },
-    /// A manager (or HR) agreed a proposed goal.
+    /// The side a goal was proposed to sent it back to DRAFT, saying why.
+    GoalReturned {
+        #[serde(flatten)]
+        goal: GoalFacts,
+        step_id: Uuid,
+        returned_by: Uuid,
+        proposed_by: Uuid,
+        reason: String,
+    },
+    /// A proposed goal was agreed: by a manager (or HR), or by its owner accepting it.
     GoalAgreed {
         #[serde(flatten)]
         goal: GoalFacts,
         agreed_by: Uuid,
+        #[serde(default)]
+        step_id: Uuid,
+        #[serde(default)]
+        proposed_by: Option<Uuid>,
     },
     /// A goal ended: achieved, missed or dropped.
     GoalClosed {
-        goal_id: Uuid,
-        owner_id: Uuid,
+        #[serde(flatten)]
+        goal: GoalFacts,
         status: GoalStatus,
+        #[serde(default)]
+        step_id: Uuid,
+        #[serde(default)]
+        closed_by: Option<Uuid>,
+    },
+    /// The owner deleted a draft.
+    GoalDeleted {
+        #[serde(flatten)]
+        goal: GoalFacts,
+        deleted_by: Uuid,
     },
     /// A key result's current value was recorded.
     KeyResultProgressed {
@@ -179,8 +214,10 @@ impl DomainEvent {
             Self::GoalCreated { .. } => "GOAL_CREATED",
             Self::GoalUpdated { .. } => "GOAL_UPDATED",
             Self::GoalProposed { .. } => "GOAL_PROPOSED",
+            Self::GoalReturned { .. } => "GOAL_RETURNED",
             Self::GoalAgreed { .. } => "GOAL_AGREED",
             Self::GoalClosed { .. } => "GOAL_CLOSED",
+            Self::GoalDeleted { .. } => "GOAL_DELETED",
             Self::KeyResultProgressed { .. } => "KEY_RESULT_PROGRESSED",
             Self::GoalTargetRevised { .. } => "GOAL_TARGET_REVISED",
             Self::CheckInSubmitted { .. } => "CHECK_IN_SUBMITTED",
@@ -198,12 +235,15 @@ impl DomainEvent {
             Self::CycleCreated { cycle_id, .. }
             | Self::CycleUpdated { cycle_id, .. }
             | Self::CyclePhaseChanged { cycle_id, .. } => *cycle_id,
-            Self::GoalCreated { goal_id, .. }
-            | Self::GoalUpdated { goal_id, .. }
-            | Self::GoalClosed { goal_id, .. }
-            | Self::KeyResultProgressed { goal_id, .. } => *goal_id,
-            Self::GoalProposed { goal }
+            Self::GoalCreated { goal_id, .. } | Self::KeyResultProgressed { goal_id, .. } => {
+                *goal_id
+            }
+            Self::GoalUpdated { goal, .. }
+            | Self::GoalProposed { goal, .. }
+            | Self::GoalReturned { goal, .. }
             | Self::GoalAgreed { goal, .. }
+            | Self::GoalClosed { goal, .. }
+            | Self::GoalDeleted { goal, .. }
             | Self::GoalTargetRevised { goal, .. } => goal.goal_id,
             Self::CheckInSubmitted { check_in_id, .. }
             | Self::CheckInAcknowledged { check_in_id, .. } => *check_in_id,
@@ -231,6 +271,8 @@ mod tests {
                 weight: 40,
             },
             agreed_by: Uuid::nil(),
+            step_id: Uuid::nil(),
+            proposed_by: None,
         };
         let stored = serde_json::to_value(&e).unwrap();
         assert_eq!(stored["type"], "GOAL_AGREED");
@@ -238,5 +280,21 @@ mod tests {
         assert_eq!(stored["agreedBy"], Uuid::nil().to_string());
         assert_eq!(stored["title"], "Ship");
         assert_eq!(serde_json::from_value::<DomainEvent>(stored).unwrap(), e);
+    }
+
+    #[test]
+    fn events_stored_before_a_field_was_added_still_read() {
+        let stored = serde_json::json!({
+            "type": "GOAL_PROPOSED", "goalId": Uuid::nil(), "ownerId": Uuid::nil(),
+            "title": "Ship", "dueOn": "2027-01-01", "weight": 40,
+        });
+        let read = serde_json::from_value::<DomainEvent>(stored).unwrap();
+        assert!(matches!(
+            read,
+            DomainEvent::GoalProposed {
+                proposed_by: None,
+                ..
+            }
+        ));
     }
 }

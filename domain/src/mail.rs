@@ -25,8 +25,18 @@ pub enum Mail {
     CheckinMissed(CheckInMissed),
     /// To the manager a goal was proposed to.
     GoalProposed(GoalMail),
+    /// To the owner a manager (or HR) proposed a goal to.
+    GoalProposedToOwner(GoalByMail),
+    /// To whoever proposed a goal that was returned.
+    GoalReturned(GoalReturnedMail),
     /// To the owner of a goal that was agreed.
     GoalAgreed(GoalAgreedMail),
+    /// To whoever proposed a goal that its owner accepted.
+    GoalAccepted(GoalByMail),
+    /// To the owner of a goal someone else edited.
+    GoalEdited(GoalByMail),
+    /// To the owner of a goal someone else closed.
+    GoalClosed(GoalClosedMail),
     /// To the owner of a goal whose target moved.
     GoalTargetRevised(GoalRevisedMail),
 }
@@ -94,6 +104,43 @@ pub struct GoalAgreedMail {
     pub agreed_by: String,
 }
 
+/// Data of a goal e-mail about something one person did.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct GoalByMail {
+    /// About the goal.
+    #[serde(flatten)]
+    pub goal: GoalMail,
+    /// Who did it.
+    pub by: String,
+}
+
+/// Data of a goal-returned e-mail.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct GoalReturnedMail {
+    /// About the goal.
+    #[serde(flatten)]
+    pub goal: GoalMail,
+    /// Who returned it.
+    pub returned_by: String,
+    /// Why.
+    pub reason: String,
+}
+
+/// Data of a goal-closed e-mail.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct GoalClosedMail {
+    /// About the goal.
+    #[serde(flatten)]
+    pub goal: GoalMail,
+    /// How it ended.
+    pub status: GoalStatus,
+    /// Who closed it.
+    pub closed_by: String,
+}
+
 /// Data of a target-revised e-mail.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -120,7 +167,12 @@ impl Mail {
             Self::CheckinReminder(_) => "checkin_reminder",
             Self::CheckinMissed(_) => "checkin_missed",
             Self::GoalProposed(_) => "goal_proposed",
+            Self::GoalProposedToOwner(_) => "goal_proposed_to_owner",
+            Self::GoalReturned(_) => "goal_returned",
             Self::GoalAgreed(_) => "goal_agreed",
+            Self::GoalAccepted(_) => "goal_accepted",
+            Self::GoalEdited(_) => "goal_edited",
+            Self::GoalClosed(_) => "goal_closed",
             Self::GoalTargetRevised(_) => "goal_target_revised",
         }
     }
@@ -151,11 +203,41 @@ pub async fn project(
     let mut ids = HashSet::new();
     for e in events {
         match e {
-            DomainEvent::GoalProposed { goal } => {
+            DomainEvent::GoalProposed {
+                goal, proposed_by, ..
+            } => {
                 ids.insert(goal.owner_id);
+                ids.extend(*proposed_by);
             }
-            DomainEvent::GoalAgreed { goal, agreed_by } => {
+            DomainEvent::GoalReturned {
+                goal,
+                returned_by,
+                proposed_by,
+                ..
+            } => {
+                ids.extend([goal.owner_id, *returned_by, *proposed_by]);
+            }
+            DomainEvent::GoalAgreed {
+                goal,
+                agreed_by,
+                proposed_by,
+                ..
+            } => {
                 ids.extend([goal.owner_id, *agreed_by]);
+                ids.extend(*proposed_by);
+            }
+            DomainEvent::GoalUpdated {
+                goal,
+                edited_by: by,
+                ..
+            }
+            | DomainEvent::GoalClosed {
+                goal,
+                closed_by: by,
+                ..
+            } => {
+                ids.insert(goal.owner_id);
+                ids.extend(*by);
             }
             DomainEvent::GoalTargetRevised {
                 goal, revised_by, ..
@@ -239,23 +321,97 @@ fn email_for(
         weight: g.weight,
     };
     let name_of = |id: &Uuid| person(id).map(|p| p.name.clone()).unwrap_or_default();
+    let by_mail = |to: &employee::Model, g: &GoalFacts, by: &Uuid| GoalByMail {
+        goal: goal_mail(to, g),
+        by: name_of(by),
+    };
+    // Events stored before steps had ids are keyed by their goal, as they were then.
+    let step_or = |step: &Uuid, g: &GoalFacts| {
+        if step.is_nil() { g.goal_id } else { *step }
+    };
     let (to, dedupe_key, mail) = match event {
-        DomainEvent::GoalProposed { goal } => {
-            let to = manager_of(&goal.owner_id)?;
+        DomainEvent::GoalProposed {
+            goal,
+            step_id,
+            proposed_by,
+        } => {
+            let key = format!("goal-proposed:{}", step_or(step_id, goal));
+            match proposed_by {
+                Some(by) if *by != goal.owner_id => {
+                    let to = active(&goal.owner_id)?;
+                    let mail = Mail::GoalProposedToOwner(by_mail(to, goal, by));
+                    (to, key, mail)
+                }
+                _ => {
+                    let to = manager_of(&goal.owner_id)?;
+                    (to, key, Mail::GoalProposed(goal_mail(to, goal)))
+                }
+            }
+        }
+        DomainEvent::GoalReturned {
+            goal,
+            step_id,
+            returned_by,
+            proposed_by,
+            reason,
+        } => {
+            let to = active(proposed_by)?;
             (
                 to,
-                format!("goal-proposed:{}", goal.goal_id),
-                Mail::GoalProposed(goal_mail(to, goal)),
+                format!("goal-returned:{step_id}"),
+                Mail::GoalReturned(GoalReturnedMail {
+                    goal: goal_mail(to, goal),
+                    returned_by: name_of(returned_by),
+                    reason: reason.clone(),
+                }),
             )
         }
-        DomainEvent::GoalAgreed { goal, agreed_by } => {
+        DomainEvent::GoalAgreed {
+            goal,
+            agreed_by,
+            step_id,
+            proposed_by,
+        } => {
+            let key = format!("goal-agreed:{}", step_or(step_id, goal));
+            if *agreed_by == goal.owner_id {
+                // The owner accepted: whoever proposed it hears so.
+                let to = active(&(*proposed_by)?)?;
+                (to, key, Mail::GoalAccepted(by_mail(to, goal, agreed_by)))
+            } else {
+                let to = active(&goal.owner_id)?;
+                let mail = Mail::GoalAgreed(GoalAgreedMail {
+                    goal: goal_mail(to, goal),
+                    agreed_by: name_of(agreed_by),
+                });
+                (to, key, mail)
+            }
+        }
+        DomainEvent::GoalUpdated {
+            goal,
+            step_id,
+            edited_by: Some(by),
+        } if *by != goal.owner_id => {
             let to = active(&goal.owner_id)?;
             (
                 to,
-                format!("goal-agreed:{}", goal.goal_id),
-                Mail::GoalAgreed(GoalAgreedMail {
+                format!("goal-edited:{step_id}"),
+                Mail::GoalEdited(by_mail(to, goal, by)),
+            )
+        }
+        DomainEvent::GoalClosed {
+            goal,
+            status,
+            step_id,
+            closed_by: Some(by),
+        } if *by != goal.owner_id => {
+            let to = active(&goal.owner_id)?;
+            (
+                to,
+                format!("goal-closed:{}", step_or(step_id, goal)),
+                Mail::GoalClosed(GoalClosedMail {
                     goal: goal_mail(to, goal),
-                    agreed_by: name_of(agreed_by),
+                    status: *status,
+                    closed_by: name_of(by),
                 }),
             )
         }

@@ -2,6 +2,7 @@
 //! `NOT_FOUND` where the viewer may not even know the object exists, else `FORBIDDEN`.
 
 use crate::error::{DomainError, DomainResult};
+use crate::goals::{Outcome, Side};
 use crate::values::{GoalLevel, GoalStatus, Visibility};
 use crate::viewer::Viewer;
 use entity::{employee, goal};
@@ -70,6 +71,60 @@ pub fn require_manage_goal(viewer: &Viewer, owner: &employee::Model) -> DomainRe
     } else {
         Err(DomainError::forbidden(
             "only the owner's manager or HR may do this",
+        ))
+    }
+}
+
+/// Proposing a draft: the owner (to their manager), or a manager of the owner or HR (to the
+/// owner).
+pub fn require_propose_goal(viewer: &Viewer, owner: &employee::Model) -> DomainResult<()> {
+    if viewer.is_hr() || viewer.is_self_or_manager_of(owner) {
+        Ok(())
+    } else {
+        Err(DomainError::forbidden(
+            "only the owner, their managers or HR may propose a goal",
+        ))
+    }
+}
+
+/// Answering a proposal (agree, accept, return) for `side`: the owner answers for the owner;
+/// the owner's managers or HR (never the owner) for the manager.
+pub fn require_answer_goal(
+    viewer: &Viewer,
+    owner: &employee::Model,
+    side: Side,
+) -> DomainResult<()> {
+    match side {
+        Side::Manager => require_manage_goal(viewer, owner),
+        Side::Owner if viewer.id() == owner.id => Ok(()),
+        Side::Owner => Err(DomainError::forbidden(format!(
+            "only {} can accept or return a goal proposed to them",
+            owner.name
+        ))),
+    }
+}
+
+/// Closing a goal: the owner's managers or HR; the owner may also drop their own draft.
+pub fn require_close_goal(
+    viewer: &Viewer,
+    goal: &goal::Model,
+    owner: &employee::Model,
+    outcome: Outcome,
+) -> DomainResult<()> {
+    if outcome == Outcome::Dropped && goal.status == GoalStatus::Draft && viewer.id() == owner.id {
+        Ok(())
+    } else {
+        require_manage_goal(viewer, owner)
+    }
+}
+
+/// Deleting a draft: its owner only (anyone else drops it, which keeps the record).
+pub fn require_delete_goal(viewer: &Viewer, owner: &employee::Model) -> DomainResult<()> {
+    if viewer.id() == owner.id {
+        Ok(())
+    } else {
+        Err(DomainError::forbidden(
+            "only the owner may delete a draft; drop it instead",
         ))
     }
 }

@@ -5,7 +5,7 @@ use crate::error::{DomainError, DomainResult};
 
 pub use entity::values::{
     Cadence, CheckInStatus, CyclePhase, DecimalText, Direction, FeedbackKind, GoalLevel,
-    GoalStatus, OutboxStatus, Role, Visibility,
+    GoalStatus, GoalStep, OutboxStatus, Role, Visibility,
 };
 
 /// A title: trimmed, not empty, at most [`Title::MAX`] characters.

@@ -17,6 +17,14 @@ pub struct Model {
     pub due_on: Date,
     pub status: GoalStatus,
     pub created_by: Uuid,
+    /// Who put the goal up for agreement, while it is (or since it was last) proposed: the
+    /// owner asks their manager; anyone else asks the owner.
+    pub proposed_by: Option<Uuid>,
+    /// Whose agreement completed it: a manager (or HR), or the owner accepting.
+    pub agreed_by: Option<Uuid>,
+    pub agreed_at: Option<DateTimeUtc>,
+    /// When it was achieved, missed or dropped.
+    pub closed_at: Option<DateTimeUtc>,
     /// Rolled-up progress in parts per million (1 000 000 = on target, at most 1 500 000),
     /// kept true by every write that moves it.
     pub progress_ppm: i64,

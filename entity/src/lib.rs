@@ -12,6 +12,7 @@ pub mod email_outbox;
 pub mod employee;
 pub mod feedback;
 pub mod goal;
+pub mod goal_event;
 pub mod goal_revision;
 pub mod key_result;
 pub mod scheduler_tick;

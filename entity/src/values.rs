@@ -91,6 +91,14 @@ text_enum!(
     }
 );
 text_enum!(
+    /// A step in a goal's history.
+    GoalStep {
+        Created => "CREATED", Edited => "EDITED", Proposed => "PROPOSED",
+        Returned => "RETURNED", Agreed => "AGREED", Accepted => "ACCEPTED",
+        Achieved => "ACHIEVED", Missed => "MISSED", Dropped => "DROPPED",
+    }
+);
+text_enum!(
     /// Whether a key result improves by going up or down.
     Direction { Increase => "INCREASE", Decrease => "DECREASE" }
 );

@@ -1,6 +1,7 @@
 //! E-mail templates: a subject, a plain-text part and an HTML part for each typed [`Mail`].
 
 use domain::mail::{CheckInMissed, CheckInReminder, GoalMail, Mail};
+use domain::values::GoalStatus;
 
 /// A rendered e-mail.
 #[derive(Debug, Clone)]
@@ -44,6 +45,63 @@ pub fn render(mail: &Mail, app_url: &str) -> Rendered {
                 app,
                 format!("{owner} proposed a goal: {title}"),
                 format!("{owner} proposed the goal \"{title}\" and asks you to agree it."),
+            )
+        }
+        Mail::GoalProposedToOwner(m) => {
+            let title = &m.goal.goal_title;
+            goal(
+                &m.goal,
+                app,
+                format!("{} proposes a goal for you: {title}", m.by),
+                format!(
+                    "{} proposes the goal \"{title}\" for you (weight {}, due {}). Accept it, or \
+                     return it with a reason if it needs to change.",
+                    m.by, m.goal.weight, m.goal.due_on
+                ),
+            )
+        }
+        Mail::GoalReturned(m) => {
+            let title = &m.goal.goal_title;
+            goal(
+                &m.goal,
+                app,
+                format!("Returned for changes: {title}"),
+                format!(
+                    "{} returned the goal \"{title}\" to draft: {}",
+                    m.returned_by, m.reason
+                ),
+            )
+        }
+        Mail::GoalAccepted(m) => {
+            let (title, owner) = (&m.goal.goal_title, &m.goal.owner_name);
+            goal(
+                &m.goal,
+                app,
+                format!("{owner} accepted {title}"),
+                format!("{} accepted the goal \"{title}\"; it is agreed.", m.by),
+            )
+        }
+        Mail::GoalEdited(m) => {
+            let title = &m.goal.goal_title;
+            goal(
+                &m.goal,
+                app,
+                format!("Your goal was edited: {title}"),
+                format!("{} edited your goal \"{title}\".", m.by),
+            )
+        }
+        Mail::GoalClosed(m) => {
+            let title = &m.goal.goal_title;
+            let how = match m.status {
+                GoalStatus::Achieved => "achieved",
+                GoalStatus::Missed => "missed",
+                _ => "dropped",
+            };
+            goal(
+                &m.goal,
+                app,
+                format!("Your goal was closed as {how}: {title}"),
+                format!("{} closed your goal \"{title}\" as {how}.", m.closed_by),
             )
         }
         Mail::GoalAgreed(m) => {

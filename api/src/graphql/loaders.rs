@@ -5,7 +5,9 @@
 use super::errors::to_gql;
 use async_graphql::dataloader::{DataLoader, Loader};
 use domain::{check_ins, cycles, employees, goals};
-use entity::{check_in_update, cycle, department, employee, goal, goal_revision, key_result};
+use entity::{
+    check_in_update, cycle, department, employee, goal, goal_event, goal_revision, key_result,
+};
 use sea_orm::DatabaseConnection;
 use std::collections::HashMap;
 use std::future::Future;
@@ -66,6 +68,10 @@ batch_loader!(
     RevisionsLoader, Uuid => Vec<goal_revision::Model>, goals::revisions_of
 );
 batch_loader!(
+    /// History steps by goal id.
+    GoalEventsLoader, Uuid => Vec<goal_event::Model>, goals::events_of
+);
+batch_loader!(
     /// Key-result updates by check-in id.
     CheckInUpdatesLoader, Uuid => Vec<check_in_update::Model>, check_ins::updates_of
 );
@@ -94,6 +100,8 @@ pub struct Loaders {
     pub key_result: DataLoader<KeyResultLoader>,
     /// Revisions by goal.
     pub revisions: DataLoader<RevisionsLoader>,
+    /// History by goal.
+    pub goal_events: DataLoader<GoalEventsLoader>,
     /// Goals by owner and cycle.
     pub owner_goals: DataLoader<OwnerGoalsLoader>,
     /// Key-result updates by check-in.
@@ -116,6 +124,7 @@ impl Loaders {
             key_results: make(KeyResultsLoader(db.clone())),
             key_result: make(KeyResultLoader(db.clone())),
             revisions: make(RevisionsLoader(db.clone())),
+            goal_events: make(GoalEventsLoader(db.clone())),
             owner_goals: make(OwnerGoalsLoader(db.clone())),
             check_in_updates: make(CheckInUpdatesLoader(db.clone())),
         }

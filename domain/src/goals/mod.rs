@@ -1,8 +1,10 @@
 //! SMART goals with key results: validated input, the workflow
-//! `DRAFT → PROPOSED → AGREED → ACHIEVED | MISSED | DROPPED`, key-result progress and target
+//! `DRAFT → PROPOSED → AGREED → ACHIEVED | MISSED | DROPPED` negotiated by both sides (a
+//! proposal is agreed or returned to DRAFT by the side it was put to), its history, key-result progress and target
 //! revisions kept as history, batch reads with progress rolled up on the server and stored on each goal, and the alignment tree.
 
 mod alignment;
+mod history;
 mod input;
 mod key_results;
 mod queries;
@@ -10,6 +12,7 @@ mod rollup;
 mod workflow;
 
 pub use alignment::{AlignmentNode, MAX_TREE_NODES, alignment};
+pub use history::events_of;
 pub use input::{
     GoalFilter, GoalInput, GoalPatch, KeyResultInput, MAX_KEY_RESULTS, MAX_SCALE, Outcome,
     check_value,
@@ -20,7 +23,7 @@ pub use key_results::{
 };
 pub use queries::{by_ids, children_of, get, list, of_owners};
 pub use rollup::{Rebuilt, Rollup, rebuild as rebuild_progress, refresh as refresh_progress};
-pub use workflow::{agree, close, create, propose, update};
+pub use workflow::{accept, agree, close, create, delete, propose, return_goal, update};
 
 use crate::permissions::can_read_goal;
 use crate::query::Owned;
@@ -35,6 +38,27 @@ impl Owned for goal::Model {
     }
     fn readable_by(&self, viewer: &crate::Viewer, owner: &employee::Model) -> bool {
         can_read_goal(viewer, self, owner)
+    }
+}
+
+/// The two sides of a goal's agreement.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Side {
+    /// The person whose goal it is.
+    Owner,
+    /// Their managers (or HR).
+    Manager,
+}
+
+/// Who a PROPOSED goal waits for: the manager when the owner proposed it, the owner when
+/// anyone else did. `None` unless the goal is PROPOSED.
+pub fn awaiting(goal: &goal::Model) -> Option<Side> {
+    if goal.status != GoalStatus::Proposed {
+        return None;
+    }
+    match goal.proposed_by {
+        Some(by) if by != goal.owner_id => Some(Side::Owner),
+        _ => Some(Side::Manager),
     }
 }
 

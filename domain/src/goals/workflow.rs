@@ -3,7 +3,7 @@
 
 use super::input::{NewGoal, ValidKeyResult, ValidPatch, visibility_for};
 use super::rollup;
-use super::{GoalInput, GoalPatch, Outcome, is_closed};
+use super::{GoalInput, GoalPatch, Outcome, Side, awaiting, is_closed};
 use crate::audit::{self, Change};
 use crate::calendar;
 use crate::cycles;
@@ -12,14 +12,14 @@ use crate::events::{DomainEvent, GoalFacts};
 use crate::permissions::{self, can_read_goal};
 use crate::publish;
 use crate::query::{find, find_readable};
-use crate::values::{CyclePhase, DecimalText, GoalLevel, GoalStatus};
+use crate::values::{CyclePhase, DecimalText, GoalLevel, GoalStatus, GoalStep, required_text};
 use crate::{Ctx, Viewer};
 use chrono::{DateTime, NaiveDate, Utc};
-use entity::{cycle, employee, goal, key_result};
+use entity::{cycle, employee, feedback, goal, goal_event, key_result};
 use sea_orm::sea_query::Expr;
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseTransaction, EntityTrait, QueryFilter,
-    QuerySelect, Set,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseTransaction, EntityTrait,
+    PaginatorTrait, QueryFilter, QuerySelect, Set,
 };
 use serde_json::json;
 use std::collections::HashSet;
@@ -151,12 +151,33 @@ fn snapshot(g: &goal::Model) -> serde_json::Value {
     })
 }
 
-/// Audits a change to a goal and emits its event, in the change's transaction.
+/// One step of a goal's history, recorded with the change it describes.
+struct Step {
+    id: Uuid,
+    kind: GoalStep,
+    reason: Option<String>,
+}
+
+impl Step {
+    fn new(kind: GoalStep) -> Self {
+        Self {
+            // Time-ordered, so that steps taken within one clock tick keep their order.
+            id: Uuid::now_v7(),
+            kind,
+            reason: None,
+        }
+    }
+}
+
+/// Audits a change to a goal, adds the step to its history and emits its event, in the
+/// change's transaction.
+#[allow(clippy::too_many_arguments)]
 async fn record(
     txn: &DatabaseTransaction,
     ctx: &Ctx,
     viewer: &Viewer,
     action: &str,
+    step: Step,
     before: Option<&goal::Model>,
     after: &goal::Model,
     event: DomainEvent,
@@ -172,6 +193,20 @@ async fn record(
             entity_id: after.id,
             before: before.map(snapshot),
             after: Some(snapshot(after)),
+        },
+    )
+    .await?;
+    super::history::record(
+        txn,
+        goal_event::Model {
+            id: step.id,
+            goal_id: after.id,
+            actor_id: viewer.id(),
+            step: step.kind,
+            from_status: before.map(|b| b.status),
+            to_status: after.status,
+            reason: step.reason,
+            at: now,
         },
     )
     .await?;
@@ -221,6 +256,10 @@ pub async fn create(ctx: &Ctx, viewer: &Viewer, input: GoalInput) -> DomainResul
         due_on: Set(input.due_on),
         status: Set(GoalStatus::Draft),
         created_by: Set(viewer.id()),
+        proposed_by: Set(None),
+        agreed_by: Set(None),
+        agreed_at: Set(None),
+        closed_at: Set(None),
         progress_ppm: Set(0),
         created_at: Set(now),
         updated_at: Set(now),
@@ -236,7 +275,18 @@ pub async fn create(ctx: &Ctx, viewer: &Viewer, input: GoalInput) -> DomainResul
         owner_id: owner.id,
         cycle_id: cycle.id,
     };
-    record(&txn, ctx, viewer, "goal.create", None, &created, event).await?;
+    let step = Step::new(GoalStep::Created);
+    record(
+        &txn,
+        ctx,
+        viewer,
+        "goal.create",
+        step,
+        None,
+        &created,
+        event,
+    )
+    .await?;
     txn.commit().await?;
     Ok(created)
 }
@@ -293,15 +343,18 @@ pub async fn update(
     }
     let written = rollup::refresh(&txn, &touched).await?;
     rollup::apply(&mut updated, &written);
+    let step = Step::new(GoalStep::Edited);
     let event = DomainEvent::GoalUpdated {
-        goal_id: updated.id,
-        owner_id: owner.id,
+        goal: GoalFacts::of(&updated),
+        step_id: step.id,
+        edited_by: Some(viewer.id()),
     };
     record(
         &txn,
         ctx,
         viewer,
         "goal.update",
+        step,
         Some(&current),
         &updated,
         event,
@@ -311,17 +364,21 @@ pub async fn update(
     Ok(updated)
 }
 
-/// Moves a goal to `status`, conditional on the status read earlier: of two racing
-/// requests, one wins and the other hears CONFLICT.
-async fn set_status(
+/// Moves a goal from `current` to `next` (its status and who/when of the step), conditional
+/// on the status read earlier: of two racing requests, one wins and the other hears CONFLICT.
+async fn transition(
     txn: &DatabaseTransaction,
     ctx: &Ctx,
     current: &goal::Model,
-    status: GoalStatus,
+    next: goal::Model,
 ) -> DomainResult<goal::Model> {
     let now = ctx.clock.now();
     let changed = goal::Entity::update_many()
-        .col_expr(goal::Column::Status, Expr::value(status))
+        .col_expr(goal::Column::Status, Expr::value(next.status))
+        .col_expr(goal::Column::ProposedBy, Expr::value(next.proposed_by))
+        .col_expr(goal::Column::AgreedBy, Expr::value(next.agreed_by))
+        .col_expr(goal::Column::AgreedAt, Expr::value(next.agreed_at))
+        .col_expr(goal::Column::ClosedAt, Expr::value(next.closed_at))
         .col_expr(goal::Column::UpdatedAt, Expr::value(now))
         .filter(goal::Column::Id.eq(current.id))
         .filter(goal::Column::Status.eq(current.status))
@@ -332,23 +389,22 @@ async fn set_status(
             "the goal changed meanwhile; reload it and try again",
         ));
     }
-    if current.status == GoalStatus::Dropped || status == GoalStatus::Dropped {
+    if current.status == GoalStatus::Dropped || next.status == GoalStatus::Dropped {
         // The parent stops (or starts) counting this goal.
         rollup::refresh(txn, &[current.parent_id]).await?;
     }
     Ok(goal::Model {
-        status,
         updated_at: now,
-        ..current.clone()
+        ..next
     })
 }
 
-/// The owner (or a manager or HR on their behalf) proposes a draft for agreement; the
-/// owner's manager is told.
+/// Puts a draft up for agreement. The owner proposes to their manager; a manager of the
+/// owner (or HR) proposes to the owner, who accepts it or returns it. The side asked is told.
 pub async fn propose(ctx: &Ctx, viewer: &Viewer, id: Uuid) -> DomainResult<goal::Model> {
     let txn = crate::db::begin(&ctx.db).await?;
     let (current, owner) = find_readable::<goal::Model>(&txn, viewer, id).await?;
-    permissions::require_record_progress(viewer, &owner)?;
+    permissions::require_propose_goal(viewer, &owner)?;
     if current.status != GoalStatus::Draft {
         return Err(DomainError::conflict(format!(
             "only a DRAFT goal can be proposed; this one is {}",
@@ -356,15 +412,24 @@ pub async fn propose(ctx: &Ctx, viewer: &Viewer, id: Uuid) -> DomainResult<goal:
         )));
     }
     check_open_cycle(&cycles::find(&txn, current.cycle_id).await?)?;
-    let updated = set_status(&txn, ctx, &current, GoalStatus::Proposed).await?;
+    let next = goal::Model {
+        status: GoalStatus::Proposed,
+        proposed_by: Some(viewer.id()),
+        ..current.clone()
+    };
+    let updated = transition(&txn, ctx, &current, next).await?;
+    let step = Step::new(GoalStep::Proposed);
     let event = DomainEvent::GoalProposed {
         goal: GoalFacts::of(&updated),
+        step_id: step.id,
+        proposed_by: Some(viewer.id()),
     };
     record(
         &txn,
         ctx,
         viewer,
         "goal.propose",
+        step,
         Some(&current),
         &updated,
         event,
@@ -374,24 +439,64 @@ pub async fn propose(ctx: &Ctx, viewer: &Viewer, id: Uuid) -> DomainResult<goal:
     Ok(updated)
 }
 
-/// A manager of the owner (or HR) agrees a proposed goal. Agreed goals of one owner in a
-/// cycle may never exceed 100 in weight, and must total exactly 100 once none is pending.
+/// A manager of the owner (or HR) agrees a goal the owner proposed. Agreed goals of one
+/// owner in a cycle may never exceed 100 in weight, and must total exactly 100 once none is
+/// pending.
 pub async fn agree(ctx: &Ctx, viewer: &Viewer, id: Uuid) -> DomainResult<goal::Model> {
+    complete_agreement(ctx, viewer, id, Side::Manager).await
+}
+
+/// The owner accepts a goal their manager (or HR) proposed to them; the same weight rules as
+/// [`agree`].
+pub async fn accept(ctx: &Ctx, viewer: &Viewer, id: Uuid) -> DomainResult<goal::Model> {
+    complete_agreement(ctx, viewer, id, Side::Owner).await
+}
+
+/// Checks that `viewer` answers for `side` and that `current` is PROPOSED and waits for it.
+fn check_answer(
+    viewer: &Viewer,
+    current: &goal::Model,
+    owner: &employee::Model,
+    side: Side,
+    verb: &str,
+) -> DomainResult<()> {
+    permissions::require_answer_goal(viewer, owner, side)?;
+    match awaiting(current) {
+        Some(waiting) if waiting == side => Ok(()),
+        Some(Side::Owner) => Err(DomainError::conflict(format!(
+            "this goal was proposed to {}; it waits for them to accept or return it",
+            owner.name
+        ))),
+        Some(Side::Manager) => Err(DomainError::conflict(format!(
+            "{} proposed this goal; it waits for their manager or HR to agree or return it",
+            owner.name
+        ))),
+        None => Err(DomainError::conflict(format!(
+            "only a PROPOSED goal can be {verb}; this one is {}",
+            current.status
+        ))),
+    }
+}
+
+async fn complete_agreement(
+    ctx: &Ctx,
+    viewer: &Viewer,
+    id: Uuid,
+    side: Side,
+) -> DomainResult<goal::Model> {
     let txn = crate::db::begin(&ctx.db).await?;
     let (current, owner) = find_readable::<goal::Model>(&txn, viewer, id).await?;
-    permissions::require_manage_goal(viewer, &owner)?;
+    let verb = match side {
+        Side::Manager => "agreed",
+        Side::Owner => "accepted",
+    };
+    check_answer(viewer, &current, &owner, side, verb)?;
     // Serialise agreements for one owner (a row lock on PostgreSQL) so that two at once
     // cannot both pass the weight check.
     employee::Entity::find_by_id(owner.id)
         .lock_exclusive()
         .one(&txn)
         .await?;
-    if current.status != GoalStatus::Proposed {
-        return Err(DomainError::conflict(format!(
-            "only a PROPOSED goal can be agreed; this one is {}",
-            current.status
-        )));
-    }
     check_open_cycle(&cycles::find(&txn, current.cycle_id).await?)?;
     let siblings = goal::Entity::find()
         .filter(goal::Column::OwnerId.eq(current.owner_id))
@@ -422,16 +527,82 @@ pub async fn agree(ctx: &Ctx, viewer: &Viewer, id: Uuid) -> DomainResult<goal::M
             ),
         ));
     }
-    let updated = set_status(&txn, ctx, &current, GoalStatus::Agreed).await?;
+    let next = goal::Model {
+        status: GoalStatus::Agreed,
+        agreed_by: Some(viewer.id()),
+        agreed_at: Some(ctx.clock.now()),
+        ..current.clone()
+    };
+    let updated = transition(&txn, ctx, &current, next).await?;
+    let (kind, action) = match side {
+        Side::Manager => (GoalStep::Agreed, "goal.agree"),
+        Side::Owner => (GoalStep::Accepted, "goal.accept"),
+    };
+    let step = Step::new(kind);
     let event = DomainEvent::GoalAgreed {
         goal: GoalFacts::of(&updated),
         agreed_by: viewer.id(),
+        step_id: step.id,
+        proposed_by: current.proposed_by,
     };
     record(
         &txn,
         ctx,
         viewer,
-        "goal.agree",
+        action,
+        step,
+        Some(&current),
+        &updated,
+        event,
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(updated)
+}
+
+/// The side a goal was proposed to sends it back to DRAFT with a reason; whoever proposed it
+/// is told why.
+pub async fn return_goal(
+    ctx: &Ctx,
+    viewer: &Viewer,
+    id: Uuid,
+    reason: &str,
+) -> DomainResult<goal::Model> {
+    let reason = required_text("reason", reason, 2000)?;
+    let txn = crate::db::begin(&ctx.db).await?;
+    let (current, owner) = find_readable::<goal::Model>(&txn, viewer, id).await?;
+    // The side that may answer is the one the goal waits for; anyone else is refused by
+    // the permission check of that side. Either side hears CONFLICT for a goal that is not
+    // PROPOSED; anyone else FORBIDDEN.
+    let side = match awaiting(&current) {
+        Some(side) => side,
+        None if viewer.id() == owner.id => Side::Owner,
+        None => Side::Manager,
+    };
+    check_answer(viewer, &current, &owner, side, "returned")?;
+    check_open_cycle(&cycles::find(&txn, current.cycle_id).await?)?;
+    let next = goal::Model {
+        status: GoalStatus::Draft,
+        ..current.clone()
+    };
+    let updated = transition(&txn, ctx, &current, next).await?;
+    let step = Step {
+        reason: Some(reason.clone()),
+        ..Step::new(GoalStep::Returned)
+    };
+    let event = DomainEvent::GoalReturned {
+        goal: GoalFacts::of(&updated),
+        step_id: step.id,
+        returned_by: viewer.id(),
+        proposed_by: current.proposed_by.unwrap_or(owner.id),
+        reason,
+    };
+    record(
+        &txn,
+        ctx,
+        viewer,
+        "goal.return",
+        step,
         Some(&current),
         &updated,
         event,
@@ -442,7 +613,7 @@ pub async fn agree(ctx: &Ctx, viewer: &Viewer, id: Uuid) -> DomainResult<goal::M
 }
 
 /// Ends a goal. Achieved and missed need an agreed goal and a manager or HR; a draft can
-/// also be dropped by its owner.
+/// also be dropped by its owner. The owner is told when someone else closed it.
 pub async fn close(
     ctx: &Ctx,
     viewer: &Viewer,
@@ -452,33 +623,118 @@ pub async fn close(
     let txn = crate::db::begin(&ctx.db).await?;
     let (current, owner) = find_readable::<goal::Model>(&txn, viewer, id).await?;
     let status = current.status;
-    let (to, action) = match outcome {
-        Outcome::Achieved => (GoalStatus::Achieved, "goal.achieve"),
-        Outcome::Missed => (GoalStatus::Missed, "goal.miss"),
-        Outcome::Dropped => (GoalStatus::Dropped, "goal.drop"),
+    let (to, action, kind) = match outcome {
+        Outcome::Achieved => (GoalStatus::Achieved, "goal.achieve", GoalStep::Achieved),
+        Outcome::Missed => (GoalStatus::Missed, "goal.miss", GoalStep::Missed),
+        Outcome::Dropped => (GoalStatus::Dropped, "goal.drop", GoalStep::Dropped),
     };
+    permissions::require_close_goal(viewer, &current, &owner, outcome)?;
     if is_closed(status) {
         return Err(DomainError::conflict(format!(
             "the goal is already {status}"
         )));
-    }
-    let owner_drops_draft =
-        outcome == Outcome::Dropped && status == GoalStatus::Draft && viewer.id() == owner.id;
-    if !owner_drops_draft {
-        permissions::require_manage_goal(viewer, &owner)?;
     }
     if outcome != Outcome::Dropped && status != GoalStatus::Agreed {
         return Err(DomainError::conflict(format!(
             "only an AGREED goal can be {to}; this one is {status}"
         )));
     }
-    let updated = set_status(&txn, ctx, &current, to).await?;
-    let event = DomainEvent::GoalClosed {
-        goal_id: updated.id,
-        owner_id: owner.id,
+    let next = goal::Model {
         status: to,
+        closed_at: Some(ctx.clock.now()),
+        ..current.clone()
     };
-    record(&txn, ctx, viewer, action, Some(&current), &updated, event).await?;
+    let updated = transition(&txn, ctx, &current, next).await?;
+    let step = Step::new(kind);
+    let event = DomainEvent::GoalClosed {
+        goal: GoalFacts::of(&updated),
+        status: to,
+        step_id: step.id,
+        closed_by: Some(viewer.id()),
+    };
+    record(
+        &txn,
+        ctx,
+        viewer,
+        action,
+        step,
+        Some(&current),
+        &updated,
+        event,
+    )
+    .await?;
     txn.commit().await?;
     Ok(updated)
+}
+
+/// The owner deletes a draft with everything it holds (key results, history). A draft other
+/// goals are aligned to, or that feedback names, is kept: drop it instead.
+pub async fn delete(ctx: &Ctx, viewer: &Viewer, id: Uuid) -> DomainResult<goal::Model> {
+    let txn = crate::db::begin(&ctx.db).await?;
+    let (current, owner) = find_readable::<goal::Model>(&txn, viewer, id).await?;
+    permissions::require_delete_goal(viewer, &owner)?;
+    if current.status != GoalStatus::Draft {
+        return Err(DomainError::conflict(format!(
+            "only a DRAFT goal can be deleted; this one is {} (close it instead)",
+            current.status
+        )));
+    }
+    let children = goal::Entity::find()
+        .filter(goal::Column::ParentId.eq(id))
+        .count(&txn)
+        .await?;
+    if children > 0 {
+        return Err(DomainError::conflict(format!(
+            "{children} goal(s) are aligned to this draft; move them or drop the draft instead"
+        )));
+    }
+    let feedback = feedback::Entity::find()
+        .filter(feedback::Column::GoalId.eq(id))
+        .count(&txn)
+        .await?;
+    if feedback > 0 {
+        return Err(DomainError::conflict(
+            "feedback was given about this draft; drop it instead, so the feedback keeps its goal",
+        ));
+    }
+    key_result::Entity::delete_many()
+        .filter(key_result::Column::GoalId.eq(id))
+        .exec(&txn)
+        .await?;
+    goal_event::Entity::delete_many()
+        .filter(goal_event::Column::GoalId.eq(id))
+        .exec(&txn)
+        .await?;
+    let deleted = goal::Entity::delete_many()
+        .filter(goal::Column::Id.eq(id))
+        .filter(goal::Column::Status.eq(GoalStatus::Draft))
+        .exec(&txn)
+        .await?;
+    if deleted.rows_affected == 0 {
+        return Err(DomainError::conflict(
+            "the goal changed meanwhile; reload it and try again",
+        ));
+    }
+    rollup::refresh(&txn, &[current.parent_id]).await?;
+    let now = ctx.clock.now();
+    audit::record(
+        &txn,
+        now,
+        Change {
+            actor: Some(viewer.id()),
+            action: "goal.delete",
+            entity: "goal",
+            entity_id: id,
+            before: Some(snapshot(&current)),
+            after: None,
+        },
+    )
+    .await?;
+    let event = DomainEvent::GoalDeleted {
+        goal: GoalFacts::of(&current),
+        deleted_by: viewer.id(),
+    };
+    publish::emit(&txn, now, Some(viewer.id()), vec![event]).await?;
+    txn.commit().await?;
+    Ok(current)
 }

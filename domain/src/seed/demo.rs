@@ -406,6 +406,12 @@ pub async fn demo(ctx: &Ctx) -> DomainResult<DemoPeople> {
                 due_on: Set(due),
                 status: Set(status),
                 created_by: Set(ids[i]),
+                proposed_by: Set((status != GoalStatus::Draft).then_some(ids[i])),
+                agreed_by: Set((status == GoalStatus::Agreed)
+                    .then_some(p.manager.map(|m| ids[m]))
+                    .flatten()),
+                agreed_at: Set((status == GoalStatus::Agreed).then_some(now)),
+                closed_at: Set(None),
                 progress_ppm: Set(0),
                 created_at: Set(now),
                 updated_at: Set(now),

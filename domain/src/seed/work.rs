@@ -261,6 +261,8 @@ pub(super) fn person_work(
         };
         let created_at =
             calendar::local_midnight(tz, cycle.starts_on + Duration::days(rng.i64(0..=14)));
+        let agreed = !matches!(status, GoalStatus::Draft | GoalStatus::Proposed);
+        let agreed_on = created_at + Duration::days(7);
         rows.goals.push(goal::ActiveModel {
             id: Set(id),
             cycle_id: Set(cycle.id),
@@ -274,6 +276,12 @@ pub(super) fn person_work(
             due_on: Set(due_on),
             status: Set(status),
             created_by: Set(p.id),
+            proposed_by: Set((status != GoalStatus::Draft).then_some(p.id)),
+            // Agreed by the manager (the head of the organisation by HR, left unnamed) a
+            // week after it was written; closed goals on their due date.
+            agreed_by: Set(agreed.then_some(p.manager.map(|m| people[m].id)).flatten()),
+            agreed_at: Set(agreed.then_some(agreed_on.min(at.now))),
+            closed_at: Set(closed.then_some(calendar::local_midnight(tz, due_on).min(at.now))),
             progress_ppm: Set(0),
             created_at: Set(created_at.min(at.now)),
             updated_at: Set(at.now),

@@ -83,7 +83,9 @@ async fn agreeing_a_goal_records_its_event_and_queues_the_owners_email_with_it()
     let agreed = events_of(&app, "GOAL_AGREED").await;
     assert_eq!(agreed.len(), 1);
     match &agreed[0].1 {
-        DomainEvent::GoalAgreed { goal, agreed_by } => {
+        DomainEvent::GoalAgreed {
+            goal, agreed_by, ..
+        } => {
             assert_eq!(goal.goal_id.to_string(), id);
             assert_eq!(*agreed_by, mgr.id);
             assert_eq!(goal.weight, 100);
@@ -102,7 +104,7 @@ async fn agreeing_a_goal_records_its_event_and_queues_the_owners_email_with_it()
     assert_eq!(kinds, ["GOAL_CREATED", "GOAL_PROPOSED", "GOAL_AGREED"]);
 
     let row = email_outbox::Entity::find()
-        .filter(email_outbox::Column::DedupeKey.eq(format!("goal-agreed:{id}")))
+        .filter(email_outbox::Column::Template.eq("goal_agreed"))
         .one(&app.ctx.db)
         .await
         .unwrap()

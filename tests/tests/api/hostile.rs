@@ -425,6 +425,21 @@ async fn another_persons_ids_on_every_id_argument_give_no_data() {
             json!({}),
         ),
         (
+            "acceptGoal.id",
+            format!("mutation {{ acceptGoal(id: \"{goal}\") {{ status }} }}"),
+            json!({}),
+        ),
+        (
+            "returnGoal.id",
+            format!("mutation {{ returnGoal(id: \"{goal}\", reason: \"no\") {{ status }} }}"),
+            json!({}),
+        ),
+        (
+            "deleteGoal.id",
+            format!("mutation {{ deleteGoal(id: \"{goal}\") }}"),
+            json!({}),
+        ),
+        (
             "updateKeyResultValue.id",
             format!(
                 "mutation {{ updateKeyResultValue(id: \"{kr}\", value: \"1\") {{ currentValue }} }}"

@@ -18,6 +18,7 @@ mod hostile;
 mod http;
 mod import_seed;
 mod n_plus_one;
+mod negotiation;
 mod pagination;
 mod plans;
 mod queue;

@@ -38,7 +38,8 @@ impl PlanningMutation {
         ))
     }
 
-    /// DRAFT → PROPOSED: asks the manager to agree.
+    /// DRAFT → PROPOSED. The owner asks their manager to agree; a manager of the owner (or
+    /// HR) asks the owner to accept. `Goal.awaiting` tells which side has to answer.
     async fn propose_goal(&self, ctx: &Context<'_>, id: ID) -> GqlResult<Goal> {
         let id = parse_id("id", &id)?;
         Ok(Goal(
@@ -46,10 +47,37 @@ impl PlanningMutation {
         ))
     }
 
-    /// PROPOSED → AGREED, by a manager of the owner or HR.
+    /// PROPOSED → AGREED, by a manager of the owner or HR, for a goal the owner proposed.
     async fn agree_goal(&self, ctx: &Context<'_>, id: ID) -> GqlResult<Goal> {
         let id = parse_id("id", &id)?;
         Ok(Goal(goals::agree(dctx(ctx), viewer(ctx)?, id).await.gql()?))
+    }
+
+    /// PROPOSED → AGREED, by the owner, for a goal a manager or HR proposed to them.
+    async fn accept_goal(&self, ctx: &Context<'_>, id: ID) -> GqlResult<Goal> {
+        let id = parse_id("id", &id)?;
+        Ok(Goal(
+            goals::accept(dctx(ctx), viewer(ctx)?, id).await.gql()?,
+        ))
+    }
+
+    /// PROPOSED → DRAFT, by the side the goal waits for, with a reason (1–2000 characters)
+    /// that whoever proposed it receives by e-mail and `Goal.events` keeps.
+    async fn return_goal(&self, ctx: &Context<'_>, id: ID, reason: String) -> GqlResult<Goal> {
+        let id = parse_id("id", &id)?;
+        Ok(Goal(
+            goals::return_goal(dctx(ctx), viewer(ctx)?, id, &reason)
+                .await
+                .gql()?,
+        ))
+    }
+
+    /// Deletes a DRAFT, by its owner, with its key results and history; answers the id. A
+    /// draft that other goals align to or that feedback names is a CONFLICT: drop it instead.
+    async fn delete_goal(&self, ctx: &Context<'_>, id: ID) -> GqlResult<ID> {
+        let id = parse_id("id", &id)?;
+        let gone = goals::delete(dctx(ctx), viewer(ctx)?, id).await.gql()?;
+        Ok(ID(gone.id.to_string()))
     }
 
     /// Ends a goal: ACHIEVED or MISSED (agreed goals), or DROPPED.

@@ -9,9 +9,10 @@ use crate::graphql::{loaders, viewer};
 use async_graphql::{ComplexObject, Context, Enum, ID, Object, SimpleObject};
 use chrono::{DateTime, NaiveDate, Utc};
 use domain::permissions::can_read_goal;
-use entity::{goal, goal_revision, key_result};
+use entity::{goal, goal_event, goal_revision, key_result};
 use rust_decimal::Decimal;
 use rust_decimal::prelude::ToPrimitive;
+use uuid::Uuid;
 
 mirror_enum!(
     /// Where a goal sits in the alignment tree.
@@ -21,6 +22,49 @@ mirror_enum!(
     /// The goal workflow: DRAFT → PROPOSED → AGREED → ACHIEVED | MISSED | DROPPED.
     GoalStatus { Draft, Proposed, Agreed, Achieved, Missed, Dropped }
 );
+mirror_enum!(
+    /// A step in a goal's history.
+    GoalStep {
+        /// Written as a draft.
+        Created,
+        /// Its content changed before agreement.
+        Edited,
+        /// Put up for agreement (by the owner to their manager, or by a manager or HR to the
+        /// owner).
+        Proposed,
+        /// Sent back to DRAFT by the side it was proposed to, with a reason.
+        Returned,
+        /// Agreed by a manager of the owner or HR.
+        Agreed,
+        /// Accepted by the owner.
+        Accepted,
+        /// Closed as reached.
+        Achieved,
+        /// Closed as not reached.
+        Missed,
+        /// Abandoned.
+        Dropped,
+    }
+);
+
+/// Which side of a proposed goal has to answer.
+#[derive(Enum, Copy, Clone, Eq, PartialEq, Debug)]
+pub enum GoalSide {
+    /// The owner: accept it (`acceptGoal`) or return it (`returnGoal`).
+    Owner,
+    /// A manager of the owner or HR: agree it (`agreeGoal`) or return it (`returnGoal`).
+    Manager,
+}
+
+impl From<domain::goals::Side> for GoalSide {
+    fn from(s: domain::goals::Side) -> Self {
+        match s {
+            domain::goals::Side::Owner => Self::Owner,
+            domain::goals::Side::Manager => Self::Manager,
+        }
+    }
+}
+
 mirror_enum!(
     /// Whether a key result improves by going up or down.
     Direction { Increase, Decrease }
@@ -108,6 +152,39 @@ impl Goal {
     }
     async fn updated_at(&self) -> DateTime<Utc> {
         self.0.updated_at
+    }
+    /// Who wrote it: the owner, or a manager or HR for them.
+    async fn created_by(&self, ctx: &Context<'_>) -> GqlResult<Option<Employee>> {
+        person(ctx, Some(self.0.created_by)).await
+    }
+    /// Who put it up for agreement, while it is (or since it was last) proposed.
+    async fn proposed_by(&self, ctx: &Context<'_>) -> GqlResult<Option<Employee>> {
+        person(ctx, self.0.proposed_by).await
+    }
+    /// Which side has to answer a PROPOSED goal; null in any other status.
+    async fn awaiting(&self) -> Option<GoalSide> {
+        domain::goals::awaiting(&self.0).map(GoalSide::from)
+    }
+    /// Whose agreement completed it: a manager or HR (`agreeGoal`), or the owner
+    /// (`acceptGoal`).
+    async fn agreed_by(&self, ctx: &Context<'_>) -> GqlResult<Option<Employee>> {
+        person(ctx, self.0.agreed_by).await
+    }
+    async fn agreed_at(&self) -> Option<DateTime<Utc>> {
+        self.0.agreed_at
+    }
+    /// When it was achieved, missed or dropped.
+    async fn closed_at(&self) -> Option<DateTime<Utc>> {
+        self.0.closed_at
+    }
+    /// Its history, oldest first: each step, who took it, when, and why when one was given.
+    async fn events(&self, ctx: &Context<'_>) -> GqlResult<Vec<GoalEvent>> {
+        let events = loaders(ctx).goal_events.load_one(self.0.id).await?;
+        Ok(events
+            .unwrap_or_default()
+            .into_iter()
+            .map(GoalEvent)
+            .collect())
     }
     async fn cycle(&self, ctx: &Context<'_>) -> GqlResult<Cycle> {
         let cycle = loaders(ctx).cycle.load_one(self.0.cycle_id).await?;
@@ -200,6 +277,45 @@ impl KeyResult {
     }
     async fn updated_at(&self) -> DateTime<Utc> {
         self.0.updated_at
+    }
+}
+
+/// An employee by id (people are readable by everyone signed in).
+async fn person(ctx: &Context<'_>, id: Option<Uuid>) -> GqlResult<Option<Employee>> {
+    let Some(id) = id else {
+        return Ok(None);
+    };
+    Ok(loaders(ctx).employee.load_one(id).await?.map(Employee))
+}
+
+/// One step in a goal's history.
+pub struct GoalEvent(pub goal_event::Model);
+
+#[Object]
+impl GoalEvent {
+    async fn id(&self) -> ID {
+        ID(self.0.id.to_string())
+    }
+    async fn step(&self) -> GoalStep {
+        self.0.step.into()
+    }
+    /// Who took the step.
+    async fn actor(&self, ctx: &Context<'_>) -> GqlResult<Option<Employee>> {
+        person(ctx, Some(self.0.actor_id)).await
+    }
+    /// The status before; null for the step that created the goal.
+    async fn from_status(&self) -> Option<GoalStatus> {
+        self.0.from_status.map(GoalStatus::from)
+    }
+    async fn to_status(&self) -> GoalStatus {
+        self.0.to_status.into()
+    }
+    /// Why, for a returned goal.
+    async fn reason(&self) -> Option<&str> {
+        self.0.reason.as_deref()
+    }
+    async fn at(&self) -> DateTime<Utc> {
+        self.0.at
     }
 }
 

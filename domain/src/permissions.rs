@@ -2,7 +2,7 @@
 //! `NOT_FOUND` where the viewer may not even know the object exists, else `FORBIDDEN`.
 
 use crate::error::{DomainError, DomainResult};
-use crate::goals::{Outcome, Side};
+use crate::goals::Side;
 use crate::values::{GoalLevel, GoalStatus, Visibility};
 use crate::viewer::Viewer;
 use entity::{employee, goal};
@@ -104,14 +104,15 @@ pub fn require_answer_goal(
     }
 }
 
-/// Closing a goal: the owner's managers or HR; the owner may also drop their own draft.
+/// Closing a goal: the owner's managers or HR; the owner may also drop (`dropping`) their own
+/// draft.
 pub fn require_close_goal(
     viewer: &Viewer,
     goal: &goal::Model,
     owner: &employee::Model,
-    outcome: Outcome,
+    dropping: bool,
 ) -> DomainResult<()> {
-    if outcome == Outcome::Dropped && goal.status == GoalStatus::Draft && viewer.id() == owner.id {
+    if dropping && goal.status == GoalStatus::Draft && viewer.id() == owner.id {
         Ok(())
     } else {
         require_manage_goal(viewer, owner)

@@ -2,16 +2,15 @@
 //! ("raising expectations") with the old one kept in the goal's revision history.
 
 use super::input::{check_direction, check_value};
-use super::workflow::check_open_cycle;
+use super::rules::{self, GoalAction};
 use crate::audit::{self, Change};
 use crate::cycles;
 use crate::error::{DomainError, DomainResult};
 use crate::events::{DomainEvent, GoalFacts};
-use crate::permissions;
 use crate::progress;
 use crate::publish;
 use crate::query::{find, find_readable, rows_in};
-use crate::values::{CyclePhase, DecimalText, GoalStatus, required_text};
+use crate::values::{DecimalText, required_text};
 use crate::{Ctx, Viewer};
 use entity::{employee, goal, goal_revision, key_result};
 use rust_decimal::Decimal;
@@ -63,20 +62,8 @@ pub async fn record_progress(
     check_value("value", current)?;
     let txn = crate::db::begin(&ctx.db).await?;
     let (kr, goal, owner) = readable_key_result(&txn, viewer, key_result_id).await?;
-    permissions::require_record_progress(viewer, &owner)?;
-    if goal.status != GoalStatus::Agreed {
-        return Err(DomainError::conflict(format!(
-            "progress is recorded on AGREED goals; this one is {}",
-            goal.status
-        )));
-    }
     let cycle = cycles::find(&txn, goal.cycle_id).await?;
-    if cycle.phase != CyclePhase::Active {
-        return Err(DomainError::conflict(format!(
-            "cycle {} is {}; progress is recorded while it is ACTIVE",
-            cycle.name, cycle.phase
-        )));
-    }
+    rules::check(GoalAction::RecordProgress, viewer, &goal, &owner, &cycle)?;
     let now = ctx.clock.now();
     let before = kr.current_value;
     let mut model: key_result::ActiveModel = kr.into();
@@ -125,14 +112,8 @@ pub async fn revise_target(
 ) -> DomainResult<goal_revision::Model> {
     let txn = crate::db::begin(&ctx.db).await?;
     let (kr, goal, owner) = readable_key_result(&txn, viewer, key_result_id).await?;
-    permissions::require_manage_goal(viewer, &owner)?;
-    if goal.status != GoalStatus::Agreed {
-        return Err(DomainError::conflict(format!(
-            "targets are revised on AGREED goals (edit a {} goal directly)",
-            goal.status
-        )));
-    }
-    check_open_cycle(&cycles::find(&txn, goal.cycle_id).await?)?;
+    let cycle = cycles::find(&txn, goal.cycle_id).await?;
+    rules::check(GoalAction::ReviseTarget, viewer, &goal, &owner, &cycle)?;
     let reason = required_text("reason", reason, 2000)?;
     check_value("newTarget", new_target)?;
     if new_target == kr.target_value.0 {

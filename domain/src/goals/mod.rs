@@ -9,6 +9,7 @@ mod input;
 mod key_results;
 mod queries;
 mod rollup;
+mod rules;
 mod workflow;
 
 pub use alignment::{AlignmentNode, MAX_TREE_NODES, alignment};
@@ -23,6 +24,7 @@ pub use key_results::{
 };
 pub use queries::{by_ids, children_of, get, list, of_owners};
 pub use rollup::{Rebuilt, Rollup, rebuild as rebuild_progress, refresh as refresh_progress};
+pub use rules::{GoalAction, check as check_goal_action};
 pub use workflow::{accept, agree, close, create, delete, propose, return_goal, update};
 
 use crate::permissions::can_read_goal;

@@ -3,7 +3,8 @@
 
 use super::input::{NewGoal, ValidKeyResult, ValidPatch, visibility_for};
 use super::rollup;
-use super::{GoalInput, GoalPatch, Outcome, Side, awaiting, is_closed};
+use super::rules::{self, GoalAction, check_open_cycle};
+use super::{GoalInput, GoalPatch, Outcome, Side};
 use crate::audit::{self, Change};
 use crate::calendar;
 use crate::cycles;
@@ -12,7 +13,7 @@ use crate::events::{DomainEvent, GoalFacts};
 use crate::permissions::{self, can_read_goal};
 use crate::publish;
 use crate::query::{find, find_readable};
-use crate::values::{CyclePhase, DecimalText, GoalLevel, GoalStatus, GoalStep, required_text};
+use crate::values::{DecimalText, GoalLevel, GoalStatus, GoalStep, required_text};
 use crate::{Ctx, Viewer};
 use chrono::{DateTime, NaiveDate, Utc};
 use entity::{cycle, employee, feedback, goal, goal_event, key_result};
@@ -24,18 +25,6 @@ use sea_orm::{
 use serde_json::json;
 use std::collections::HashSet;
 use uuid::Uuid;
-
-/// Goals change only while their cycle is PLANNING or ACTIVE.
-pub(super) fn check_open_cycle(cycle: &cycle::Model) -> DomainResult<()> {
-    if matches!(cycle.phase, CyclePhase::Planning | CyclePhase::Active) {
-        Ok(())
-    } else {
-        Err(DomainError::conflict(format!(
-            "cycle {} is in {}; goals can change only while it is PLANNING or ACTIVE",
-            cycle.name, cycle.phase
-        )))
-    }
-}
 
 /// Timely: due inside the cycle, and not before today in the owner's timezone.
 fn check_due(
@@ -301,9 +290,8 @@ pub async fn update(
     let valid = ValidPatch::try_from(&patch)?;
     let txn = crate::db::begin(&ctx.db).await?;
     let (current, owner) = find_readable::<goal::Model>(&txn, viewer, id).await?;
-    permissions::require_edit_goal(viewer, current.status, &owner)?;
     let cycle = cycles::find(&txn, current.cycle_id).await?;
-    check_open_cycle(&cycle)?;
+    rules::check(GoalAction::Edit, viewer, &current, &owner, &cycle)?;
     let mut model: goal::ActiveModel = current.clone().into();
     if let Some(title) = valid.title {
         model.title = Set(title.into_inner());
@@ -404,14 +392,8 @@ async fn transition(
 pub async fn propose(ctx: &Ctx, viewer: &Viewer, id: Uuid) -> DomainResult<goal::Model> {
     let txn = crate::db::begin(&ctx.db).await?;
     let (current, owner) = find_readable::<goal::Model>(&txn, viewer, id).await?;
-    permissions::require_propose_goal(viewer, &owner)?;
-    if current.status != GoalStatus::Draft {
-        return Err(DomainError::conflict(format!(
-            "only a DRAFT goal can be proposed; this one is {}",
-            current.status
-        )));
-    }
-    check_open_cycle(&cycles::find(&txn, current.cycle_id).await?)?;
+    let cycle = cycles::find(&txn, current.cycle_id).await?;
+    rules::check(GoalAction::Propose, viewer, &current, &owner, &cycle)?;
     let next = goal::Model {
         status: GoalStatus::Proposed,
         proposed_by: Some(viewer.id()),
@@ -452,32 +434,6 @@ pub async fn accept(ctx: &Ctx, viewer: &Viewer, id: Uuid) -> DomainResult<goal::
     complete_agreement(ctx, viewer, id, Side::Owner).await
 }
 
-/// Checks that `viewer` answers for `side` and that `current` is PROPOSED and waits for it.
-fn check_answer(
-    viewer: &Viewer,
-    current: &goal::Model,
-    owner: &employee::Model,
-    side: Side,
-    verb: &str,
-) -> DomainResult<()> {
-    permissions::require_answer_goal(viewer, owner, side)?;
-    match awaiting(current) {
-        Some(waiting) if waiting == side => Ok(()),
-        Some(Side::Owner) => Err(DomainError::conflict(format!(
-            "this goal was proposed to {}; it waits for them to accept or return it",
-            owner.name
-        ))),
-        Some(Side::Manager) => Err(DomainError::conflict(format!(
-            "{} proposed this goal; it waits for their manager or HR to agree or return it",
-            owner.name
-        ))),
-        None => Err(DomainError::conflict(format!(
-            "only a PROPOSED goal can be {verb}; this one is {}",
-            current.status
-        ))),
-    }
-}
-
 async fn complete_agreement(
     ctx: &Ctx,
     viewer: &Viewer,
@@ -486,18 +442,18 @@ async fn complete_agreement(
 ) -> DomainResult<goal::Model> {
     let txn = crate::db::begin(&ctx.db).await?;
     let (current, owner) = find_readable::<goal::Model>(&txn, viewer, id).await?;
-    let verb = match side {
-        Side::Manager => "agreed",
-        Side::Owner => "accepted",
+    let action = match side {
+        Side::Manager => GoalAction::Agree,
+        Side::Owner => GoalAction::Accept,
     };
-    check_answer(viewer, &current, &owner, side, verb)?;
+    let cycle = cycles::find(&txn, current.cycle_id).await?;
+    rules::check(action, viewer, &current, &owner, &cycle)?;
     // Serialise agreements for one owner (a row lock on PostgreSQL) so that two at once
     // cannot both pass the weight check.
     employee::Entity::find_by_id(owner.id)
         .lock_exclusive()
         .one(&txn)
         .await?;
-    check_open_cycle(&cycles::find(&txn, current.cycle_id).await?)?;
     let siblings = goal::Entity::find()
         .filter(goal::Column::OwnerId.eq(current.owner_id))
         .filter(goal::Column::CycleId.eq(current.cycle_id))
@@ -571,16 +527,8 @@ pub async fn return_goal(
     let reason = required_text("reason", reason, 2000)?;
     let txn = crate::db::begin(&ctx.db).await?;
     let (current, owner) = find_readable::<goal::Model>(&txn, viewer, id).await?;
-    // The side that may answer is the one the goal waits for; anyone else is refused by
-    // the permission check of that side. Either side hears CONFLICT for a goal that is not
-    // PROPOSED; anyone else FORBIDDEN.
-    let side = match awaiting(&current) {
-        Some(side) => side,
-        None if viewer.id() == owner.id => Side::Owner,
-        None => Side::Manager,
-    };
-    check_answer(viewer, &current, &owner, side, "returned")?;
-    check_open_cycle(&cycles::find(&txn, current.cycle_id).await?)?;
+    let cycle = cycles::find(&txn, current.cycle_id).await?;
+    rules::check(GoalAction::Return, viewer, &current, &owner, &cycle)?;
     let next = goal::Model {
         status: GoalStatus::Draft,
         ..current.clone()
@@ -622,23 +570,17 @@ pub async fn close(
 ) -> DomainResult<goal::Model> {
     let txn = crate::db::begin(&ctx.db).await?;
     let (current, owner) = find_readable::<goal::Model>(&txn, viewer, id).await?;
-    let status = current.status;
     let (to, action, kind) = match outcome {
         Outcome::Achieved => (GoalStatus::Achieved, "goal.achieve", GoalStep::Achieved),
         Outcome::Missed => (GoalStatus::Missed, "goal.miss", GoalStep::Missed),
         Outcome::Dropped => (GoalStatus::Dropped, "goal.drop", GoalStep::Dropped),
     };
-    permissions::require_close_goal(viewer, &current, &owner, outcome)?;
-    if is_closed(status) {
-        return Err(DomainError::conflict(format!(
-            "the goal is already {status}"
-        )));
-    }
-    if outcome != Outcome::Dropped && status != GoalStatus::Agreed {
-        return Err(DomainError::conflict(format!(
-            "only an AGREED goal can be {to}; this one is {status}"
-        )));
-    }
+    let rule = match outcome {
+        Outcome::Dropped => GoalAction::Drop,
+        Outcome::Achieved | Outcome::Missed => GoalAction::Close,
+    };
+    let cycle = cycles::find(&txn, current.cycle_id).await?;
+    rules::check(rule, viewer, &current, &owner, &cycle)?;
     let next = goal::Model {
         status: to,
         closed_at: Some(ctx.clock.now()),
@@ -672,13 +614,8 @@ pub async fn close(
 pub async fn delete(ctx: &Ctx, viewer: &Viewer, id: Uuid) -> DomainResult<goal::Model> {
     let txn = crate::db::begin(&ctx.db).await?;
     let (current, owner) = find_readable::<goal::Model>(&txn, viewer, id).await?;
-    permissions::require_delete_goal(viewer, &owner)?;
-    if current.status != GoalStatus::Draft {
-        return Err(DomainError::conflict(format!(
-            "only a DRAFT goal can be deleted; this one is {} (close it instead)",
-            current.status
-        )));
-    }
+    let cycle = cycles::find(&txn, current.cycle_id).await?;
+    rules::check(GoalAction::Delete, viewer, &current, &owner, &cycle)?;
     let children = goal::Entity::find()
         .filter(goal::Column::ParentId.eq(id))
         .count(&txn)

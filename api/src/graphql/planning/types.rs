@@ -8,6 +8,7 @@ use crate::graphql::organisation::types::Employee;
 use crate::graphql::{loaders, viewer};
 use async_graphql::{ComplexObject, Context, Enum, ID, Object, SimpleObject};
 use chrono::{DateTime, NaiveDate, Utc};
+use domain::goals::GoalAction;
 use domain::permissions::can_read_goal;
 use entity::{goal, goal_event, goal_revision, key_result};
 use rust_decimal::Decimal;
@@ -177,6 +178,25 @@ impl Goal {
     async fn closed_at(&self) -> Option<DateTime<Utc>> {
         self.0.closed_at
     }
+    /// What the viewer may do to this goal now, by the same rules the mutations apply (who
+    /// they are, the goal's status, its cycle's phase). A `true` mutation can still refuse
+    /// the request's values: weights that would not add up to 100, a bad parent or date, a
+    /// draft that other goals align to.
+    async fn viewer_can(&self, ctx: &Context<'_>) -> GqlResult<GoalViewerCan> {
+        let can = goal_actions(ctx, &self.0).await?;
+        Ok(GoalViewerCan {
+            edit: can(GoalAction::Edit),
+            propose: can(GoalAction::Propose),
+            agree: can(GoalAction::Agree),
+            accept: can(GoalAction::Accept),
+            r#return: can(GoalAction::Return),
+            close: can(GoalAction::Close),
+            drop: can(GoalAction::Drop),
+            delete: can(GoalAction::Delete),
+            revise_target: can(GoalAction::ReviseTarget),
+            record_progress: can(GoalAction::RecordProgress),
+        })
+    }
     /// Its history, oldest first: each step, who took it, when, and why when one was given.
     async fn events(&self, ctx: &Context<'_>) -> GqlResult<Vec<GoalEvent>> {
         let events = loaders(ctx).goal_events.load_one(self.0.id).await?;
@@ -249,6 +269,19 @@ impl KeyResult {
         let goal = loaders(ctx).goal.load_one(self.0.goal_id).await?;
         Ok(readable_goals(ctx, goal.into_iter().collect()).await?.pop())
     }
+    /// What the viewer may do to this key result now (the rules of its goal's mutations).
+    async fn viewer_can(&self, ctx: &Context<'_>) -> GqlResult<KeyResultViewerCan> {
+        let goal = loaders(ctx)
+            .goal
+            .load_one(self.0.goal_id)
+            .await?
+            .ok_or_else(|| internal(&"key result without its goal"))?;
+        let can = goal_actions(ctx, &goal).await?;
+        Ok(KeyResultViewerCan {
+            record_progress: can(GoalAction::RecordProgress),
+            revise_target: can(GoalAction::ReviseTarget),
+        })
+    }
     async fn metric(&self) -> &str {
         &self.0.metric
     }
@@ -278,6 +311,62 @@ impl KeyResult {
     async fn updated_at(&self) -> DateTime<Utc> {
         self.0.updated_at
     }
+}
+
+/// Which goal mutations the viewer may call now (see `Goal.viewerCan`).
+#[derive(SimpleObject)]
+pub struct GoalViewerCan {
+    /// `updateGoal`.
+    pub edit: bool,
+    /// `proposeGoal`.
+    pub propose: bool,
+    /// `agreeGoal`.
+    pub agree: bool,
+    /// `acceptGoal`.
+    pub accept: bool,
+    /// `returnGoal`.
+    pub r#return: bool,
+    /// `closeGoal` as ACHIEVED or MISSED.
+    pub close: bool,
+    /// `closeGoal` as DROPPED.
+    pub drop: bool,
+    /// `deleteGoal`.
+    pub delete: bool,
+    /// `reviseTarget` on its key results.
+    pub revise_target: bool,
+    /// `updateKeyResultValue` on its key results.
+    pub record_progress: bool,
+}
+
+/// Which key-result mutations the viewer may call now.
+#[derive(SimpleObject)]
+pub struct KeyResultViewerCan {
+    /// `updateKeyResultValue`.
+    pub record_progress: bool,
+    /// `reviseTarget`.
+    pub revise_target: bool,
+}
+
+/// The domain's rule for each action on `goal`, for this viewer.
+async fn goal_actions(
+    ctx: &Context<'_>,
+    goal: &goal::Model,
+) -> GqlResult<impl Fn(GoalAction) -> bool> {
+    let viewer = viewer(ctx)?.clone();
+    let owner = loaders(ctx)
+        .employee
+        .load_one(goal.owner_id)
+        .await?
+        .ok_or_else(|| internal(&"goal without its owner"))?;
+    let cycle = loaders(ctx)
+        .cycle
+        .load_one(goal.cycle_id)
+        .await?
+        .ok_or_else(|| internal(&"goal without its cycle"))?;
+    let goal = goal.clone();
+    Ok(move |action| {
+        domain::goals::check_goal_action(action, &viewer, &goal, &owner, &cycle).is_ok()
+    })
 }
 
 /// An employee by id (people are readable by everyone signed in).

@@ -1,0 +1,237 @@
+//! Permission hints: `viewerCan` on goals and key results answers what the mutations would do.
+//! For every role and every state a goal can be in, each hint is checked against its mutation:
+//! a `false` hint's mutation must be refused (FORBIDDEN, NOT_FOUND or CONFLICT) and change
+//! nothing; a `true` hint's mutation, tried on a fresh goal in the same state, must go through.
+
+use perfcycle_tests::{Org, TestApp, spawn_app};
+use serde_json::json;
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+/// The states a goal is put in before the hints are read.
+#[derive(Debug, Clone, Copy)]
+enum State {
+    Draft,
+    ProposedByOwner,
+    ProposedByManager,
+    Agreed,
+    Achieved,
+    AgreedCycleInReview,
+}
+
+const ACTIONS: [&str; 10] = [
+    "edit",
+    "propose",
+    "agree",
+    "accept",
+    "return",
+    "close",
+    "drop",
+    "delete",
+    "reviseTarget",
+    "recordProgress",
+];
+
+const HINTS: &str = "query($id: ID!) { goal(id: $id) { status viewerCan { edit propose agree accept return close drop delete reviseTarget recordProgress } keyResults { viewerCan { reviseTarget recordProgress } } } }";
+
+static CYCLES: AtomicUsize = AtomicUsize::new(0);
+
+/// A team goal of Lea Lead (manager Mia, who reports to Cleo; Lea manages Dave) in a cycle of
+/// its own, put in `state`; answers the goal's and its key result's ids.
+async fn goal_in(app: &TestApp, org: &Org, state: State) -> (String, String) {
+    let n = CYCLES.fetch_add(1, Ordering::Relaxed);
+    let cycle = app.planning_cycle(&org.hr, &format!("Hints {n}")).await;
+    app.advance_cycle(&org.hr, &cycle, "ACTIVE").await;
+    let lead = app.employee("lead@t.io").await.id.to_string();
+    let by_manager = matches!(state, State::ProposedByManager);
+    let author = if by_manager { &org.mgr } else { &org.lead };
+    let goal = app
+        .goal_id(
+            author,
+            &cycle,
+            json!({ "ownerId": lead, "level": "TEAM", "weight": 100, "title": "Team goal" }),
+        )
+        .await;
+    if !matches!(state, State::Draft) {
+        app.goal_action(author, "proposeGoal", &goal).await.data();
+    }
+    if matches!(
+        state,
+        State::Agreed | State::Achieved | State::AgreedCycleInReview
+    ) {
+        app.goal_action(&org.mgr, "agreeGoal", &goal).await.data();
+    }
+    if matches!(state, State::Achieved) {
+        app.gql(
+            Some(&org.mgr),
+            "mutation($id: ID!) { closeGoal(id: $id, outcome: ACHIEVED) { status } }",
+            json!({ "id": goal }),
+        )
+        .await
+        .data();
+    }
+    if matches!(state, State::AgreedCycleInReview) {
+        app.advance_cycle(&org.hr, &cycle, "REVIEW").await;
+    }
+    let r = app
+        .gql(
+            Some(&org.lead),
+            "query($id: ID!) { goal(id: $id) { keyResults { id } } }",
+            json!({ "id": goal }),
+        )
+        .await;
+    let kr = r.data()["goal"]["keyResults"][0]["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    (goal, kr)
+}
+
+/// Runs `action`'s mutation as `token`; answers the error code, or `None` if it went through.
+async fn attempt(app: &TestApp, token: &str, action: &str, goal: &str, kr: &str) -> Option<String> {
+    let (query, variables) = match action {
+        "edit" => (
+            "mutation($id: ID!) { updateGoal(id: $id, input: { title: \"Renamed\" }) { id } }",
+            json!({ "id": goal }),
+        ),
+        "propose" => (
+            "mutation($id: ID!) { proposeGoal(id: $id) { id } }",
+            json!({ "id": goal }),
+        ),
+        "agree" => (
+            "mutation($id: ID!) { agreeGoal(id: $id) { id } }",
+            json!({ "id": goal }),
+        ),
+        "accept" => (
+            "mutation($id: ID!) { acceptGoal(id: $id) { id } }",
+            json!({ "id": goal }),
+        ),
+        "return" => (
+            "mutation($id: ID!) { returnGoal(id: $id, reason: \"Needs a sharper target\") { id } }",
+            json!({ "id": goal }),
+        ),
+        "close" => (
+            "mutation($id: ID!) { closeGoal(id: $id, outcome: ACHIEVED) { id } }",
+            json!({ "id": goal }),
+        ),
+        "drop" => (
+            "mutation($id: ID!) { closeGoal(id: $id, outcome: DROPPED) { id } }",
+            json!({ "id": goal }),
+        ),
+        "delete" => (
+            "mutation($id: ID!) { deleteGoal(id: $id) }",
+            json!({ "id": goal }),
+        ),
+        "reviseTarget" => (
+            "mutation($kr: ID!) { reviseTarget(keyResultId: $kr, newTarget: \"250\", reason: \"Going well\") { id } }",
+            json!({ "kr": kr }),
+        ),
+        "recordProgress" => (
+            "mutation($kr: ID!) { updateKeyResultValue(id: $kr, value: \"500\") { id } }",
+            json!({ "kr": kr }),
+        ),
+        other => panic!("no mutation for {other}"),
+    };
+    let r = app.gql(Some(token), query, variables).await;
+    r.body["errors"][0]["extensions"]["code"]
+        .as_str()
+        .map(str::to_owned)
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn every_hint_answers_what_its_mutation_does_for_every_role_and_state() {
+    let app = spawn_app().await;
+    let org = app.org().await;
+    let roles: [(&str, &String); 7] = [
+        ("owner", &org.lead),
+        ("manager", &org.mgr),
+        ("manager's manager", &org.ceo),
+        ("HR", &org.hr),
+        ("the owner's report", &org.dave),
+        ("a peer", &org.bob),
+        ("someone in another team", &org.carol),
+    ];
+    let states = [
+        State::Draft,
+        State::ProposedByOwner,
+        State::ProposedByManager,
+        State::Agreed,
+        State::Achieved,
+        State::AgreedCycleInReview,
+    ];
+    let mut allowed_somewhere = std::collections::BTreeSet::new();
+    for state in states {
+        for (role, token) in roles {
+            let (goal, kr) = goal_in(&app, &org, state).await;
+            let r = app.gql(Some(token), HINTS, json!({ "id": goal })).await;
+            let hints = r.data()["goal"]["viewerCan"].clone();
+            assert!(hints.is_object(), "{state:?}, {role}: {}", r.body);
+            for action in ["reviseTarget", "recordProgress"] {
+                assert_eq!(
+                    r.data()["goal"]["keyResults"][0]["viewerCan"][action],
+                    hints[action],
+                    "{state:?}, {role}: the key result's {action} hint is its goal's"
+                );
+            }
+            let before = app
+                .gql(Some(&org.hr), HINTS, json!({ "id": goal }))
+                .await
+                .body;
+            for action in ACTIONS {
+                let hint = hints[action].as_bool().unwrap();
+                if hint {
+                    allowed_somewhere.insert(action);
+                    let (fresh, fresh_kr) = goal_in(&app, &org, state).await;
+                    let outcome = attempt(&app, token, action, &fresh, &fresh_kr).await;
+                    assert_eq!(
+                        outcome, None,
+                        "{state:?}, {role}: viewerCan.{action} is true but the mutation was refused"
+                    );
+                } else {
+                    let outcome = attempt(&app, token, action, &goal, &kr).await;
+                    assert!(
+                        matches!(
+                            outcome.as_deref(),
+                            Some("FORBIDDEN" | "NOT_FOUND" | "CONFLICT")
+                        ),
+                        "{state:?}, {role}: viewerCan.{action} is false but the mutation answered {outcome:?}"
+                    );
+                }
+            }
+            let after = app
+                .gql(Some(&org.hr), HINTS, json!({ "id": goal }))
+                .await
+                .body;
+            assert_eq!(
+                before, after,
+                "{state:?}, {role}: a refused mutation changed the goal"
+            );
+        }
+    }
+    // Every action is possible for someone in some state: the test exercised both answers.
+    assert_eq!(
+        allowed_somewhere.len(),
+        ACTIONS.len(),
+        "{allowed_somewhere:?}"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn hints_of_a_goal_the_viewer_cannot_read_are_never_shown() {
+    let app = spawn_app().await;
+    let org = app.org().await;
+    let cycle = app.active_cycle(&org.hr).await;
+    let private = app
+        .goal_id(&org.alice, &cycle, json!({ "weight": 100 }))
+        .await;
+    app.gql(Some(&org.carol), HINTS, json!({ "id": private }))
+        .await
+        .assert_error("NOT_FOUND", None);
+    let r = app
+        .gql(Some(&org.alice), HINTS, json!({ "id": private }))
+        .await;
+    let can = &r.data()["goal"]["viewerCan"];
+    assert_eq!(
+        (&can["edit"], &can["propose"], &can["delete"], &can["agree"]),
+        (&json!(true), &json!(true), &json!(true), &json!(false))
+    );
+}

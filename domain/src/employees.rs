@@ -9,7 +9,9 @@ use crate::query::{Keyset, keyset_page, rows_in};
 use crate::viewer::Viewer;
 use entity::{department, employee};
 use sea_orm::sea_query::{Expr, ExprTrait, Func};
-use sea_orm::{ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder};
+use sea_orm::{
+    ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect,
+};
 use std::collections::HashMap;
 use uuid::Uuid;
 
@@ -74,6 +76,46 @@ pub async fn departments_by_ids(
     ids: &[Uuid],
 ) -> DomainResult<HashMap<Uuid, department::Model>> {
     crate::query::by_ids::<department::Entity>(db, department::Column::Id, ids).await
+}
+
+/// Sub-departments of each department, by name, for batch loading.
+pub async fn department_children_of(
+    db: &impl ConnectionTrait,
+    ids: &[Uuid],
+) -> DomainResult<HashMap<Uuid, Vec<department::Model>>> {
+    let query = department::Entity::find()
+        .order_by_asc(department::Column::Name)
+        .order_by_asc(department::Column::Id);
+    let mut found: HashMap<Uuid, Vec<department::Model>> = HashMap::new();
+    for d in rows_in(db, query, department::Column::ParentId, ids).await? {
+        if let Some(p) = d.parent_id {
+            found.entry(p).or_default().push(d);
+        }
+    }
+    Ok(found)
+}
+
+/// Active people in each department (not counting its sub-departments), for batch loading;
+/// a department with nobody is absent.
+pub async fn headcounts(
+    db: &impl ConnectionTrait,
+    ids: &[Uuid],
+) -> DomainResult<HashMap<Uuid, i64>> {
+    let mut found = HashMap::new();
+    for chunk in ids.chunks(crate::query::IN_CHUNK) {
+        let rows: Vec<(Option<Uuid>, i64)> = employee::Entity::find()
+            .select_only()
+            .column(employee::Column::DepartmentId)
+            .column_as(employee::Column::Id.count(), "n")
+            .filter(employee::Column::Active.eq(true))
+            .filter(employee::Column::DepartmentId.is_in(chunk.iter().copied()))
+            .group_by(employee::Column::DepartmentId)
+            .into_tuple()
+            .all(db)
+            .await?;
+        found.extend(rows.into_iter().filter_map(|(d, n)| Some((d?, n))));
+    }
+    Ok(found)
 }
 
 /// Direct reports of each manager, sorted by name, for batch loading.

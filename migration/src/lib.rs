@@ -10,6 +10,7 @@ mod m20261126_000005_domain_events;
 mod m20261127_000006_read_indexes;
 mod m20261127_000007_goal_progress;
 mod m20261127_000008_goal_negotiation;
+mod m20261127_000009_department_members;
 
 pub use m20261127_000007_goal_progress::NAME as GOAL_PROGRESS;
 
@@ -28,6 +29,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261127_000006_read_indexes::Migration),
             Box::new(m20261127_000007_goal_progress::Migration),
             Box::new(m20261127_000008_goal_negotiation::Migration),
+            Box::new(m20261127_000009_department_members::Migration),
         ]
     }
 }

@@ -68,6 +68,14 @@ batch_loader!(
     RevisionsLoader, Uuid => Vec<goal_revision::Model>, goals::revisions_of
 );
 batch_loader!(
+    /// Sub-departments by department id.
+    DepartmentChildrenLoader, Uuid => Vec<department::Model>, employees::department_children_of
+);
+batch_loader!(
+    /// Active people by department id.
+    HeadcountLoader, Uuid => i64, employees::headcounts
+);
+batch_loader!(
     /// History steps by goal id.
     GoalEventsLoader, Uuid => Vec<goal_event::Model>, goals::events_of
 );
@@ -100,6 +108,10 @@ pub struct Loaders {
     pub key_result: DataLoader<KeyResultLoader>,
     /// Revisions by goal.
     pub revisions: DataLoader<RevisionsLoader>,
+    /// Sub-departments by department.
+    pub department_children: DataLoader<DepartmentChildrenLoader>,
+    /// Headcount by department.
+    pub headcount: DataLoader<HeadcountLoader>,
     /// History by goal.
     pub goal_events: DataLoader<GoalEventsLoader>,
     /// Goals by owner and cycle.
@@ -124,6 +136,8 @@ impl Loaders {
             key_results: make(KeyResultsLoader(db.clone())),
             key_result: make(KeyResultLoader(db.clone())),
             revisions: make(RevisionsLoader(db.clone())),
+            department_children: make(DepartmentChildrenLoader(db.clone())),
+            headcount: make(HeadcountLoader(db.clone())),
             goal_events: make(GoalEventsLoader(db.clone())),
             owner_goals: make(OwnerGoalsLoader(db.clone())),
             check_in_updates: make(CheckInUpdatesLoader(db.clone())),

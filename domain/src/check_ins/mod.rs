@@ -7,10 +7,12 @@ mod reminders;
 mod schedule;
 mod workflow;
 
-pub use queries::{CheckInFilter, get, list, team, updates_of};
+pub use queries::{CheckInFilter, current, get, list, team, updates_of};
 pub use reminders::queue_reminders;
 pub use schedule::{DEFAULT_REMINDER_TIME, GRACE_DAYS, closes_at, mark_missed, open_due};
-pub use workflow::{ProgressInput, SubmitInput, acknowledge, cadence_of, set_cadence, submit};
+pub use workflow::{
+    ProgressInput, SubmitInput, acknowledge, cadence_for, cadence_of, set_cadence, submit,
+};
 
 use crate::permissions::can_read_work_of;
 use crate::query::Owned;

@@ -75,6 +75,28 @@ pub async fn list(
     keyset_page(&ctx.db, query, &ORDER, &sample, page).await
 }
 
+/// `person`'s check-in for the period containing today in their timezone (the latest one
+/// opened, if cycles overlap), for the viewers who may see their work; `None` for others or
+/// when none is open.
+pub async fn current(
+    ctx: &Ctx,
+    viewer: &Viewer,
+    person: &employee::Model,
+) -> DomainResult<Option<check_in::Model>> {
+    if !can_read_work_of(viewer, person) {
+        return Ok(None);
+    }
+    let today = ctx.clock.today_in(crate::calendar::zone(person));
+    Ok(check_in::Entity::find()
+        .filter(check_in::Column::EmployeeId.eq(person.id))
+        .filter(check_in::Column::PeriodStart.lte(today))
+        .filter(check_in::Column::PeriodEnd.gte(today))
+        .order_by_desc(check_in::Column::PeriodStart)
+        .order_by_desc(check_in::Column::Id)
+        .one(&ctx.db)
+        .await?)
+}
+
 /// A manager's direct reports and their check-in for the period containing `on` (none if
 /// it was not opened), in one query each.
 pub async fn team(

@@ -291,6 +291,21 @@ pub async fn set_cadence(
     Ok(cadence)
 }
 
+/// The cadence `person` checks in at during cycle `cycle_id`, as `setCheckInCadence` left it,
+/// for the viewers who may see their work (themselves, their managers, HR); `None` for others.
+pub async fn cadence_for(
+    ctx: &Ctx,
+    viewer: &Viewer,
+    person: &employee::Model,
+    cycle_id: Uuid,
+) -> DomainResult<Option<Cadence>> {
+    if !permissions::can_read_work_of(viewer, person) {
+        return Ok(None);
+    }
+    let cycle = cycles::find(&ctx.db, cycle_id).await?;
+    Ok(Some(cadence_of(&ctx.db, person.id, &cycle).await?))
+}
+
 /// The cadence an employee checks in at during a cycle.
 pub async fn cadence_of(
     db: &impl ConnectionTrait,

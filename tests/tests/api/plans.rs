@@ -289,6 +289,40 @@ async fn the_everyday_reads_are_index_backed() {
         },
     )
     .await;
+    let engineering = app.employee("alice@t.io").await.department_id.unwrap();
+    assert_indexed(
+        &app,
+        &seen,
+        "a department's members, a later page",
+        &["idx_employee_department_name"],
+        async || {
+            let members = employees::EmployeeFilter {
+                department_id: Some(engineering),
+                ..Default::default()
+            };
+            employees::list(
+                &ctx.db,
+                &alice,
+                &members,
+                &later(SortKey::Text("Bob".into())),
+            )
+            .await
+            .unwrap();
+        },
+    )
+    .await;
+    assert_indexed(
+        &app,
+        &seen,
+        "departments' headcounts",
+        &["idx_employee_department"],
+        async || {
+            employees::headcounts(&ctx.db, &[engineering])
+                .await
+                .unwrap();
+        },
+    )
+    .await;
     let feedback_indexes = [
         path_index,
         "idx_feedback_author_created",

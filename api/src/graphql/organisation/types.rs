@@ -1,13 +1,16 @@
 //! Output types of the organisation: people and departments. Relations go through the
 //! request's loaders; an employee's goals pass the domain's read check.
 
-use crate::graphql::enums::mirror_enum;
-use crate::graphql::errors::GqlResult;
+use crate::graphql::connection::{Conn, connection, page_request};
+use crate::graphql::enums::{Cadence, mirror_enum};
+use crate::graphql::errors::{GqlResult, OrGql};
+use crate::graphql::monitoring::types::CheckIn;
 use crate::graphql::planning::types::Goal;
-use crate::graphql::{loaders, parse_opt_id, viewer};
+use crate::graphql::{dctx, loaders, parse_id, parse_opt_id, viewer};
 use async_graphql::{Context, ID, Object};
 use chrono::NaiveDate;
 use domain::permissions::can_read_goal;
+use domain::{check_ins, employees};
 use entity::{department, employee};
 
 mirror_enum!(
@@ -79,6 +82,45 @@ impl Employee {
             .await?
             .is_some_and(|r| !r.is_empty()))
     }
+    /// How often they check in during `cycleId` (the cycle's cadence unless a manager set
+    /// theirs with `setCheckInCadence`); null for viewers who may not see their work.
+    async fn check_in_cadence(
+        &self,
+        ctx: &Context<'_>,
+        cycle_id: ID,
+    ) -> GqlResult<Option<Cadence>> {
+        let cycle = parse_id("cycleId", &cycle_id)?;
+        let cadence = check_ins::cadence_for(dctx(ctx), viewer(ctx)?, &self.0, cycle)
+            .await
+            .gql()?;
+        Ok(cadence.map(Cadence::from))
+    }
+    /// Their check-in for the period containing today in their timezone, if one is open;
+    /// null also for viewers who may not see their work.
+    async fn current_check_in(&self, ctx: &Context<'_>) -> GqlResult<Option<CheckIn>> {
+        let found = check_ins::current(dctx(ctx), viewer(ctx)?, &self.0)
+            .await
+            .gql()?;
+        Ok(found.map(CheckIn))
+    }
+    /// Their check-ins the viewer may read (none for viewers who may not see their work),
+    /// newest period first, as `checkIns` lists them.
+    async fn check_ins(
+        &self,
+        ctx: &Context<'_>,
+        first: Option<i32>,
+        after: Option<String>,
+    ) -> GqlResult<Conn<CheckIn>> {
+        let page = page_request(ctx, "employeeCheckIns", first, after)?;
+        let filter = check_ins::CheckInFilter {
+            employee_id: Some(self.0.id),
+            ..check_ins::CheckInFilter::default()
+        };
+        let found = check_ins::list(dctx(ctx), viewer(ctx)?, &filter, &page)
+            .await
+            .gql()?;
+        Ok(connection("employeeCheckIns", found, CheckIn))
+    }
     /// This employee's goals that the viewer may read, optionally in one cycle.
     async fn goals(&self, ctx: &Context<'_>, cycle_id: Option<ID>) -> GqlResult<Vec<Goal>> {
         let cycle = parse_opt_id("cycleId", cycle_id.as_ref())?;
@@ -118,5 +160,40 @@ impl Department {
             return Ok(None);
         };
         Ok(loaders(ctx).department.load_one(id).await?.map(Department))
+    }
+    /// Its sub-departments, by name.
+    async fn children(&self, ctx: &Context<'_>) -> GqlResult<Vec<Department>> {
+        let children = loaders(ctx).department_children.load_one(self.0.id).await?;
+        Ok(children
+            .unwrap_or_default()
+            .into_iter()
+            .map(Department)
+            .collect())
+    }
+    /// Active people in this department (its sub-departments not included).
+    async fn headcount(&self, ctx: &Context<'_>) -> GqlResult<i64> {
+        Ok(loaders(ctx)
+            .headcount
+            .load_one(self.0.id)
+            .await?
+            .unwrap_or(0))
+    }
+    /// Its active people by name (its sub-departments not included), as `employees` lists
+    /// them.
+    async fn members(
+        &self,
+        ctx: &Context<'_>,
+        first: Option<i32>,
+        after: Option<String>,
+    ) -> GqlResult<Conn<Employee>> {
+        let page = page_request(ctx, "departmentMembers", first, after)?;
+        let filter = employees::EmployeeFilter {
+            department_id: Some(self.0.id),
+            ..employees::EmployeeFilter::default()
+        };
+        let found = employees::list(&dctx(ctx).db, viewer(ctx)?, &filter, &page)
+            .await
+            .gql()?;
+        Ok(connection("departmentMembers", found, Employee))
     }
 }

@@ -45,12 +45,18 @@ async fn pending(db: &impl ConnectionTrait) -> Result<Vec<String>, DbErr> {
 }
 
 /// Computes what a migration that just ran added and only the domain rules know how to
-/// fill: the stored progress of the goals that already existed.
+/// fill: the stored progress and health of the goals that already existed.
 async fn fill(db: &impl ConnectionTrait, ran: &[String]) -> Result<(), DbErr> {
     if ran.iter().any(|name| name == migration::GOAL_PROGRESS) {
         domain::goals::rebuild_progress(db, false)
             .await
             .map_err(|e| DbErr::Custom(format!("computing the progress of existing goals: {e}")))?;
+    }
+    if ran.iter().any(|name| name == migration::GOAL_HEALTH) {
+        let today = chrono::Utc::now().date_naive();
+        domain::goals::refresh_all_health(db, today)
+            .await
+            .map_err(|e| DbErr::Custom(format!("computing the health of existing goals: {e}")))?;
     }
     Ok(())
 }

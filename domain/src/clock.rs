@@ -13,6 +13,11 @@ pub trait Clock: Send + Sync {
     fn today_in(&self, tz: Tz) -> NaiveDate {
         self.now().with_timezone(&tz).date_naive()
     }
+
+    /// Today's date in UTC (the date organisation-wide signals such as goal health use).
+    fn today(&self) -> NaiveDate {
+        self.now().date_naive()
+    }
 }
 
 /// The operating system's clock.

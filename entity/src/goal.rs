@@ -28,6 +28,10 @@ pub struct Model {
     /// Rolled-up progress in parts per million (1 000 000 = on target, at most 1 500 000),
     /// kept true by every write that moves it.
     pub progress_ppm: i64,
+    /// For an AGREED goal, how its progress compares with where it should be by now and its
+    /// owner's latest check-in confidence; `None` in any other status. Refreshed by the
+    /// writes that move its inputs and once a day for the calendar.
+    pub health: Option<GoalHealth>,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
 }

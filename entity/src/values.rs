@@ -91,6 +91,10 @@ text_enum!(
     }
 );
 text_enum!(
+    /// Whether an agreed goal is where it should be by now.
+    GoalHealth { OnTrack => "ON_TRACK", AtRisk => "AT_RISK", OffTrack => "OFF_TRACK" }
+);
+text_enum!(
     /// A step in a goal's history.
     GoalStep {
         Created => "CREATED", Edited => "EDITED", Proposed => "PROPOSED",

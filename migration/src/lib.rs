@@ -11,8 +11,10 @@ mod m20261127_000006_read_indexes;
 mod m20261127_000007_goal_progress;
 mod m20261127_000008_goal_negotiation;
 mod m20261127_000009_department_members;
+mod m20261127_000010_goal_health;
 
 pub use m20261127_000007_goal_progress::NAME as GOAL_PROGRESS;
+pub use m20261127_000010_goal_health::NAME as GOAL_HEALTH;
 
 /// Every migration, in order.
 pub struct Migrator;
@@ -30,6 +32,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261127_000007_goal_progress::Migration),
             Box::new(m20261127_000008_goal_negotiation::Migration),
             Box::new(m20261127_000009_department_members::Migration),
+            Box::new(m20261127_000010_goal_health::Migration),
         ]
     }
 }

@@ -23,18 +23,23 @@ pub struct ScanReport {
     pub reminders: u64,
     /// Check-ins marked missed (each with a note to the manager).
     pub missed: usize,
+    /// Goals whose health the day's pass changed; `None` when today's pass had already run.
+    pub health_changed: Option<usize>,
 }
 
 /// One pass of every check-in schedule at the clock's "now": open due check-ins, mark missed
-/// ones (notifying managers), queue reminders. Safe to run late and to run twice.
+/// ones (notifying managers), queue reminders, and once a day recompute goal health. Safe to
+/// run late and to run twice.
 pub async fn run_check_in_scans(ctx: &Ctx, reminder_time: NaiveTime) -> DomainResult<ScanReport> {
     let now = ctx.clock.now();
     let opened = domain::check_ins::open_due(ctx, now, reminder_time).await?;
     let missed = domain::check_ins::mark_missed(ctx, now).await?.len();
     let reminders = domain::check_ins::queue_reminders(ctx, now).await?;
+    let health_changed = domain::goals::refresh_daily_health(ctx, "check-in-scans").await?;
     Ok(ScanReport {
         opened,
         reminders,
         missed,
+        health_changed,
     })
 }

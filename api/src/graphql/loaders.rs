@@ -76,6 +76,10 @@ batch_loader!(
     HeadcountLoader, Uuid => i64, employees::headcounts
 );
 batch_loader!(
+    /// Latest check-in confidence by (employee, cycle).
+    ConfidenceLoader, (Uuid, Uuid) => i32, goals::latest_confidences
+);
+batch_loader!(
     /// History steps by goal id.
     GoalEventsLoader, Uuid => Vec<goal_event::Model>, goals::events_of
 );
@@ -112,6 +116,8 @@ pub struct Loaders {
     pub department_children: DataLoader<DepartmentChildrenLoader>,
     /// Headcount by department.
     pub headcount: DataLoader<HeadcountLoader>,
+    /// Latest check-in confidence by employee and cycle.
+    pub confidence: DataLoader<ConfidenceLoader>,
     /// History by goal.
     pub goal_events: DataLoader<GoalEventsLoader>,
     /// Goals by owner and cycle.
@@ -138,6 +144,7 @@ impl Loaders {
             revisions: make(RevisionsLoader(db.clone())),
             department_children: make(DepartmentChildrenLoader(db.clone())),
             headcount: make(HeadcountLoader(db.clone())),
+            confidence: make(ConfidenceLoader(db.clone())),
             goal_events: make(GoalEventsLoader(db.clone())),
             owner_goals: make(OwnerGoalsLoader(db.clone())),
             check_in_updates: make(CheckInUpdatesLoader(db.clone())),

@@ -157,7 +157,11 @@ pub async fn submit(
         model.update(&txn).await?;
     }
     let moved: Vec<Option<Uuid>> = moved.into_iter().map(Some).collect();
-    crate::goals::refresh_progress(&txn, &moved).await?;
+    let today = ctx.clock.today();
+    crate::goals::refresh_progress(&txn, today, &moved).await?;
+    // The confidence just given counts toward the health of all their agreed goals.
+    let agreed: Vec<Uuid> = goals.keys().copied().collect();
+    crate::goals::refresh_health(&txn, today, &agreed).await?;
     let updated = find::<check_in::Entity>(&txn, current.id, "check-in").await?;
     audit::record(
         &txn,

@@ -3,7 +3,8 @@
 
 use crate::error::{DomainError, DomainResult};
 use crate::values::{
-    Direction, GoalLevel, GoalStatus, Title, Visibility, Weight, optional_text, required_text,
+    Direction, GoalHealth, GoalLevel, GoalStatus, Title, Visibility, Weight, optional_text,
+    required_text,
 };
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
@@ -92,6 +93,8 @@ pub struct GoalFilter {
     pub statuses: Vec<GoalStatus>,
     /// Only this level.
     pub level: Option<GoalLevel>,
+    /// Only agreed goals of these healths.
+    pub health: Vec<GoalHealth>,
 }
 
 /// How an agreed goal ended.

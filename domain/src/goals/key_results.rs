@@ -70,7 +70,7 @@ pub async fn record_progress(
     model.current_value = Set(DecimalText(current));
     model.updated_at = Set(now);
     let updated = model.update(&txn).await?;
-    super::rollup::refresh(&txn, &[Some(goal.id)]).await?;
+    super::rollup::refresh(&txn, ctx.clock.today(), &[Some(goal.id)]).await?;
     audit::record(
         &txn,
         now,
@@ -147,7 +147,7 @@ pub async fn revise_target(
     model.target_value = Set(DecimalText(new_target));
     model.updated_at = Set(now);
     model.update(&txn).await?;
-    super::rollup::refresh(&txn, &[Some(goal.id)]).await?;
+    super::rollup::refresh(&txn, ctx.clock.today(), &[Some(goal.id)]).await?;
     audit::record(&txn, now, Change {
         actor: Some(viewer.id()),
         action: "goal.revise_target",

@@ -4,6 +4,7 @@
 //! revisions kept as history, batch reads with progress rolled up on the server and stored on each goal, and the alignment tree.
 
 mod alignment;
+mod health;
 mod history;
 mod input;
 mod key_results;
@@ -13,6 +14,11 @@ mod rules;
 mod workflow;
 
 pub use alignment::{AlignmentNode, MAX_TREE_NODES, alignment};
+pub use health::{
+    AT_RISK_BEHIND, LOW_CONFIDENCE, OFF_TRACK_BEHIND, expected_progress, goal_health, health_of,
+    key_result_health, latest_confidences, refresh as refresh_health,
+    refresh_all as refresh_all_health, refresh_daily as refresh_daily_health,
+};
 pub use history::events_of;
 pub use input::{
     GoalFilter, GoalInput, GoalPatch, KeyResultInput, MAX_KEY_RESULTS, MAX_SCALE, Outcome,

@@ -73,6 +73,9 @@ pub async fn list(
     if let Some(l) = filter.level {
         cond = cond.add(goal::Column::Level.eq(l));
     }
+    if !filter.health.is_empty() {
+        cond = cond.add(goal::Column::Health.is_in(filter.health.iter().copied()));
+    }
     if !filter.statuses.is_empty() {
         cond = cond.add(goal::Column::Status.is_in(filter.statuses.iter().copied()));
     }

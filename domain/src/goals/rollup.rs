@@ -24,6 +24,7 @@ use super::key_results::key_result_progress;
 use crate::error::DomainResult;
 use crate::progress::{self, Tree};
 use crate::values::{DecimalText, GoalStatus};
+use chrono::NaiveDate;
 use entity::{goal, key_result};
 use rust_decimal::Decimal;
 use sea_orm::sea_query::{CaseStatement, Expr};
@@ -34,10 +35,12 @@ use uuid::Uuid;
 /// Goals per `CASE` update when many values are written at once.
 const UPDATE_CHUNK: usize = 500;
 
-/// Recomputes each of `goals` and then its ancestors, as long as a stored value changes.
-/// Returns the values it wrote, by goal.
+/// Recomputes each of `goals` and then its ancestors, as long as a stored value changes, and
+/// the health (on `today`) of each goal whose progress moved. Returns the values it wrote, by
+/// goal.
 pub async fn refresh(
     db: &impl ConnectionTrait,
+    today: NaiveDate,
     goals: &[Option<Uuid>],
 ) -> DomainResult<HashMap<Uuid, i64>> {
     let mut written = HashMap::new();
@@ -73,6 +76,8 @@ pub async fn refresh(
             cursor = row.parent_id;
         }
     }
+    let moved: Vec<Uuid> = written.keys().copied().collect();
+    super::health::refresh(db, today, &moved).await?;
     Ok(written)
 }
 

@@ -13,7 +13,7 @@ use crate::events::{DomainEvent, GoalFacts};
 use crate::permissions::{self, can_read_goal};
 use crate::publish;
 use crate::query::{find, find_readable};
-use crate::values::{DecimalText, GoalLevel, GoalStatus, GoalStep, required_text};
+use crate::values::{DecimalText, GoalHealth, GoalLevel, GoalStatus, GoalStep, required_text};
 use crate::{Ctx, Viewer};
 use chrono::{DateTime, NaiveDate, Utc};
 use entity::{cycle, employee, feedback, goal, goal_event, key_result};
@@ -250,6 +250,7 @@ pub async fn create(ctx: &Ctx, viewer: &Viewer, input: GoalInput) -> DomainResul
         agreed_at: Set(None),
         closed_at: Set(None),
         progress_ppm: Set(0),
+        health: Set(None),
         created_at: Set(now),
         updated_at: Set(now),
     }
@@ -257,7 +258,12 @@ pub async fn create(ctx: &Ctx, viewer: &Viewer, input: GoalInput) -> DomainResul
     .await?;
     insert_key_results(&txn, created.id, valid.key_results, now).await?;
     // The parent may have had no children until now: it rolls up this one from here on.
-    let written = rollup::refresh(&txn, &[Some(created.id), created.parent_id]).await?;
+    let written = rollup::refresh(
+        &txn,
+        ctx.clock.today(),
+        &[Some(created.id), created.parent_id],
+    )
+    .await?;
     rollup::apply(&mut created, &written);
     let event = DomainEvent::GoalCreated {
         goal_id: created.id,
@@ -329,7 +335,7 @@ pub async fn update(
     if updated.weight != current.weight || updated.parent_id != current.parent_id {
         touched.extend([current.parent_id, updated.parent_id]);
     }
-    let written = rollup::refresh(&txn, &touched).await?;
+    let written = rollup::refresh(&txn, ctx.clock.today(), &touched).await?;
     rollup::apply(&mut updated, &written);
     let step = Step::new(GoalStep::Edited);
     let event = DomainEvent::GoalUpdated {
@@ -367,6 +373,11 @@ async fn transition(
         .col_expr(goal::Column::AgreedBy, Expr::value(next.agreed_by))
         .col_expr(goal::Column::AgreedAt, Expr::value(next.agreed_at))
         .col_expr(goal::Column::ClosedAt, Expr::value(next.closed_at))
+        // Only an agreed goal has a health; it is computed below once the row says AGREED.
+        .col_expr(
+            goal::Column::Health,
+            Expr::value(Option::<GoalHealth>::None),
+        )
         .col_expr(goal::Column::UpdatedAt, Expr::value(now))
         .filter(goal::Column::Id.eq(current.id))
         .filter(goal::Column::Status.eq(current.status))
@@ -379,10 +390,19 @@ async fn transition(
     }
     if current.status == GoalStatus::Dropped || next.status == GoalStatus::Dropped {
         // The parent stops (or starts) counting this goal.
-        rollup::refresh(txn, &[current.parent_id]).await?;
+        rollup::refresh(txn, ctx.clock.today(), &[current.parent_id]).await?;
+    }
+    let mut health = None;
+    if next.status == GoalStatus::Agreed {
+        super::health::refresh(txn, ctx.clock.today(), &[current.id]).await?;
+        health = goal::Entity::find_by_id(current.id)
+            .one(txn)
+            .await?
+            .and_then(|g| g.health);
     }
     Ok(goal::Model {
         updated_at: now,
+        health,
         ..next
     })
 }
@@ -652,7 +672,7 @@ pub async fn delete(ctx: &Ctx, viewer: &Viewer, id: Uuid) -> DomainResult<goal::
             "the goal changed meanwhile; reload it and try again",
         ));
     }
-    rollup::refresh(&txn, &[current.parent_id]).await?;
+    rollup::refresh(&txn, ctx.clock.today(), &[current.parent_id]).await?;
     let now = ctx.clock.now();
     audit::record(
         &txn,

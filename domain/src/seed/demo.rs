@@ -413,6 +413,7 @@ pub async fn demo(ctx: &Ctx) -> DomainResult<DemoPeople> {
                 agreed_at: Set((status == GoalStatus::Agreed).then_some(now)),
                 closed_at: Set(None),
                 progress_ppm: Set(0),
+                health: Set(None),
                 created_at: Set(now),
                 updated_at: Set(now),
             });
@@ -455,6 +456,7 @@ pub async fn demo(ctx: &Ctx) -> DomainResult<DemoPeople> {
             .exec_without_returning(&txn)
             .await?;
     }
+    crate::goals::refresh_all_health(&txn, ctx.clock.today()).await?;
     txn.commit().await?;
     Ok(DemoPeople {
         hr_email: DEMO_HR_EMAIL.to_owned(),

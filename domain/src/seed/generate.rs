@@ -270,6 +270,10 @@ async fn generate_with(ctx: &Ctx, n: usize, seed: u64, work: bool) -> DomainResu
     lap("indexes and foreign keys");
     load.commit().await?;
     lap("commit");
+    // Health reads check-ins across tables the load wrote through COPY: computed once they
+    // are committed (and by the daily pass, should this step fail).
+    crate::goals::refresh_all_health(&ctx.db, today).await?;
+    lap("goal health");
     made.phases = phases;
 
     let sizes = subtree_sizes(&people);

@@ -14,6 +14,7 @@ mod events;
 mod feedback;
 mod goal_permissions;
 mod goals;
+mod health;
 mod hints;
 mod hostile;
 mod http;

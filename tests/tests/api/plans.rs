@@ -212,6 +212,22 @@ async fn the_everyday_reads_are_index_backed() {
         },
     )
     .await;
+    let off_track = goals::GoalFilter {
+        health: vec![domain::values::GoalHealth::OffTrack],
+        ..Default::default()
+    };
+    assert_indexed(
+        &app,
+        &seen,
+        "HR's goals of one health, a later page",
+        &["idx_goal_health_created"],
+        async || {
+            goals::list(&ctx, &hr, &off_track, &later(t0.clone()))
+                .await
+                .unwrap();
+        },
+    )
+    .await;
     assert_indexed(
         &app,
         &seen,

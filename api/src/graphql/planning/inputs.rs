@@ -1,7 +1,7 @@
 //! Input types of planning: typed at the edge, turned into domain inputs here, checked in
 //! `domain`.
 
-use super::types::{Direction, GoalLevel, GoalStatus};
+use super::types::{Direction, GoalHealth, GoalLevel, GoalStatus};
 use crate::graphql::enums::Visibility;
 use crate::graphql::errors::GqlResult;
 use crate::graphql::{parse_id, parse_opt_id};
@@ -120,6 +120,8 @@ pub struct GoalFilter {
     pub cycle_id: Option<ID>,
     pub status: Option<Vec<GoalStatus>>,
     pub level: Option<GoalLevel>,
+    /// Only agreed goals of these healths (see `Goal.health`).
+    pub health: Option<Vec<GoalHealth>>,
 }
 
 impl GoalFilter {
@@ -135,6 +137,12 @@ impl GoalFilter {
                 .map(Into::into)
                 .collect(),
             level: self.level.map(Into::into),
+            health: self
+                .health
+                .unwrap_or_default()
+                .into_iter()
+                .map(Into::into)
+                .collect(),
         })
     }
 }

@@ -5,12 +5,12 @@ use crate::graphql::cycles::types::Cycle;
 use crate::graphql::enums::{Visibility, mirror_enum};
 use crate::graphql::errors::{GqlResult, internal};
 use crate::graphql::organisation::types::Employee;
-use crate::graphql::{loaders, viewer};
+use crate::graphql::{dctx, loaders, viewer};
 use async_graphql::{ComplexObject, Context, Enum, ID, Object, SimpleObject};
 use chrono::{DateTime, NaiveDate, Utc};
 use domain::goals::GoalAction;
 use domain::permissions::can_read_goal;
-use entity::{goal, goal_event, goal_revision, key_result};
+use entity::{cycle, goal, goal_event, goal_revision, key_result};
 use rust_decimal::Decimal;
 use rust_decimal::prelude::ToPrimitive;
 use uuid::Uuid;
@@ -46,6 +46,13 @@ mirror_enum!(
         /// Abandoned.
         Dropped,
     }
+);
+
+mirror_enum!(
+    /// Whether an agreed goal is where it should be by now: its progress against its
+    /// `expectedProgress` (more than 0.10 behind is AT_RISK, more than 0.25 OFF_TRACK), one
+    /// step worse when the owner's latest check-in confidence is 2 or less.
+    GoalHealth { OnTrack, AtRisk, OffTrack }
 );
 
 /// Which side of a proposed goal has to answer.
@@ -242,6 +249,23 @@ impl Goal {
     async fn progress(&self) -> f64 {
         ratio(domain::progress::from_ppm(self.0.progress_ppm))
     }
+    /// 0–1: where it should be today (UTC), linear from its start (the cycle's first day, or
+    /// the day it was written if later) to `dueOn`.
+    async fn expected_progress(&self, ctx: &Context<'_>) -> GqlResult<f64> {
+        let cycle = goal_cycle(ctx, &self.0).await?;
+        Ok(ratio(domain::goals::expected_progress(
+            cycle.starts_on,
+            self.0.created_at,
+            self.0.due_on,
+            dctx(ctx).clock.today(),
+        )))
+    }
+    /// For an AGREED goal, whether it is on track (filter on it with `GoalFilter.health`);
+    /// null in any other status. Refreshed by every write that moves its inputs and once a
+    /// day.
+    async fn health(&self) -> Option<GoalHealth> {
+        self.0.health.map(GoalHealth::from)
+    }
     /// Target changes after agreement, oldest first.
     async fn revisions(&self, ctx: &Context<'_>) -> GqlResult<Vec<GoalRevision>> {
         let revs = loaders(ctx).revisions.load_one(self.0.id).await?;
@@ -308,6 +332,35 @@ impl KeyResult {
     async fn progress(&self) -> f64 {
         ratio(domain::goals::key_result_progress(&self.0))
     }
+    /// Its goal's expected progress today (see `Goal.expectedProgress`).
+    async fn expected_progress(&self, ctx: &Context<'_>) -> GqlResult<f64> {
+        let goal = kr_goal(ctx, &self.0).await?;
+        let cycle = goal_cycle(ctx, &goal).await?;
+        Ok(ratio(domain::goals::expected_progress(
+            cycle.starts_on,
+            goal.created_at,
+            goal.due_on,
+            dctx(ctx).clock.today(),
+        )))
+    }
+    /// Its own progress against its goal's expected progress, by the rules of
+    /// `Goal.health`; null unless the goal is AGREED.
+    async fn health(&self, ctx: &Context<'_>) -> GqlResult<Option<GoalHealth>> {
+        let goal = kr_goal(ctx, &self.0).await?;
+        let cycle = goal_cycle(ctx, &goal).await?;
+        let confidence = loaders(ctx)
+            .confidence
+            .load_one((goal.owner_id, goal.cycle_id))
+            .await?;
+        Ok(domain::goals::key_result_health(
+            &self.0,
+            &goal,
+            &cycle,
+            confidence,
+            dctx(ctx).clock.today(),
+        )
+        .map(GoalHealth::from))
+    }
     async fn updated_at(&self) -> DateTime<Utc> {
         self.0.updated_at
     }
@@ -347,6 +400,22 @@ pub struct KeyResultViewerCan {
     pub revise_target: bool,
 }
 
+async fn goal_cycle(ctx: &Context<'_>, goal: &goal::Model) -> GqlResult<cycle::Model> {
+    loaders(ctx)
+        .cycle
+        .load_one(goal.cycle_id)
+        .await?
+        .ok_or_else(|| internal(&"goal without its cycle"))
+}
+
+async fn kr_goal(ctx: &Context<'_>, kr: &key_result::Model) -> GqlResult<goal::Model> {
+    loaders(ctx)
+        .goal
+        .load_one(kr.goal_id)
+        .await?
+        .ok_or_else(|| internal(&"key result without its goal"))
+}
+
 /// The domain's rule for each action on `goal`, for this viewer.
 async fn goal_actions(
     ctx: &Context<'_>,
@@ -358,11 +427,7 @@ async fn goal_actions(
         .load_one(goal.owner_id)
         .await?
         .ok_or_else(|| internal(&"goal without its owner"))?;
-    let cycle = loaders(ctx)
-        .cycle
-        .load_one(goal.cycle_id)
-        .await?
-        .ok_or_else(|| internal(&"goal without its cycle"))?;
+    let cycle = goal_cycle(ctx, goal).await?;
     let goal = goal.clone();
     Ok(move |action| {
         domain::goals::check_goal_action(action, &viewer, &goal, &owner, &cycle).is_ok()

@@ -129,6 +129,24 @@ pub enum DomainEvent {
         #[serde(flatten)]
         check_in: CheckInFacts,
     },
+    /// An employee missed two or more check-ins in a row (once per run of misses).
+    CheckInsMissedInARow {
+        employee_id: Uuid,
+        cycle_id: Uuid,
+        /// The first period of the run: the episode's key.
+        first_period_start: NaiveDate,
+        /// Misses in the run so far.
+        missed: u32,
+    },
+    /// An agreed goal has been OFF_TRACK for several of its owner's check-in periods.
+    GoalOffTrack {
+        #[serde(flatten)]
+        goal: GoalFacts,
+        /// The day it went off track: the episode's key.
+        since: NaiveDate,
+        /// Its owner's check-in periods since then.
+        periods: u32,
+    },
     /// An employee's check-in cadence in a cycle was set.
     CheckInCadenceSet {
         employee_id: Uuid,
@@ -224,6 +242,8 @@ impl DomainEvent {
             Self::CheckInAcknowledged { .. } => "CHECK_IN_ACKNOWLEDGED",
             Self::CheckInReminderDue { .. } => "CHECK_IN_REMINDER_DUE",
             Self::CheckInMissed { .. } => "CHECK_IN_MISSED",
+            Self::CheckInsMissedInARow { .. } => "CHECK_INS_MISSED_IN_A_ROW",
+            Self::GoalOffTrack { .. } => "GOAL_OFF_TRACK",
             Self::CheckInCadenceSet { .. } => "CHECK_IN_CADENCE_SET",
             Self::FeedbackGiven { .. } => "FEEDBACK_GIVEN",
         }
@@ -244,13 +264,15 @@ impl DomainEvent {
             | Self::GoalAgreed { goal, .. }
             | Self::GoalClosed { goal, .. }
             | Self::GoalDeleted { goal, .. }
+            | Self::GoalOffTrack { goal, .. }
             | Self::GoalTargetRevised { goal, .. } => goal.goal_id,
             Self::CheckInSubmitted { check_in_id, .. }
             | Self::CheckInAcknowledged { check_in_id, .. } => *check_in_id,
             Self::CheckInReminderDue { check_in, .. } | Self::CheckInMissed { check_in } => {
                 check_in.check_in_id
             }
-            Self::CheckInCadenceSet { employee_id, .. } => *employee_id,
+            Self::CheckInCadenceSet { employee_id, .. }
+            | Self::CheckInsMissedInARow { employee_id, .. } => *employee_id,
             Self::FeedbackGiven { feedback_id, .. } => *feedback_id,
         }
     }

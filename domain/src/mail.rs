@@ -39,6 +39,39 @@ pub enum Mail {
     GoalClosed(GoalClosedMail),
     /// To the owner of a goal whose target moved.
     GoalTargetRevised(GoalRevisedMail),
+    /// To the manager of an owner whose goal has been off track for a while.
+    GoalOffTrack(GoalOffTrackMail),
+    /// To the manager of someone who missed check-ins in a row.
+    CheckinsMissedInARow(MissedInARowMail),
+}
+
+/// Data of a goal-off-track note.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct GoalOffTrackMail {
+    /// About the goal (`name` is the manager's).
+    #[serde(flatten)]
+    pub goal: GoalMail,
+    /// Off track since.
+    pub since: NaiveDate,
+    /// For how many check-in periods.
+    pub periods: u32,
+}
+
+/// Data of a missed-in-a-row note.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct MissedInARowMail {
+    /// The manager's name.
+    pub name: String,
+    /// Who missed them.
+    pub employee_name: String,
+    /// Their id, for the link.
+    pub employee_id: Uuid,
+    /// The first missed period of the run.
+    pub since: NaiveDate,
+    /// How many in a row.
+    pub missed: u32,
 }
 
 /// Data of a check-in reminder.
@@ -173,6 +206,8 @@ impl Mail {
             Self::GoalAccepted(_) => "goal_accepted",
             Self::GoalEdited(_) => "goal_edited",
             Self::GoalClosed(_) => "goal_closed",
+            Self::GoalOffTrack(_) => "goal_off_track",
+            Self::CheckinsMissedInARow(_) => "checkins_missed_in_a_row",
             Self::GoalTargetRevised(_) => "goal_target_revised",
         }
     }
@@ -247,6 +282,12 @@ pub async fn project(
             DomainEvent::CheckInReminderDue { check_in, .. }
             | DomainEvent::CheckInMissed { check_in } => {
                 ids.insert(check_in.employee_id);
+            }
+            DomainEvent::GoalOffTrack { goal, .. } => {
+                ids.insert(goal.owner_id);
+            }
+            DomainEvent::CheckInsMissedInARow { employee_id, .. } => {
+                ids.insert(*employee_id);
             }
             _ => {}
         }
@@ -464,6 +505,41 @@ fn email_for(
             )
         }
         DomainEvent::CheckInMissed { check_in } => missed(check_in, manager_of, name_of)?,
+        DomainEvent::GoalOffTrack {
+            goal,
+            since,
+            periods,
+        } => {
+            let to = manager_of(&goal.owner_id)?;
+            (
+                to,
+                format!("goal-off-track:{}:{since}", goal.goal_id),
+                Mail::GoalOffTrack(GoalOffTrackMail {
+                    goal: goal_mail(to, goal),
+                    since: *since,
+                    periods: *periods,
+                }),
+            )
+        }
+        DomainEvent::CheckInsMissedInARow {
+            employee_id,
+            cycle_id,
+            first_period_start,
+            missed,
+        } => {
+            let to = manager_of(employee_id)?;
+            (
+                to,
+                format!("checkins-missed-in-a-row:{employee_id}:{cycle_id}:{first_period_start}"),
+                Mail::CheckinsMissedInARow(MissedInARowMail {
+                    name: to.name.clone(),
+                    employee_name: name_of(employee_id),
+                    employee_id: *employee_id,
+                    since: *first_period_start,
+                    missed: *missed,
+                }),
+            )
+        }
         _ => return None,
     };
     Some(Email {

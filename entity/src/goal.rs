@@ -32,6 +32,8 @@ pub struct Model {
     /// owner's latest check-in confidence; `None` in any other status. Refreshed by the
     /// writes that move its inputs and once a day for the calendar.
     pub health: Option<GoalHealth>,
+    /// The day `health` took its current value.
+    pub health_since: Option<Date>,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
 }

@@ -1,6 +1,6 @@
-//! A goal's health (ON_TRACK, AT_RISK, OFF_TRACK), stored so that lists filter on it. The
-//! server computes it for existing agreed goals right after migrating (the rules are the
-//! domain's).
+//! A goal's health (ON_TRACK, AT_RISK, OFF_TRACK), stored so that lists filter on it, and the
+//! day it last changed (how long a goal has been off track). The server computes them for
+//! existing agreed goals right after migrating (the rules are the domain's).
 
 use sea_orm_migration::{prelude::*, schema::*};
 
@@ -26,6 +26,14 @@ impl MigrationTrait for Migration {
                     .to_owned(),
             )
             .await?;
+        manager
+            .alter_table(
+                Table::alter()
+                    .table(Goal::Table)
+                    .add_column(date_null(Goal::HealthSince))
+                    .to_owned(),
+            )
+            .await?;
         // Goals of one health in the list's order.
         manager
             .get_connection()
@@ -42,14 +50,17 @@ impl MigrationTrait for Migration {
             .get_connection()
             .execute_unprepared("DROP INDEX IF EXISTS idx_goal_health_created")
             .await?;
-        manager
-            .alter_table(
-                Table::alter()
-                    .table(Goal::Table)
-                    .drop_column(Goal::Health)
-                    .to_owned(),
-            )
-            .await
+        for column in [Goal::HealthSince, Goal::Health] {
+            manager
+                .alter_table(
+                    Table::alter()
+                        .table(Goal::Table)
+                        .drop_column(column)
+                        .to_owned(),
+                )
+                .await?;
+        }
+        Ok(())
     }
 }
 
@@ -57,4 +68,5 @@ impl MigrationTrait for Migration {
 enum Goal {
     Table,
     Health,
+    HealthSince,
 }

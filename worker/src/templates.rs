@@ -1,6 +1,6 @@
 //! E-mail templates: a subject, a plain-text part and an HTML part for each typed [`Mail`].
 
-use domain::mail::{CheckInMissed, CheckInReminder, GoalMail, Mail};
+use domain::mail::{CheckInMissed, CheckInReminder, GoalMail, Mail, MissedInARowMail};
 use domain::values::GoalStatus;
 
 /// A rendered e-mail.
@@ -104,6 +104,20 @@ pub fn render(mail: &Mail, app_url: &str) -> Rendered {
                 format!("{} closed your goal \"{title}\" as {how}.", m.closed_by),
             )
         }
+        Mail::GoalOffTrack(m) => {
+            let (owner, title) = (&m.goal.owner_name, &m.goal.goal_title);
+            goal(
+                &m.goal,
+                app,
+                format!("{owner}'s goal is off track: {title}"),
+                format!(
+                    "\"{title}\" ({owner}) has been off track since {} ({} check-in periods). \
+                     It may be time to talk about what would help.",
+                    m.since, m.periods
+                ),
+            )
+        }
+        Mail::CheckinsMissedInARow(m) => missed_in_a_row(m, app),
         Mail::GoalAgreed(m) => {
             let title = &m.goal.goal_title;
             goal(
@@ -180,6 +194,28 @@ fn missed(m: &CheckInMissed, app: &str) -> Rendered {
             &format!("{who} missed a check-in"),
             &format!(
                 "<p>Hi {}, {} did not submit the check-in for {start} to {end}.</p>",
+                escape(name),
+                escape(who)
+            ),
+            &link,
+            "See their check-ins",
+        ),
+    }
+}
+
+fn missed_in_a_row(m: &MissedInARowMail, app: &str) -> Rendered {
+    let (name, who, since, n) = (&m.name, &m.employee_name, m.since, m.missed);
+    let link = format!("{app}/people/{}/check-ins", m.employee_id);
+    Rendered {
+        subject: format!("{who} missed {n} check-ins in a row"),
+        text: format!(
+            "Hi {name},\n\n{who} has missed {n} check-ins in a row, since the period starting {since}.\n\
+             A conversation may help: {link}\n"
+        ),
+        html: page(
+            &format!("{who} missed {n} check-ins in a row"),
+            &format!(
+                "<p>Hi {}, {} has missed {n} check-ins in a row, since the period starting {since}.</p>",
                 escape(name),
                 escape(who)
             ),

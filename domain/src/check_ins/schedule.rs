@@ -7,7 +7,7 @@ use crate::calendar;
 use crate::error::DomainResult;
 use crate::events::{CheckInFacts, DomainEvent};
 use crate::publish;
-use crate::query::IN_CHUNK;
+use crate::query::{IN_CHUNK, rows_in};
 use crate::values::{Cadence, CheckInStatus, CyclePhase};
 use chrono::{DateTime, Duration, NaiveDate, NaiveTime, Utc};
 use chrono_tz::Tz;
@@ -164,12 +164,13 @@ pub async fn mark_missed(ctx: &Ctx, now: DateTime<Utc>) -> DomainResult<Vec<chec
     loop {
         let txn = crate::db::begin(&ctx.db).await?;
         let batch = mark_missed_in(&txn, now, IN_CHUNK as u64).await?;
-        let events = batch
+        let mut events: Vec<DomainEvent> = batch
             .iter()
             .map(|c| DomainEvent::CheckInMissed {
                 check_in: CheckInFacts::of(c),
             })
             .collect();
+        events.extend(missed_in_a_row(&txn, &batch).await?);
         publish::emit(&txn, now, None, events).await?;
         txn.commit().await?;
         if batch.is_empty() {
@@ -177,6 +178,48 @@ pub async fn mark_missed(ctx: &Ctx, now: DateTime<Utc>) -> DomainResult<Vec<chec
         }
         all.extend(batch);
     }
+}
+
+/// For each check-in just marked missed that ends a run of two or more missed periods in a
+/// row (in its cycle), the run's event. The run is keyed by its first period, so a third or
+/// fourth miss of the same run tells the manager nothing new (the outbox dedupes it).
+async fn missed_in_a_row(
+    txn: &DatabaseTransaction,
+    missed: &[check_in::Model],
+) -> DomainResult<Vec<DomainEvent>> {
+    let people: Vec<Uuid> = missed.iter().map(|c| c.employee_id).collect();
+    let query = check_in::Entity::find()
+        .order_by_asc(check_in::Column::PeriodStart)
+        .order_by_asc(check_in::Column::Id);
+    let mut history: HashMap<(Uuid, Uuid), Vec<check_in::Model>> = HashMap::new();
+    for c in rows_in(txn, query, check_in::Column::EmployeeId, &people).await? {
+        history
+            .entry((c.employee_id, c.cycle_id))
+            .or_default()
+            .push(c);
+    }
+    let mut events = Vec::new();
+    for c in missed {
+        let Some(theirs) = history.get(&(c.employee_id, c.cycle_id)) else {
+            continue;
+        };
+        // Walk back from this period over the misses before it.
+        let run: Vec<&check_in::Model> = theirs
+            .iter()
+            .filter(|p| p.period_start <= c.period_start)
+            .rev()
+            .take_while(|p| p.status == CheckInStatus::Missed)
+            .collect();
+        if let Some(first) = run.last().filter(|_| run.len() >= 2) {
+            events.push(DomainEvent::CheckInsMissedInARow {
+                employee_id: c.employee_id,
+                cycle_id: c.cycle_id,
+                first_period_start: first.period_start,
+                missed: run.len() as u32,
+            });
+        }
+    }
+    Ok(events)
 }
 
 /// At most `limit` overdue rows, locked first (PostgreSQL), so that a submission racing the

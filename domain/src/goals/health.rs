@@ -8,6 +8,10 @@
 //! - a latest confidence of [`LOW_CONFIDENCE`] or less lowers that by one step (ON_TRACK to
 //!   AT_RISK, AT_RISK to OFF_TRACK): the owner knows something the numbers do not show yet.
 //!
+//! A goal OFF_TRACK for [`OFF_TRACK_PERIODS`] of its owner's check-in periods in a row is
+//! announced to their manager by the daily pass, once per episode (keyed by the day it went
+//! off track).
+//!
 //! "Today" is the clock's date in UTC, for the stored health and for `expectedProgress` alike,
 //! so that a filter and the fields it filters on agree. A goal's health is stored on it
 //! (`goal.health`, `None` unless AGREED) and refreshed by the writes that move an input
@@ -16,11 +20,12 @@
 
 use super::key_results::key_result_progress;
 use crate::error::DomainResult;
+use crate::events::{DomainEvent, GoalFacts};
 use crate::progress;
 use crate::query::rows_in;
-use crate::values::{GoalHealth, GoalStatus};
+use crate::values::{Cadence, GoalHealth, GoalStatus};
 use chrono::{DateTime, NaiveDate, Utc};
-use entity::{check_in, cycle, goal, key_result};
+use entity::{cadence_override, check_in, cycle, goal, key_result};
 use rust_decimal::Decimal;
 use sea_orm::sea_query::{CaseStatement, Expr};
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
@@ -36,6 +41,19 @@ pub const LOW_CONFIDENCE: i32 = 2;
 
 /// Goals per batch of the daily pass.
 const BATCH: u64 = 5000;
+
+/// A goal OFF_TRACK for this many of its owner's check-in periods in a row is announced to
+/// their manager, once per episode.
+pub const OFF_TRACK_PERIODS: i64 = 3;
+
+/// Days in one check-in period of `cadence`, for counting how long an episode has lasted.
+fn period_days(cadence: Cadence) -> i64 {
+    match cadence {
+        Cadence::Weekly => 7,
+        Cadence::Biweekly => 14,
+        Cadence::Monthly => 30,
+    }
+}
 
 /// Where a goal should be on `today`: 0 at its start, 1 on its due date, linear between.
 pub fn expected_progress(
@@ -145,7 +163,7 @@ pub async fn refresh(
     goals: &[Uuid],
 ) -> DomainResult<usize> {
     let rows = rows_in(db, goal::Entity::find(), goal::Column::Id, goals).await?;
-    store(db, today, rows).await
+    Ok(store(db, today, rows).await?.0)
 }
 
 /// The daily pass: recomputes every goal's health once per UTC day, in whichever process
@@ -189,17 +207,76 @@ pub async fn refresh_all(db: &impl ConnectionTrait, today: NaiveDate) -> DomainR
             break;
         };
         after = Some(last);
-        changed += store(db, today, rows).await?;
+        let (n, rows) = store(db, today, rows).await?;
+        changed += n;
+        announce_off_track(db, today, &rows).await?;
     }
     Ok(changed)
 }
 
-/// Computes the health of `rows` and writes the ones that differ from what is stored.
+/// Tells the managers of the owners of goals OFF_TRACK for [`OFF_TRACK_PERIODS`] of the
+/// owner's periods; the outbox's dedupe key (goal and the day the episode began) makes it
+/// once per episode however many daily passes see it.
+async fn announce_off_track(
+    db: &impl ConnectionTrait,
+    today: NaiveDate,
+    rows: &[goal::Model],
+) -> DomainResult<()> {
+    let long: Vec<&goal::Model> = rows
+        .iter()
+        .filter(|g| g.health == Some(GoalHealth::OffTrack))
+        .filter(|g| {
+            g.health_since
+                .is_some_and(|s| (today - s).num_days() >= 7 * OFF_TRACK_PERIODS)
+        })
+        .collect();
+    if long.is_empty() {
+        return Ok(());
+    }
+    let mut cycle_ids: Vec<Uuid> = long.iter().map(|g| g.cycle_id).collect();
+    cycle_ids.sort_unstable();
+    cycle_ids.dedup();
+    let cycles = crate::query::by_ids::<cycle::Entity>(db, cycle::Column::Id, &cycle_ids).await?;
+    let owners: Vec<Uuid> = long.iter().map(|g| g.owner_id).collect();
+    let overrides: HashMap<(Uuid, Uuid), Cadence> = rows_in(
+        db,
+        cadence_override::Entity::find(),
+        cadence_override::Column::EmployeeId,
+        &owners,
+    )
+    .await?
+    .into_iter()
+    .map(|o| ((o.employee_id, o.cycle_id), o.cadence))
+    .collect();
+    let events: Vec<DomainEvent> = long
+        .into_iter()
+        .filter_map(|g| {
+            let since = g.health_since?;
+            let cycle = cycles.get(&g.cycle_id)?;
+            let cadence = overrides
+                .get(&(g.owner_id, g.cycle_id))
+                .copied()
+                .unwrap_or(cycle.check_in_cadence);
+            let periods = (today - since).num_days() / period_days(cadence);
+            (periods >= OFF_TRACK_PERIODS).then(|| DomainEvent::GoalOffTrack {
+                goal: GoalFacts::of(g),
+                since,
+                periods: periods as u32,
+            })
+        })
+        .collect();
+    let now = today.and_time(chrono::NaiveTime::MIN).and_utc();
+    crate::publish::emit(db, now, None, events).await?;
+    Ok(())
+}
+
+/// Computes the health of `rows`, writes the ones that differ from what is stored (with the
+/// day they changed), and answers how many did with the rows as they are now.
 async fn store(
     db: &impl ConnectionTrait,
     today: NaiveDate,
-    rows: Vec<goal::Model>,
-) -> DomainResult<usize> {
+    mut rows: Vec<goal::Model>,
+) -> DomainResult<(usize, Vec<goal::Model>)> {
     let mut cycle_ids: Vec<Uuid> = rows.iter().map(|g| g.cycle_id).collect();
     cycle_ids.sort_unstable();
     cycle_ids.dedup();
@@ -226,20 +303,36 @@ async fn store(
         })
         .collect();
     for chunk in changes.chunks(500) {
-        let mut case = CaseStatement::new();
+        let mut health_case = CaseStatement::new();
+        let mut since_case = CaseStatement::new();
         for (id, health) in chunk {
-            case = case.case(goal::Column::Id.eq(*id), Expr::value(*health));
+            let since = health.map(|_| today);
+            health_case = health_case.case(goal::Column::Id.eq(*id), Expr::value(*health));
+            since_case = since_case.case(goal::Column::Id.eq(*id), Expr::value(since));
         }
         goal::Entity::update_many()
             .col_expr(
                 goal::Column::Health,
-                case.finally(Expr::col(goal::Column::Health)).into(),
+                health_case.finally(Expr::col(goal::Column::Health)).into(),
+            )
+            .col_expr(
+                goal::Column::HealthSince,
+                since_case
+                    .finally(Expr::col(goal::Column::HealthSince))
+                    .into(),
             )
             .filter(goal::Column::Id.is_in(chunk.iter().map(|(id, _)| *id)))
             .exec(db)
             .await?;
     }
-    Ok(changes.len())
+    let changed: HashMap<Uuid, Option<GoalHealth>> = changes.iter().copied().collect();
+    for g in &mut rows {
+        if let Some(health) = changed.get(&g.id) {
+            g.health = *health;
+            g.health_since = health.map(|_| today);
+        }
+    }
+    Ok((changes.len(), rows))
 }
 
 #[cfg(test)]

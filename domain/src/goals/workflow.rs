@@ -251,6 +251,7 @@ pub async fn create(ctx: &Ctx, viewer: &Viewer, input: GoalInput) -> DomainResul
         closed_at: Set(None),
         progress_ppm: Set(0),
         health: Set(None),
+        health_since: Set(None),
         created_at: Set(now),
         updated_at: Set(now),
     }
@@ -378,6 +379,10 @@ async fn transition(
             goal::Column::Health,
             Expr::value(Option::<GoalHealth>::None),
         )
+        .col_expr(
+            goal::Column::HealthSince,
+            Expr::value(Option::<NaiveDate>::None),
+        )
         .col_expr(goal::Column::UpdatedAt, Expr::value(now))
         .filter(goal::Column::Id.eq(current.id))
         .filter(goal::Column::Status.eq(current.status))
@@ -392,17 +397,14 @@ async fn transition(
         // The parent stops (or starts) counting this goal.
         rollup::refresh(txn, ctx.clock.today(), &[current.parent_id]).await?;
     }
-    let mut health = None;
     if next.status == GoalStatus::Agreed {
         super::health::refresh(txn, ctx.clock.today(), &[current.id]).await?;
-        health = goal::Entity::find_by_id(current.id)
-            .one(txn)
-            .await?
-            .and_then(|g| g.health);
+        return find::<goal::Entity>(txn, current.id, "goal").await;
     }
     Ok(goal::Model {
         updated_at: now,
-        health,
+        health: None,
+        health_since: None,
         ..next
     })
 }

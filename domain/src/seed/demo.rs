@@ -414,6 +414,7 @@ pub async fn demo(ctx: &Ctx) -> DomainResult<DemoPeople> {
                 closed_at: Set(None),
                 progress_ppm: Set(0),
                 health: Set(None),
+                health_since: Set(None),
                 created_at: Set(now),
                 updated_at: Set(now),
             });

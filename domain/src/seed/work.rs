@@ -284,6 +284,7 @@ pub(super) fn person_work(
             closed_at: Set(closed.then_some(calendar::local_midnight(tz, due_on).min(at.now))),
             progress_ppm: Set(0),
             health: Set(None),
+            health_since: Set(None),
             created_at: Set(created_at.min(at.now)),
             updated_at: Set(at.now),
         });

@@ -2,6 +2,7 @@
 //! and the owner's latest confidence, kept current by writes and by the daily pass, and a
 //! goal filter on it.
 
+use perfcycle_tests::smtp::SmtpSink;
 use perfcycle_tests::{TestApp, spawn_app};
 use serde_json::{Value, json};
 
@@ -120,4 +121,123 @@ async fn health_follows_progress_the_calendar_and_confidence_and_filters_goals()
         Value::Null
     );
     assert!(ids_with(&app, &org.hr, "AT_RISK").await.is_empty());
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_goal_off_track_for_three_periods_is_announced_to_the_manager_once() {
+    let app = spawn_app().await;
+    let org = app.org().await;
+    let sink = SmtpSink::start().await;
+    let cycle = app.active_cycle(&org.hr).await;
+    let g = app
+        .agreed_goal(
+            &org.alice,
+            &org.mgr,
+            &cycle,
+            json!({ "weight": 100, "title": "Cut p95 latency" }),
+        )
+        .await;
+    let off_track = |sink: &SmtpSink| {
+        sink.messages()
+            .into_iter()
+            .filter(|m| m.to == ["mgr@t.io"] && m.subject().contains("off track"))
+            .collect::<Vec<_>>()
+    };
+    // Off track from the pass of 1 April; two weeks later it is not yet three periods.
+    for day in ["2027-04-01", "2027-04-15"] {
+        app.scan_check_ins(&format!("{day}T12:00:00Z")).await;
+        sink.mailer().deliver_pending(&app.ctx).await.unwrap();
+        assert_eq!(
+            goal(&app, &org.alice, &g.goal_id).await["health"],
+            "OFF_TRACK"
+        );
+        assert!(off_track(&sink).is_empty(), "{day}");
+    }
+    // Three weekly periods on, the manager hears of it, once, however many days it lasts.
+    for day in ["2027-04-22", "2027-04-23", "2027-04-30"] {
+        app.scan_check_ins(&format!("{day}T12:00:00Z")).await;
+        sink.mailer().deliver_pending(&app.ctx).await.unwrap();
+    }
+    let told = off_track(&sink);
+    assert_eq!(told.len(), 1);
+    assert_eq!(
+        told[0].subject(),
+        "Alice Able's goal is off track: Cut p95 latency"
+    );
+    let text = told[0].part("text/plain").unwrap();
+    assert!(
+        text.contains("off track since 2027-04-01 (3 check-in periods)"),
+        "{text}"
+    );
+    // Back on track and off again: a new episode, a new note.
+    app.gql(
+        Some(&org.alice),
+        "mutation($id: ID!) { updateKeyResultValue(id: $id, value: \"500\") { id } }",
+        json!({ "id": g.key_result_id }),
+    )
+    .await
+    .data();
+    assert_eq!(
+        goal(&app, &org.alice, &g.goal_id).await["health"],
+        "ON_TRACK"
+    );
+    // At risk by 31 May, off track from 21 June, announced three weeks later.
+    for day in ["2027-05-31", "2027-06-21", "2027-07-12"] {
+        app.scan_check_ins(&format!("{day}T12:00:00Z")).await;
+        sink.mailer().deliver_pending(&app.ctx).await.unwrap();
+    }
+    let told = off_track(&sink);
+    assert_eq!(told.len(), 2);
+    assert!(
+        told[1]
+            .part("text/plain")
+            .unwrap()
+            .contains("off track since 2027-06-21")
+    );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn two_missed_check_ins_in_a_row_are_announced_once_per_run() {
+    let app = spawn_app().await;
+    let org = app.org().await;
+    let sink = SmtpSink::start().await;
+    app.active_cycle(&org.hr).await;
+    let in_a_row = |sink: &SmtpSink, who: &str| {
+        sink.messages()
+            .into_iter()
+            .filter(|m| {
+                m.to == ["mgr@t.io"]
+                    && m.subject().starts_with(who)
+                    && m.subject().contains("in a row")
+            })
+            .collect::<Vec<_>>()
+    };
+    // Weeks of 1, 8 and 15 March: Alice misses all three; Bob submits the second.
+    app.scan_check_ins("2027-03-01T12:00:00Z").await;
+    app.scan_check_ins("2027-03-08T12:00:00Z").await;
+    let bobs = app.check_ins_of(&org.bob, "bob@t.io").await;
+    let due = bobs.iter().find(|c| c["status"] == "DUE").unwrap();
+    app.gql(
+        Some(&org.bob),
+        "mutation($id: ID!) { submitCheckIn(id: $id, input: { confidence: 4 }) { status } }",
+        json!({ "id": due["id"] }),
+    )
+    .await
+    .data();
+    for day in ["2027-03-15", "2027-03-22", "2027-03-29"] {
+        app.scan_check_ins(&format!("{day}T12:00:00Z")).await;
+        sink.mailer().deliver_pending(&app.ctx).await.unwrap();
+    }
+    let alice = in_a_row(&sink, "Alice Able");
+    assert_eq!(alice.len(), 1, "one note for the run, not one per miss");
+    assert_eq!(alice[0].subject(), "Alice Able missed 2 check-ins in a row");
+    let text = alice[0].part("text/plain").unwrap();
+    assert!(
+        text.contains("since the period starting 2027-03-01"),
+        "{text}"
+    );
+    assert!(
+        in_a_row(&sink, "Bob Baker").is_empty(),
+        "Bob's misses were not in a row"
+    );
 }

@@ -92,6 +92,11 @@ pub fn health_of(progress: Decimal, expected: Decimal, confidence: Option<i32>) 
     }
 }
 
+/// [`expected_progress`] of `goal` (in `cycle`) on `today`.
+pub fn expected_progress_of(goal: &goal::Model, cycle: &cycle::Model, today: NaiveDate) -> Decimal {
+    expected_progress(cycle.starts_on, goal.created_at, goal.due_on, today)
+}
+
 /// A goal's health on `today`, or `None` when it is not AGREED.
 pub fn goal_health(
     goal: &goal::Model,
@@ -100,7 +105,7 @@ pub fn goal_health(
     today: NaiveDate,
 ) -> Option<GoalHealth> {
     (goal.status == GoalStatus::Agreed).then(|| {
-        let expected = expected_progress(cycle.starts_on, goal.created_at, goal.due_on, today);
+        let expected = expected_progress_of(goal, cycle, today);
         health_of(progress::from_ppm(goal.progress_ppm), expected, confidence)
     })
 }
@@ -114,7 +119,7 @@ pub fn key_result_health(
     today: NaiveDate,
 ) -> Option<GoalHealth> {
     (goal.status == GoalStatus::Agreed).then(|| {
-        let expected = expected_progress(cycle.starts_on, goal.created_at, goal.due_on, today);
+        let expected = expected_progress_of(goal, cycle, today);
         health_of(key_result_progress(kr), expected, confidence)
     })
 }

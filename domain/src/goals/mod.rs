@@ -15,9 +15,10 @@ mod workflow;
 
 pub use alignment::{AlignmentNode, MAX_TREE_NODES, alignment};
 pub use health::{
-    AT_RISK_BEHIND, LOW_CONFIDENCE, OFF_TRACK_BEHIND, expected_progress, goal_health, health_of,
-    key_result_health, latest_confidences, refresh as refresh_health,
-    refresh_all as refresh_all_health, refresh_daily as refresh_daily_health,
+    AT_RISK_BEHIND, LOW_CONFIDENCE, OFF_TRACK_BEHIND, OFF_TRACK_PERIODS, expected_progress,
+    expected_progress_of, goal_health, health_of, key_result_health, latest_confidences,
+    refresh as refresh_health, refresh_all as refresh_all_health,
+    refresh_daily as refresh_daily_health,
 };
 pub use history::events_of;
 pub use input::{

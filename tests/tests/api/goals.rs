@@ -76,28 +76,7 @@ async fn parents_roll_up_their_childrens_progress_by_weight() {
     let app = spawn_app().await;
     let org = app.org().await;
     let cycle = app.active_cycle(&org.hr).await;
-    let team = app
-        .goal_id(
-            &org.mgr,
-            &cycle,
-            json!({ "level": "TEAM", "weight": 100, "title": "Fast checkout" }),
-        )
-        .await;
-    // Bob's other 75 is still to be planned, Alice's 25 too: agreeing below 100 is fine.
-    app.goal_id(&org.alice, &cycle, json!({ "weight": 25 }))
-        .await;
-    app.goal_id(&org.bob, &cycle, json!({ "weight": 75 })).await;
-    let a = app
-        .agreed_goal(
-            &org.alice,
-            &org.mgr,
-            &cycle,
-            json!({ "parentId": team, "weight": 75 }),
-        )
-        .await;
-    let b = app.agreed_goal(&org.bob, &org.mgr, &cycle, json!({ "parentId": team, "weight": 25, "keyResults": [
-        { "metric": "Tests", "unit": "tests", "direction": "INCREASE", "startValue": "0", "targetValue": "10" }
-    ] })).await;
+    let (team, a, b) = team_of_two(&app, &org, &cycle, 75).await;
     let (ka, kb) = (a.key_result_id, b.key_result_id);
     let update = "mutation($id: ID!, $v: Decimal!) { updateKeyResultValue(id: $id, value: $v) { progress } }";
     app.gql(Some(&org.alice), update, json!({ "id": ka, "v": "300" }))
@@ -319,6 +298,39 @@ async fn an_owner_may_drop_their_own_draft_but_not_close_it_otherwise() {
     assert_eq!(r.data()["closeGoal"]["status"], "DROPPED");
 }
 
+/// Mia's team goal with two agreed children: Alice's (the default decreasing key result) of
+/// weight `a` and Bob's (tests, 0 → 10) of weight `100 - a`; the rest of each one's weight is a
+/// draft still to be planned, so that agreeing below 100 is fine.
+async fn team_of_two(
+    app: &TestApp,
+    org: &perfcycle_tests::Org,
+    cycle: &str,
+    a: i32,
+) -> (String, AgreedGoal, AgreedGoal) {
+    let team = app
+        .goal_id(
+            &org.mgr,
+            cycle,
+            json!({ "level": "TEAM", "weight": 100, "title": "Fast checkout" }),
+        )
+        .await;
+    app.goal_id(&org.alice, cycle, json!({ "weight": 100 - a }))
+        .await;
+    app.goal_id(&org.bob, cycle, json!({ "weight": a })).await;
+    let alice = app
+        .agreed_goal(
+            &org.alice,
+            &org.mgr,
+            cycle,
+            json!({ "parentId": team, "weight": a }),
+        )
+        .await;
+    let bob = app.agreed_goal(&org.bob, &org.mgr, cycle, json!({ "parentId": team, "weight": 100 - a, "keyResults": [
+        { "metric": "Tests", "unit": "tests", "direction": "INCREASE", "startValue": "0", "targetValue": "10" }
+    ] })).await;
+    (team, alice, bob)
+}
+
 /// Fails when a goal's stored progress is not what recomputing every goal from its key
 /// results gives.
 async fn assert_progress_is_consistent(app: &TestApp, after: &str) {
@@ -349,28 +361,7 @@ async fn every_write_that_moves_progress_keeps_the_stored_roll_up_true() {
     let app = spawn_app().await;
     let org = app.org().await;
     let cycle = app.active_cycle(&org.hr).await;
-    let team = app
-        .goal_id(
-            &org.mgr,
-            &cycle,
-            json!({ "level": "TEAM", "weight": 100, "title": "Fast checkout" }),
-        )
-        .await;
-    // The rest of Alice's and Bob's weight is still to be planned.
-    app.goal_id(&org.alice, &cycle, json!({ "weight": 40 }))
-        .await;
-    app.goal_id(&org.bob, &cycle, json!({ "weight": 60 })).await;
-    let a = app
-        .agreed_goal(
-            &org.alice,
-            &org.mgr,
-            &cycle,
-            json!({ "parentId": team, "weight": 60 }),
-        )
-        .await;
-    let b = app.agreed_goal(&org.bob, &org.mgr, &cycle, json!({ "parentId": team, "weight": 40, "keyResults": [
-        { "metric": "Tests", "unit": "tests", "direction": "INCREASE", "startValue": "0", "targetValue": "10" }
-    ] })).await;
+    let (team, a, b) = team_of_two(&app, &org, &cycle, 60).await;
     assert_progress_is_consistent(&app, "creating and agreeing children").await;
 
     let update = "mutation($id: ID!, $v: Decimal!) { updateKeyResultValue(id: $id, value: $v) { progress } }";
@@ -504,25 +495,7 @@ async fn goals_stored_before_progress_was_kept_get_it_when_the_column_is_added()
     let app = spawn_app().await;
     let org = app.org().await;
     let cycle = app.active_cycle(&org.hr).await;
-    let team = app
-        .goal_id(
-            &org.mgr,
-            &cycle,
-            json!({ "level": "TEAM", "weight": 100, "title": "Fast checkout" }),
-        )
-        .await;
-    // The rest of Alice's and Bob's weight is still to be planned.
-    app.goal_id(&org.alice, &cycle, json!({ "weight": 40 }))
-        .await;
-    app.goal_id(&org.bob, &cycle, json!({ "weight": 60 })).await;
-    let a = app
-        .agreed_goal(
-            &org.alice,
-            &org.mgr,
-            &cycle,
-            json!({ "parentId": team, "weight": 60 }),
-        )
-        .await;
+    let (team, a, _) = team_of_two(&app, &org, &cycle, 60).await;
     app.gql(
         Some(&org.alice),
         "mutation($id: ID!, $v: Decimal!) { updateKeyResultValue(id: $id, value: $v) { progress } }",
@@ -539,10 +512,26 @@ async fn goals_stored_before_progress_was_kept_get_it_when_the_column_is_added()
     migration::Migrator::down(&app.ctx.db, Some((all.len() - at) as u32))
         .await
         .unwrap();
-    assert_eq!(app.count("goal").await, 4, "the goals are still there");
+    assert_eq!(app.count("goal").await, 5, "the goals are still there");
     api::db::migrate(&app.ctx.db).await.unwrap();
-    assert_eq!(progress_of(&app, &org.mgr, &team).await, 0.5);
+    assert_eq!(
+        progress_of(&app, &org.mgr, &team).await,
+        0.3,
+        "0.5×60 / 100"
+    );
     assert_eq!(progress_of(&app, &org.alice, &a.goal_id).await, 0.5);
+    let r = app
+        .gql(
+            Some(&org.alice),
+            "query($id: ID!) { goal(id: $id) { health } }",
+            json!({ "id": a.goal_id }),
+        )
+        .await;
+    assert_eq!(
+        r.data()["goal"]["health"],
+        "ON_TRACK",
+        "health filled in too"
+    );
     assert_progress_is_consistent(&app, "the upgrade").await;
 }
 

@@ -253,11 +253,9 @@ impl Goal {
     /// the day it was written if later) to `dueOn`.
     async fn expected_progress(&self, ctx: &Context<'_>) -> GqlResult<f64> {
         let cycle = goal_cycle(ctx, &self.0).await?;
-        Ok(ratio(domain::goals::expected_progress(
-            cycle.starts_on,
-            self.0.created_at,
-            self.0.due_on,
-            dctx(ctx).clock.today(),
+        let today = dctx(ctx).clock.today();
+        Ok(ratio(domain::goals::expected_progress_of(
+            &self.0, &cycle, today,
         )))
     }
     /// For an AGREED goal, whether it is on track (filter on it with `GoalFilter.health`);
@@ -336,11 +334,9 @@ impl KeyResult {
     async fn expected_progress(&self, ctx: &Context<'_>) -> GqlResult<f64> {
         let goal = kr_goal(ctx, &self.0).await?;
         let cycle = goal_cycle(ctx, &goal).await?;
-        Ok(ratio(domain::goals::expected_progress(
-            cycle.starts_on,
-            goal.created_at,
-            goal.due_on,
-            dctx(ctx).clock.today(),
+        let today = dctx(ctx).clock.today();
+        Ok(ratio(domain::goals::expected_progress_of(
+            &goal, &cycle, today,
         )))
     }
     /// Its own progress against its goal's expected progress, by the rules of

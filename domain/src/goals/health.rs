@@ -27,8 +27,10 @@ use crate::values::{Cadence, GoalHealth, GoalStatus};
 use chrono::{DateTime, NaiveDate, Utc};
 use entity::{cadence_override, check_in, cycle, goal, key_result};
 use rust_decimal::Decimal;
-use sea_orm::sea_query::{CaseStatement, Expr};
-use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
+use sea_orm::sea_query::Expr;
+use sea_orm::{
+    ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Statement,
+};
 use std::collections::HashMap;
 use uuid::Uuid;
 
@@ -198,6 +200,13 @@ pub async fn refresh_all(db: &impl ConnectionTrait, today: NaiveDate) -> DomainR
         .await?
         .rows_affected as usize;
     let mut changed = cleared;
+    let cycles: HashMap<Uuid, cycle::Model> = cycle::Entity::find()
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|c| (c.id, c))
+        .collect();
+    let confidences = all_latest_confidences(db).await?;
     let mut after: Option<Uuid> = None;
     loop {
         let mut query = goal::Entity::find()
@@ -212,7 +221,7 @@ pub async fn refresh_all(db: &impl ConnectionTrait, today: NaiveDate) -> DomainR
             break;
         };
         after = Some(last);
-        let (n, rows) = store(db, today, rows).await?;
+        let (n, rows) = store_with(db, today, rows, &cycles, &confidences).await?;
         changed += n;
         announce_off_track(db, today, &rows).await?;
     }
@@ -275,12 +284,12 @@ async fn announce_off_track(
     Ok(())
 }
 
-/// Computes the health of `rows`, writes the ones that differ from what is stored (with the
-/// day they changed), and answers how many did with the rows as they are now.
+/// Computes the health of `rows` and writes the ones that differ from what is stored (with
+/// the day they changed); answers how many did, with the rows as they are now.
 async fn store(
     db: &impl ConnectionTrait,
     today: NaiveDate,
-    mut rows: Vec<goal::Model>,
+    rows: Vec<goal::Model>,
 ) -> DomainResult<(usize, Vec<goal::Model>)> {
     let mut cycle_ids: Vec<Uuid> = rows.iter().map(|g| g.cycle_id).collect();
     cycle_ids.sort_unstable();
@@ -292,52 +301,68 @@ async fn store(
         .map(|g| (g.owner_id, g.cycle_id))
         .collect();
     let confidences = latest_confidences(db, &pairs).await?;
-    let changes: Vec<(Uuid, Option<GoalHealth>)> = rows
-        .iter()
-        .filter_map(|g| {
-            let health = match cycles.get(&g.cycle_id) {
-                Some(cycle) => goal_health(
-                    g,
-                    cycle,
-                    confidences.get(&(g.owner_id, g.cycle_id)).copied(),
-                    today,
-                ),
-                None => None,
-            };
-            (health != g.health).then_some((g.id, health))
-        })
-        .collect();
-    for chunk in changes.chunks(500) {
-        let mut health_case = CaseStatement::new();
-        let mut since_case = CaseStatement::new();
-        for (id, health) in chunk {
-            let since = health.map(|_| today);
-            health_case = health_case.case(goal::Column::Id.eq(*id), Expr::value(*health));
-            since_case = since_case.case(goal::Column::Id.eq(*id), Expr::value(since));
-        }
-        goal::Entity::update_many()
-            .col_expr(
-                goal::Column::Health,
-                health_case.finally(Expr::col(goal::Column::Health)).into(),
-            )
-            .col_expr(
-                goal::Column::HealthSince,
-                since_case
-                    .finally(Expr::col(goal::Column::HealthSince))
-                    .into(),
-            )
-            .filter(goal::Column::Id.is_in(chunk.iter().map(|(id, _)| *id)))
-            .exec(db)
-            .await?;
-    }
-    let changed: HashMap<Uuid, Option<GoalHealth>> = changes.iter().copied().collect();
+    store_with(db, today, rows, &cycles, &confidences).await
+}
+
+/// [`store`] with the cycles and confidences already read.
+async fn store_with(
+    db: &impl ConnectionTrait,
+    today: NaiveDate,
+    mut rows: Vec<goal::Model>,
+    cycles: &HashMap<Uuid, cycle::Model>,
+    confidences: &HashMap<(Uuid, Uuid), i32>,
+) -> DomainResult<(usize, Vec<goal::Model>)> {
+    // The new values, grouped by value: a handful of statements per batch whatever its size.
+    let mut changes: HashMap<Option<GoalHealth>, Vec<Uuid>> = HashMap::new();
+    let mut changed = 0;
     for g in &mut rows {
-        if let Some(health) = changed.get(&g.id) {
-            g.health = *health;
+        let health = cycles.get(&g.cycle_id).and_then(|cycle| {
+            let confidence = confidences.get(&(g.owner_id, g.cycle_id)).copied();
+            goal_health(g, cycle, confidence, today)
+        });
+        if health != g.health {
+            changes.entry(health).or_default().push(g.id);
+            g.health = health;
             g.health_since = health.map(|_| today);
+            changed += 1;
         }
     }
-    Ok((changes.len(), rows))
+    for (health, ids) in changes {
+        for chunk in ids.chunks(crate::query::IN_CHUNK) {
+            goal::Entity::update_many()
+                .col_expr(goal::Column::Health, Expr::value(health))
+                .col_expr(
+                    goal::Column::HealthSince,
+                    Expr::value(health.map(|_| today)),
+                )
+                .filter(goal::Column::Id.is_in(chunk.iter().copied()))
+                .exec(db)
+                .await?;
+        }
+    }
+    Ok((changed, rows))
+}
+
+/// The latest check-in confidence of everyone in every cycle, in one statement.
+async fn all_latest_confidences(
+    db: &impl ConnectionTrait,
+) -> DomainResult<HashMap<(Uuid, Uuid), i32>> {
+    let sql = "SELECT employee_id, cycle_id, confidence FROM (\
+                 SELECT employee_id, cycle_id, confidence, ROW_NUMBER() OVER (\
+                   PARTITION BY employee_id, cycle_id ORDER BY period_start DESC, id DESC) AS n \
+                 FROM check_in WHERE confidence IS NOT NULL) latest \
+               WHERE n = 1";
+    let rows = db
+        .query_all_raw(Statement::from_string(db.get_database_backend(), sql))
+        .await?;
+    let mut found = HashMap::with_capacity(rows.len());
+    for row in rows {
+        let employee: Uuid = row.try_get("", "employee_id")?;
+        let cycle: Uuid = row.try_get("", "cycle_id")?;
+        let confidence: i32 = row.try_get("", "confidence")?;
+        found.insert((employee, cycle), confidence);
+    }
+    Ok(found)
 }
 
 #[cfg(test)]

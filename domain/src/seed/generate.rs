@@ -7,8 +7,10 @@ use super::people::{DEPARTMENTS, Person, department_name, subtree_sizes, tree, u
 use super::work::{Rows, Setting, person_work};
 use crate::Ctx;
 use crate::error::{DomainError, DomainResult};
-use crate::goals::Rollup;
+use crate::goals::{self, Rollup};
+use crate::progress::from_ppm;
 use crate::values::{Cadence, CyclePhase, Role};
+use crate::values::{GoalHealth, GoalStatus};
 use chrono::{DateTime, Duration, Utc};
 use entity::{cycle, department, employee};
 use fastrand::Rng;
@@ -16,6 +18,7 @@ use sea_orm::{
     ActiveValue::Set, ColumnTrait, EntityTrait, IntoActiveModel, PaginatorTrait, QueryFilter,
     QueryTrait,
 };
+use std::collections::HashMap;
 use std::sync::Arc;
 use std::time::Instant;
 use tokio::sync::mpsc;
@@ -86,6 +89,7 @@ fn spawn_work(
         let mut agreed: Vec<Vec<Uuid>> = vec![Vec::new(); people.len()];
         let mut rows = Rows::default();
         let mut rollup = Rollup::default();
+        let mut health = Vec::new();
         let mut goals = Vec::new();
         for i in (0..people.len()).filter(|_| work) {
             person_work(
@@ -95,6 +99,7 @@ fn spawn_work(
                 i,
                 &mut agreed,
                 &mut rollup,
+                &mut health,
                 &mut rows,
             );
             goals.append(&mut rows.goals);
@@ -108,9 +113,24 @@ fn spawn_work(
         // The goals go last, once every key result below them is known (the foreign keys
         // pointing at them are checked when the load ends).
         let progress = rollup.values();
+        let today = now.date_naive();
+        let healths: HashMap<Uuid, GoalHealth> = health
+            .into_iter()
+            .filter(|h| h.status == GoalStatus::Agreed)
+            .map(|h| {
+                let expected =
+                    goals::expected_progress(cycle.starts_on, h.created_at, h.due_on, today);
+                let ppm = progress.get(&h.id).copied().unwrap_or(0);
+                let value = goals::health_of(from_ppm(ppm), expected, h.confidence);
+                (h.id, value)
+            })
+            .collect();
         for g in &mut goals {
             if let Set(id) = &g.id {
                 g.progress_ppm = Set(progress.get(id).copied().unwrap_or(0));
+                let health = healths.get(id).copied();
+                g.health = Set(health);
+                g.health_since = Set(health.map(|_| today));
             }
         }
         while !goals.is_empty() {
@@ -270,10 +290,6 @@ async fn generate_with(ctx: &Ctx, n: usize, seed: u64, work: bool) -> DomainResu
     lap("indexes and foreign keys");
     load.commit().await?;
     lap("commit");
-    // Health reads check-ins across tables the load wrote through COPY: computed once they
-    // are committed (and by the daily pass, should this step fail).
-    crate::goals::refresh_all_health(&ctx.db, today).await?;
-    lap("goal health");
     made.phases = phases;
 
     let sizes = subtree_sizes(&people);

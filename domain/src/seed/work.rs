@@ -188,11 +188,23 @@ fn status_plan(rng: &mut Rng, count: usize, is_head: bool) -> Vec<GoalStatus> {
 struct Period {
     id: Uuid,
     submitted: Option<DateTime<Utc>>,
+    confidence: Option<i32>,
+}
+
+/// What a generated goal's health is computed from, once every goal's progress is known.
+pub(super) struct HealthInput {
+    pub id: Uuid,
+    pub status: GoalStatus,
+    pub created_at: DateTime<Utc>,
+    pub due_on: chrono::NaiveDate,
+    /// The owner's latest check-in confidence.
+    pub confidence: Option<i32>,
 }
 
 /// Makes person `i`'s goals, key results, check-ins, updates and feedback into `rows`,
 /// records their agreed goals in `agreed` for their reports to align to, and their goals and
-/// key results in `rollup` (the goals' progress is known once every goal is made).
+/// key results in `rollup` and `health` (the goals' progress and health are known once every
+/// goal is made).
 pub(super) fn person_work(
     rng: &mut Rng,
     at: &Setting<'_>,
@@ -200,12 +212,14 @@ pub(super) fn person_work(
     i: usize,
     agreed: &mut [Vec<Uuid>],
     rollup: &mut Rollup,
+    health: &mut Vec<HealthInput>,
     rows: &mut Rows,
 ) {
     let p = &people[i];
     let tz: Tz = p.timezone.parse().unwrap_or(chrono_tz::UTC);
     let periods = check_ins(rng, at, people, i, tz, rows);
     let submitted: Vec<&Period> = periods.iter().filter(|c| c.submitted.is_some()).collect();
+    let latest_confidence = periods.iter().rev().find_map(|c| c.confidence);
 
     let (level, visibility) = match (p.depth, p.reports.is_empty()) {
         (0, _) => (GoalLevel::Company, Visibility::Public),
@@ -289,6 +303,13 @@ pub(super) fn person_work(
             updated_at: Set(at.now),
         });
         rollup.goal(id, parent, weight, status);
+        health.push(HealthInput {
+            id,
+            status,
+            created_at: created_at.min(at.now),
+            due_on,
+            confidence: latest_confidence,
+        });
         if status == GoalStatus::Agreed {
             mine.push(id);
         }
@@ -416,6 +437,7 @@ fn check_ins(
         let wins = text(rng, &WINS);
         let blockers = text(rng, &BLOCKERS);
         let next_steps = text(rng, &NEXT);
+        let confidence = submits.then(|| [2, 3, 3, 4, 4, 4, 5][rng.usize(..7)]);
         let created_at = calendar::local_midnight(tz, start).min(at.now);
         rows.check_ins.push(check_in::ActiveModel {
             id: Set(id),
@@ -429,7 +451,7 @@ fn check_ins(
             // The scheduler sent every reminder already due, so seeding sends no mail.
             reminded_at: Set((reminder_at <= at.now).then_some(reminder_at)),
             status: Set(status),
-            confidence: Set(submits.then(|| [2, 3, 3, 4, 4, 4, 5][rng.usize(..7)])),
+            confidence: Set(confidence),
             wins: Set(wins),
             blockers: Set(blockers),
             next_steps: Set(next_steps),
@@ -457,6 +479,7 @@ fn check_ins(
         periods.push(Period {
             id,
             submitted: submits.then_some(submitted_at),
+            confidence,
         });
     }
     periods

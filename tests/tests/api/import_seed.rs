@@ -336,6 +336,17 @@ async fn a_generated_organisation_is_a_tree_of_teams_with_aligned_weighted_goals
     assert_eq!(check.goals, org.goals.len());
     assert_eq!(check.differed, Vec::new());
     assert!(org.goals.iter().filter(|g| g.progress_ppm > 0).count() > org.goals.len() / 4);
+    // So is its health, computed with the generated check-ins' confidences.
+    let today = app.ctx.clock.now().date_naive();
+    let healths = count_by(org.goals.iter().filter_map(|g| g.health));
+    assert_eq!(healths.len(), 3, "{healths:?}");
+    assert_eq!(
+        domain::goals::refresh_all_health(&app.ctx.db, today)
+            .await
+            .unwrap(),
+        0,
+        "the daily pass finds nothing to change"
+    );
 }
 
 #[tokio::test(flavor = "multi_thread")]

@@ -4,10 +4,10 @@
 
 use super::bulk::Load;
 use super::people::{DEPARTMENTS, Person, department_name, subtree_sizes, tree, uuid};
-use super::work::{Rows, Setting, person_work};
+use super::work::{Derived, Rows, Setting, person_work};
 use crate::Ctx;
 use crate::error::{DomainError, DomainResult};
-use crate::goals::{self, Rollup};
+use crate::goals;
 use crate::progress::from_ppm;
 use crate::values::{Cadence, CyclePhase, Role};
 use crate::values::{GoalHealth, GoalStatus};
@@ -88,8 +88,7 @@ fn spawn_work(
         let setting = Setting { cycle: &cycle, now };
         let mut agreed: Vec<Vec<Uuid>> = vec![Vec::new(); people.len()];
         let mut rows = Rows::default();
-        let mut rollup = Rollup::default();
-        let mut health = Vec::new();
+        let mut derived = Derived::default();
         let mut goals = Vec::new();
         for i in (0..people.len()).filter(|_| work) {
             person_work(
@@ -98,8 +97,7 @@ fn spawn_work(
                 &people,
                 i,
                 &mut agreed,
-                &mut rollup,
-                &mut health,
+                &mut derived,
                 &mut rows,
             );
             goals.append(&mut rows.goals);
@@ -112,6 +110,7 @@ fn spawn_work(
         }
         // The goals go last, once every key result below them is known (the foreign keys
         // pointing at them are checked when the load ends).
+        let Derived { rollup, health } = derived;
         let progress = rollup.values();
         let today = now.date_naive();
         let healths: HashMap<Uuid, GoalHealth> = health

@@ -191,6 +191,15 @@ struct Period {
     confidence: Option<i32>,
 }
 
+/// What the goals' stored progress and health are computed from once every goal is made.
+#[derive(Default)]
+pub(super) struct Derived {
+    /// Goals and key results, for the progress roll-up.
+    pub rollup: Rollup,
+    /// Each goal's inputs to its health.
+    pub health: Vec<HealthInput>,
+}
+
 /// What a generated goal's health is computed from, once every goal's progress is known.
 pub(super) struct HealthInput {
     pub id: Uuid,
@@ -202,17 +211,15 @@ pub(super) struct HealthInput {
 }
 
 /// Makes person `i`'s goals, key results, check-ins, updates and feedback into `rows`,
-/// records their agreed goals in `agreed` for their reports to align to, and their goals and
-/// key results in `rollup` and `health` (the goals' progress and health are known once every
-/// goal is made).
+/// records their agreed goals in `agreed` for their reports to align to, and what their goals'
+/// progress and health are computed from in `derived`.
 pub(super) fn person_work(
     rng: &mut Rng,
     at: &Setting<'_>,
     people: &[Person],
     i: usize,
     agreed: &mut [Vec<Uuid>],
-    rollup: &mut Rollup,
-    health: &mut Vec<HealthInput>,
+    derived: &mut Derived,
     rows: &mut Rows,
 ) {
     let p = &people[i];
@@ -302,8 +309,8 @@ pub(super) fn person_work(
             created_at: Set(created_at.min(at.now)),
             updated_at: Set(at.now),
         });
-        rollup.goal(id, parent, weight, status);
-        health.push(HealthInput {
+        derived.rollup.goal(id, parent, weight, status);
+        derived.health.push(HealthInput {
             id,
             status,
             created_at: created_at.min(at.now),
@@ -365,7 +372,9 @@ pub(super) fn person_work(
                 previous = value;
             }
             let kr_weight = rng.i32(1..=3);
-            rollup.key_result(id, start, target, current, kr_weight);
+            derived
+                .rollup
+                .key_result(id, start, target, current, kr_weight);
             rows.key_results.push(key_result::ActiveModel {
                 id: Set(kr_id),
                 goal_id: Set(id),

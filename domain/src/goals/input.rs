@@ -22,6 +22,8 @@ const MAX_DESCRIPTION: usize = 5000;
 /// A key result as the client sends it.
 #[derive(Debug, Clone)]
 pub struct KeyResultInput {
+    /// When editing a goal: the key result changed in place.
+    pub id: Option<Uuid>,
     /// What is measured, e.g. "Weekly active users".
     pub metric: String,
     /// Its unit, e.g. "users" or "%".
@@ -110,6 +112,7 @@ pub enum Outcome {
 
 /// A key result that passed every check.
 pub(super) struct ValidKeyResult {
+    pub id: Option<Uuid>,
     pub metric: String,
     pub unit: String,
     pub direction: Direction,
@@ -137,6 +140,15 @@ impl TryFrom<&GoalInput> for NewGoal {
             weight: Weight::try_from(input.weight)?,
             visibility: visibility_for(input.level, input.visibility)?,
             key_results: validate_key_results(&input.key_results)?,
+        })
+        .and_then(|new: Self| {
+            match new.key_results.iter().position(|kr| kr.id.is_some()) {
+                Some(i) => Err(DomainError::bad(
+                    format!("keyResults[{i}].id"),
+                    "a new goal's key results are new: leave their ids out",
+                )),
+                None => Ok(new),
+            }
         })
     }
 }
@@ -205,6 +217,17 @@ fn validate_key_results(inputs: &[KeyResultInput]) -> DomainResult<Vec<ValidKeyR
         .enumerate()
         .map(|(i, kr)| validate_key_result(kr).map_err(|e| e.within(&format!("keyResults[{i}]"))))
         .collect::<DomainResult<Vec<_>>>()?;
+    let mut ids = std::collections::HashSet::new();
+    for (i, kr) in krs.iter().enumerate() {
+        if let Some(id) = kr.id
+            && !ids.insert(id)
+        {
+            return Err(DomainError::bad(
+                format!("keyResults[{i}].id"),
+                "this key result appears twice",
+            ));
+        }
+    }
     if krs.iter().all(|k| k.weight == 0) {
         return Err(DomainError::bad(
             "keyResults",
@@ -237,6 +260,7 @@ fn validate_key_result(kr: &KeyResultInput) -> DomainResult<ValidKeyResult> {
         ));
     }
     Ok(ValidKeyResult {
+        id: kr.id,
         metric,
         unit,
         direction: kr.direction,
@@ -289,6 +313,7 @@ mod tests {
 
     fn kr(start: i64, target: i64) -> KeyResultInput {
         KeyResultInput {
+            id: None,
             metric: "Users".into(),
             unit: "users".into(),
             direction: Direction::Increase,

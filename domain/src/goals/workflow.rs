@@ -105,17 +105,66 @@ async fn check_parent(
     Ok(())
 }
 
+/// Inserts new key results, each at its place in the goal's list.
 async fn insert_key_results(
+    txn: &DatabaseTransaction,
+    goal_id: Uuid,
+    krs: Vec<(usize, ValidKeyResult)>,
+    now: DateTime<Utc>,
+) -> DomainResult<()> {
+    if krs.is_empty() {
+        return Ok(());
+    }
+    let models = krs.into_iter().map(|(i, kr)| key_result::ActiveModel {
+        id: Set(Uuid::new_v4()),
+        goal_id: Set(goal_id),
+        position: Set(i as i32),
+        metric: Set(kr.metric),
+        unit: Set(kr.unit),
+        direction: Set(kr.direction),
+        start_value: Set(DecimalText(kr.start)),
+        target_value: Set(DecimalText(kr.target)),
+        current_value: Set(DecimalText(kr.current)),
+        weight: Set(kr.weight),
+        updated_at: Set(now),
+    });
+    key_result::Entity::insert_many(models)
+        .exec_without_returning(txn)
+        .await?;
+    Ok(())
+}
+
+/// Makes a goal's key results the list `krs`: those with an id are changed in place (the id
+/// must be one of the goal's), those without are added, and the goal's others are removed.
+async fn replace_key_results(
     txn: &DatabaseTransaction,
     goal_id: Uuid,
     krs: Vec<ValidKeyResult>,
     now: DateTime<Utc>,
 ) -> DomainResult<()> {
-    let models = krs
+    let existing: HashSet<Uuid> = key_result::Entity::find()
+        .filter(key_result::Column::GoalId.eq(goal_id))
+        .all(txn)
+        .await?
         .into_iter()
-        .enumerate()
-        .map(|(i, kr)| key_result::ActiveModel {
-            id: Set(Uuid::new_v4()),
+        .map(|kr| kr.id)
+        .collect();
+    let mut kept = HashSet::new();
+    let mut added = Vec::new();
+    for (i, kr) in krs.into_iter().enumerate() {
+        let Some(id) = kr.id else {
+            added.push((i, kr));
+            continue;
+        };
+        if !existing.contains(&id) {
+            return Err(DomainError::bad(
+                format!("keyResults[{i}].id"),
+                "not a key result of this goal",
+            ));
+        }
+        kept.insert(id);
+        key_result::ActiveModel {
+            id: sea_orm::ActiveValue::Unchanged(id),
             goal_id: Set(goal_id),
             position: Set(i as i32),
             metric: Set(kr.metric),
@@ -126,11 +175,18 @@ async fn insert_key_results(
             current_value: Set(DecimalText(kr.current)),
             weight: Set(kr.weight),
             updated_at: Set(now),
-        });
-    key_result::Entity::insert_many(models)
-        .exec_without_returning(txn)
+        }
+        .update(txn)
         .await?;
-    Ok(())
+    }
+    let removed: Vec<Uuid> = existing.difference(&kept).copied().collect();
+    if !removed.is_empty() {
+        key_result::Entity::delete_many()
+            .filter(key_result::Column::Id.is_in(removed))
+            .exec(txn)
+            .await?;
+    }
+    insert_key_results(txn, goal_id, added, now).await
 }
 
 fn snapshot(g: &goal::Model) -> serde_json::Value {
@@ -144,15 +200,18 @@ fn snapshot(g: &goal::Model) -> serde_json::Value {
 struct Step {
     id: Uuid,
     kind: GoalStep,
+    /// The audit log's name for it.
+    action: &'static str,
     reason: Option<String>,
 }
 
 impl Step {
-    fn new(kind: GoalStep) -> Self {
+    fn new(kind: GoalStep, action: &'static str) -> Self {
         Self {
             // Time-ordered, so that steps taken within one clock tick keep their order.
             id: Uuid::now_v7(),
             kind,
+            action,
             reason: None,
         }
     }
@@ -160,12 +219,10 @@ impl Step {
 
 /// Audits a change to a goal, adds the step to its history and emits its event, in the
 /// change's transaction.
-#[allow(clippy::too_many_arguments)]
 async fn record(
     txn: &DatabaseTransaction,
     ctx: &Ctx,
     viewer: &Viewer,
-    action: &str,
     step: Step,
     before: Option<&goal::Model>,
     after: &goal::Model,
@@ -177,7 +234,7 @@ async fn record(
         now,
         Change {
             actor: Some(viewer.id()),
-            action,
+            action: step.action,
             entity: "goal",
             entity_id: after.id,
             before: before.map(snapshot),
@@ -257,7 +314,8 @@ pub async fn create(ctx: &Ctx, viewer: &Viewer, input: GoalInput) -> DomainResul
     }
     .insert(&txn)
     .await?;
-    insert_key_results(&txn, created.id, valid.key_results, now).await?;
+    let krs = valid.key_results.into_iter().enumerate().collect();
+    insert_key_results(&txn, created.id, krs, now).await?;
     // The parent may have had no children until now: it rolls up this one from here on.
     let written = rollup::refresh(
         &txn,
@@ -271,18 +329,8 @@ pub async fn create(ctx: &Ctx, viewer: &Viewer, input: GoalInput) -> DomainResul
         owner_id: owner.id,
         cycle_id: cycle.id,
     };
-    let step = Step::new(GoalStep::Created);
-    record(
-        &txn,
-        ctx,
-        viewer,
-        "goal.create",
-        step,
-        None,
-        &created,
-        event,
-    )
-    .await?;
+    let step = Step::new(GoalStep::Created, "goal.create");
+    record(&txn, ctx, viewer, step, None, &created, event).await?;
     txn.commit().await?;
     Ok(created)
 }
@@ -324,11 +372,7 @@ pub async fn update(
     }
     let now = ctx.clock.now();
     if let Some(krs) = valid.key_results {
-        key_result::Entity::delete_many()
-            .filter(key_result::Column::GoalId.eq(id))
-            .exec(&txn)
-            .await?;
-        insert_key_results(&txn, id, krs, now).await?;
+        replace_key_results(&txn, id, krs, now).await?;
     }
     model.updated_at = Set(now);
     let mut updated = model.update(&txn).await?;
@@ -338,23 +382,13 @@ pub async fn update(
     }
     let written = rollup::refresh(&txn, ctx.clock.today(), &touched).await?;
     rollup::apply(&mut updated, &written);
-    let step = Step::new(GoalStep::Edited);
+    let step = Step::new(GoalStep::Edited, "goal.update");
     let event = DomainEvent::GoalUpdated {
         goal: GoalFacts::of(&updated),
         step_id: step.id,
         edited_by: Some(viewer.id()),
     };
-    record(
-        &txn,
-        ctx,
-        viewer,
-        "goal.update",
-        step,
-        Some(&current),
-        &updated,
-        event,
-    )
-    .await?;
+    record(&txn, ctx, viewer, step, Some(&current), &updated, event).await?;
     txn.commit().await?;
     Ok(updated)
 }
@@ -422,23 +456,13 @@ pub async fn propose(ctx: &Ctx, viewer: &Viewer, id: Uuid) -> DomainResult<goal:
         ..current.clone()
     };
     let updated = transition(&txn, ctx, &current, next).await?;
-    let step = Step::new(GoalStep::Proposed);
+    let step = Step::new(GoalStep::Proposed, "goal.propose");
     let event = DomainEvent::GoalProposed {
         goal: GoalFacts::of(&updated),
         step_id: step.id,
         proposed_by: Some(viewer.id()),
     };
-    record(
-        &txn,
-        ctx,
-        viewer,
-        "goal.propose",
-        step,
-        Some(&current),
-        &updated,
-        event,
-    )
-    .await?;
+    record(&txn, ctx, viewer, step, Some(&current), &updated, event).await?;
     txn.commit().await?;
     Ok(updated)
 }
@@ -516,24 +540,14 @@ async fn complete_agreement(
         Side::Manager => (GoalStep::Agreed, "goal.agree"),
         Side::Owner => (GoalStep::Accepted, "goal.accept"),
     };
-    let step = Step::new(kind);
+    let step = Step::new(kind, action);
     let event = DomainEvent::GoalAgreed {
         goal: GoalFacts::of(&updated),
         agreed_by: viewer.id(),
         step_id: step.id,
         proposed_by: current.proposed_by,
     };
-    record(
-        &txn,
-        ctx,
-        viewer,
-        action,
-        step,
-        Some(&current),
-        &updated,
-        event,
-    )
-    .await?;
+    record(&txn, ctx, viewer, step, Some(&current), &updated, event).await?;
     txn.commit().await?;
     Ok(updated)
 }
@@ -558,7 +572,7 @@ pub async fn return_goal(
     let updated = transition(&txn, ctx, &current, next).await?;
     let step = Step {
         reason: Some(reason.clone()),
-        ..Step::new(GoalStep::Returned)
+        ..Step::new(GoalStep::Returned, "goal.return")
     };
     let event = DomainEvent::GoalReturned {
         goal: GoalFacts::of(&updated),
@@ -567,17 +581,7 @@ pub async fn return_goal(
         proposed_by: current.proposed_by.unwrap_or(owner.id),
         reason,
     };
-    record(
-        &txn,
-        ctx,
-        viewer,
-        "goal.return",
-        step,
-        Some(&current),
-        &updated,
-        event,
-    )
-    .await?;
+    record(&txn, ctx, viewer, step, Some(&current), &updated, event).await?;
     txn.commit().await?;
     Ok(updated)
 }
@@ -609,24 +613,14 @@ pub async fn close(
         ..current.clone()
     };
     let updated = transition(&txn, ctx, &current, next).await?;
-    let step = Step::new(kind);
+    let step = Step::new(kind, action);
     let event = DomainEvent::GoalClosed {
         goal: GoalFacts::of(&updated),
         status: to,
         step_id: step.id,
         closed_by: Some(viewer.id()),
     };
-    record(
-        &txn,
-        ctx,
-        viewer,
-        action,
-        step,
-        Some(&current),
-        &updated,
-        event,
-    )
-    .await?;
+    record(&txn, ctx, viewer, step, Some(&current), &updated, event).await?;
     txn.commit().await?;
     Ok(updated)
 }

@@ -604,3 +604,97 @@ async fn progress_recorded_at_once_on_sibling_goals_all_reaches_the_parent() {
         assert_progress_is_consistent(&app, &format!("round {round}")).await;
     }
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn editing_key_results_keeps_the_ids_of_the_ones_kept() {
+    let app = spawn_app().await;
+    let org = app.org().await;
+    let cycle = app.active_cycle(&org.hr).await;
+    let kr = |metric: &str| json!({ "metric": metric, "unit": "items", "direction": "INCREASE", "startValue": "0", "targetValue": "10" });
+    let r = app
+        .create_goal(
+            &org.alice,
+            &cycle,
+            json!({ "weight": 100, "keyResults": [kr("Shipped"), kr("Reviewed")] }),
+        )
+        .await;
+    let goal = r.data()["createGoal"]["id"].as_str().unwrap().to_owned();
+    let ids: Vec<String> = r.data()["createGoal"]["keyResults"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|k| k["id"].as_str().unwrap().to_owned())
+        .collect();
+    let edit = "mutation($id: ID!, $krs: [KeyResultInput!]) { updateGoal(id: $id, input: { keyResults: $krs }) { keyResults { id metric targetValue } } }";
+    // Keep the second (renamed, new target) first, drop the first, add one.
+    let mut renamed = kr("Reviewed in time");
+    renamed["id"] = json!(ids[1]);
+    renamed["targetValue"] = json!("20");
+    let r = app
+        .gql(
+            Some(&org.alice),
+            edit,
+            json!({ "id": goal, "krs": [renamed, kr("Documented")] }),
+        )
+        .await;
+    let krs = r.data()["updateGoal"]["keyResults"]
+        .as_array()
+        .cloned()
+        .unwrap();
+    assert_eq!(krs.len(), 2);
+    assert_eq!(
+        (&krs[0]["id"], &krs[0]["metric"], &krs[0]["targetValue"]),
+        (&json!(ids[1]), &json!("Reviewed in time"), &json!("20"))
+    );
+    assert_eq!(krs[1]["metric"], "Documented");
+    assert!(!ids.contains(&krs[1]["id"].as_str().unwrap().to_owned()));
+    app.gql(
+        Some(&org.alice),
+        "query($id: ID!) { keyResult(id: $id) { id } }",
+        json!({ "id": ids[0] }),
+    )
+    .await
+    .assert_error("NOT_FOUND", None);
+
+    // Ids that are not this goal's, twice the same, malformed, or on a new goal: refused.
+    let other = app
+        .agreed_goal(&org.bob, &org.mgr, &cycle, json!({ "weight": 100 }))
+        .await;
+    let with_id = |id: &str| {
+        let mut k = kr("Any");
+        k["id"] = json!(id);
+        k
+    };
+    for (krs, field) in [
+        (json!([with_id(&other.key_result_id)]), "keyResults[0].id"),
+        (
+            json!([with_id(&ids[1]), with_id(&ids[1])]),
+            "keyResults[1].id",
+        ),
+        (json!([kr("New"), with_id("nope")]), "keyResults[1].id"),
+    ] {
+        app.gql(Some(&org.alice), edit, json!({ "id": goal, "krs": krs }))
+            .await
+            .assert_error("BAD_USER_INPUT", Some(field));
+    }
+    app.create_goal(
+        &org.alice,
+        &cycle,
+        json!({ "weight": 100, "keyResults": [with_id(&ids[1])] }),
+    )
+    .await
+    .assert_error("BAD_USER_INPUT", Some("keyResults[0].id"));
+    // Nothing of the refused edits stuck.
+    let r = app
+        .gql(
+            Some(&org.alice),
+            "query($id: ID!) { goal(id: $id) { keyResults { id metric } } }",
+            json!({ "id": goal }),
+        )
+        .await;
+    assert_eq!(r.data()["goal"]["keyResults"][0]["id"], json!(ids[1]));
+    assert_eq!(
+        r.data()["goal"]["keyResults"].as_array().map(Vec::len),
+        Some(2)
+    );
+}

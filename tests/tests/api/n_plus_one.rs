@@ -36,6 +36,7 @@ async fn team_of(app: &TestApp, manager: &str, size: usize, cycle: uuid::Uuid) -
                     weight: w,
                     due_on: date("2027-06-30"),
                     key_results: vec![domain::goals::KeyResultInput {
+                        id: None,
                         metric: "Things".into(),
                         unit: "things".into(),
                         direction: domain::values::Direction::Increase,

@@ -12,6 +12,9 @@ use rust_decimal::Decimal;
 /// A measurable key result.
 #[derive(InputObject)]
 pub struct KeyResultInput {
+    /// In `updateGoal`: the key result to change in place (its id stays); omitted for a new
+    /// one. Key results of the goal that the list leaves out are removed.
+    pub id: Option<ID>,
     /// What is measured, e.g. "Weekly active users".
     pub metric: String,
     /// e.g. "users", "%", "EUR".
@@ -25,9 +28,12 @@ pub struct KeyResultInput {
     pub weight: Option<i32>,
 }
 
-impl From<KeyResultInput> for domain::goals::KeyResultInput {
-    fn from(i: KeyResultInput) -> Self {
-        Self {
+impl KeyResultInput {
+    /// The domain's form, with its id parsed; `at` is its place in `keyResults`.
+    fn into_domain(self, at: usize) -> GqlResult<domain::goals::KeyResultInput> {
+        let i = self;
+        Ok(domain::goals::KeyResultInput {
+            id: parse_opt_id(&format!("keyResults[{at}].id"), i.id.as_ref())?,
             metric: i.metric,
             unit: i.unit,
             direction: i.direction.into(),
@@ -35,8 +41,17 @@ impl From<KeyResultInput> for domain::goals::KeyResultInput {
             target: i.target_value,
             current: i.current_value,
             weight: i.weight,
-        }
+        })
     }
+}
+
+fn key_results_into_domain(
+    krs: Vec<KeyResultInput>,
+) -> GqlResult<Vec<domain::goals::KeyResultInput>> {
+    krs.into_iter()
+        .enumerate()
+        .map(|(at, kr)| kr.into_domain(at))
+        .collect()
 }
 
 /// A new goal; it starts as a DRAFT.
@@ -72,7 +87,7 @@ impl CreateGoalInput {
             description: self.description,
             weight: self.weight,
             due_on: self.due_on,
-            key_results: self.key_results.into_iter().map(Into::into).collect(),
+            key_results: key_results_into_domain(self.key_results)?,
         })
     }
 }
@@ -87,7 +102,9 @@ pub struct UpdateGoalInput {
     /// `null` detaches the goal from its parent.
     pub parent_id: MaybeUndefined<ID>,
     pub visibility: Option<Visibility>,
-    /// Replaces all key results.
+    /// The goal's key results, in order: an entry with an `id` changes that key result in
+    /// place (its id stays), one without adds a key result, and the goal's key results left
+    /// out are removed.
     pub key_results: Option<Vec<KeyResultInput>>,
 }
 
@@ -106,9 +123,7 @@ impl UpdateGoalInput {
             due_on: self.due_on,
             parent_id,
             visibility: self.visibility.map(Into::into),
-            key_results: self
-                .key_results
-                .map(|k| k.into_iter().map(Into::into).collect()),
+            key_results: self.key_results.map(key_results_into_domain).transpose()?,
         })
     }
 }

@@ -118,6 +118,64 @@ pub async fn headcounts(
     Ok(found)
 }
 
+/// Which people a list filter means, as a subquery of employee ids: everyone at or below
+/// `subtree_of` (that person included), in `department` or one of its sub-departments, and
+/// the direct reports of `manager`; `None` when none of them is given. An id that names
+/// nobody is refused on `field_prefix` + the filter's name.
+pub async fn people_filter(
+    db: &impl ConnectionTrait,
+    field_prefix: &str,
+    subtree_of: Option<Uuid>,
+    department: Option<Uuid>,
+    manager: Option<Uuid>,
+) -> DomainResult<Option<sea_orm::sea_query::SelectStatement>> {
+    if subtree_of.is_none() && department.is_none() && manager.is_none() {
+        return Ok(None);
+    }
+    let mut query = sea_orm::sea_query::Query::select()
+        .column((employee::Entity, employee::Column::Id))
+        .from(employee::Entity)
+        .to_owned();
+    if let Some(root) = subtree_of {
+        let root = employee::Entity::find_by_id(root)
+            .one(db)
+            .await?
+            .ok_or_else(|| {
+                DomainError::bad(format!("{field_prefix}subtreeOf"), "no such employee")
+            })?;
+        query.and_where(crate::viewer::path_within(
+            db.get_database_backend(),
+            &root.path,
+        ));
+    }
+    if let Some(d) = department {
+        let all = department::Entity::find().all(db).await?;
+        if !all.iter().any(|x| x.id == d) {
+            return Err(DomainError::bad(
+                format!("{field_prefix}departmentId"),
+                "no such department",
+            ));
+        }
+        // The department and everything below it (a loop in corrupt data ends the walk).
+        let mut within = vec![d];
+        let mut i = 0;
+        while i < within.len() {
+            let parent = within[i];
+            for x in all.iter().filter(|x| x.parent_id == Some(parent)) {
+                if !within.contains(&x.id) {
+                    within.push(x.id);
+                }
+            }
+            i += 1;
+        }
+        query.and_where(employee::Column::DepartmentId.is_in(within));
+    }
+    if let Some(m) = manager {
+        query.and_where(employee::Column::ManagerId.eq(m));
+    }
+    Ok(Some(query))
+}
+
 /// Direct reports of each manager, sorted by name, for batch loading.
 pub async fn reports_of(
     db: &impl ConnectionTrait,

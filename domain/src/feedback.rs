@@ -38,6 +38,8 @@ pub struct FeedbackFilter {
     pub author_id: Option<Uuid>,
     /// Only feedback about this goal.
     pub goal_id: Option<Uuid>,
+    /// Only these kinds (feedback, praise).
+    pub kinds: Vec<FeedbackKind>,
 }
 
 /// Whether the viewer may read `f`, given its recipient.
@@ -137,6 +139,9 @@ pub async fn list(
     }
     if let Some(a) = filter.author_id {
         cond = cond.add(feedback::Column::AuthorId.eq(a));
+    }
+    if !filter.kinds.is_empty() {
+        cond = cond.add(feedback::Column::Kind.is_in(filter.kinds.iter().copied()));
     }
     if let Some(g) = filter.goal_id {
         cond = cond.add(feedback::Column::GoalId.eq(g));

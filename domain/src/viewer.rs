@@ -92,14 +92,19 @@ impl Viewer {
     /// the list's sort index instead and probes the employee table once per row, which at
     /// 100 000 people cost a manager's goal list 200 ms against 10 ms.
     pub fn covers(&self, column: &'static str, backend: DbBackend) -> Expr {
-        let subtree = self.subtree_ids(backend);
-        match backend {
-            DbBackend::Postgres => Expr::cust_with_expr(
-                format!("{column} = ANY(ARRAY $1)"),
-                Expr::SubQuery(None, Box::new(subtree.into())),
-            ),
-            _ => Expr::cust(column).in_subquery(subtree),
-        }
+        column_in(column, self.subtree_ids(backend), backend)
+    }
+}
+
+/// `column` (an employee id) is one of the ids `people` selects, written as [`Viewer::covers`]
+/// explains.
+pub fn column_in(column: &'static str, people: SelectStatement, backend: DbBackend) -> Expr {
+    match backend {
+        DbBackend::Postgres => Expr::cust_with_expr(
+            format!("{column} = ANY(ARRAY $1)"),
+            Expr::SubQuery(None, Box::new(people.into())),
+        ),
+        _ => Expr::cust(column).in_subquery(people),
     }
 }
 

@@ -25,6 +25,10 @@ pub async fn get(ctx: &Ctx, viewer: &Viewer, id: Uuid) -> DomainResult<check_in:
 pub struct CheckInFilter {
     /// Only this employee's.
     pub employee_id: Option<Uuid>,
+    /// Only the check-ins of this manager's direct reports.
+    pub manager_id: Option<Uuid>,
+    /// Only the check-ins of people in this department or its sub-departments.
+    pub department_id: Option<Uuid>,
     /// Only this cycle's.
     pub cycle_id: Option<Uuid>,
     /// Only these statuses.
@@ -58,6 +62,22 @@ pub async fn list(
     }
     if let Some(e) = filter.employee_id {
         cond = cond.add(check_in::Column::EmployeeId.eq(e));
+    }
+    if let Some(people) = crate::employees::people_filter(
+        &ctx.db,
+        "filter.",
+        None,
+        filter.department_id,
+        filter.manager_id,
+    )
+    .await?
+    {
+        let backend = ctx.db.get_database_backend();
+        cond = cond.add(crate::viewer::column_in(
+            r#""check_in"."employee_id""#,
+            people,
+            backend,
+        ));
     }
     if let Some(c) = filter.cycle_id {
         cond = cond.add(check_in::Column::CycleId.eq(c));

@@ -93,8 +93,12 @@ pub struct GoalFilter {
     pub cycle_id: Option<Uuid>,
     /// Only these statuses.
     pub statuses: Vec<GoalStatus>,
-    /// Only this level.
-    pub level: Option<GoalLevel>,
+    /// Only these levels.
+    pub levels: Vec<GoalLevel>,
+    /// Only goals of people at or below this employee (them included).
+    pub subtree_of: Option<Uuid>,
+    /// Only goals of people in this department or its sub-departments.
+    pub department_id: Option<Uuid>,
     /// Only agreed goals of these healths.
     pub health: Vec<GoalHealth>,
 }

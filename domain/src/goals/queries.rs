@@ -70,8 +70,24 @@ pub async fn list(
     if let Some(c) = filter.cycle_id {
         cond = cond.add(goal::Column::CycleId.eq(c));
     }
-    if let Some(l) = filter.level {
-        cond = cond.add(goal::Column::Level.eq(l));
+    if !filter.levels.is_empty() {
+        cond = cond.add(goal::Column::Level.is_in(filter.levels.iter().copied()));
+    }
+    let backend = ctx.db.get_database_backend();
+    if let Some(people) = crate::employees::people_filter(
+        &ctx.db,
+        "filter.",
+        filter.subtree_of,
+        filter.department_id,
+        None,
+    )
+    .await?
+    {
+        cond = cond.add(crate::viewer::column_in(
+            r#""goal"."owner_id""#,
+            people,
+            backend,
+        ));
     }
     if !filter.health.is_empty() {
         cond = cond.add(goal::Column::Health.is_in(filter.health.iter().copied()));
@@ -84,7 +100,6 @@ pub async fn list(
         let query = goal::Entity::find().filter(cond);
         return keyset_page(&ctx.db, query, &ORDER, &sample, page).await;
     }
-    let backend = ctx.db.get_database_backend();
     let subtree = || viewer.subtree_ids(backend);
     let parts = [
         goal::Entity::find()

@@ -12,6 +12,7 @@ mod employees;
 mod errors;
 mod events;
 mod feedback;
+mod filters;
 mod goal_permissions;
 mod goals;
 mod health;

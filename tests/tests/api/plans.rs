@@ -212,6 +212,27 @@ async fn the_everyday_reads_are_index_backed() {
         },
     )
     .await;
+    let below_mgr = goals::GoalFilter {
+        subtree_of: Some(mgr.id()),
+        ..Default::default()
+    };
+    let in_department = goals::GoalFilter {
+        department_id: app.employee("mgr@t.io").await.department_id,
+        ..Default::default()
+    };
+    for (name, filter, index) in [
+        ("HR's goals of one subtree", &below_mgr, path_index),
+        (
+            "HR's goals of one department",
+            &in_department,
+            "idx_employee_department",
+        ),
+    ] {
+        assert_indexed(&app, &seen, name, &[index], async || {
+            goals::list(&ctx, &hr, filter, &first).await.unwrap();
+        })
+        .await;
+    }
     let off_track = goals::GoalFilter {
         health: vec![domain::values::GoalHealth::OffTrack],
         ..Default::default()

@@ -33,6 +33,10 @@ pub struct SubmitCheckInInput {
 #[derive(InputObject, Default)]
 pub struct CheckInFilter {
     pub employee_id: Option<ID>,
+    /// Only the check-ins of this manager's direct reports.
+    pub manager_id: Option<ID>,
+    /// Only the check-ins of people in this department or its sub-departments.
+    pub department_id: Option<ID>,
     pub cycle_id: Option<ID>,
     pub status: Option<Vec<CheckInStatus>>,
     /// Only the periods that contain this day.
@@ -59,4 +63,6 @@ pub struct FeedbackFilter {
     pub recipient_id: Option<ID>,
     pub author_id: Option<ID>,
     pub goal_id: Option<ID>,
+    /// Only these kinds.
+    pub kind: Option<Vec<FeedbackKind>>,
 }

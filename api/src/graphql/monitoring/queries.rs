@@ -29,6 +29,8 @@ impl MonitoringQuery {
         let f = filter.unwrap_or_default();
         let filter = check_ins::CheckInFilter {
             employee_id: parse_opt_id("filter.employeeId", f.employee_id.as_ref())?,
+            manager_id: parse_opt_id("filter.managerId", f.manager_id.as_ref())?,
+            department_id: parse_opt_id("filter.departmentId", f.department_id.as_ref())?,
             cycle_id: parse_opt_id("filter.cycleId", f.cycle_id.as_ref())?,
             statuses: f
                 .status
@@ -104,6 +106,12 @@ impl MonitoringQuery {
             recipient_id: parse_opt_id("filter.recipientId", f.recipient_id.as_ref())?,
             author_id: parse_opt_id("filter.authorId", f.author_id.as_ref())?,
             goal_id: parse_opt_id("filter.goalId", f.goal_id.as_ref())?,
+            kinds: f
+                .kind
+                .unwrap_or_default()
+                .into_iter()
+                .map(Into::into)
+                .collect(),
         };
         let found = feedback::list(dctx(ctx), viewer(ctx)?, &filter, &page)
             .await

@@ -134,7 +134,12 @@ pub struct GoalFilter {
     pub owner_id: Option<ID>,
     pub cycle_id: Option<ID>,
     pub status: Option<Vec<GoalStatus>>,
-    pub level: Option<GoalLevel>,
+    /// Only these levels (one level is accepted as well as a list).
+    pub level: Option<Vec<GoalLevel>>,
+    /// Only goals of people at or below this employee (them included).
+    pub subtree_of: Option<ID>,
+    /// Only goals of people in this department or its sub-departments.
+    pub department_id: Option<ID>,
     /// Only agreed goals of these healths (see `Goal.health`).
     pub health: Option<Vec<GoalHealth>>,
 }
@@ -151,7 +156,14 @@ impl GoalFilter {
                 .into_iter()
                 .map(Into::into)
                 .collect(),
-            level: self.level.map(Into::into),
+            levels: self
+                .level
+                .unwrap_or_default()
+                .into_iter()
+                .map(Into::into)
+                .collect(),
+            subtree_of: parse_opt_id("filter.subtreeOf", self.subtree_of.as_ref())?,
+            department_id: parse_opt_id("filter.departmentId", self.department_id.as_ref())?,
             health: self
                 .health
                 .unwrap_or_default()

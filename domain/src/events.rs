@@ -152,6 +152,8 @@ pub enum DomainEvent {
         employee_id: Uuid,
         cycle_id: Uuid,
         cadence: entity::values::Cadence,
+        #[serde(default)]
+        set_by: Option<Uuid>,
     },
     /// Feedback or praise was given.
     FeedbackGiven {

@@ -7,9 +7,9 @@ use crate::error::DomainResult;
 use crate::events::{CheckInFacts, DomainEvent, GoalFacts};
 use crate::outbox::{self, Email};
 use crate::query::rows_in;
-use crate::values::{DecimalText, GoalStatus};
+use crate::values::{Cadence, DecimalText, FeedbackKind, GoalStatus, Visibility};
 use chrono::{DateTime, NaiveDate, Utc};
-use entity::{employee, goal};
+use entity::{check_in, employee, feedback, goal};
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder};
 use serde::{Deserialize, Serialize};
 use std::collections::{HashMap, HashSet};
@@ -43,6 +43,60 @@ pub enum Mail {
     GoalOffTrack(GoalOffTrackMail),
     /// To the manager of someone who missed check-ins in a row.
     CheckinsMissedInARow(MissedInARowMail),
+    /// To an employee whose check-in was acknowledged, with the reply.
+    CheckinAcknowledged(CheckInAcknowledgedMail),
+    /// To the recipient of feedback or praise (never to anyone else).
+    FeedbackReceived(FeedbackMail),
+    /// To an employee whose check-in cadence someone changed.
+    CadenceChanged(CadenceMail),
+}
+
+/// Data of a check-in-acknowledged e-mail.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct CheckInAcknowledgedMail {
+    /// The employee's name.
+    pub name: String,
+    /// The check-in, for the link.
+    pub check_in_id: Uuid,
+    /// First day of the period.
+    pub period_start: NaiveDate,
+    /// Last day of the period.
+    pub period_end: NaiveDate,
+    /// Who acknowledged it.
+    pub by: String,
+    /// Their reply (may be empty).
+    pub reply: String,
+}
+
+/// Data of a feedback-received e-mail.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct FeedbackMail {
+    /// The recipient's name.
+    pub name: String,
+    /// The feedback, for the link.
+    pub feedback_id: Uuid,
+    /// Who gave it.
+    pub author_name: String,
+    /// Feedback or praise.
+    pub kind: FeedbackKind,
+    /// Private or public.
+    pub visibility: Visibility,
+    /// What they wrote.
+    pub body: String,
+}
+
+/// Data of a cadence-changed e-mail.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct CadenceMail {
+    /// The employee's name.
+    pub name: String,
+    /// The new cadence.
+    pub cadence: Cadence,
+    /// Who set it.
+    pub by: String,
 }
 
 /// Data of a goal-off-track note.
@@ -208,6 +262,9 @@ impl Mail {
             Self::GoalClosed(_) => "goal_closed",
             Self::GoalOffTrack(_) => "goal_off_track",
             Self::CheckinsMissedInARow(_) => "checkins_missed_in_a_row",
+            Self::CheckinAcknowledged(_) => "checkin_acknowledged",
+            Self::FeedbackReceived(_) => "feedback_received",
+            Self::CadenceChanged(_) => "cadence_changed",
             Self::GoalTargetRevised(_) => "goal_target_revised",
         }
     }
@@ -289,6 +346,26 @@ pub async fn project(
             DomainEvent::CheckInsMissedInARow { employee_id, .. } => {
                 ids.insert(*employee_id);
             }
+            DomainEvent::CheckInAcknowledged {
+                employee_id, by, ..
+            } => {
+                ids.extend([*employee_id, *by]);
+            }
+            DomainEvent::FeedbackGiven {
+                author_id,
+                recipient_id,
+                ..
+            } => {
+                ids.extend([*author_id, *recipient_id]);
+            }
+            DomainEvent::CheckInCadenceSet {
+                employee_id,
+                set_by,
+                ..
+            } => {
+                ids.insert(*employee_id);
+                ids.extend(*set_by);
+            }
             _ => {}
         }
     }
@@ -304,11 +381,40 @@ pub async fn project(
         .collect();
     people.extend(employees::by_ids(txn, &managers).await?);
     let titles = reminder_goal_titles(txn, events).await?;
-    let emails = events
-        .iter()
-        .filter_map(|e| email_for(e, &people, &titles))
-        .collect();
+    // The rows whose words the e-mails quote: replies and feedback stay out of the events.
+    let mut acknowledged = Vec::new();
+    let mut given = Vec::new();
+    for e in events {
+        match e {
+            DomainEvent::CheckInAcknowledged { check_in_id, .. } => acknowledged.push(*check_in_id),
+            DomainEvent::FeedbackGiven { feedback_id, .. } => given.push(*feedback_id),
+            _ => {}
+        }
+    }
+    let known = Known {
+        people,
+        titles,
+        check_ins: crate::query::by_ids::<check_in::Entity>(
+            txn,
+            check_in::Column::Id,
+            &acknowledged,
+        )
+        .await?,
+        feedback: crate::query::by_ids::<feedback::Entity>(txn, feedback::Column::Id, &given)
+            .await?,
+        now,
+    };
+    let emails = events.iter().filter_map(|e| email_for(e, &known)).collect();
     outbox::enqueue_many(txn, emails, now).await
+}
+
+/// What the e-mails of a batch of events are made from.
+struct Known {
+    people: HashMap<Uuid, employee::Model>,
+    titles: HashMap<(Uuid, Uuid), Vec<String>>,
+    check_ins: HashMap<Uuid, check_in::Model>,
+    feedback: HashMap<Uuid, feedback::Model>,
+    now: DateTime<Utc>,
 }
 
 /// Titles of each reminded employee's agreed goals in the check-in's cycle.
@@ -339,12 +445,9 @@ async fn reminder_goal_titles(
 }
 
 /// The e-mail an event sends, if any, to whom, under which dedupe key.
-fn email_for(
-    event: &DomainEvent,
-    people: &HashMap<Uuid, employee::Model>,
-    titles: &HashMap<(Uuid, Uuid), Vec<String>>,
-) -> Option<Email> {
-    let person = |id: &Uuid| people.get(id);
+fn email_for(event: &DomainEvent, known: &Known) -> Option<Email> {
+    let titles = &known.titles;
+    let person = |id: &Uuid| known.people.get(id);
     let active = |id: &Uuid| person(id).filter(|p| p.active);
     let manager_of = |id: &Uuid| {
         person(id)
@@ -505,6 +608,69 @@ fn email_for(
             )
         }
         DomainEvent::CheckInMissed { check_in } => missed(check_in, manager_of, name_of)?,
+        DomainEvent::CheckInAcknowledged {
+            check_in_id,
+            employee_id,
+            by,
+        } => {
+            let to = active(employee_id)?;
+            let c = known.check_ins.get(check_in_id)?;
+            (
+                to,
+                format!("checkin-acknowledged:{check_in_id}"),
+                Mail::CheckinAcknowledged(CheckInAcknowledgedMail {
+                    name: to.name.clone(),
+                    check_in_id: *check_in_id,
+                    period_start: c.period_start,
+                    period_end: c.period_end,
+                    by: name_of(by),
+                    reply: c.manager_reply.clone(),
+                }),
+            )
+        }
+        DomainEvent::FeedbackGiven {
+            feedback_id,
+            author_id,
+            recipient_id,
+            kind,
+            visibility,
+            ..
+        } => {
+            let to = active(recipient_id)?;
+            let f = known.feedback.get(feedback_id)?;
+            (
+                to,
+                format!("feedback:{feedback_id}"),
+                Mail::FeedbackReceived(FeedbackMail {
+                    name: to.name.clone(),
+                    feedback_id: *feedback_id,
+                    author_name: name_of(author_id),
+                    kind: *kind,
+                    visibility: *visibility,
+                    body: f.body.clone(),
+                }),
+            )
+        }
+        DomainEvent::CheckInCadenceSet {
+            employee_id,
+            cycle_id,
+            cadence,
+            set_by: Some(by),
+        } if by != employee_id => {
+            let to = active(employee_id)?;
+            (
+                to,
+                format!(
+                    "cadence-set:{employee_id}:{cycle_id}:{}",
+                    known.now.timestamp_micros()
+                ),
+                Mail::CadenceChanged(CadenceMail {
+                    name: to.name.clone(),
+                    cadence: *cadence,
+                    by: name_of(by),
+                }),
+            )
+        }
         DomainEvent::GoalOffTrack {
             goal,
             since,

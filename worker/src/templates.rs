@@ -1,7 +1,10 @@
 //! E-mail templates: a subject, a plain-text part and an HTML part for each typed [`Mail`].
 
-use domain::mail::{CheckInMissed, CheckInReminder, GoalMail, Mail, MissedInARowMail};
-use domain::values::GoalStatus;
+use domain::mail::{
+    CheckInAcknowledgedMail, CheckInMissed, CheckInReminder, FeedbackMail, GoalMail, Mail,
+    MissedInARowMail,
+};
+use domain::values::{Cadence, FeedbackKind, GoalStatus, Visibility};
 
 /// A rendered e-mail.
 #[derive(Debug, Clone)]
@@ -118,6 +121,32 @@ pub fn render(mail: &Mail, app_url: &str) -> Rendered {
             )
         }
         Mail::CheckinsMissedInARow(m) => missed_in_a_row(m, app),
+        Mail::CheckinAcknowledged(m) => acknowledged(m, app),
+        Mail::FeedbackReceived(m) => feedback(m, app),
+        Mail::CadenceChanged(m) => {
+            let how = match m.cadence {
+                Cadence::Weekly => "weekly",
+                Cadence::Biweekly => "every two weeks",
+                Cadence::Monthly => "monthly",
+            };
+            let link = format!("{app}/check-ins");
+            Rendered {
+                subject: format!("You now check in {how}"),
+                text: format!(
+                    "Hi {},\n\n{} set your check-ins to {how}, from your next period on.\n\n{link}\n",
+                    m.name, m.by
+                ),
+                html: page(
+                    &format!("Hi {}", m.name),
+                    &format!(
+                        "<p>{} set your check-ins to {how}, from your next period on.</p>",
+                        escape(&m.by)
+                    ),
+                    &link,
+                    "See your check-ins",
+                ),
+            }
+        }
         Mail::GoalAgreed(m) => {
             let title = &m.goal.goal_title;
             goal(
@@ -199,6 +228,66 @@ fn missed(m: &CheckInMissed, app: &str) -> Rendered {
             ),
             &link,
             "See their check-ins",
+        ),
+    }
+}
+
+fn acknowledged(m: &CheckInAcknowledgedMail, app: &str) -> Rendered {
+    let (name, by, start, end) = (&m.name, &m.by, m.period_start, m.period_end);
+    let link = format!("{app}/check-ins/{}", m.check_in_id);
+    let said = if m.reply.trim().is_empty() {
+        String::new()
+    } else {
+        format!("\n\n{}", m.reply)
+    };
+    let said_html = if m.reply.trim().is_empty() {
+        String::new()
+    } else {
+        format!("<blockquote>{}</blockquote>", escape(&m.reply))
+    };
+    Rendered {
+        subject: format!("{by} read your check-in for {start} to {end}"),
+        text: format!(
+            "Hi {name},\n\n{by} read your check-in for {start} to {end}.{said}\n\n{link}\n"
+        ),
+        html: page(
+            &format!("Hi {name}"),
+            &format!(
+                "<p>{} read your check-in for {start} to {end}.</p>{said_html}",
+                escape(by)
+            ),
+            &link,
+            "Open the check-in",
+        ),
+    }
+}
+
+fn feedback(m: &FeedbackMail, app: &str) -> Rendered {
+    let what = match m.kind {
+        FeedbackKind::Praise => "praise",
+        FeedbackKind::Feedback => "feedback",
+    };
+    let who = if m.visibility == Visibility::Public {
+        "everyone can see it"
+    } else {
+        "only you, your managers and HR can see it"
+    };
+    let link = format!("{app}/feedback/{}", m.feedback_id);
+    Rendered {
+        subject: format!("{} gave you {what}", m.author_name),
+        text: format!(
+            "Hi {},\n\n{} gave you {what} ({who}):\n\n{}\n\n{link}\n",
+            m.name, m.author_name, m.body
+        ),
+        html: page(
+            &format!("Hi {}", m.name),
+            &format!(
+                "<p>{} gave you {what} ({who}):</p><blockquote>{}</blockquote>",
+                escape(&m.author_name),
+                escape(&m.body)
+            ),
+            &link,
+            "Open it",
         ),
     }
 }

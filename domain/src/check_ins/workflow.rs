@@ -289,6 +289,7 @@ pub async fn set_cadence(
         employee_id,
         cycle_id,
         cadence,
+        set_by: Some(viewer.id()),
     };
     publish::emit(&txn, now, Some(viewer.id()), vec![event]).await?;
     txn.commit().await?;

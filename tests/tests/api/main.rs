@@ -8,6 +8,7 @@ mod auth;
 mod check_ins;
 mod crash;
 mod cycles;
+mod emails;
 mod employees;
 mod errors;
 mod events;

@@ -1,0 +1,133 @@
+//! E-mail for the monitoring changes people should hear about: a check-in acknowledged (with
+//! the reply), feedback or praise received (by the recipient only), a cadence changed by
+//! someone else. Each goes through the outbox once and reaches the SMTP sink with text and
+//! HTML parts.
+
+use perfcycle_tests::smtp::{Received, SmtpSink};
+use perfcycle_tests::{TestApp, spawn_app};
+use serde_json::json;
+
+async fn delivered(app: &TestApp, sink: &SmtpSink, to: &str) -> Vec<Received> {
+    sink.mailer().deliver_pending(&app.ctx).await.unwrap();
+    sink.messages()
+        .into_iter()
+        .filter(|m| m.to == [to])
+        .collect()
+}
+
+fn parts(m: &Received) -> (String, String) {
+    (
+        m.part("text/plain").unwrap_or_default(),
+        m.part("text/html").unwrap_or_default(),
+    )
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn an_acknowledged_check_in_tells_the_employee_with_the_reply() {
+    let app = spawn_app().await;
+    let org = app.org().await;
+    let sink = SmtpSink::start().await;
+    app.active_cycle(&org.hr).await;
+    app.open_check_ins().await;
+    let mine = app.check_ins_of(&org.alice, "alice@t.io").await;
+    let id = mine[0]["id"].clone();
+    app.gql(
+        Some(&org.alice),
+        "mutation($id: ID!) { submitCheckIn(id: $id, input: { confidence: 4 }) { status } }",
+        json!({ "id": id }),
+    )
+    .await
+    .data();
+    let ack =
+        "mutation($id: ID!, $r: String!) { acknowledgeCheckIn(id: $id, reply: $r) { status } }";
+    app.gql(
+        Some(&org.mgr),
+        ack,
+        json!({ "id": id, "r": "Good week <3, keep going" }),
+    )
+    .await
+    .data();
+    let got = delivered(&app, &sink, "alice@t.io").await;
+    let acks: Vec<&Received> = got
+        .iter()
+        .filter(|m| m.subject().contains("read your check-in"))
+        .collect();
+    assert_eq!(acks.len(), 1);
+    assert_eq!(
+        acks[0].subject(),
+        "Mia Manager read your check-in for 2027-03-01 to 2027-03-07"
+    );
+    let (text, html) = parts(acks[0]);
+    assert!(text.contains("Good week <3, keep going"), "{text}");
+    assert!(html.contains("Good week &lt;3, keep going"), "{html}");
+    // A second acknowledgement is refused and sends nothing more.
+    app.gql(Some(&org.mgr), ack, json!({ "id": id, "r": "again" }))
+        .await
+        .assert_error("CONFLICT", None);
+    let again = delivered(&app, &sink, "alice@t.io").await;
+    assert_eq!(
+        again
+            .iter()
+            .filter(|m| m.subject().contains("read your check-in"))
+            .count(),
+        1
+    );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn feedback_reaches_its_recipient_only_and_a_cadence_change_its_employee() {
+    let app = spawn_app().await;
+    let org = app.org().await;
+    let sink = SmtpSink::start().await;
+    let cycle = app.active_cycle(&org.hr).await;
+    let alice = app.employee("alice@t.io").await.id.to_string();
+    let give = "mutation($input: GiveFeedbackInput!) { giveFeedback(input: $input) { id } }";
+    app.gql(
+        Some(&org.bob),
+        give,
+        json!({ "input": { "recipientId": alice, "kind": "PRAISE", "body": "Thanks for the pairing session" } }),
+    )
+    .await
+    .data();
+    let got = delivered(&app, &sink, "alice@t.io").await;
+    assert_eq!(got.len(), 1);
+    assert_eq!(got[0].subject(), "Bob Baker gave you praise");
+    let (text, html) = parts(&got[0]);
+    assert!(
+        text.contains("Thanks for the pairing session")
+            && text.contains("only you, your managers and HR can see it"),
+        "{text}"
+    );
+    assert!(html.contains("Thanks for the pairing session"), "{html}");
+    // Nobody else gets the private words: not the author, not her manager.
+    for other in ["bob@t.io", "mgr@t.io"] {
+        assert!(
+            delivered(&app, &sink, other)
+                .await
+                .iter()
+                .all(|m| !parts(m).0.contains("pairing")),
+            "{other}"
+        );
+    }
+
+    let set = "mutation($e: ID!, $c: ID!, $k: Cadence!) { setCheckInCadence(employeeId: $e, cycleId: $c, cadence: $k) }";
+    app.gql(
+        Some(&org.mgr),
+        set,
+        json!({ "e": alice, "c": cycle, "k": "BIWEEKLY" }),
+    )
+    .await
+    .data();
+    let got = delivered(&app, &sink, "alice@t.io").await;
+    let cadence: Vec<&Received> = got
+        .iter()
+        .filter(|m| m.subject().starts_with("You now check in"))
+        .collect();
+    assert_eq!(cadence.len(), 1);
+    assert_eq!(cadence[0].subject(), "You now check in every two weeks");
+    assert!(
+        parts(cadence[0])
+            .0
+            .contains("Mia Manager set your check-ins")
+    );
+}

@@ -1,6 +1,7 @@
 //! The check-in workflow: the employee submits (moving their key results), a manager
 //! acknowledges with a reply, and managers set an employee's cadence.
 
+use super::rules::CheckInAction;
 use crate::audit::{self, Change};
 use crate::error::{DomainError, DomainResult};
 use crate::events::DomainEvent;
@@ -52,31 +53,10 @@ pub async fn submit(
 ) -> DomainResult<check_in::Model> {
     let txn = crate::db::begin(&ctx.db).await?;
     let (current, owner) = find_readable::<check_in::Model>(&txn, viewer, id).await?;
-    if owner.id != viewer.id() {
-        return Err(DomainError::forbidden(
-            "only the employee may submit their own check-in",
-        ));
-    }
     let now = ctx.clock.now();
-    if current.status != CheckInStatus::Due {
-        return Err(DomainError::conflict(format!(
-            "the check-in is already {}",
-            current.status
-        )));
-    }
-    if now >= current.closes_at {
-        return Err(DomainError::conflict(format!(
-            "the check-in for {} to {} closed at {}; it counts as missed",
-            current.period_start, current.period_end, current.closes_at
-        )));
-    }
     let cycle = cycles::find(&txn, current.cycle_id).await?;
-    if cycle.phase != CyclePhase::Active {
-        return Err(DomainError::conflict(format!(
-            "cycle {} is {}; check-ins are closed",
-            cycle.name, cycle.phase
-        )));
-    }
+    let submit = CheckInAction::Submit;
+    super::rules::check(submit, viewer, &current, &owner, &cycle, now)?;
     if !(1..=5).contains(&input.confidence) {
         return Err(DomainError::bad(
             "confidence",
@@ -195,15 +175,11 @@ pub async fn acknowledge(
 ) -> DomainResult<check_in::Model> {
     let txn = crate::db::begin(&ctx.db).await?;
     let (current, owner) = find_readable::<check_in::Model>(&txn, viewer, id).await?;
-    permissions::require_manage_goal(viewer, &owner)?;
-    if current.status != CheckInStatus::Submitted {
-        return Err(DomainError::conflict(format!(
-            "only a SUBMITTED check-in can be acknowledged; this one is {}",
-            current.status
-        )));
-    }
-    let reply = optional_text("reply", reply, 5000)?;
     let now = ctx.clock.now();
+    let cycle = cycles::find(&txn, current.cycle_id).await?;
+    let acknowledge = CheckInAction::Acknowledge;
+    super::rules::check(acknowledge, viewer, &current, &owner, &cycle, now)?;
+    let reply = optional_text("reply", reply, 5000)?;
     let changed = check_in::Entity::update_many()
         .col_expr(
             check_in::Column::Status,

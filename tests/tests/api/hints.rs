@@ -235,3 +235,149 @@ async fn hints_of_a_goal_the_viewer_cannot_read_are_never_shown() {
         (&json!(true), &json!(true), &json!(true), &json!(false))
     );
 }
+
+/// States a check-in is put in before its hints are read.
+#[derive(Debug, Clone, Copy)]
+enum CheckInState {
+    Due,
+    Submitted,
+    Acknowledged,
+    /// Still DUE, but its grace period has ended (the scan has not marked it yet).
+    Closed,
+    Missed,
+}
+
+/// Alice's check-in for a week of its own (the clock moves on a week each time), put in
+/// `state`.
+async fn check_in_in(app: &TestApp, org: &Org, state: CheckInState) -> String {
+    use chrono::{Datelike, Timelike};
+    use domain::Clock;
+    // Noon on the next Monday after the clock.
+    let now = app.clock.now();
+    let ahead = 7 - i64::from(now.weekday().num_days_from_monday());
+    let monday = (now + chrono::Duration::days(ahead))
+        .with_hour(12)
+        .and_then(|t| t.with_minute(0))
+        .unwrap();
+    app.clock.set(monday);
+    app.open_check_ins().await;
+    let due = app
+        .check_ins_of(&org.alice, "alice@t.io")
+        .await
+        .into_iter()
+        .filter(|c| c["status"] == "DUE")
+        .max_by_key(|c| c["periodStart"].as_str().unwrap_or_default().to_owned())
+        .unwrap();
+    let id = due["id"].as_str().unwrap().to_owned();
+    if matches!(state, CheckInState::Submitted | CheckInState::Acknowledged) {
+        app.gql(
+            Some(&org.alice),
+            "mutation($id: ID!) { submitCheckIn(id: $id, input: { confidence: 3 }) { id } }",
+            json!({ "id": id }),
+        )
+        .await
+        .data();
+    }
+    if matches!(state, CheckInState::Acknowledged) {
+        app.gql(
+            Some(&org.mgr),
+            "mutation($id: ID!) { acknowledgeCheckIn(id: $id) { id } }",
+            json!({ "id": id }),
+        )
+        .await
+        .data();
+    }
+    if matches!(state, CheckInState::Closed | CheckInState::Missed) {
+        // Past its grace period, ten days on.
+        app.clock.set(monday + chrono::Duration::days(10));
+        if matches!(state, CheckInState::Missed) {
+            domain::check_ins::mark_missed(&app.ctx, app.clock.now())
+                .await
+                .unwrap();
+        }
+    }
+    id
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn every_check_in_hint_answers_what_its_mutation_does() {
+    let app = spawn_app().await;
+    let org = app.org().await;
+    // Each setup takes a week or two of the calendar: a cycle long enough for all of them.
+    let r = app
+        .gql(
+            Some(&org.hr),
+            "mutation($input: CreateCycleInput!) { createCycle(input: $input) { id } }",
+            json!({ "input": {
+                "name": "Long", "startsOn": "2027-01-01", "endsOn": "2028-12-31",
+                "reviewOpensOn": "2028-11-15", "reviewDueOn": "2028-12-15"
+            }}),
+        )
+        .await;
+    let cycle = r.data()["createCycle"]["id"].as_str().unwrap().to_owned();
+    app.advance_cycle(&org.hr, &cycle, "ACTIVE").await;
+    let roles: [(&str, &String); 6] = [
+        ("the employee", &org.alice),
+        ("manager", &org.mgr),
+        ("manager's manager", &org.ceo),
+        ("HR", &org.hr),
+        ("a peer", &org.bob),
+        ("someone in another team", &org.carol),
+    ];
+    let q = "query($id: ID!) { checkIn(id: $id) { status viewerCan { submit acknowledge } } }";
+    let mutation = |action: &str| match action {
+        "submit" => {
+            "mutation($id: ID!) { submitCheckIn(id: $id, input: { confidence: 4 }) { id } }"
+        }
+        _ => "mutation($id: ID!) { acknowledgeCheckIn(id: $id, reply: \"Thanks\") { id } }",
+    };
+    let mut allowed = std::collections::BTreeSet::new();
+    for state in [
+        CheckInState::Due,
+        CheckInState::Submitted,
+        CheckInState::Acknowledged,
+        CheckInState::Closed,
+        CheckInState::Missed,
+    ] {
+        for (role, token) in roles {
+            let id = check_in_in(&app, &org, state).await;
+            let r = app.gql(Some(token), q, json!({ "id": id })).await;
+            let hints = match r.body["errors"][0]["extensions"]["code"].as_str() {
+                // Not readable: nothing is possible, and the mutations must say NOT_FOUND.
+                Some("NOT_FOUND") => json!({ "submit": false, "acknowledge": false }),
+                _ => r.data()["checkIn"]["viewerCan"].clone(),
+            };
+            let before = app.gql(Some(&org.hr), q, json!({ "id": id })).await.body;
+            for action in ["submit", "acknowledge"] {
+                if hints[action].as_bool().unwrap() {
+                    allowed.insert(action);
+                    let fresh = check_in_in(&app, &org, state).await;
+                    let r = app
+                        .gql(Some(token), mutation(action), json!({ "id": fresh }))
+                        .await;
+                    assert!(
+                        r.body["errors"].is_null(),
+                        "{state:?}, {role}: viewerCan.{action} is true but: {}",
+                        r.body
+                    );
+                } else {
+                    let r = app
+                        .gql(Some(token), mutation(action), json!({ "id": id }))
+                        .await;
+                    let code = r.body["errors"][0]["extensions"]["code"].as_str();
+                    assert!(
+                        matches!(code, Some("FORBIDDEN" | "NOT_FOUND" | "CONFLICT")),
+                        "{state:?}, {role}: viewerCan.{action} is false but: {}",
+                        r.body
+                    );
+                }
+            }
+            let after = app.gql(Some(&org.hr), q, json!({ "id": id })).await.body;
+            assert_eq!(
+                before, after,
+                "{state:?}, {role}: a refused mutation changed it"
+            );
+        }
+    }
+    assert_eq!(allowed.len(), 2, "{allowed:?}");
+}

@@ -4,14 +4,24 @@
 use crate::graphql::cycles::types::Cycle;
 use crate::graphql::enums::{Cadence, Visibility, mirror_enum};
 use crate::graphql::errors::{GqlResult, internal};
-use crate::graphql::loaders;
 use crate::graphql::organisation::types::Employee;
 use crate::graphql::planning::types::{Goal, KeyResult, readable_goals};
+use crate::graphql::{dctx, loaders, viewer};
 use async_graphql::{Context, ID, Object, SimpleObject};
 use chrono::{DateTime, NaiveDate, Utc};
+use domain::check_ins::{self, CheckInAction};
 use domain::values::OutboxStatus;
 use entity::{check_in, check_in_update, email_outbox, feedback as feedback_row};
 use rust_decimal::Decimal;
+
+/// Which check-in mutations the viewer may call now (see `CheckIn.viewerCan`).
+#[derive(SimpleObject)]
+pub struct CheckInViewerCan {
+    /// `submitCheckIn`.
+    pub submit: bool,
+    /// `acknowledgeCheckIn`.
+    pub acknowledge: bool,
+}
 
 mirror_enum!(
     /// Where a check-in stands.
@@ -43,6 +53,29 @@ pub struct CheckIn(pub check_in::Model);
 impl CheckIn {
     async fn id(&self) -> ID {
         ID(self.0.id.to_string())
+    }
+    /// What the viewer may do to this check-in now, by the rules its mutations apply (who
+    /// they are, its status, its grace period, its cycle's phase). A `true` submit can still
+    /// refuse the values sent (a confidence outside 1–5, a key result not theirs).
+    async fn viewer_can(&self, ctx: &Context<'_>) -> GqlResult<CheckInViewerCan> {
+        let owner = loaders(ctx)
+            .employee
+            .load_one(self.0.employee_id)
+            .await?
+            .ok_or_else(|| internal(&"check-in without its employee"))?;
+        let cycle = loaders(ctx)
+            .cycle
+            .load_one(self.0.cycle_id)
+            .await?
+            .ok_or_else(|| internal(&"check-in without its cycle"))?;
+        let (viewer, now) = (viewer(ctx)?, dctx(ctx).clock.now());
+        let can = |action| {
+            check_ins::check_check_in_action(action, viewer, &self.0, &owner, &cycle, now).is_ok()
+        };
+        Ok(CheckInViewerCan {
+            submit: can(CheckInAction::Submit),
+            acknowledge: can(CheckInAction::Acknowledge),
+        })
     }
     async fn employee(&self, ctx: &Context<'_>) -> GqlResult<Employee> {
         let e = loaders(ctx).employee.load_one(self.0.employee_id).await?;

@@ -157,6 +157,40 @@ pub async fn create(ctx: &Ctx, viewer: &Viewer, input: CycleInput) -> DomainResu
     Ok(created)
 }
 
+/// Something a viewer may do to a cycle.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CycleAction {
+    /// `updateCycle`: HR, until the cycle is CLOSED.
+    Update,
+    /// `advanceCyclePhase`: HR, while there is a next phase.
+    Advance,
+}
+
+/// Whether `viewer` may take `action` on `cycle` now: the check the mutations make first
+/// and the API's `viewerCan` hints share. FORBIDDEN for anyone but HR, then CONFLICT for a
+/// state that does not allow it.
+pub fn check_action(
+    action: CycleAction,
+    viewer: &Viewer,
+    cycle: &cycle::Model,
+) -> DomainResult<()> {
+    match action {
+        CycleAction::Update => {
+            require_hr(viewer, "change cycles")?;
+            if cycle.phase == CyclePhase::Closed {
+                return Err(DomainError::conflict("a closed cycle cannot be changed"));
+            }
+        }
+        CycleAction::Advance => {
+            require_hr(viewer, "move cycles between phases")?;
+            if next_phase(cycle.phase).is_none() {
+                return Err(DomainError::conflict("cycle is CLOSED; it cannot move"));
+            }
+        }
+    }
+    Ok(())
+}
+
 /// Changes a cycle's name, dates or cadence (HR only, not once closed). Dates may not move
 /// so that an existing goal would fall outside the cycle.
 pub async fn update(
@@ -168,9 +202,7 @@ pub async fn update(
     require_hr(viewer, "change cycles")?;
     let txn = crate::db::begin(&ctx.db).await?;
     let current = find(&txn, id).await?;
-    if current.phase == CyclePhase::Closed {
-        return Err(DomainError::conflict("a closed cycle cannot be changed"));
-    }
+    check_action(CycleAction::Update, viewer, &current)?;
     let merged = CycleInput {
         name: patch.name.unwrap_or_else(|| current.name.clone()),
         starts_on: patch.starts_on.unwrap_or(current.starts_on),
@@ -238,15 +270,12 @@ pub async fn advance(
     require_hr(viewer, "move cycles between phases")?;
     let txn = crate::db::begin(&ctx.db).await?;
     let current = find(&txn, id).await?;
+    check_action(CycleAction::Advance, viewer, &current)?;
     let phase = current.phase;
-    match next_phase(phase) {
-        Some(next) if next == to => {}
-        Some(next) => {
-            return Err(DomainError::conflict(format!(
-                "cycle is in {phase}; it can only move to {next}"
-            )));
-        }
-        None => return Err(DomainError::conflict("cycle is CLOSED; it cannot move")),
+    if let Some(next) = next_phase(phase).filter(|next| *next != to) {
+        return Err(DomainError::conflict(format!(
+            "cycle is in {phase}; it can only move to {next}"
+        )));
     }
     let now = ctx.clock.now();
     // Conditional on the phase read above: of two racing requests, one moves the cycle.

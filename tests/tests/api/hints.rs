@@ -381,3 +381,93 @@ async fn every_check_in_hint_answers_what_its_mutation_does() {
     }
     assert_eq!(allowed.len(), 2, "{allowed:?}");
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn every_cycle_hint_answers_what_its_mutation_does() {
+    let app = spawn_app().await;
+    let org = app.org().await;
+    const PHASES: [&str; 6] = [
+        "PLANNING",
+        "ACTIVE",
+        "REVIEW",
+        "CALIBRATION",
+        "REWARDING",
+        "CLOSED",
+    ];
+    // A cycle of its own moved on to `phase`.
+    let cycle_in = |phase: &'static str| {
+        let (app, hr) = (&app, &org.hr);
+        async move {
+            let n = CYCLES.fetch_add(1, Ordering::Relaxed);
+            let id = app.planning_cycle(hr, &format!("Cycle hints {n}")).await;
+            for next in PHASES.iter().skip(1).take_while(|_| phase != "PLANNING") {
+                app.advance_cycle(hr, &id, next).await;
+                if *next == phase {
+                    break;
+                }
+            }
+            id
+        }
+    };
+    let q = "query($id: ID!) { cycle(id: $id) { phase nextPhase viewerCan { update advance } } }";
+    let attempt = |action: &str, token: &String, id: &str, next: &serde_json::Value| {
+        let (app, token, id, next) = (&app, token.clone(), id.to_owned(), next.clone());
+        let query = match action {
+            "update" => {
+                "mutation($id: ID!) { updateCycle(id: $id, input: { name: \"Renamed\" }) { id } }"
+            }
+            _ => {
+                "mutation($id: ID!, $to: CyclePhase!) { advanceCyclePhase(id: $id, to: $to) { id } }"
+            }
+        };
+        async move {
+            // A closed cycle has no next phase: ask for CLOSED again.
+            let to = if next.is_null() {
+                json!("CLOSED")
+            } else {
+                next
+            };
+            app.gql(Some(&token), query, json!({ "id": id, "to": to }))
+                .await
+                .body
+        }
+    };
+    let mut allowed = std::collections::BTreeSet::new();
+    for phase in ["PLANNING", "ACTIVE", "CLOSED"] {
+        for (role, token) in [
+            ("HR", &org.hr),
+            ("a manager", &org.mgr),
+            ("an employee", &org.alice),
+        ] {
+            let id = cycle_in(phase).await;
+            let r = app.gql(Some(token), q, json!({ "id": id })).await;
+            let c = r.data()["cycle"].clone();
+            assert_eq!(c["phase"], phase);
+            for action in ["update", "advance"] {
+                let hint = c["viewerCan"][action].as_bool().unwrap();
+                let body = if hint {
+                    allowed.insert(action);
+                    let fresh = cycle_in(phase).await;
+                    attempt(action, token, &fresh, &c["nextPhase"]).await
+                } else {
+                    attempt(action, token, &id, &c["nextPhase"]).await
+                };
+                let code = body["errors"][0]["extensions"]["code"].as_str();
+                if hint {
+                    assert_eq!(
+                        code, None,
+                        "{phase}, {role}: viewerCan.{action} is true but {body}"
+                    );
+                } else {
+                    assert!(
+                        matches!(code, Some("FORBIDDEN" | "CONFLICT")),
+                        "{phase}, {role}: viewerCan.{action} is false but {body}"
+                    );
+                }
+            }
+            let after = app.gql(Some(token), q, json!({ "id": id })).await;
+            assert_eq!(after.data()["cycle"]["phase"], phase, "{phase}, {role}");
+        }
+    }
+    assert_eq!(allowed.len(), 2, "{allowed:?}");
+}

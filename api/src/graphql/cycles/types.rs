@@ -1,14 +1,26 @@
 //! Output types of cycles: the cycle and its phases.
 
 use crate::graphql::enums::{Cadence, mirror_enum};
-use async_graphql::{ID, Object};
+use crate::graphql::errors::GqlResult;
+use crate::graphql::viewer;
+use async_graphql::{Context, ID, Object, SimpleObject};
 use chrono::{DateTime, NaiveDate, Utc};
+use domain::cycles::CycleAction;
 use entity::cycle;
 
 mirror_enum!(
     /// Phases of a cycle, in order; a cycle only moves forward.
     CyclePhase { Planning, Active, Review, Calibration, Rewarding, Closed }
 );
+
+/// Which cycle mutations the viewer may call now (see `Cycle.viewerCan`).
+#[derive(SimpleObject)]
+pub struct CycleViewerCan {
+    /// `updateCycle`.
+    pub update: bool,
+    /// `advanceCyclePhase` to `nextPhase`.
+    pub advance: bool,
+}
 
 /// A performance cycle ("FY2027").
 pub struct Cycle(pub cycle::Model);
@@ -17,6 +29,17 @@ pub struct Cycle(pub cycle::Model);
 impl Cycle {
     async fn id(&self) -> ID {
         ID(self.0.id.to_string())
+    }
+    /// What the viewer may do to this cycle now, by the rule its mutations check first. A
+    /// `true` update can still refuse the values sent (dates out of order, goals falling
+    /// outside the new dates).
+    async fn viewer_can(&self, ctx: &Context<'_>) -> GqlResult<CycleViewerCan> {
+        let viewer = viewer(ctx)?;
+        let can = |action| domain::cycles::check_action(action, viewer, &self.0).is_ok();
+        Ok(CycleViewerCan {
+            update: can(CycleAction::Update),
+            advance: can(CycleAction::Advance),
+        })
     }
     async fn name(&self) -> &str {
         &self.0.name

@@ -194,6 +194,10 @@ pub async fn refresh_all(db: &impl ConnectionTrait, today: NaiveDate) -> DomainR
             goal::Column::Health,
             Expr::value(Option::<GoalHealth>::None),
         )
+        .col_expr(
+            goal::Column::HealthSince,
+            Expr::value(Option::<NaiveDate>::None),
+        )
         .filter(goal::Column::Status.ne(GoalStatus::Agreed))
         .filter(goal::Column::Health.is_not_null())
         .exec(db)

@@ -4,9 +4,11 @@
 
 use super::errors::to_gql;
 use async_graphql::dataloader::{DataLoader, Loader};
+use chrono::NaiveDate;
 use domain::{check_ins, cycles, employees, goals};
 use entity::{
-    check_in_update, cycle, department, employee, goal, goal_event, goal_revision, key_result,
+    check_in, check_in_update, cycle, department, employee, goal, goal_event, goal_revision,
+    key_result,
 };
 use sea_orm::DatabaseConnection;
 use std::collections::HashMap;
@@ -80,6 +82,14 @@ batch_loader!(
     ConfidenceLoader, (Uuid, Uuid) => i32, goals::latest_confidences
 );
 batch_loader!(
+    /// Check-in cadence by (employee, cycle).
+    CadenceLoader, (Uuid, Uuid) => domain::values::Cadence, check_ins::cadences_of
+);
+batch_loader!(
+    /// The check-in whose period contains a day, by (employee, day).
+    ContainingCheckInLoader, (Uuid, NaiveDate) => check_in::Model, check_ins::containing
+);
+batch_loader!(
     /// History steps by goal id.
     GoalEventsLoader, Uuid => Vec<goal_event::Model>, goals::events_of
 );
@@ -118,6 +128,10 @@ pub struct Loaders {
     pub headcount: DataLoader<HeadcountLoader>,
     /// Latest check-in confidence by employee and cycle.
     pub confidence: DataLoader<ConfidenceLoader>,
+    /// Cadence by employee and cycle.
+    pub cadence: DataLoader<CadenceLoader>,
+    /// Check-in by employee and a day of its period.
+    pub containing_check_in: DataLoader<ContainingCheckInLoader>,
     /// History by goal.
     pub goal_events: DataLoader<GoalEventsLoader>,
     /// Goals by owner and cycle.
@@ -145,6 +159,8 @@ impl Loaders {
             department_children: make(DepartmentChildrenLoader(db.clone())),
             headcount: make(HeadcountLoader(db.clone())),
             confidence: make(ConfidenceLoader(db.clone())),
+            cadence: make(CadenceLoader(db.clone())),
+            containing_check_in: make(ContainingCheckInLoader(db.clone())),
             goal_events: make(GoalEventsLoader(db.clone())),
             owner_goals: make(OwnerGoalsLoader(db.clone())),
             check_in_updates: make(CheckInUpdatesLoader(db.clone())),

@@ -95,26 +95,41 @@ pub async fn list(
     keyset_page(&ctx.db, query, &ORDER, &sample, page).await
 }
 
-/// `person`'s check-in for the period containing today in their timezone (the latest one
-/// opened, if cycles overlap), for the viewers who may see their work; `None` for others or
-/// when none is open.
-pub async fn current(
-    ctx: &Ctx,
-    viewer: &Viewer,
-    person: &employee::Model,
-) -> DomainResult<Option<check_in::Model>> {
-    if !can_read_work_of(viewer, person) {
-        return Ok(None);
+/// Each `(employee, day)`'s check-in for the period containing that day (the latest opened, if
+/// cycles overlap), for batch loading (unfiltered: callers check who may see the work). The
+/// day is the employee's own today, so it differs across timezones.
+pub async fn containing(
+    db: &impl ConnectionTrait,
+    keys: &[(Uuid, NaiveDate)],
+) -> DomainResult<HashMap<(Uuid, NaiveDate), check_in::Model>> {
+    let (Some(first), Some(last)) = (
+        keys.iter().map(|(_, d)| *d).min(),
+        keys.iter().map(|(_, d)| *d).max(),
+    ) else {
+        return Ok(HashMap::new());
+    };
+    let people: Vec<Uuid> = keys.iter().map(|(e, _)| *e).collect();
+    let query = check_in::Entity::find()
+        .filter(check_in::Column::PeriodStart.lte(last))
+        .filter(check_in::Column::PeriodEnd.gte(first))
+        .order_by_asc(check_in::Column::PeriodStart)
+        .order_by_asc(check_in::Column::Id);
+    let mut by_person: HashMap<Uuid, Vec<check_in::Model>> = HashMap::new();
+    for c in rows_in(db, query, check_in::Column::EmployeeId, &people).await? {
+        by_person.entry(c.employee_id).or_default().push(c);
     }
-    let today = ctx.clock.today_in(crate::calendar::zone(person));
-    Ok(check_in::Entity::find()
-        .filter(check_in::Column::EmployeeId.eq(person.id))
-        .filter(check_in::Column::PeriodStart.lte(today))
-        .filter(check_in::Column::PeriodEnd.gte(today))
-        .order_by_desc(check_in::Column::PeriodStart)
-        .order_by_desc(check_in::Column::Id)
-        .one(&ctx.db)
-        .await?)
+    let mut found = HashMap::new();
+    for key in keys {
+        // Oldest first: the last one containing the day is the latest opened.
+        let theirs = by_person.get(&key.0).map(Vec::as_slice).unwrap_or(&[]);
+        if let Some(c) = theirs
+            .iter()
+            .rfind(|c| c.period_start <= key.1 && key.1 <= c.period_end)
+        {
+            found.insert(*key, c.clone());
+        }
+    }
+    Ok(found)
 }
 
 /// A manager's direct reports and their check-in for the period containing `on` (none if

@@ -272,19 +272,41 @@ pub async fn set_cadence(
     Ok(cadence)
 }
 
-/// The cadence `person` checks in at during cycle `cycle_id`, as `setCheckInCadence` left it,
-/// for the viewers who may see their work (themselves, their managers, HR); `None` for others.
-pub async fn cadence_for(
-    ctx: &Ctx,
-    viewer: &Viewer,
-    person: &employee::Model,
-    cycle_id: Uuid,
-) -> DomainResult<Option<Cadence>> {
-    if !permissions::can_read_work_of(viewer, person) {
-        return Ok(None);
-    }
-    let cycle = cycles::find(&ctx.db, cycle_id).await?;
-    Ok(Some(cadence_of(&ctx.db, person.id, &cycle).await?))
+/// The cadence of each `(employee, cycle)` (the cycle's own unless a manager set theirs),
+/// for batch loading; pairs whose cycle does not exist are absent (unfiltered: callers check
+/// who may see the work).
+pub async fn cadences_of(
+    db: &impl ConnectionTrait,
+    keys: &[(Uuid, Uuid)],
+) -> DomainResult<HashMap<(Uuid, Uuid), Cadence>> {
+    let mut cycle_ids: Vec<Uuid> = keys.iter().map(|(_, c)| *c).collect();
+    cycle_ids.sort_unstable();
+    cycle_ids.dedup();
+    let cycles = crate::query::by_ids::<cycle::Entity>(db, cycle::Column::Id, &cycle_ids).await?;
+    let people: Vec<Uuid> = keys.iter().map(|(e, _)| *e).collect();
+    let overrides: HashMap<(Uuid, Uuid), Cadence> = crate::query::rows_in(
+        db,
+        cadence_override::Entity::find().filter(cadence_override::Column::CycleId.is_in(cycle_ids)),
+        cadence_override::Column::EmployeeId,
+        &people,
+    )
+    .await?
+    .into_iter()
+    .map(|o| ((o.employee_id, o.cycle_id), o.cadence))
+    .collect();
+    Ok(keys
+        .iter()
+        .filter_map(|key| {
+            let cycle = cycles.get(&key.1)?;
+            Some((
+                *key,
+                overrides
+                    .get(key)
+                    .copied()
+                    .unwrap_or(cycle.check_in_cadence),
+            ))
+        })
+        .collect())
 }
 
 /// The cadence an employee checks in at during a cycle.

@@ -54,10 +54,34 @@ async fn team_of(app: &TestApp, manager: &str, size: usize, cycle: uuid::Uuid) -
     app.employee(&format!("{manager}@t.io")).await.id
 }
 
+/// The same team with what a dashboard of it shows: check-ins, cadences, on-track signals,
+/// history and permission hints.
+const TEAM_SIGNALS: &str =
+    "query($m: ID!, $c: ID!) { employees(first: 100, filter: {managerId: $m}) { edges { node {
+    name checkInCadence(cycleId: $c) currentCheckIn { status viewerCan { submit acknowledge } }
+    goals { title health expectedProgress agreedBy { name } createdBy { name } events { step }
+            viewerCan { edit agree close } cycle { viewerCan { update } }
+            keyResults { health expectedProgress viewerCan { recordProgress } } } } } } }";
+
 async fn statements_for(app: &TestApp, manager: uuid::Uuid, token: &str, expected: usize) -> u64 {
+    statements_of(app, TEAM, manager, None, token, expected).await
+}
+
+async fn statements_of(
+    app: &TestApp,
+    query: &str,
+    manager: uuid::Uuid,
+    cycle: Option<uuid::Uuid>,
+    token: &str,
+    expected: usize,
+) -> u64 {
     let before = app.statements().await;
     let r = app
-        .gql(Some(token), TEAM, json!({ "m": manager.to_string() }))
+        .gql(
+            Some(token),
+            query,
+            json!({ "m": manager.to_string(), "c": cycle.map(|c| c.to_string()) }),
+        )
         .await;
     let edges = r.data()["employees"]["edges"].as_array().cloned().unwrap();
     assert_eq!(edges.len(), expected);
@@ -91,4 +115,27 @@ async fn a_managers_team_query_does_not_grow_with_the_team() {
         for_large <= 16,
         "{for_large} statements is more than one per relation"
     );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_team_dashboards_signals_and_hints_do_not_grow_with_the_team() {
+    let app = spawn_app().await;
+    let org = app.org().await;
+    let cycle = app.active_cycle(&org.hr).await;
+    let cycle = uuid::Uuid::parse_str(&cycle).unwrap();
+    let small = team_of(&app, "small", 3, cycle).await;
+    let large = team_of(&app, "large", 30, cycle).await;
+    app.open_check_ins().await;
+    let small_token = app.token("small@t.io").await;
+    let large_token = app.token("large@t.io").await;
+    let for_small = statements_of(&app, TEAM_SIGNALS, small, Some(cycle), &small_token, 3).await;
+    let for_large = statements_of(&app, TEAM_SIGNALS, large, Some(cycle), &large_token, 30).await;
+    eprintln!("team signals: {for_small} statements for 3 reports, {for_large} for 30");
+    // A loader asked from two depths of the query is sometimes dispatched in two batches, so
+    // either count may be one higher; a statement per report would add 27.
+    assert!(
+        for_large <= for_small + 2 && for_small <= for_large + 2,
+        "the statement count grew with the team: {for_small} for 3, {for_large} for 30"
+    );
+    assert!(for_large <= 20, "{for_large} statements");
 }

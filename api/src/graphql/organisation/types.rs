@@ -9,7 +9,8 @@ use crate::graphql::planning::types::Goal;
 use crate::graphql::{dctx, loaders, parse_id, parse_opt_id, viewer};
 use async_graphql::{Context, ID, Object};
 use chrono::NaiveDate;
-use domain::permissions::can_read_goal;
+use domain::DomainError;
+use domain::permissions::{can_read_goal, can_read_work_of};
 use domain::{check_ins, employees};
 use entity::{department, employee};
 
@@ -90,17 +91,26 @@ impl Employee {
         cycle_id: ID,
     ) -> GqlResult<Option<Cadence>> {
         let cycle = parse_id("cycleId", &cycle_id)?;
-        let cadence = check_ins::cadence_for(dctx(ctx), viewer(ctx)?, &self.0, cycle)
-            .await
-            .gql()?;
-        Ok(cadence.map(Cadence::from))
+        if !can_read_work_of(viewer(ctx)?, &self.0) {
+            return Ok(None);
+        }
+        let cadence = loaders(ctx).cadence.load_one((self.0.id, cycle)).await?;
+        match cadence {
+            Some(c) => Ok(Some(c.into())),
+            None => Err(DomainError::NotFound("cycle")).gql(),
+        }
     }
     /// Their check-in for the period containing today in their timezone, if one is open;
     /// null also for viewers who may not see their work.
     async fn current_check_in(&self, ctx: &Context<'_>) -> GqlResult<Option<CheckIn>> {
-        let found = check_ins::current(dctx(ctx), viewer(ctx)?, &self.0)
-            .await
-            .gql()?;
+        if !can_read_work_of(viewer(ctx)?, &self.0) {
+            return Ok(None);
+        }
+        let today = dctx(ctx).clock.today_in(domain::calendar::zone(&self.0));
+        let found = loaders(ctx)
+            .containing_check_in
+            .load_one((self.0.id, today))
+            .await?;
         Ok(found.map(CheckIn))
     }
     /// Their check-ins the viewer may read (none for viewers who may not see their work),

@@ -67,6 +67,9 @@ async fn statements_for(app: &TestApp, manager: uuid::Uuid, token: &str, expecte
     statements_of(app, TEAM, manager, None, token, expected).await
 }
 
+/// The fewest statements one query took over three runs. A loader waits a moment for the rest of
+/// its batch; on a busy machine a slow poll can split one batch into two, which says nothing about
+/// the query's shape. A statement per report shows in every run.
 async fn statements_of(
     app: &TestApp,
     query: &str,
@@ -75,22 +78,26 @@ async fn statements_of(
     token: &str,
     expected: usize,
 ) -> u64 {
-    let before = app.statements().await;
-    let r = app
-        .gql(
-            Some(token),
-            query,
-            json!({ "m": manager.to_string(), "c": cycle.map(|c| c.to_string()) }),
-        )
-        .await;
-    let edges = r.data()["employees"]["edges"].as_array().cloned().unwrap();
-    assert_eq!(edges.len(), expected);
-    assert!(
-        edges
-            .iter()
-            .all(|e| e["node"]["goals"].as_array().map(Vec::len) == Some(2))
-    );
-    app.statements().await - before
+    let mut fewest = u64::MAX;
+    for _ in 0..3 {
+        let before = app.statements().await;
+        let r = app
+            .gql(
+                Some(token),
+                query,
+                json!({ "m": manager.to_string(), "c": cycle.map(|c| c.to_string()) }),
+            )
+            .await;
+        let edges = r.data()["employees"]["edges"].as_array().cloned().unwrap();
+        assert_eq!(edges.len(), expected);
+        assert!(
+            edges
+                .iter()
+                .all(|e| e["node"]["goals"].as_array().map(Vec::len) == Some(2))
+        );
+        fewest = fewest.min(app.statements().await - before);
+    }
+    fewest
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -131,10 +138,10 @@ async fn a_team_dashboards_signals_and_hints_do_not_grow_with_the_team() {
     let for_small = statements_of(&app, TEAM_SIGNALS, small, Some(cycle), &small_token, 3).await;
     let for_large = statements_of(&app, TEAM_SIGNALS, large, Some(cycle), &large_token, 30).await;
     eprintln!("team signals: {for_small} statements for 3 reports, {for_large} for 30");
-    // A loader asked from two depths of the query is sometimes dispatched in two batches, so
-    // either count may be one higher; a statement per report would add 27.
+    // A loader asked from two depths of the query may still be dispatched in two batches, so
+    // either count may be a little higher; a statement per report would add 27.
     assert!(
-        for_large <= for_small + 2 && for_small <= for_large + 2,
+        for_large <= for_small + 3 && for_small <= for_large + 3,
         "the statement count grew with the team: {for_small} for 3, {for_large} for 30"
     );
     assert!(for_large <= 20, "{for_large} statements");

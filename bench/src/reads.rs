@@ -47,7 +47,7 @@ const TEAM_GOALS: &str = "query Team { me { id name reports { id name title goal
 const CHECK_INS: &str = "query CheckIns { checkIns(first: 20) { edges { node { id periodStart periodEnd status confidence submittedAt employee { id name } } } pageInfo { hasNextPage endCursor } } }";
 const SEARCH: &str = "query Search($search: String!) { employees(first: 20, filter: { search: $search }) { edges { node { id name email title department { name } manager { name } } } pageInfo { hasNextPage endCursor } } }";
 const TEAM_CHECK_INS: &str = "query TeamCheckIns($manager: ID!) { teamCheckIns(managerId: $manager) { employee { id name } checkIn { id status confidence periodStart periodEnd submittedAt } } }";
-const SUBMIT: &str = "mutation Submit($id: ID!) { submitCheckIn(id: $id, input: { confidence: 4, wins: \"Shipped what I planned\", nextSteps: \"Start the next milestone\" }) { id status submittedAt } }";
+const SUBMIT: &str = "mutation Submit($id: ID!) { submitCheckIn(input: {id: $id, confidence: 4, wins: \"Shipped what I planned\", nextSteps: \"Start the next milestone\" }) { checkIn { id status submittedAt } } }";
 
 /// The first GraphQL error's code and message, or the HTTP status, if the request failed.
 fn failure(status: reqwest::StatusCode, body: &[u8]) -> Option<String> {

@@ -4,7 +4,6 @@
 pub mod audit_log;
 pub mod cadence_override;
 pub mod check_in;
-pub mod check_in_update;
 pub mod cycle;
 pub mod department;
 pub mod domain_event;
@@ -15,6 +14,8 @@ pub mod goal;
 pub mod goal_event;
 pub mod goal_revision;
 pub mod key_result;
+pub mod key_result_update;
+pub mod milestone;
 pub mod scheduler_tick;
 pub mod values;
 

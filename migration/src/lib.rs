@@ -12,6 +12,8 @@ mod m20261127_000007_goal_progress;
 mod m20261127_000008_goal_negotiation;
 mod m20261127_000009_department_members;
 mod m20261127_000010_goal_health;
+mod m20261127_000011_key_result_updates;
+mod m20261127_000012_milestones;
 
 pub use m20261127_000007_goal_progress::NAME as GOAL_PROGRESS;
 pub use m20261127_000010_goal_health::NAME as GOAL_HEALTH;
@@ -33,6 +35,8 @@ impl MigratorTrait for Migrator {
             Box::new(m20261127_000008_goal_negotiation::Migration),
             Box::new(m20261127_000009_department_members::Migration),
             Box::new(m20261127_000010_goal_health::Migration),
+            Box::new(m20261127_000011_key_result_updates::Migration),
+            Box::new(m20261127_000012_milestones::Migration),
         ]
     }
 }

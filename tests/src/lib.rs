@@ -344,7 +344,7 @@ impl TestApp {
         let r = self
             .gql(
                 Some(hr_token),
-                "mutation($id: ID!, $to: CyclePhase!) { advanceCyclePhase(id: $id, to: $to) { phase } }",
+                "mutation($id: ID!, $to: CyclePhase!) { advanceCyclePhase(input: {id: $id, to: $to}) { phase } }",
                 json!({ "id": cycle, "to": to }),
             )
             .await;
@@ -387,7 +387,7 @@ impl TestApp {
     pub async fn goal_action(&self, token: &str, mutation: &str, id: &str) -> Gql {
         self.gql(
             Some(token),
-            &format!("mutation($id: ID!) {{ {mutation}(id: $id) {{ id status }} }}"),
+            &format!("mutation($id: ID!) {{ {mutation}(input: {{ id: $id }}) {{ id status }} }}"),
             json!({ "id": id }),
         )
         .await

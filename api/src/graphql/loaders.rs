@@ -7,8 +7,8 @@ use async_graphql::dataloader::{DataLoader, Loader};
 use chrono::NaiveDate;
 use domain::{check_ins, cycles, employees, goals};
 use entity::{
-    check_in, check_in_update, cycle, department, employee, goal, goal_event, goal_revision,
-    key_result,
+    check_in, cycle, department, employee, goal, goal_event, goal_revision, key_result,
+    key_result_update, milestone,
 };
 use sea_orm::DatabaseConnection;
 use std::collections::HashMap;
@@ -95,7 +95,15 @@ batch_loader!(
 );
 batch_loader!(
     /// Key-result updates by check-in id.
-    CheckInUpdatesLoader, Uuid => Vec<check_in_update::Model>, check_ins::updates_of
+    CheckInUpdatesLoader, Uuid => Vec<key_result_update::Model>, check_ins::updates_of
+);
+batch_loader!(
+    /// Action plans by goal id.
+    MilestonesLoader, Uuid => Vec<milestone::Model>, goals::milestones_of
+);
+batch_loader!(
+    /// Check-in by id.
+    CheckInLoader, Uuid => check_in::Model, check_ins::by_ids
 );
 batch_loader!(
     /// Goals by (owner, cycle).
@@ -138,6 +146,10 @@ pub struct Loaders {
     pub owner_goals: DataLoader<OwnerGoalsLoader>,
     /// Key-result updates by check-in.
     pub check_in_updates: DataLoader<CheckInUpdatesLoader>,
+    /// Check-in by id.
+    pub check_in: DataLoader<CheckInLoader>,
+    /// Action plans by goal.
+    pub milestones: DataLoader<MilestonesLoader>,
 }
 
 impl Loaders {
@@ -164,6 +176,8 @@ impl Loaders {
             goal_events: make(GoalEventsLoader(db.clone())),
             owner_goals: make(OwnerGoalsLoader(db.clone())),
             check_in_updates: make(CheckInUpdatesLoader(db.clone())),
+            check_in: make(CheckInLoader(db.clone())),
+            milestones: make(MilestonesLoader(db.clone())),
         }
     }
 }

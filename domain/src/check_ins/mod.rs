@@ -8,12 +8,13 @@ mod rules;
 mod schedule;
 mod workflow;
 
-pub use queries::{CheckInFilter, containing, get, list, team, updates_of};
+pub use queries::{CheckInFilter, by_ids, containing, get, list, team, updates_of};
 pub use reminders::queue_reminders;
 pub use rules::{CheckInAction, check as check_check_in_action};
 pub use schedule::{DEFAULT_REMINDER_TIME, GRACE_DAYS, closes_at, mark_missed, open_due};
 pub use workflow::{
-    ProgressInput, SubmitInput, acknowledge, cadence_of, cadences_of, set_cadence, submit,
+    ProgressInput, SubmitInput, Submitted, acknowledge, cadence_of, cadences_of, set_cadence,
+    submit,
 };
 
 use crate::permissions::can_read_work_of;

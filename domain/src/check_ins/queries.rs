@@ -8,7 +8,7 @@ use crate::query::{Keyset, find, find_readable, keyset_page, rows_in};
 use crate::values::CheckInStatus;
 use crate::{Ctx, Viewer};
 use chrono::NaiveDate;
-use entity::{check_in, check_in_update, employee};
+use entity::{check_in, employee, key_result_update};
 use sea_orm::{ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder};
 use std::collections::HashMap;
 use uuid::Uuid;
@@ -170,15 +170,25 @@ pub async fn team(
         .collect())
 }
 
+/// Check-ins by id, for batch loading (unfiltered: callers check who may read them).
+pub async fn by_ids(
+    db: &impl ConnectionTrait,
+    ids: &[Uuid],
+) -> DomainResult<HashMap<Uuid, check_in::Model>> {
+    crate::query::by_ids::<check_in::Entity>(db, check_in::Column::Id, ids).await
+}
+
 /// Key-result updates of each check-in, for batch loading.
 pub async fn updates_of(
     db: &impl ConnectionTrait,
     ids: &[Uuid],
-) -> DomainResult<HashMap<Uuid, Vec<check_in_update::Model>>> {
-    let mut found: HashMap<Uuid, Vec<check_in_update::Model>> = HashMap::new();
-    let query = check_in_update::Entity::find();
-    for u in rows_in(db, query, check_in_update::Column::CheckInId, ids).await? {
-        found.entry(u.check_in_id).or_default().push(u);
+) -> DomainResult<HashMap<Uuid, Vec<key_result_update::Model>>> {
+    let mut found: HashMap<Uuid, Vec<key_result_update::Model>> = HashMap::new();
+    let query = key_result_update::Entity::find();
+    for u in rows_in(db, query, key_result_update::Column::CheckInId, ids).await? {
+        if let Some(check_in) = u.check_in_id {
+            found.entry(check_in).or_default().push(u);
+        }
     }
     Ok(found)
 }

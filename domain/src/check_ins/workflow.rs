@@ -11,7 +11,7 @@ use crate::publish;
 use crate::query::{find, find_readable};
 use crate::values::{Cadence, CheckInStatus, CyclePhase, DecimalText, GoalStatus, optional_text};
 use crate::{Ctx, Viewer, cycles};
-use entity::{cadence_override, check_in, check_in_update, cycle, employee, goal, key_result};
+use entity::{cadence_override, check_in, cycle, employee, goal, key_result};
 use rust_decimal::Decimal;
 use sea_orm::sea_query::{Expr, OnConflict};
 use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Set};
@@ -43,6 +43,15 @@ pub struct SubmitInput {
     pub progress: Vec<ProgressInput>,
 }
 
+/// What a submission changed.
+pub struct Submitted {
+    /// The check-in, now SUBMITTED.
+    pub check_in: check_in::Model,
+    /// The goals it may have changed: the employee's agreed goals in the cycle (the confidence
+    /// counts toward their health), then each ancestor whose rolled-up progress moved.
+    pub moved_goals: Vec<Uuid>,
+}
+
 /// The employee submits their check-in (late is fine until the grace period ends), moving
 /// their key results' current values.
 pub async fn submit(
@@ -50,7 +59,7 @@ pub async fn submit(
     viewer: &Viewer,
     id: Uuid,
     input: SubmitInput,
-) -> DomainResult<check_in::Model> {
+) -> DomainResult<Submitted> {
     let txn = crate::db::begin(&ctx.db).await?;
     let (current, owner) = find_readable::<check_in::Model>(&txn, viewer, id).await?;
     let now = ctx.clock.now();
@@ -122,25 +131,20 @@ pub async fn submit(
     moved.sort_unstable();
     moved.dedup();
     for (kr, value) in updates {
-        check_in_update::ActiveModel {
-            id: Set(Uuid::new_v4()),
-            check_in_id: Set(current.id),
-            key_result_id: Set(kr.id),
-            previous_value: Set(kr.current_value),
-            new_value: Set(DecimalText(value)),
-        }
-        .insert(&txn)
-        .await?;
+        let previous = kr.current_value;
         let mut model: key_result::ActiveModel = kr.into();
         model.current_value = Set(DecimalText(value));
         model.updated_at = Set(now);
-        model.update(&txn).await?;
+        let kr = model.update(&txn).await?;
+        let by = Some(viewer.id());
+        crate::goals::record_update(&txn, &kr, previous, by, Some(current.id), now).await?;
     }
     let moved: Vec<Option<Uuid>> = moved.into_iter().map(Some).collect();
     let today = ctx.clock.today();
-    crate::goals::refresh_progress(&txn, today, &moved).await?;
+    let written = crate::goals::refresh_progress(&txn, today, &moved).await?;
     // The confidence just given counts toward the health of all their agreed goals.
-    let agreed: Vec<Uuid> = goals.keys().copied().collect();
+    let mut agreed: Vec<Uuid> = goals.keys().copied().collect();
+    agreed.sort_unstable();
     crate::goals::refresh_health(&txn, today, &agreed).await?;
     let updated = find::<check_in::Entity>(&txn, current.id, "check-in").await?;
     audit::record(
@@ -163,7 +167,10 @@ pub async fn submit(
     };
     publish::emit(&txn, now, Some(viewer.id()), vec![event]).await?;
     txn.commit().await?;
-    Ok(updated)
+    Ok(Submitted {
+        check_in: updated,
+        moved_goals: crate::goals::moved_goals(&agreed, &written),
+    })
 }
 
 /// A manager of the employee (or HR) acknowledges a submitted check-in, with a reply.
@@ -210,14 +217,14 @@ pub async fn acknowledge(
 }
 
 /// A manager of the employee (or HR) sets how often the employee checks in during a cycle;
-/// it applies from the next period opened.
+/// it applies from the next period opened. Answers the employee.
 pub async fn set_cadence(
     ctx: &Ctx,
     viewer: &Viewer,
     employee_id: Uuid,
     cycle_id: Uuid,
     cadence: Cadence,
-) -> DomainResult<Cadence> {
+) -> DomainResult<employee::Model> {
     let txn = crate::db::begin(&ctx.db).await?;
     let person = find::<employee::Entity>(&txn, employee_id, "employee").await?;
     permissions::require_manage_goal(viewer, &person)?;
@@ -269,7 +276,7 @@ pub async fn set_cadence(
     };
     publish::emit(&txn, now, Some(viewer.id()), vec![event]).await?;
     txn.commit().await?;
-    Ok(cadence)
+    Ok(person)
 }
 
 /// The cadence of each `(employee, cycle)` (the cycle's own unless a manager set theirs),

@@ -7,14 +7,18 @@ use crate::audit::{self, Change};
 use crate::cycles;
 use crate::error::{DomainError, DomainResult};
 use crate::events::{DomainEvent, GoalFacts};
+use crate::page::{Page, PageRequest, Position, SortKey};
 use crate::progress;
 use crate::publish;
+use crate::query::{Keyset, keyset_page};
 use crate::query::{find, find_readable, rows_in};
 use crate::values::{DecimalText, required_text};
 use crate::{Ctx, Viewer};
-use entity::{employee, goal, goal_revision, key_result};
+use entity::{employee, goal, goal_revision, key_result, key_result_update};
 use rust_decimal::Decimal;
-use sea_orm::{ActiveModelTrait, ConnectionTrait, EntityTrait, QueryOrder, Set};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, Set,
+};
 use serde_json::json;
 use std::collections::HashMap;
 use uuid::Uuid;
@@ -52,13 +56,23 @@ pub async fn key_results_by_ids(
     crate::query::by_ids::<key_result::Entity>(db, key_result::Column::Id, ids).await
 }
 
+/// What recording a key result's value changed.
+pub struct ProgressRecorded {
+    /// The key result, with its new value.
+    pub key_result: key_result::Model,
+    /// The change, as its history keeps it.
+    pub update: key_result_update::Model,
+    /// Its goal, then each ancestor whose rolled-up progress moved.
+    pub moved_goals: Vec<Uuid>,
+}
+
 /// Records where an agreed goal's key result stands now.
 pub async fn record_progress(
     ctx: &Ctx,
     viewer: &Viewer,
     key_result_id: Uuid,
     current: Decimal,
-) -> DomainResult<key_result::Model> {
+) -> DomainResult<ProgressRecorded> {
     check_value("value", current)?;
     let txn = crate::db::begin(&ctx.db).await?;
     let (kr, goal, owner) = readable_key_result(&txn, viewer, key_result_id).await?;
@@ -70,7 +84,8 @@ pub async fn record_progress(
     model.current_value = Set(DecimalText(current));
     model.updated_at = Set(now);
     let updated = model.update(&txn).await?;
-    super::rollup::refresh(&txn, ctx.clock.today(), &[Some(goal.id)]).await?;
+    let update = record_update(&txn, &updated, before, Some(viewer.id()), None, now).await?;
+    let written = super::rollup::refresh(&txn, ctx.clock.today(), &[Some(goal.id)]).await?;
     audit::record(
         &txn,
         now,
@@ -98,7 +113,68 @@ pub async fn record_progress(
     )
     .await?;
     txn.commit().await?;
-    Ok(updated)
+    Ok(ProgressRecorded {
+        key_result: updated,
+        update,
+        moved_goals: super::rollup::moved(&[goal.id], &written),
+    })
+}
+
+/// Keeps one change of a key result's current value in its history.
+pub(crate) async fn record_update(
+    db: &impl ConnectionTrait,
+    kr: &key_result::Model,
+    previous: DecimalText,
+    by: Option<Uuid>,
+    check_in_id: Option<Uuid>,
+    at: chrono::DateTime<chrono::Utc>,
+) -> DomainResult<key_result_update::Model> {
+    Ok(key_result_update::ActiveModel {
+        id: Set(Uuid::now_v7()),
+        key_result_id: Set(kr.id),
+        check_in_id: Set(check_in_id),
+        previous_value: Set(previous),
+        new_value: Set(kr.current_value),
+        recorded_by: Set(by),
+        recorded_at: Set(at),
+    }
+    .insert(db)
+    .await?)
+}
+
+/// Newest first, the order of `KeyResult.updates`.
+const UPDATES: Keyset<key_result_update::Entity> = Keyset {
+    key: key_result_update::Column::RecordedAt,
+    id: key_result_update::Column::Id,
+    descending: true,
+    position: |u| Position {
+        key: SortKey::Time(u.recorded_at),
+        id: u.id,
+    },
+};
+
+/// A page of one key result's value history, newest first, if the viewer may read its goal.
+pub async fn updates(
+    ctx: &Ctx,
+    viewer: &Viewer,
+    key_result_id: Uuid,
+    page: &PageRequest,
+) -> DomainResult<Page<key_result_update::Model>> {
+    readable_key_result(&ctx.db, viewer, key_result_id).await?;
+    let query = key_result_update::Entity::find()
+        .filter(key_result_update::Column::KeyResultId.eq(key_result_id));
+    let sample = SortKey::Time(chrono::DateTime::UNIX_EPOCH);
+    keyset_page(&ctx.db, query, &UPDATES, &sample, page).await
+}
+
+/// What revising a target changed.
+pub struct TargetRevised {
+    /// The revision, as the goal's history keeps it.
+    pub revision: goal_revision::Model,
+    /// The key result, with its new target.
+    pub key_result: key_result::Model,
+    /// Its goal, then each ancestor whose rolled-up progress moved.
+    pub moved_goals: Vec<Uuid>,
 }
 
 /// Moves an agreed key result's target ("raising expectations"), keeping the old one in
@@ -109,7 +185,7 @@ pub async fn revise_target(
     key_result_id: Uuid,
     new_target: Decimal,
     reason: &str,
-) -> DomainResult<goal_revision::Model> {
+) -> DomainResult<TargetRevised> {
     let txn = crate::db::begin(&ctx.db).await?;
     let (kr, goal, owner) = readable_key_result(&txn, viewer, key_result_id).await?;
     let cycle = cycles::find(&txn, goal.cycle_id).await?;
@@ -146,8 +222,8 @@ pub async fn revise_target(
     let mut model: key_result::ActiveModel = kr.into();
     model.target_value = Set(DecimalText(new_target));
     model.updated_at = Set(now);
-    model.update(&txn).await?;
-    super::rollup::refresh(&txn, ctx.clock.today(), &[Some(goal.id)]).await?;
+    let key_result = model.update(&txn).await?;
+    let written = super::rollup::refresh(&txn, ctx.clock.today(), &[Some(goal.id)]).await?;
     audit::record(&txn, now, Change {
         actor: Some(viewer.id()),
         action: "goal.revise_target",
@@ -174,7 +250,11 @@ pub async fn revise_target(
     )
     .await?;
     txn.commit().await?;
-    Ok(revision)
+    Ok(TargetRevised {
+        revision,
+        key_result,
+        moved_goals: super::rollup::moved(&[goal.id], &written),
+    })
 }
 
 /// Key results of each goal, in order, for batch loading.

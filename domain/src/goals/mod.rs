@@ -8,6 +8,7 @@ mod health;
 mod history;
 mod input;
 mod key_results;
+mod milestones;
 mod queries;
 mod rollup;
 mod rules;
@@ -25,12 +26,19 @@ pub use input::{
     GoalFilter, GoalInput, GoalPatch, KeyResultInput, MAX_KEY_RESULTS, MAX_SCALE, Outcome,
     check_value,
 };
+pub(crate) use key_results::record_update;
 pub use key_results::{
-    get_key_result, key_result_progress, key_results_by_ids, key_results_of, record_progress,
-    revise_target, revisions_of,
+    ProgressRecorded, TargetRevised, get_key_result, key_result_progress, key_results_by_ids,
+    key_results_of, record_progress, revise_target, revisions_of, updates as key_result_updates,
+};
+pub use milestones::{
+    MAX_MILESTONES, MilestoneInput, complete as complete_milestone, milestones_of,
+    set as set_milestones,
 };
 pub use queries::{by_ids, children_of, get, list, of_owners};
-pub use rollup::{Rebuilt, Rollup, rebuild as rebuild_progress, refresh as refresh_progress};
+pub use rollup::{
+    Rebuilt, Rollup, moved as moved_goals, rebuild as rebuild_progress, refresh as refresh_progress,
+};
 pub use rules::{GoalAction, check as check_goal_action};
 pub use workflow::{accept, agree, close, create, delete, propose, return_goal, update};
 

@@ -81,6 +81,25 @@ pub async fn refresh(
     Ok(written)
 }
 
+/// The goals a write moved, for a client's cache: the goals it touched, in order, then every
+/// ancestor whose stored progress [`refresh`] rewrote.
+pub fn moved(touched: &[Uuid], written: &HashMap<Uuid, i64>) -> Vec<Uuid> {
+    let mut moved: Vec<Uuid> = Vec::new();
+    for id in touched {
+        if !moved.contains(id) {
+            moved.push(*id);
+        }
+    }
+    let mut ancestors: Vec<Uuid> = written
+        .keys()
+        .filter(|id| !touched.contains(id))
+        .copied()
+        .collect();
+    ancestors.sort_unstable();
+    moved.extend(ancestors);
+    moved
+}
+
 /// Gives `goal` the value [`refresh`] wrote for it, if it wrote one.
 pub fn apply(goal: &mut goal::Model, written: &HashMap<Uuid, i64>) {
     if let Some(value) = written.get(&goal.id) {

@@ -39,11 +39,15 @@ pub enum GoalAction {
     ReviseTarget,
     /// `updateKeyResultValue` on one of its key results.
     RecordProgress,
+    /// `setMilestones`: write or change its action plan.
+    PlanMilestones,
+    /// `completeMilestone`: tick a step of its plan off (or back on).
+    CompleteMilestone,
 }
 
 impl GoalAction {
     /// Every action, for hints and tests.
-    pub const ALL: [GoalAction; 10] = [
+    pub const ALL: [GoalAction; 12] = [
         GoalAction::Edit,
         GoalAction::Propose,
         GoalAction::Agree,
@@ -54,6 +58,8 @@ impl GoalAction {
         GoalAction::Delete,
         GoalAction::ReviseTarget,
         GoalAction::RecordProgress,
+        GoalAction::PlanMilestones,
+        GoalAction::CompleteMilestone,
     ];
 }
 
@@ -157,14 +163,40 @@ pub fn check(
                     goal.status
                 )));
             }
-            if cycle.phase != CyclePhase::Active {
+            check_active_cycle(cycle)
+        }
+        GoalAction::PlanMilestones => {
+            permissions::require_record_progress(viewer, owner)?;
+            if is_closed(goal.status) {
                 return Err(DomainError::conflict(format!(
-                    "cycle {} is {}; progress is recorded while it is ACTIVE",
-                    cycle.name, cycle.phase
+                    "the goal is {}; its plan no longer changes",
+                    goal.status
                 )));
             }
-            Ok(())
+            check_open_cycle(cycle)
         }
+        GoalAction::CompleteMilestone => {
+            permissions::require_record_progress(viewer, owner)?;
+            if goal.status != GoalStatus::Agreed {
+                return Err(DomainError::conflict(format!(
+                    "milestones are done on AGREED goals; this one is {}",
+                    goal.status
+                )));
+            }
+            check_active_cycle(cycle)
+        }
+    }
+}
+
+/// Work is recorded only while the cycle is ACTIVE.
+fn check_active_cycle(cycle: &cycle::Model) -> DomainResult<()> {
+    if cycle.phase == CyclePhase::Active {
+        Ok(())
+    } else {
+        Err(DomainError::conflict(format!(
+            "cycle {} is {}; progress is recorded while it is ACTIVE",
+            cycle.name, cycle.phase
+        )))
     }
 }
 

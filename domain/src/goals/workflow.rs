@@ -16,7 +16,7 @@ use crate::query::{find, find_readable};
 use crate::values::{DecimalText, GoalHealth, GoalLevel, GoalStatus, GoalStep, required_text};
 use crate::{Ctx, Viewer};
 use chrono::{DateTime, NaiveDate, Utc};
-use entity::{cycle, employee, feedback, goal, goal_event, key_result};
+use entity::{cycle, employee, feedback, goal, goal_event, key_result, milestone};
 use sea_orm::sea_query::Expr;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseTransaction, EntityTrait,
@@ -656,6 +656,10 @@ pub async fn delete(ctx: &Ctx, viewer: &Viewer, id: Uuid) -> DomainResult<goal::
         .await?;
     goal_event::Entity::delete_many()
         .filter(goal_event::Column::GoalId.eq(id))
+        .exec(&txn)
+        .await?;
+    milestone::Entity::delete_many()
+        .filter(milestone::Column::GoalId.eq(id))
         .exec(&txn)
         .await?;
     let deleted = goal::Entity::delete_many()

@@ -69,7 +69,7 @@ const WORK_TABLES: [&str; 5] = [
     "goal",
     "key_result",
     "check_in",
-    "check_in_update",
+    "key_result_update",
     "feedback",
 ];
 

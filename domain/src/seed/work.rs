@@ -11,7 +11,7 @@ use crate::values::{
 };
 use chrono::{DateTime, Duration, Utc};
 use chrono_tz::Tz;
-use entity::{check_in, check_in_update, cycle, feedback, goal, key_result};
+use entity::{check_in, cycle, feedback, goal, key_result, key_result_update};
 use fastrand::Rng;
 use rust_decimal::Decimal;
 use sea_orm::Set;
@@ -26,7 +26,7 @@ pub(super) struct Rows {
     pub goals: Vec<goal::ActiveModel>,
     pub key_results: Vec<key_result::ActiveModel>,
     pub check_ins: Vec<check_in::ActiveModel>,
-    pub updates: Vec<check_in_update::ActiveModel>,
+    pub updates: Vec<key_result_update::ActiveModel>,
     pub feedback: Vec<feedback::ActiveModel>,
 }
 
@@ -362,12 +362,14 @@ pub(super) fn person_work(
                     (start + (current - start) * Decimal::from(j + 1) / Decimal::from(steps))
                         .round_dp(dp)
                 };
-                rows.updates.push(check_in_update::ActiveModel {
+                rows.updates.push(key_result_update::ActiveModel {
                     id: Set(uuid(rng)),
-                    check_in_id: Set(period.id),
                     key_result_id: Set(kr_id),
+                    check_in_id: Set(Some(period.id)),
                     previous_value: Set(DecimalText(previous)),
                     new_value: Set(DecimalText(value)),
+                    recorded_by: Set(Some(p.id)),
+                    recorded_at: Set(period.submitted.unwrap_or(at.now)),
                 });
                 previous = value;
             }

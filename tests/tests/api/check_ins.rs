@@ -20,7 +20,7 @@ async fn alice_ready(app: &TestApp, org: &perfcycle_tests::Org) -> (String, Stri
     )
 }
 
-const SUBMIT: &str = "mutation($id: ID!, $input: SubmitCheckInInput!) { submitCheckIn(id: $id, input: $input) { status confidence submittedAt updates { previousValue newValue } } }";
+const SUBMIT: &str = "mutation($input: SubmitCheckInInput!) { submitCheckIn(input: $input) { checkIn { status confidence submittedAt updates { previousValue newValue } } } }";
 
 #[tokio::test(flavor = "multi_thread")]
 async fn opening_check_ins_is_idempotent_and_follows_each_calendar() {
@@ -56,12 +56,11 @@ async fn a_submitted_check_in_moves_progress_and_the_manager_acknowledges_it() {
     let org = app.org().await;
     let (id, kr) = alice_ready(&app, &org).await;
     let r = app
-        .gql(Some(&org.alice), SUBMIT, json!({ "id": id, "input": {
-            "confidence": 4, "wins": "Cache in front of pricing", "blockers": "", "nextSteps": "Load test",
+        .gql(Some(&org.alice), SUBMIT, json!({ "input": { "id": id, "confidence": 4, "wins": "Cache in front of pricing", "blockers": "", "nextSteps": "Load test",
             "progress": [{ "keyResultId": kr, "value": "550" }]
         } }))
         .await;
-    let c = &r.data()["submitCheckIn"];
+    let c = &r.data()["submitCheckIn"]["checkIn"];
     assert_eq!(c["status"], "SUBMITTED");
     assert_eq!(c["updates"][0]["previousValue"], "800");
     assert_eq!(c["updates"][0]["newValue"], "550");
@@ -74,7 +73,7 @@ async fn a_submitted_check_in_moves_progress_and_the_manager_acknowledges_it() {
         r.data()["keyResults"]["employee"]["goals"][0]["progress"],
         0.5
     );
-    let ack = "mutation($id: ID!) { acknowledgeCheckIn(id: $id, reply: \"Nice work\") { status managerReply acknowledgedBy { email } } }";
+    let ack = "mutation($id: ID!) { acknowledgeCheckIn(input: {id: $id, reply: \"Nice work\"}) { status managerReply acknowledgedBy { email } } }";
     app.gql(Some(&org.alice), ack, json!({ "id": id }))
         .await
         .assert_error("FORBIDDEN", None);
@@ -105,7 +104,7 @@ async fn bad_check_ins_are_refused_and_write_nothing() {
         .agreed_goal(&org.bob, &org.mgr, &cycle, json!({ "weight": 100 }))
         .await
         .key_result_id;
-    let input = |progress: Value, confidence: i32| json!({ "id": id, "input": { "confidence": confidence, "progress": progress } });
+    let input = |progress: Value, confidence: i32| json!({ "input": { "id": id, "confidence": confidence, "progress": progress } });
     // Someone else's check-in: a peer cannot see it, the manager cannot submit it.
     app.gql(Some(&org.bob), SUBMIT, input(json!([]), 3))
         .await
@@ -138,7 +137,7 @@ async fn bad_check_ins_are_refused_and_write_nothing() {
     .assert_error("BAD_USER_INPUT", Some("progress[1].keyResultId"));
     let mine = app.check_ins_of(&org.alice, "alice@t.io").await;
     assert_eq!(mine[0]["status"], "DUE");
-    assert_eq!(app.count("check_in_update").await, 0);
+    assert_eq!(app.count("key_result_update").await, 0);
     let r = app.gql(Some(&org.alice), "query($id: ID!) { goal: checkIn(id: $id) { employee { goals { keyResults { currentValue } } } } }", json!({ "id": id })).await;
     assert_eq!(
         r.data()["goal"]["employee"]["goals"][0]["keyResults"][0]["currentValue"],
@@ -162,7 +161,7 @@ async fn late_is_fine_until_the_grace_period_ends_then_it_is_missed_once() {
     app.gql(
         Some(&org.alice),
         SUBMIT,
-        json!({ "id": id, "input": { "confidence": 3 } }),
+        json!({ "input": { "id": id, "confidence": 3 } }),
     )
     .await
     .data();
@@ -170,7 +169,7 @@ async fn late_is_fine_until_the_grace_period_ends_then_it_is_missed_once() {
     app.gql(
         Some(&org.bob),
         SUBMIT,
-        json!({ "id": bob_id, "input": { "confidence": 3 } }),
+        json!({ "input": { "id": bob_id, "confidence": 3 } }),
     )
     .await
     .assert_error("CONFLICT", None);
@@ -212,7 +211,7 @@ async fn managers_set_a_cadence_per_employee_and_see_their_team_at_a_glance() {
     let org = app.org().await;
     let cycle = app.active_cycle(&org.hr).await;
     let bob = app.employee("bob@t.io").await;
-    let set = "mutation($e: ID!, $c: ID!, $k: Cadence!) { setCheckInCadence(employeeId: $e, cycleId: $c, cadence: $k) }";
+    let set = "mutation($e: ID!, $c: ID!, $k: Cadence!) { setCheckInCadence(input: {employeeId: $e, cycleId: $c, cadence: $k}) { checkInCadence(cycleId: $c) } }";
     let vars = json!({ "e": bob.id.to_string(), "c": cycle, "k": "MONTHLY" });
     app.gql(Some(&org.alice), set, vars.clone())
         .await
@@ -221,7 +220,7 @@ async fn managers_set_a_cadence_per_employee_and_see_their_team_at_a_glance() {
         .await
         .assert_error("FORBIDDEN", None);
     assert_eq!(
-        app.gql(Some(&org.mgr), set, vars).await.data()["setCheckInCadence"],
+        app.gql(Some(&org.mgr), set, vars).await.data()["setCheckInCadence"]["checkInCadence"],
         "MONTHLY"
     );
     app.clock.set(at("2027-04-07T12:00:00Z"));
@@ -262,7 +261,7 @@ async fn a_cadence_changed_mid_period_applies_from_the_next_period_without_overl
     let cycle = app.active_cycle(&org.hr).await;
     app.open_check_ins().await; // Bob: the week of 1–7 March.
     let bob = app.employee("bob@t.io").await;
-    let set = "mutation($e: ID!, $c: ID!) { setCheckInCadence(employeeId: $e, cycleId: $c, cadence: MONTHLY) }";
+    let set = "mutation($e: ID!, $c: ID!) { setCheckInCadence(input: {employeeId: $e, cycleId: $c, cadence: MONTHLY}) { id } }";
     app.gql(
         Some(&org.mgr),
         set,
@@ -315,8 +314,7 @@ async fn linked_objects_follow_the_read_rules_of_what_they_link_to() {
     app.gql(
         Some(&org.alice),
         SUBMIT,
-        json!({ "id": id, "input": {
-        "confidence": 3, "wins": "Cache", "blockers": "", "nextSteps": "More",
+        json!({ "input": { "id": id, "confidence": 3, "wins": "Cache", "blockers": "", "nextSteps": "More",
         "progress": [{ "keyResultId": kr, "value": "550" }]
     } }),
     )

@@ -1,7 +1,7 @@
 use perfcycle_tests::spawn_app;
 use serde_json::json;
 
-const ADVANCE: &str = "mutation($id: ID!, $to: CyclePhase!) { advanceCyclePhase(id: $id, to: $to) { phase nextPhase } }";
+const ADVANCE: &str = "mutation($id: ID!, $to: CyclePhase!) { advanceCyclePhase(input: {id: $id, to: $to}) { phase nextPhase } }";
 
 #[tokio::test(flavor = "multi_thread")]
 async fn hr_runs_a_cycle_through_every_phase_and_each_move_is_audited() {
@@ -74,7 +74,7 @@ async fn only_hr_may_create_change_or_advance_cycles() {
         let r = app
             .gql(
                 Some(token),
-                "mutation($id: ID!) { updateCycle(id: $id, input: {name: \"y\"}) { id } }",
+                "mutation($id: ID!) { updateCycle(input: {id: $id, name: \"y\"}) { id } }",
                 json!({ "id": id }),
             )
             .await;
@@ -130,14 +130,15 @@ async fn a_cycle_cannot_shrink_past_its_goals() {
     let cycle = app.active_cycle(&org.hr).await;
     app.goal_id(&org.alice, &cycle, json!({ "dueOn": "2027-09-30" }))
         .await;
-    let update = "mutation($id: ID!, $input: UpdateCycleInput!) { updateCycle(id: $id, input: $input) { name endsOn } }";
-    let r = app.gql(Some(&org.hr), update, json!({ "id": cycle, "input": { "endsOn": "2027-08-31", "reviewOpensOn": "2027-08-01", "reviewDueOn": "2027-08-20" } })).await;
+    let update =
+        "mutation($input: UpdateCycleInput!) { updateCycle(input: $input) { name endsOn } }";
+    let r = app.gql(Some(&org.hr), update, json!({ "input": { "id": cycle, "endsOn": "2027-08-31", "reviewOpensOn": "2027-08-01", "reviewDueOn": "2027-08-20" } })).await;
     r.assert_error("CONFLICT", None);
     let r = app
         .gql(
             Some(&org.hr),
             update,
-            json!({ "id": cycle, "input": { "name": "FY27" } }),
+            json!({ "input": { "id": cycle, "name": "FY27" } }),
         )
         .await;
     assert_eq!(r.data()["updateCycle"]["name"], "FY27");

@@ -33,13 +33,12 @@ async fn an_acknowledged_check_in_tells_the_employee_with_the_reply() {
     let id = mine[0]["id"].clone();
     app.gql(
         Some(&org.alice),
-        "mutation($id: ID!) { submitCheckIn(id: $id, input: { confidence: 4 }) { status } }",
+        "mutation($id: ID!) { submitCheckIn(input: {id: $id, confidence: 4 }) { checkIn { status } } }",
         json!({ "id": id }),
     )
     .await
     .data();
-    let ack =
-        "mutation($id: ID!, $r: String!) { acknowledgeCheckIn(id: $id, reply: $r) { status } }";
+    let ack = "mutation($id: ID!, $r: String!) { acknowledgeCheckIn(input: {id: $id, reply: $r}) { status } }";
     app.gql(
         Some(&org.mgr),
         ack,
@@ -110,7 +109,7 @@ async fn feedback_reaches_its_recipient_only_and_a_cadence_change_its_employee()
         );
     }
 
-    let set = "mutation($e: ID!, $c: ID!, $k: Cadence!) { setCheckInCadence(employeeId: $e, cycleId: $c, cadence: $k) }";
+    let set = "mutation($e: ID!, $c: ID!, $k: Cadence!) { setCheckInCadence(input: {employeeId: $e, cycleId: $c, cadence: $k}) { id } }";
     app.gql(
         Some(&org.mgr),
         set,

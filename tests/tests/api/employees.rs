@@ -181,7 +181,7 @@ async fn an_employee_shows_their_cadence_and_check_ins_to_those_who_may_see_thei
     let alice = app.employee("alice@t.io").await.id.to_string();
     app.gql(
         Some(&org.mgr),
-        "mutation($e: ID!, $c: ID!) { setCheckInCadence(employeeId: $e, cycleId: $c, cadence: BIWEEKLY) }",
+        "mutation($e: ID!, $c: ID!) { setCheckInCadence(input: {employeeId: $e, cycleId: $c, cadence: BIWEEKLY}) { id } }",
         json!({ "e": alice, "c": cycle }),
     )
     .await

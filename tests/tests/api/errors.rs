@@ -50,7 +50,7 @@ async fn argument_values_that_do_not_coerce_are_bad_user_input() {
     let r = app
         .gql(
             Some(&org.alice),
-            "mutation($id: ID!, $v: Decimal!) { updateKeyResultValue(id: $id, value: $v) { id } }",
+            "mutation($id: ID!, $v: Decimal!) { updateKeyResultValue(input: {keyResultId: $id, value: $v}) { keyResult { id } } }",
             json!({ "id": Uuid::new_v4().to_string(), "v": "a lot" }),
         )
         .await;

@@ -35,14 +35,14 @@ async fn each_cycle_phase_move_is_one_typed_event_with_its_actor() {
     // A refused move writes no event.
     app.gql(
         Some(&org.hr),
-        "mutation($id: ID!) { advanceCyclePhase(id: $id, to: CLOSED) { phase } }",
+        "mutation($id: ID!) { advanceCyclePhase(input: {id: $id, to: CLOSED}) { phase } }",
         json!({ "id": id }),
     )
     .await
     .assert_error("CONFLICT", None);
     app.gql(
         Some(&org.mgr),
-        "mutation($id: ID!) { advanceCyclePhase(id: $id, to: REVIEW) { phase } }",
+        "mutation($id: ID!) { advanceCyclePhase(input: {id: $id, to: REVIEW}) { phase } }",
         json!({ "id": id }),
     )
     .await

@@ -171,7 +171,7 @@ async fn an_employee_cannot_agree_their_own_goal_or_edit_it_once_proposed() {
     app.goal_action(&org.alice, "agreeGoal", &id)
         .await
         .assert_error("FORBIDDEN", None);
-    let edit = "mutation($id: ID!) { updateGoal(id: $id, input: {title: \"Changed\"}) { title } }";
+    let edit = "mutation($id: ID!) { updateGoal(input: {id: $id, title: \"Changed\"}) { title } }";
     app.gql(Some(&org.alice), edit, json!({ "id": id }))
         .await
         .assert_error("FORBIDDEN", None);
@@ -195,15 +195,14 @@ async fn only_managers_and_hr_revise_targets_and_only_the_chain_records_progress
         .agreed_goal(&org.alice, &org.hr, &cycle, json!({ "weight": 100 }))
         .await
         .key_result_id;
-    let revise = "mutation($kr: ID!) { reviseTarget(keyResultId: $kr, newTarget: \"250\", reason: \"stretch\") { newTarget } }";
+    let revise = "mutation($kr: ID!) { reviseTarget(input: {keyResultId: $kr, newTarget: \"250\", reason: \"stretch\"}) { revision { newTarget } } }";
     app.gql(Some(&org.alice), revise, json!({ "kr": kr }))
         .await
         .assert_error("FORBIDDEN", None);
     app.gql(Some(&org.bob), revise, json!({ "kr": kr }))
         .await
         .assert_error("NOT_FOUND", None);
-    let progress =
-        "mutation($kr: ID!) { updateKeyResultValue(id: $kr, value: \"500\") { currentValue } }";
+    let progress = "mutation($kr: ID!) { updateKeyResultValue(input: {keyResultId: $kr, value: \"500\"}) { keyResult { currentValue } } }";
     app.gql(Some(&org.bob), progress, json!({ "kr": kr }))
         .await
         .assert_error("NOT_FOUND", None);

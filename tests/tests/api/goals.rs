@@ -25,7 +25,7 @@ async fn a_goal_goes_from_draft_to_achieved() {
     let r = app
         .gql(
             Some(&org.mgr),
-            "mutation($id: ID!) { closeGoal(id: $id, outcome: ACHIEVED) { status } }",
+            "mutation($id: ID!) { closeGoal(input: {id: $id, outcome: ACHIEVED}) { status } }",
             json!({ "id": id }),
         )
         .await;
@@ -45,7 +45,7 @@ async fn progress_is_computed_on_the_server_for_decreasing_metrics() {
     ] })).await.goal_id;
     let r = app.gql(Some(&org.alice), GOAL, json!({ "id": id })).await;
     let krs = r.data()["goal"]["keyResults"].as_array().cloned().unwrap();
-    let update = "mutation($id: ID!, $v: Decimal!) { updateKeyResultValue(id: $id, value: $v) { currentValue progress } }";
+    let update = "mutation($id: ID!, $v: Decimal!) { updateKeyResultValue(input: {keyResultId: $id, value: $v}) { keyResult { currentValue progress } } }";
     let r = app
         .gql(
             Some(&org.alice),
@@ -53,8 +53,14 @@ async fn progress_is_computed_on_the_server_for_decreasing_metrics() {
             json!({ "id": krs[0]["id"], "v": "550" }),
         )
         .await;
-    assert_eq!(r.data()["updateKeyResultValue"]["progress"], 0.5);
-    assert_eq!(r.data()["updateKeyResultValue"]["currentValue"], "550");
+    assert_eq!(
+        r.data()["updateKeyResultValue"]["keyResult"]["progress"],
+        0.5
+    );
+    assert_eq!(
+        r.data()["updateKeyResultValue"]["keyResult"]["currentValue"],
+        "550"
+    );
     let r = app
         .gql(
             Some(&org.alice),
@@ -63,7 +69,7 @@ async fn progress_is_computed_on_the_server_for_decreasing_metrics() {
         )
         .await;
     assert_eq!(
-        r.data()["updateKeyResultValue"]["progress"],
+        r.data()["updateKeyResultValue"]["keyResult"]["progress"],
         0.0,
         "worse than the start counts as 0"
     );
@@ -78,7 +84,7 @@ async fn parents_roll_up_their_childrens_progress_by_weight() {
     let cycle = app.active_cycle(&org.hr).await;
     let (team, a, b) = team_of_two(&app, &org, &cycle, 75).await;
     let (ka, kb) = (a.key_result_id, b.key_result_id);
-    let update = "mutation($id: ID!, $v: Decimal!) { updateKeyResultValue(id: $id, value: $v) { progress } }";
+    let update = "mutation($id: ID!, $v: Decimal!) { updateKeyResultValue(input: {keyResultId: $id, value: $v}) { keyResult { progress } } }";
     app.gql(Some(&org.alice), update, json!({ "id": ka, "v": "300" }))
         .await
         .data();
@@ -92,7 +98,7 @@ async fn parents_roll_up_their_childrens_progress_by_weight() {
     // A dropped child no longer counts.
     app.gql(
         Some(&org.mgr),
-        "mutation($id: ID!) { closeGoal(id: $id, outcome: DROPPED) { status } }",
+        "mutation($id: ID!) { closeGoal(input: {id: $id, outcome: DROPPED}) { status } }",
         json!({ "id": b.goal_id }),
     )
     .await
@@ -134,7 +140,7 @@ async fn raising_a_target_is_kept_as_history() {
     } = app
         .agreed_goal(&org.alice, &org.mgr, &cycle, json!({ "weight": 100 }))
         .await;
-    let revise = "mutation($kr: ID!, $t: Decimal!, $why: String!) { reviseTarget(keyResultId: $kr, newTarget: $t, reason: $why) { oldTarget newTarget goal { id } } }";
+    let revise = "mutation($kr: ID!, $t: Decimal!, $why: String!) { reviseTarget(input: {keyResultId: $kr, newTarget: $t, reason: $why}) { revision { oldTarget newTarget goal { id } } } }";
     let r = app
         .gql(
             Some(&org.mgr),
@@ -142,8 +148,8 @@ async fn raising_a_target_is_kept_as_history() {
             json!({ "kr": kr, "t": "200", "why": "The new cache makes 200 ms realistic" }),
         )
         .await;
-    assert_eq!(r.data()["reviseTarget"]["oldTarget"], "300");
-    assert_eq!(r.data()["reviseTarget"]["newTarget"], "200");
+    assert_eq!(r.data()["reviseTarget"]["revision"]["oldTarget"], "300");
+    assert_eq!(r.data()["reviseTarget"]["revision"]["newTarget"], "200");
     let r = app.gql(Some(&org.alice), GOAL, json!({ "id": id })).await;
     let g = &r.data()["goal"];
     assert_eq!(g["keyResults"][0]["targetValue"], "200");
@@ -201,7 +207,7 @@ async fn agreed_goals_must_weigh_exactly_one_hundred_once_the_last_is_agreed() {
     let r = app
         .gql(
             Some(&org.mgr),
-            "mutation($id: ID!) { updateGoal(id: $id, input: {weight: 40}) { weight } }",
+            "mutation($id: ID!) { updateGoal(input: {id: $id, weight: 40}) { weight } }",
             json!({ "id": b }),
         )
         .await;
@@ -234,7 +240,7 @@ async fn workflow_steps_out_of_order_are_conflicts() {
     let r = app
         .gql(
             Some(&org.mgr),
-            "mutation($id: ID!) { closeGoal(id: $id, outcome: ACHIEVED) { status } }",
+            "mutation($id: ID!) { closeGoal(input: {id: $id, outcome: ACHIEVED}) { status } }",
             json!({ "id": id }),
         )
         .await;
@@ -247,7 +253,7 @@ async fn workflow_steps_out_of_order_are_conflicts() {
     let r = app
         .gql(
             Some(&org.alice),
-            "mutation($id: ID!) { updateGoal(id: $id, input: {title: \"Other\"}) { id } }",
+            "mutation($id: ID!) { updateGoal(input: {id: $id, title: \"Other\"}) { id } }",
             json!({ "id": id }),
         )
         .await;
@@ -262,7 +268,7 @@ async fn workflow_steps_out_of_order_are_conflicts() {
     let r = app
         .gql(
             Some(&org.bob),
-            "mutation($id: ID!) { updateKeyResultValue(id: $id, value: \"1\") { id } }",
+            "mutation($id: ID!) { updateKeyResultValue(input: {keyResultId: $id, value: \"1\"}) { keyResult { id } } }",
             json!({ "id": kr }),
         )
         .await;
@@ -282,8 +288,7 @@ async fn an_owner_may_drop_their_own_draft_but_not_close_it_otherwise() {
     let org = app.org().await;
     let cycle = app.active_cycle(&org.hr).await;
     let id = app.goal_id(&org.alice, &cycle, json!({})).await;
-    let close =
-        "mutation($id: ID!, $o: GoalOutcome!) { closeGoal(id: $id, outcome: $o) { status } }";
+    let close = "mutation($id: ID!, $o: GoalOutcome!) { closeGoal(input: {id: $id, outcome: $o}) { status } }";
     let r = app
         .gql(
             Some(&org.alice),
@@ -364,7 +369,7 @@ async fn every_write_that_moves_progress_keeps_the_stored_roll_up_true() {
     let (team, a, b) = team_of_two(&app, &org, &cycle, 60).await;
     assert_progress_is_consistent(&app, "creating and agreeing children").await;
 
-    let update = "mutation($id: ID!, $v: Decimal!) { updateKeyResultValue(id: $id, value: $v) { progress } }";
+    let update = "mutation($id: ID!, $v: Decimal!) { updateKeyResultValue(input: {keyResultId: $id, value: $v}) { keyResult { progress } } }";
     app.gql(
         Some(&org.alice),
         update,
@@ -383,9 +388,8 @@ async fn every_write_that_moves_progress_keeps_the_stored_roll_up_true() {
     let bobs = app.check_ins_of(&org.bob, "bob@t.io").await;
     app.gql(
         Some(&org.bob),
-        "mutation($id: ID!, $input: SubmitCheckInInput!) { submitCheckIn(id: $id, input: $input) { status } }",
-        json!({ "id": bobs[0]["id"], "input": {
-            "confidence": 3, "wins": "", "blockers": "", "nextSteps": "",
+        "mutation($input: SubmitCheckInInput!) { submitCheckIn(input: $input) { checkIn { status } } }",
+        json!({ "input": { "id": bobs[0]["id"], "confidence": 3, "wins": "", "blockers": "", "nextSteps": "",
             "progress": [{ "keyResultId": b.key_result_id, "value": "5" }]
         } }),
     )
@@ -400,7 +404,7 @@ async fn every_write_that_moves_progress_keeps_the_stored_roll_up_true() {
 
     app.gql(
         Some(&org.mgr),
-        "mutation($kr: ID!) { reviseTarget(keyResultId: $kr, newTarget: \"20\", reason: \"stretch\") { newTarget } }",
+        "mutation($kr: ID!) { reviseTarget(input: {keyResultId: $kr, newTarget: \"20\", reason: \"stretch\"}) { revision { newTarget } } }",
         json!({ "kr": b.key_result_id }),
     )
     .await
@@ -426,11 +430,11 @@ async fn every_write_that_moves_progress_keeps_the_stored_roll_up_true() {
     assert_eq!(progress_of(&app, &org.alice, &d).await, 0.0);
     assert_eq!(progress_of(&app, &org.mgr, &team).await, 0.2, "40 / 200");
     assert_progress_is_consistent(&app, "createGoal under a parent").await;
-    let edit = "mutation($id: ID!, $input: UpdateGoalInput!) { updateGoal(id: $id, input: $input) { progress } }";
+    let edit = "mutation($input: UpdateGoalInput!) { updateGoal(input: $input) { progress } }";
     app.gql(
         Some(&org.alice),
         edit,
-        json!({ "id": d, "input": { "weight": 50 } }),
+        json!({ "input": { "id": d, "weight": 50 } }),
     )
     .await
     .data();
@@ -439,7 +443,7 @@ async fn every_write_that_moves_progress_keeps_the_stored_roll_up_true() {
     app.gql(
         Some(&org.alice),
         edit,
-        json!({ "id": d, "input": { "parentId": null } }),
+        json!({ "input": { "id": d, "parentId": null } }),
     )
     .await
     .data();
@@ -449,7 +453,7 @@ async fn every_write_that_moves_progress_keeps_the_stored_roll_up_true() {
         .gql(
             Some(&org.alice),
             edit,
-            json!({ "id": d, "input": { "keyResults": [
+            json!({ "input": { "id": d, "keyResults": [
                 { "metric": "Pages", "unit": "pages", "direction": "INCREASE", "startValue": "0", "targetValue": "4", "currentValue": "3" }
             ] } }),
         )
@@ -462,7 +466,7 @@ async fn every_write_that_moves_progress_keeps_the_stored_roll_up_true() {
     app.gql(
         Some(&org.alice),
         edit,
-        json!({ "id": d, "input": { "parentId": team } }),
+        json!({ "input": { "id": d, "parentId": team } }),
     )
     .await
     .data();
@@ -476,7 +480,7 @@ async fn every_write_that_moves_progress_keeps_the_stored_roll_up_true() {
     // Dropping a child takes it out of its parent's mean.
     app.gql(
         Some(&org.mgr),
-        "mutation($id: ID!) { closeGoal(id: $id, outcome: DROPPED) { status } }",
+        "mutation($id: ID!) { closeGoal(input: {id: $id, outcome: DROPPED}) { status } }",
         json!({ "id": b.goal_id }),
     )
     .await
@@ -498,7 +502,7 @@ async fn goals_stored_before_progress_was_kept_get_it_when_the_column_is_added()
     let (team, a, _) = team_of_two(&app, &org, &cycle, 60).await;
     app.gql(
         Some(&org.alice),
-        "mutation($id: ID!, $v: Decimal!) { updateKeyResultValue(id: $id, value: $v) { progress } }",
+        "mutation($id: ID!, $v: Decimal!) { updateKeyResultValue(input: {keyResultId: $id, value: $v}) { keyResult { progress } } }",
         json!({ "id": a.key_result_id, "v": "550" }),
     )
     .await
@@ -574,7 +578,7 @@ async fn progress_recorded_at_once_on_sibling_goals_all_reaches_the_parent() {
             .await;
         krs.push(r.data()["goal"]["keyResults"][0]["id"].clone());
     }
-    let update = "mutation($id: ID!, $v: Decimal!) { updateKeyResultValue(id: $id, value: $v) { progress } }";
+    let update = "mutation($id: ID!, $v: Decimal!) { updateKeyResultValue(input: {keyResultId: $id, value: $v}) { keyResult { progress } } }";
     // Rounds of five writes at the same moment: each one's parent update must see the others'.
     for (round, expected) in [(1, 0.2), (2, 0.4), (3, 0.6), (4, 0.8)] {
         let value = format!("{}", round * 20);
@@ -625,7 +629,7 @@ async fn editing_key_results_keeps_the_ids_of_the_ones_kept() {
         .iter()
         .map(|k| k["id"].as_str().unwrap().to_owned())
         .collect();
-    let edit = "mutation($id: ID!, $krs: [KeyResultInput!]) { updateGoal(id: $id, input: { keyResults: $krs }) { keyResults { id metric targetValue } } }";
+    let edit = "mutation($id: ID!, $krs: [KeyResultInput!]) { updateGoal(input: {id: $id, keyResults: $krs }) { keyResults { id metric targetValue } } }";
     // Keep the second (renamed, new target) first, drop the first, add one.
     let mut renamed = kr("Reviewed in time");
     renamed["id"] = json!(ids[1]);

@@ -72,7 +72,7 @@ async fn health_follows_progress_the_calendar_and_confidence_and_filters_goals()
     // Progress moves it at once, without waiting for the pass: 0.2 is 0.056 behind.
     app.gql(
         Some(&org.alice),
-        "mutation($id: ID!) { updateKeyResultValue(id: $id, value: \"700\") { id } }",
+        "mutation($id: ID!) { updateKeyResultValue(input: {keyResultId: $id, value: \"700\"}) { keyResult { id } } }",
         json!({ "id": g.key_result_id }),
     )
     .await
@@ -95,7 +95,7 @@ async fn health_follows_progress_the_calendar_and_confidence_and_filters_goals()
         .unwrap();
     app.gql(
         Some(&org.alice),
-        "mutation($id: ID!) { submitCheckIn(id: $id, input: { confidence: 2 }) { status } }",
+        "mutation($id: ID!) { submitCheckIn(input: {id: $id, confidence: 2 }) { checkIn { status } } }",
         json!({ "id": due["id"] }),
     )
     .await
@@ -111,7 +111,7 @@ async fn health_follows_progress_the_calendar_and_confidence_and_filters_goals()
     // A closed goal has no health and leaves the filter.
     app.gql(
         Some(&org.mgr),
-        "mutation($id: ID!) { closeGoal(id: $id, outcome: MISSED) { health } }",
+        "mutation($id: ID!) { closeGoal(input: {id: $id, outcome: MISSED}) { health } }",
         json!({ "id": g.goal_id }),
     )
     .await
@@ -172,7 +172,7 @@ async fn a_goal_off_track_for_three_periods_is_announced_to_the_manager_once() {
     // Back on track and off again: a new episode, a new note.
     app.gql(
         Some(&org.alice),
-        "mutation($id: ID!) { updateKeyResultValue(id: $id, value: \"500\") { id } }",
+        "mutation($id: ID!) { updateKeyResultValue(input: {keyResultId: $id, value: \"500\"}) { keyResult { id } } }",
         json!({ "id": g.key_result_id }),
     )
     .await
@@ -219,7 +219,7 @@ async fn two_missed_check_ins_in_a_row_are_announced_once_per_run() {
     let due = bobs.iter().find(|c| c["status"] == "DUE").unwrap();
     app.gql(
         Some(&org.bob),
-        "mutation($id: ID!) { submitCheckIn(id: $id, input: { confidence: 4 }) { status } }",
+        "mutation($id: ID!) { submitCheckIn(input: {id: $id, confidence: 4 }) { checkIn { status } } }",
         json!({ "id": due["id"] }),
     )
     .await

@@ -18,7 +18,7 @@ enum State {
     AgreedCycleInReview,
 }
 
-const ACTIONS: [&str; 10] = [
+const ACTIONS: [&str; 12] = [
     "edit",
     "propose",
     "agree",
@@ -29,15 +29,18 @@ const ACTIONS: [&str; 10] = [
     "delete",
     "reviseTarget",
     "recordProgress",
+    "planMilestones",
+    "completeMilestone",
 ];
 
-const HINTS: &str = "query($id: ID!) { goal(id: $id) { status viewerCan { edit propose agree accept return close drop delete reviseTarget recordProgress } keyResults { viewerCan { reviseTarget recordProgress } } } }";
+const HINTS: &str = "query($id: ID!) { goal(id: $id) { status viewerCan { edit propose agree accept return close drop delete reviseTarget recordProgress planMilestones completeMilestone } keyResults { viewerCan { reviseTarget recordProgress } } milestones { title done } } }";
 
 static CYCLES: AtomicUsize = AtomicUsize::new(0);
 
 /// A team goal of Lea Lead (manager Mia, who reports to Cleo; Lea manages Dave) in a cycle of
-/// its own, put in `state`; answers the goal's and its key result's ids.
-async fn goal_in(app: &TestApp, org: &Org, state: State) -> (String, String) {
+/// its own, with a one-step plan, put in `state`; answers the ids of the goal, its key result
+/// and its milestone.
+async fn goal_in(app: &TestApp, org: &Org, state: State) -> (String, String, String) {
     let n = CYCLES.fetch_add(1, Ordering::Relaxed);
     let cycle = app.planning_cycle(&org.hr, &format!("Hints {n}")).await;
     app.advance_cycle(&org.hr, &cycle, "ACTIVE").await;
@@ -51,6 +54,13 @@ async fn goal_in(app: &TestApp, org: &Org, state: State) -> (String, String) {
             json!({ "ownerId": lead, "level": "TEAM", "weight": 100, "title": "Team goal" }),
         )
         .await;
+    app.gql(
+        Some(author),
+        "mutation($id: ID!) { setMilestones(input: { goalId: $id, milestones: [{ title: \"Spike\", dueOn: \"2027-05-01\" }] }) { id } }",
+        json!({ "id": goal }),
+    )
+    .await
+    .data();
     if !matches!(state, State::Draft) {
         app.goal_action(author, "proposeGoal", &goal).await.data();
     }
@@ -63,7 +73,7 @@ async fn goal_in(app: &TestApp, org: &Org, state: State) -> (String, String) {
     if matches!(state, State::Achieved) {
         app.gql(
             Some(&org.mgr),
-            "mutation($id: ID!) { closeGoal(id: $id, outcome: ACHIEVED) { status } }",
+            "mutation($id: ID!) { closeGoal(input: {id: $id, outcome: ACHIEVED}) { status } }",
             json!({ "id": goal }),
         )
         .await
@@ -75,59 +85,69 @@ async fn goal_in(app: &TestApp, org: &Org, state: State) -> (String, String) {
     let r = app
         .gql(
             Some(&org.lead),
-            "query($id: ID!) { goal(id: $id) { keyResults { id } } }",
+            "query($id: ID!) { goal(id: $id) { keyResults { id } milestones { id } } }",
             json!({ "id": goal }),
         )
         .await;
-    let kr = r.data()["goal"]["keyResults"][0]["id"]
-        .as_str()
-        .unwrap()
-        .to_owned();
-    (goal, kr)
+    let id_of = |list: &str| r.data()["goal"][list][0]["id"].as_str().unwrap().to_owned();
+    (goal, id_of("keyResults"), id_of("milestones"))
 }
 
 /// Runs `action`'s mutation as `token`; answers the error code, or `None` if it went through.
-async fn attempt(app: &TestApp, token: &str, action: &str, goal: &str, kr: &str) -> Option<String> {
+async fn attempt(
+    app: &TestApp,
+    token: &str,
+    action: &str,
+    (goal, kr, milestone): (&str, &str, &str),
+) -> Option<String> {
     let (query, variables) = match action {
         "edit" => (
-            "mutation($id: ID!) { updateGoal(id: $id, input: { title: \"Renamed\" }) { id } }",
+            "mutation($id: ID!) { updateGoal(input: {id: $id, title: \"Renamed\" }) { id } }",
             json!({ "id": goal }),
         ),
         "propose" => (
-            "mutation($id: ID!) { proposeGoal(id: $id) { id } }",
+            "mutation($id: ID!) { proposeGoal(input: {id: $id}) { id } }",
             json!({ "id": goal }),
         ),
         "agree" => (
-            "mutation($id: ID!) { agreeGoal(id: $id) { id } }",
+            "mutation($id: ID!) { agreeGoal(input: {id: $id}) { id } }",
             json!({ "id": goal }),
         ),
         "accept" => (
-            "mutation($id: ID!) { acceptGoal(id: $id) { id } }",
+            "mutation($id: ID!) { acceptGoal(input: {id: $id}) { id } }",
             json!({ "id": goal }),
         ),
         "return" => (
-            "mutation($id: ID!) { returnGoal(id: $id, reason: \"Needs a sharper target\") { id } }",
+            "mutation($id: ID!) { returnGoal(input: {id: $id, reason: \"Needs a sharper target\"}) { id } }",
             json!({ "id": goal }),
         ),
         "close" => (
-            "mutation($id: ID!) { closeGoal(id: $id, outcome: ACHIEVED) { id } }",
+            "mutation($id: ID!) { closeGoal(input: {id: $id, outcome: ACHIEVED}) { id } }",
             json!({ "id": goal }),
         ),
         "drop" => (
-            "mutation($id: ID!) { closeGoal(id: $id, outcome: DROPPED) { id } }",
+            "mutation($id: ID!) { closeGoal(input: {id: $id, outcome: DROPPED}) { id } }",
             json!({ "id": goal }),
         ),
         "delete" => (
-            "mutation($id: ID!) { deleteGoal(id: $id) }",
+            "mutation($id: ID!) { deleteGoal(input: {id: $id}) }",
             json!({ "id": goal }),
         ),
         "reviseTarget" => (
-            "mutation($kr: ID!) { reviseTarget(keyResultId: $kr, newTarget: \"250\", reason: \"Going well\") { id } }",
+            "mutation($kr: ID!) { reviseTarget(input: {keyResultId: $kr, newTarget: \"250\", reason: \"Going well\"}) { revision { id } } }",
             json!({ "kr": kr }),
         ),
         "recordProgress" => (
-            "mutation($kr: ID!) { updateKeyResultValue(id: $kr, value: \"500\") { id } }",
+            "mutation($kr: ID!) { updateKeyResultValue(input: {keyResultId: $kr, value: \"500\"}) { keyResult { id } } }",
             json!({ "kr": kr }),
+        ),
+        "planMilestones" => (
+            "mutation($id: ID!) { setMilestones(input: { goalId: $id, milestones: [{ title: \"Pilot\", dueOn: \"2027-05-02\" }] }) { id } }",
+            json!({ "id": goal }),
+        ),
+        "completeMilestone" => (
+            "mutation($m: ID!) { completeMilestone(input: { id: $m }) { done } }",
+            json!({ "m": milestone }),
         ),
         other => panic!("no mutation for {other}"),
     };
@@ -161,7 +181,7 @@ async fn every_hint_answers_what_its_mutation_does_for_every_role_and_state() {
     let mut allowed_somewhere = std::collections::BTreeSet::new();
     for state in states {
         for (role, token) in roles {
-            let (goal, kr) = goal_in(&app, &org, state).await;
+            let (goal, kr, milestone) = goal_in(&app, &org, state).await;
             let r = app.gql(Some(token), HINTS, json!({ "id": goal })).await;
             let hints = r.data()["goal"]["viewerCan"].clone();
             assert!(hints.is_object(), "{state:?}, {role}: {}", r.body);
@@ -180,14 +200,14 @@ async fn every_hint_answers_what_its_mutation_does_for_every_role_and_state() {
                 let hint = hints[action].as_bool().unwrap();
                 if hint {
                     allowed_somewhere.insert(action);
-                    let (fresh, fresh_kr) = goal_in(&app, &org, state).await;
-                    let outcome = attempt(&app, token, action, &fresh, &fresh_kr).await;
+                    let (fresh, fresh_kr, fresh_m) = goal_in(&app, &org, state).await;
+                    let outcome = attempt(&app, token, action, (&fresh, &fresh_kr, &fresh_m)).await;
                     assert_eq!(
                         outcome, None,
                         "{state:?}, {role}: viewerCan.{action} is true but the mutation was refused"
                     );
                 } else {
-                    let outcome = attempt(&app, token, action, &goal, &kr).await;
+                    let outcome = attempt(&app, token, action, (&goal, &kr, &milestone)).await;
                     assert!(
                         matches!(
                             outcome.as_deref(),
@@ -272,7 +292,7 @@ async fn check_in_in(app: &TestApp, org: &Org, state: CheckInState) -> String {
     if matches!(state, CheckInState::Submitted | CheckInState::Acknowledged) {
         app.gql(
             Some(&org.alice),
-            "mutation($id: ID!) { submitCheckIn(id: $id, input: { confidence: 3 }) { id } }",
+            "mutation($id: ID!) { submitCheckIn(input: {id: $id, confidence: 3 }) { checkIn { id } } }",
             json!({ "id": id }),
         )
         .await
@@ -281,7 +301,7 @@ async fn check_in_in(app: &TestApp, org: &Org, state: CheckInState) -> String {
     if matches!(state, CheckInState::Acknowledged) {
         app.gql(
             Some(&org.mgr),
-            "mutation($id: ID!) { acknowledgeCheckIn(id: $id) { id } }",
+            "mutation($id: ID!) { acknowledgeCheckIn(input: {id: $id}) { id } }",
             json!({ "id": id }),
         )
         .await
@@ -327,9 +347,11 @@ async fn every_check_in_hint_answers_what_its_mutation_does() {
     let q = "query($id: ID!) { checkIn(id: $id) { status viewerCan { submit acknowledge } } }";
     let mutation = |action: &str| match action {
         "submit" => {
-            "mutation($id: ID!) { submitCheckIn(id: $id, input: { confidence: 4 }) { id } }"
+            "mutation($id: ID!) { submitCheckIn(input: {id: $id, confidence: 4 }) { checkIn { id } } }"
         }
-        _ => "mutation($id: ID!) { acknowledgeCheckIn(id: $id, reply: \"Thanks\") { id } }",
+        _ => {
+            "mutation($id: ID!) { acknowledgeCheckIn(input: {id: $id, reply: \"Thanks\"}) { id } }"
+        }
     };
     let mut allowed = std::collections::BTreeSet::new();
     for state in [
@@ -414,10 +436,10 @@ async fn every_cycle_hint_answers_what_its_mutation_does() {
         let (app, token, id, next) = (&app, token.clone(), id.to_owned(), next.clone());
         let query = match action {
             "update" => {
-                "mutation($id: ID!) { updateCycle(id: $id, input: { name: \"Renamed\" }) { id } }"
+                "mutation($id: ID!) { updateCycle(input: {id: $id, name: \"Renamed\" }) { id } }"
             }
             _ => {
-                "mutation($id: ID!, $to: CyclePhase!) { advanceCyclePhase(id: $id, to: $to) { id } }"
+                "mutation($id: ID!, $to: CyclePhase!) { advanceCyclePhase(input: {id: $id, to: $to}) { id } }"
             }
         };
         async move {

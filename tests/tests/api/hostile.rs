@@ -318,25 +318,35 @@ async fn forged_and_expired_tokens_are_unauthenticated() {
 
 /// Every `(field, argument)` of Query and Mutation whose type is `ID` or `ID!`.
 async fn id_arguments(app: &TestApp, token: &str) -> BTreeSet<String> {
+    let arg = "args { name type { name ofType { name kind inputFields { name type { name ofType { name } } } } } }";
     let r = app
         .gql(
             Some(token),
-            "{ __schema { queryType { fields { name args { name type { name ofType { name } } } } } mutationType { fields { name args { name type { name ofType { name } } } } } } }",
+            &format!("{{ __schema {{ queryType {{ fields {{ name {arg} }} }} mutationType {{ fields {{ name {arg} }} }} }} }}"),
             json!({}),
         )
         .await;
     let schema = &r.data()["__schema"];
+    let is_id = |ty: &Value| ty["name"] == "ID" || ty["ofType"]["name"] == "ID";
     let mut found = BTreeSet::new();
     for root in ["queryType", "mutationType"] {
         for field in schema[root]["fields"].as_array().unwrap() {
+            let name = field["name"].as_str().unwrap();
             for arg in field["args"].as_array().unwrap() {
-                let ty = &arg["type"];
-                if ty["name"] == "ID" || ty["ofType"]["name"] == "ID" {
-                    found.insert(format!(
-                        "{}.{}",
-                        field["name"].as_str().unwrap(),
-                        arg["name"].as_str().unwrap()
-                    ));
+                let (arg_name, ty) = (arg["name"].as_str().unwrap(), &arg["type"]);
+                if is_id(ty) {
+                    found.insert(format!("{name}.{arg_name}"));
+                }
+                // A mutation's input object: the ids it names, one level down.
+                if root == "mutationType" && ty["ofType"]["kind"] == "INPUT_OBJECT" {
+                    for f in ty["ofType"]["inputFields"].as_array().unwrap() {
+                        if is_id(&f["type"]) {
+                            found.insert(format!(
+                                "{name}.{arg_name}.{}",
+                                f["name"].as_str().unwrap()
+                            ));
+                        }
+                    }
                 }
             }
         }
@@ -362,6 +372,15 @@ async fn another_persons_ids_on_every_id_argument_give_no_data() {
     let other = app.employee("other@t.io").await.id.to_string();
     let (goal, kr, check_in) = (&carols.goal_id, &carols.key_result_id, &carol_check_in);
     let new_goal = goal_input(&cycle, json!({ "parentId": goal }));
+    let mine = app.goal_id(&org.alice, &cycle, json!({})).await;
+    let r = app
+        .gql(
+            Some(&org.carol),
+            "mutation($id: ID!) { setMilestones(input: { goalId: $id, milestones: [{ title: \"Hers\", dueOn: \"2027-04-01\" }] }) { milestones { id } } }",
+            json!({ "id": goal }),
+        )
+        .await;
+    let milestone = r.data()["setMilestones"]["milestones"][0]["id"].clone();
     let cases: Vec<(&str, String, Value)> = vec![
         (
             "goal.id",
@@ -391,84 +410,92 @@ async fn another_persons_ids_on_every_id_argument_give_no_data() {
             json!({}),
         ),
         (
-            "updateCycle.id",
+            "updateCycle.input.id",
             format!(
-                "mutation {{ updateCycle(id: \"{cycle}\", input: {{name: \"Mine\"}}) {{ name }} }}"
+                "mutation {{ updateCycle(input: {{id: \"{cycle}\", name: \"Mine\"}}) {{ name }} }}"
             ),
             json!({}),
         ),
         (
-            "advanceCyclePhase.id",
-            format!("mutation {{ advanceCyclePhase(id: \"{cycle}\", to: REVIEW) {{ phase }} }}"),
-            json!({}),
-        ),
-        (
-            "updateGoal.id",
+            "advanceCyclePhase.input.id",
             format!(
-                "mutation {{ updateGoal(id: \"{goal}\", input: {{title: \"Mine\"}}) {{ title }} }}"
+                "mutation {{ advanceCyclePhase(input: {{id: \"{cycle}\", to: REVIEW}}) {{ phase }} }}"
             ),
             json!({}),
         ),
         (
-            "proposeGoal.id",
-            format!("mutation {{ proposeGoal(id: \"{goal}\") {{ status }} }}"),
-            json!({}),
-        ),
-        (
-            "agreeGoal.id",
-            format!("mutation {{ agreeGoal(id: \"{goal}\") {{ status }} }}"),
-            json!({}),
-        ),
-        (
-            "closeGoal.id",
-            format!("mutation {{ closeGoal(id: \"{goal}\", outcome: ACHIEVED) {{ status }} }}"),
-            json!({}),
-        ),
-        (
-            "acceptGoal.id",
-            format!("mutation {{ acceptGoal(id: \"{goal}\") {{ status }} }}"),
-            json!({}),
-        ),
-        (
-            "returnGoal.id",
-            format!("mutation {{ returnGoal(id: \"{goal}\", reason: \"no\") {{ status }} }}"),
-            json!({}),
-        ),
-        (
-            "deleteGoal.id",
-            format!("mutation {{ deleteGoal(id: \"{goal}\") }}"),
-            json!({}),
-        ),
-        (
-            "updateKeyResultValue.id",
+            "updateGoal.input.id",
             format!(
-                "mutation {{ updateKeyResultValue(id: \"{kr}\", value: \"1\") {{ currentValue }} }}"
+                "mutation {{ updateGoal(input: {{id: \"{goal}\", title: \"Mine\"}}) {{ title }} }}"
             ),
             json!({}),
         ),
         (
-            "reviseTarget.keyResultId",
+            "proposeGoal.input.id",
+            format!("mutation {{ proposeGoal(input: {{id: \"{goal}\"}}) {{ status }} }}"),
+            json!({}),
+        ),
+        (
+            "agreeGoal.input.id",
+            format!("mutation {{ agreeGoal(input: {{id: \"{goal}\"}}) {{ status }} }}"),
+            json!({}),
+        ),
+        (
+            "closeGoal.input.id",
             format!(
-                "mutation {{ reviseTarget(keyResultId: \"{kr}\", newTarget: \"1\", reason: \"mine\") {{ id }} }}"
+                "mutation {{ closeGoal(input: {{id: \"{goal}\", outcome: ACHIEVED}}) {{ status }} }}"
             ),
             json!({}),
         ),
         (
-            "submitCheckIn.id",
+            "acceptGoal.input.id",
+            format!("mutation {{ acceptGoal(input: {{id: \"{goal}\"}}) {{ status }} }}"),
+            json!({}),
+        ),
+        (
+            "returnGoal.input.id",
             format!(
-                "mutation {{ submitCheckIn(id: \"{check_in}\", input: {{confidence: 3}}) {{ status }} }}"
+                "mutation {{ returnGoal(input: {{id: \"{goal}\", reason: \"no\"}}) {{ status }} }}"
             ),
             json!({}),
         ),
         (
-            "acknowledgeCheckIn.id",
-            format!("mutation {{ acknowledgeCheckIn(id: \"{check_in}\") {{ status }} }}"),
+            "deleteGoal.input.id",
+            format!("mutation {{ deleteGoal(input: {{id: \"{goal}\"}}) }}"),
             json!({}),
         ),
         (
-            "setCheckInCadence.employeeId",
+            "updateKeyResultValue.input.keyResultId",
             format!(
-                "mutation {{ setCheckInCadence(employeeId: \"{carol}\", cycleId: \"{cycle}\", cadence: MONTHLY) }}"
+                "mutation {{ updateKeyResultValue(input: {{keyResultId: \"{kr}\", value: \"1\"}}) {{ keyResult {{ currentValue }} }} }}"
+            ),
+            json!({}),
+        ),
+        (
+            "reviseTarget.input.keyResultId",
+            format!(
+                "mutation {{ reviseTarget(input: {{keyResultId: \"{kr}\", newTarget: \"1\", reason: \"mine\"}}) {{ revision {{ id }} }} }}"
+            ),
+            json!({}),
+        ),
+        (
+            "submitCheckIn.input.id",
+            format!(
+                "mutation {{ submitCheckIn(input: {{id: \"{check_in}\", confidence: 3}}) {{ checkIn {{ status }} }} }}"
+            ),
+            json!({}),
+        ),
+        (
+            "acknowledgeCheckIn.input.id",
+            format!(
+                "mutation {{ acknowledgeCheckIn(input: {{id: \"{check_in}\"}}) {{ status }} }}"
+            ),
+            json!({}),
+        ),
+        (
+            "setCheckInCadence.input.employeeId",
+            format!(
+                "mutation {{ setCheckInCadence(input: {{employeeId: \"{carol}\", cycleId: \"{cycle}\", cadence: MONTHLY}}) {{ id }} }}"
             ),
             json!({}),
         ),
@@ -483,6 +510,23 @@ async fn another_persons_ids_on_every_id_argument_give_no_data() {
             json!({ "i": goal_input(&cycle, json!({ "ownerId": carol })) }),
         ),
         (
+            "setMilestones.input.goalId",
+            format!(
+                "mutation {{ setMilestones(input: {{goalId: \"{goal}\", milestones: []}}) {{ id }} }}"
+            ),
+            json!({}),
+        ),
+        (
+            "completeMilestone.input.id",
+            "mutation($m: ID!) { completeMilestone(input: {id: $m}) { done } }".into(),
+            json!({ "m": milestone }),
+        ),
+        (
+            "updateGoal.input.parentId",
+            "mutation($i: UpdateGoalInput!) { updateGoal(input: $i) { id } }".into(),
+            json!({ "i": { "id": mine, "parentId": goal } }),
+        ),
+        (
             "giveFeedback.input.goalId",
             "mutation($i: GiveFeedbackInput!) { giveFeedback(input: $i) { id } }".into(),
             json!({ "i": { "recipientId": carol, "goalId": goal, "body": "About your goal" } }),
@@ -492,14 +536,22 @@ async fn another_persons_ids_on_every_id_argument_give_no_data() {
         app.count("goal").await,
         app.count("feedback").await,
         app.count("audit_log").await,
+        app.count("milestone WHERE done_at IS NULL").await,
     );
     for (what, query, variables) in &cases {
         let r = app.gql(Some(&org.alice), query, variables.clone()).await;
         let code = r.body["errors"][0]["extensions"]["code"]
             .as_str()
             .unwrap_or("none");
-        // An id inside an input object is refused as that input field's error.
-        let allowed: &[&str] = if what.contains(".input.") {
+        // An id that an input refers to (not the one it acts on) is refused as that input
+        // field's error.
+        let reference = [
+            "createGoal.input.parentId",
+            "createGoal.input.ownerId",
+            "updateGoal.input.parentId",
+            "giveFeedback.input.goalId",
+        ];
+        let allowed: &[&str] = if reference.contains(what) {
             &["NOT_FOUND", "FORBIDDEN", "BAD_USER_INPUT"]
         } else {
             &["NOT_FOUND", "FORBIDDEN"]
@@ -518,6 +570,7 @@ async fn another_persons_ids_on_every_id_argument_give_no_data() {
         app.count("goal").await,
         app.count("feedback").await,
         app.count("audit_log").await,
+        app.count("milestone WHERE done_at IS NULL").await,
     );
     assert_eq!(
         writes_before, writes_after,
@@ -529,19 +582,24 @@ async fn another_persons_ids_on_every_id_argument_give_no_data() {
         .gql(Some(&org.alice), &format!("{{ employee(id: \"{carol}\") {{ name goals {{ id }} }} cycle(id: \"{cycle}\") {{ name }} alignmentTree(cycleId: \"{cycle}\") {{ goal {{ id }} }} }}"), json!({}))
         .await;
     assert_eq!(r.data()["employee"]["goals"], json!([]));
-    assert_eq!(r.data()["alignmentTree"], json!([]));
+    assert_eq!(
+        r.data()["alignmentTree"],
+        json!([{ "goal": { "id": mine } }]),
+        "only Alice's own draft"
+    );
     // The list above covers every ID argument the schema has: a new one fails here until
     // it is added.
     let covered: BTreeSet<String> = cases
         .iter()
         .map(|(what, ..)| (*what).to_owned())
-        .filter(|w| w.matches('.').count() == 1)
         .chain(
             [
                 "employee.id",
                 "cycle.id",
                 "alignmentTree.cycleId",
-                "setCheckInCadence.cycleId",
+                "setCheckInCadence.input.cycleId",
+                "createGoal.input.cycleId",
+                "giveFeedback.input.recipientId",
             ]
             .map(String::from),
         )

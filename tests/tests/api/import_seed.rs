@@ -2,7 +2,7 @@
 
 use domain::import::ImportError;
 use domain::values::{CheckInStatus, GoalLevel, GoalStatus, Role, Visibility};
-use entity::{check_in, check_in_update, employee, feedback, goal, key_result};
+use entity::{check_in, employee, feedback, goal, key_result, key_result_update};
 use perfcycle_tests::spawn_app;
 use sea_orm::{EntityTrait, QueryOrder};
 use serde_json::json;
@@ -159,7 +159,7 @@ struct Org {
     goals: Vec<goal::Model>,
     key_results: Vec<key_result::Model>,
     check_ins: Vec<check_in::Model>,
-    updates: Vec<check_in_update::Model>,
+    updates: Vec<key_result_update::Model>,
     feedback: Vec<feedback::Model>,
 }
 
@@ -174,7 +174,7 @@ async fn load(app: &perfcycle_tests::TestApp) -> Org {
             .all(db)
             .await
             .unwrap(),
-        updates: check_in_update::Entity::find().all(db).await.unwrap(),
+        updates: key_result_update::Entity::find().all(db).await.unwrap(),
         feedback: feedback::Entity::find().all(db).await.unwrap(),
     }
 }
@@ -303,19 +303,21 @@ async fn a_generated_organisation_is_a_tree_of_teams_with_aligned_weighted_goals
 
     // A key result's updates, in period order, chain from its start to its current value.
     let period: HashMap<Uuid, &check_in::Model> = org.check_ins.iter().map(|c| (c.id, c)).collect();
-    let mut chain: HashMap<Uuid, Vec<&check_in_update::Model>> = HashMap::new();
+    let mut chain: HashMap<Uuid, Vec<&key_result_update::Model>> = HashMap::new();
     for u in &org.updates {
-        let c = period[&u.check_in_id];
+        let c = period[&u.check_in_id.unwrap()];
         assert!(matches!(
             c.status,
             CheckInStatus::Submitted | CheckInStatus::Acknowledged
         ));
+        assert_eq!(Some(u.recorded_at), c.submitted_at);
+        assert_eq!(u.recorded_by, Some(c.employee_id));
         chain.entry(u.key_result_id).or_default().push(u);
     }
     assert!(org.updates.len() > 1500, "{} updates", org.updates.len());
     for kr in &org.key_results {
         let mut updates = chain.remove(&kr.id).unwrap_or_default();
-        updates.sort_by_key(|u| period[&u.check_in_id].period_start);
+        updates.sort_by_key(|u| u.recorded_at);
         let mut value = kr.start_value;
         for u in updates {
             assert_eq!(u.previous_value, value);

@@ -21,6 +21,8 @@ mod hints;
 mod hostile;
 mod http;
 mod import_seed;
+mod key_results;
+mod milestones;
 mod n_plus_one;
 mod negotiation;
 mod pagination;

@@ -16,7 +16,7 @@ async fn goal(app: &TestApp, token: &str, id: &str) -> Value {
 async fn return_goal(app: &TestApp, token: &str, id: &str, reason: &str) -> perfcycle_tests::Gql {
     app.gql(
         Some(token),
-        "mutation($id: ID!, $why: String!) { returnGoal(id: $id, reason: $why) { status } }",
+        "mutation($id: ID!, $why: String!) { returnGoal(input: {id: $id, reason: $why}) { status } }",
         json!({ "id": id, "why": reason }),
     )
     .await
@@ -125,7 +125,7 @@ async fn a_goal_a_manager_proposes_waits_for_the_owner_who_returns_or_accepts_it
     // The manager edits it (Alice hears so) and proposes it again (a second e-mail).
     app.gql(
         Some(&org.mgr),
-        "mutation($id: ID!) { updateGoal(id: $id, input: { dueOn: \"2027-09-30\" }) { id } }",
+        "mutation($id: ID!) { updateGoal(input: {id: $id, dueOn: \"2027-09-30\" }) { id } }",
         json!({ "id": id }),
     )
     .await
@@ -164,7 +164,7 @@ async fn a_goal_a_manager_proposes_waits_for_the_owner_who_returns_or_accepts_it
     // The manager closes it; Alice hears how it ended.
     app.gql(
         Some(&org.mgr),
-        "mutation($id: ID!) { closeGoal(id: $id, outcome: ACHIEVED) { closedAt } }",
+        "mutation($id: ID!) { closeGoal(input: {id: $id, outcome: ACHIEVED}) { closedAt } }",
         json!({ "id": id }),
     )
     .await
@@ -306,7 +306,7 @@ async fn only_the_owner_deletes_a_draft_and_only_a_draft() {
             json!({ "parentId": team, "weight": 50 }),
         )
         .await;
-    let delete = "mutation($id: ID!) { deleteGoal(id: $id) }";
+    let delete = "mutation($id: ID!) { deleteGoal(input: {id: $id}) }";
     // A draft others align to stays; so does one someone else owns.
     app.gql(Some(&org.mgr), delete, json!({ "id": team }))
         .await

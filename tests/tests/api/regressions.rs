@@ -96,7 +96,7 @@ async fn a_reader_who_may_not_edit_hears_forbidden_not_conflict() {
     let r = app
         .gql(
             Some(&org.carol),
-            "mutation($id: ID!) { updateGoal(id: $id, input: {title: \"mine now\"}) { id } }",
+            "mutation($id: ID!) { updateGoal(input: {id: $id, title: \"mine now\"}) { id } }",
             json!({ "id": team }),
         )
         .await;
@@ -116,7 +116,7 @@ async fn progress_is_frozen_once_the_cycle_leaves_active() {
     let r = app
         .gql(
             Some(&org.alice),
-            "mutation($id: ID!) { updateKeyResultValue(id: $id, value: \"100\") { id } }",
+            "mutation($id: ID!) { updateKeyResultValue(input: {keyResultId: $id, value: \"100\"}) { keyResult { id } } }",
             json!({ "id": kr }),
         )
         .await;

@@ -105,7 +105,7 @@ async fn missed_check_ins_are_marked_once_and_each_manager_is_told() {
     let id = app.check_ins_of(&org.alice, "alice@t.io").await[0]["id"].clone();
     app.gql(
         Some(&org.alice),
-        "mutation($id: ID!) { submitCheckIn(id: $id, input: {confidence: 4}) { status } }",
+        "mutation($id: ID!) { submitCheckIn(input: {id: $id, confidence: 4}) { checkIn { status } } }",
         json!({ "id": id }),
     )
     .await
@@ -213,7 +213,7 @@ async fn the_goal_workflow_emails_the_manager_then_the_employee() {
         )
         .await
         .key_result_id;
-    app.gql(Some(&org.mgr), "mutation($kr: ID!) { reviseTarget(keyResultId: $kr, newTarget: \"250\", reason: \"The cache landed early\") { id } }", json!({ "kr": kr })).await.data();
+    app.gql(Some(&org.mgr), "mutation($kr: ID!) { reviseTarget(input: {keyResultId: $kr, newTarget: \"250\", reason: \"The cache landed early\"}) { revision { id } } }", json!({ "kr": kr })).await.data();
     // Draining twice sends nothing twice.
     mailer.deliver_pending(&app.ctx).await.unwrap();
     mailer.deliver_pending(&app.ctx).await.unwrap();

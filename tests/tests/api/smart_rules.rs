@@ -114,26 +114,22 @@ async fn updates_are_held_to_the_same_rules() {
     let child = app
         .goal_id(&org.alice, &cycle, json!({ "parentId": id }))
         .await;
-    let update = "mutation($id: ID!, $input: UpdateGoalInput!) { updateGoal(id: $id, input: $input) { title parent { id } keyResults { metric } } }";
+    let update = "mutation($input: UpdateGoalInput!) { updateGoal(input: $input) { title parent { id } keyResults { metric } } }";
     for (field, input) in [
-        ("title", json!({ "title": "" })),
-        ("weight", json!({ "weight": -5 })),
-        ("dueOn", json!({ "dueOn": "2025-01-01" })),
-        ("keyResults", json!({ "keyResults": [] })),
-        ("parentId", json!({ "parentId": child })),
-        ("parentId", json!({ "parentId": id })),
+        ("title", json!({ "id": id, "title": "" })),
+        ("weight", json!({ "id": id, "weight": -5 })),
+        ("dueOn", json!({ "id": id, "dueOn": "2025-01-01" })),
+        ("keyResults", json!({ "id": id, "keyResults": [] })),
+        ("parentId", json!({ "id": id, "parentId": child })),
+        ("parentId", json!({ "id": id, "parentId": id })),
     ] {
         let r = app
-            .gql(
-                Some(&org.alice),
-                update,
-                json!({ "id": id, "input": input }),
-            )
+            .gql(Some(&org.alice), update, json!({ "input": input }))
             .await;
         r.assert_error("BAD_USER_INPUT", Some(field));
     }
     let r = app
-        .gql(Some(&org.alice), update, json!({ "id": child, "input": { "parentId": null, "keyResults": [kr(json!({ "metric": "Activations" }))] } }))
+        .gql(Some(&org.alice), update, json!({ "input": { "id": child, "parentId": null, "keyResults": [kr(json!({ "metric": "Activations" }))] } }))
         .await;
     assert_eq!(r.data()["updateGoal"]["parent"], Value::Null);
     assert_eq!(

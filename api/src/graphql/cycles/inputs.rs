@@ -1,8 +1,9 @@
 //! Input types of cycles: typed at the edge, turned into domain inputs here, checked in
 //! `domain`.
 
+use super::types::CyclePhase;
 use crate::graphql::enums::Cadence;
-use async_graphql::InputObject;
+use async_graphql::{ID, InputObject};
 use chrono::NaiveDate;
 
 /// A new cycle.
@@ -33,6 +34,8 @@ impl From<CreateCycleInput> for domain::cycles::CycleInput {
 /// Changes to a cycle; omitted fields keep their value.
 #[derive(InputObject)]
 pub struct UpdateCycleInput {
+    /// The cycle to change.
+    pub id: ID,
     pub name: Option<String>,
     pub starts_on: Option<NaiveDate>,
     pub ends_on: Option<NaiveDate>,
@@ -52,4 +55,12 @@ impl From<UpdateCycleInput> for domain::cycles::CyclePatch {
             review_due_on: i.review_due_on,
         }
     }
+}
+
+/// A move of a cycle to its next phase.
+#[derive(InputObject)]
+pub struct AdvanceCyclePhaseInput {
+    pub id: ID,
+    /// Must be the cycle's `nextPhase`, so that a repeated request is a CONFLICT.
+    pub to: CyclePhase,
 }

@@ -1,10 +1,10 @@
 //! Cycle writes (HR): each returns the cycle it changed.
 
-use super::inputs::{CreateCycleInput, UpdateCycleInput};
-use super::types::{Cycle, CyclePhase};
+use super::inputs::{AdvanceCyclePhaseInput, CreateCycleInput, UpdateCycleInput};
+use super::types::Cycle;
 use crate::graphql::errors::{GqlResult, OrGql};
 use crate::graphql::{dctx, parse_id, viewer};
-use async_graphql::{Context, ID, Object};
+use async_graphql::{Context, Object};
 use domain::cycles;
 
 /// Cycle writes.
@@ -22,13 +22,8 @@ impl CyclesMutation {
     }
 
     /// Changes a cycle's name, dates or cadence (HR).
-    async fn update_cycle(
-        &self,
-        ctx: &Context<'_>,
-        id: ID,
-        input: UpdateCycleInput,
-    ) -> GqlResult<Cycle> {
-        let id = parse_id("id", &id)?;
+    async fn update_cycle(&self, ctx: &Context<'_>, input: UpdateCycleInput) -> GqlResult<Cycle> {
+        let id = parse_id("id", &input.id)?;
         let c = cycles::update(dctx(ctx), viewer(ctx)?, id, input.into())
             .await
             .gql()?;
@@ -40,11 +35,10 @@ impl CyclesMutation {
     async fn advance_cycle_phase(
         &self,
         ctx: &Context<'_>,
-        id: ID,
-        to: CyclePhase,
+        input: AdvanceCyclePhaseInput,
     ) -> GqlResult<Cycle> {
-        let id = parse_id("id", &id)?;
-        let c = cycles::advance(dctx(ctx), viewer(ctx)?, id, to.into())
+        let id = parse_id("id", &input.id)?;
+        let c = cycles::advance(dctx(ctx), viewer(ctx)?, id, input.to.into())
             .await
             .gql()?;
         Ok(Cycle(c))

@@ -1,7 +1,7 @@
 //! Input types of monitoring: check-ins, feedback and their filters.
 
 use super::types::{CheckInStatus, FeedbackKind};
-use crate::graphql::enums::Visibility;
+use crate::graphql::enums::{Cadence, Visibility};
 use async_graphql::{ID, InputObject};
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
@@ -16,6 +16,8 @@ pub struct KeyResultProgressInput {
 /// What an employee reports in a check-in.
 #[derive(InputObject)]
 pub struct SubmitCheckInInput {
+    /// The check-in to submit.
+    pub id: ID,
     /// How sure they are of reaching their goals, 1–5.
     pub confidence: i32,
     #[graphql(default)]
@@ -27,6 +29,23 @@ pub struct SubmitCheckInInput {
     /// Current values of key results of their AGREED goals in this cycle.
     #[graphql(default)]
     pub progress: Vec<KeyResultProgressInput>,
+}
+
+/// A submitted check-in a manager (or HR) acknowledges.
+#[derive(InputObject)]
+pub struct AcknowledgeCheckInInput {
+    pub id: ID,
+    /// Their reply (up to 5000 characters), sent to the employee by e-mail.
+    #[graphql(default)]
+    pub reply: String,
+}
+
+/// How often an employee checks in during a cycle.
+#[derive(InputObject)]
+pub struct SetCheckInCadenceInput {
+    pub employee_id: ID,
+    pub cycle_id: ID,
+    pub cadence: Cadence,
 }
 
 /// Filters for `checkIns`.

@@ -1,11 +1,14 @@
 //! Monitoring writes: submitting and acknowledging check-ins, cadences and feedback.
 
-use super::inputs::{GiveFeedbackInput, SubmitCheckInInput};
-use super::types::{CheckIn, Feedback};
-use crate::graphql::enums::Cadence;
+use super::inputs::{
+    AcknowledgeCheckInInput, GiveFeedbackInput, SetCheckInCadenceInput, SubmitCheckInInput,
+};
+use super::types::{CheckIn, Feedback, SubmitCheckInPayload};
 use crate::graphql::errors::{GqlResult, OrGql};
+use crate::graphql::organisation::types::Employee;
+use crate::graphql::planning::types::moved_goals;
 use crate::graphql::{dctx, parse_id, parse_opt_id, viewer};
-use async_graphql::{Context, ID, Object};
+use async_graphql::{Context, Object};
 use domain::{check_ins, feedback};
 
 /// Monitoring writes.
@@ -14,14 +17,14 @@ pub struct MonitoringMutation;
 
 #[Object]
 impl MonitoringMutation {
-    /// The employee submits their check-in; its progress moves their key results.
+    /// The employee submits their check-in; its progress moves their key results. Answers
+    /// the check-in and the goals it may have changed.
     async fn submit_check_in(
         &self,
         ctx: &Context<'_>,
-        id: ID,
         input: SubmitCheckInInput,
-    ) -> GqlResult<CheckIn> {
-        let id = parse_id("id", &id)?;
+    ) -> GqlResult<SubmitCheckInPayload> {
+        let id = parse_id("id", &input.id)?;
         let progress = input
             .progress
             .into_iter()
@@ -43,42 +46,43 @@ impl MonitoringMutation {
             next_steps: input.next_steps,
             progress,
         };
-        Ok(CheckIn(
-            check_ins::submit(dctx(ctx), viewer(ctx)?, id, input)
-                .await
-                .gql()?,
-        ))
+        let done = check_ins::submit(dctx(ctx), viewer(ctx)?, id, input)
+            .await
+            .gql()?;
+        Ok(SubmitCheckInPayload {
+            check_in: CheckIn(done.check_in),
+            moved_goals: moved_goals(ctx, &done.moved_goals).await?,
+        })
     }
 
     /// A manager (or HR) acknowledges a submitted check-in, optionally with a reply.
     async fn acknowledge_check_in(
         &self,
         ctx: &Context<'_>,
-        id: ID,
-        #[graphql(default)] reply: String,
+        input: AcknowledgeCheckInInput,
     ) -> GqlResult<CheckIn> {
-        let id = parse_id("id", &id)?;
+        let id = parse_id("id", &input.id)?;
         Ok(CheckIn(
-            check_ins::acknowledge(dctx(ctx), viewer(ctx)?, id, &reply)
+            check_ins::acknowledge(dctx(ctx), viewer(ctx)?, id, &input.reply)
                 .await
                 .gql()?,
         ))
     }
 
-    /// A manager (or HR) sets how often an employee checks in during a cycle.
+    /// A manager (or HR) sets how often an employee checks in during a cycle; answers the
+    /// employee, whose `checkInCadence(cycleId)` reads it back.
     async fn set_check_in_cadence(
         &self,
         ctx: &Context<'_>,
-        employee_id: ID,
-        cycle_id: ID,
-        cadence: Cadence,
-    ) -> GqlResult<Cadence> {
-        let employee = parse_id("employeeId", &employee_id)?;
-        let cycle = parse_id("cycleId", &cycle_id)?;
-        let c = check_ins::set_cadence(dctx(ctx), viewer(ctx)?, employee, cycle, cadence.into())
+        input: SetCheckInCadenceInput,
+    ) -> GqlResult<Employee> {
+        let employee = parse_id("employeeId", &input.employee_id)?;
+        let cycle = parse_id("cycleId", &input.cycle_id)?;
+        let cadence = input.cadence.into();
+        let person = check_ins::set_cadence(dctx(ctx), viewer(ctx)?, employee, cycle, cadence)
             .await
             .gql()?;
-        Ok(c.into())
+        Ok(Employee(person))
     }
 
     /// Gives feedback or praise to a colleague.

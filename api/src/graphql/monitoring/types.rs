@@ -11,7 +11,7 @@ use async_graphql::{Context, ID, Object, SimpleObject};
 use chrono::{DateTime, NaiveDate, Utc};
 use domain::check_ins::{self, CheckInAction};
 use domain::values::OutboxStatus;
-use entity::{check_in, check_in_update, email_outbox, feedback as feedback_row};
+use entity::{check_in, email_outbox, feedback as feedback_row, key_result_update};
 use rust_decimal::Decimal;
 
 /// Which check-in mutations the viewer may call now (see `CheckIn.viewerCan`).
@@ -148,8 +148,9 @@ impl CheckIn {
     }
 }
 
-/// A key result's value before and after a check-in.
-pub struct ProgressUpdate(pub check_in_update::Model);
+/// One change of a key result's current value: recorded directly
+/// (`updateKeyResultValue`) or carried by a check-in.
+pub struct ProgressUpdate(pub key_result_update::Model);
 
 #[Object]
 impl ProgressUpdate {
@@ -177,6 +178,42 @@ impl ProgressUpdate {
     async fn new_value(&self) -> Decimal {
         self.0.new_value.0
     }
+    async fn recorded_at(&self) -> DateTime<Utc> {
+        self.0.recorded_at
+    }
+    /// Who recorded it (null only for changes made from the command line).
+    async fn recorded_by(&self, ctx: &Context<'_>) -> GqlResult<Option<Employee>> {
+        let Some(by) = self.0.recorded_by else {
+            return Ok(None);
+        };
+        Ok(loaders(ctx).employee.load_one(by).await?.map(Employee))
+    }
+    /// The check-in that carried it; null when it was recorded directly, and for viewers who
+    /// may read the goal but not its owner's check-ins.
+    async fn check_in(&self, ctx: &Context<'_>) -> GqlResult<Option<CheckIn>> {
+        let Some(id) = self.0.check_in_id else {
+            return Ok(None);
+        };
+        let Some(check_in) = loaders(ctx).check_in.load_one(id).await? else {
+            return Ok(None);
+        };
+        let owner = loaders(ctx).employee.load_one(check_in.employee_id).await?;
+        let viewer = viewer(ctx)?;
+        Ok(owner
+            .filter(|o| domain::permissions::can_read_work_of(viewer, o))
+            .map(|_| CheckIn(check_in)))
+    }
+}
+
+/// What `submitCheckIn` changed.
+#[derive(SimpleObject)]
+pub struct SubmitCheckInPayload {
+    /// The check-in, now SUBMITTED.
+    pub check_in: CheckIn,
+    /// The goals it may have changed, for a client's cache: the employee's agreed goals in
+    /// the cycle (the confidence counts toward their health), then each ancestor whose
+    /// rolled-up progress moved (those the viewer may read).
+    pub moved_goals: Vec<Goal>,
 }
 
 /// A report and their check-in for the period asked about.

@@ -1,7 +1,7 @@
 //! Input types of planning: typed at the edge, turned into domain inputs here, checked in
 //! `domain`.
 
-use super::types::{Direction, GoalHealth, GoalLevel, GoalStatus};
+use super::types::{Direction, GoalHealth, GoalLevel, GoalOutcome, GoalStatus};
 use crate::graphql::enums::Visibility;
 use crate::graphql::errors::GqlResult;
 use crate::graphql::{parse_id, parse_opt_id};
@@ -95,6 +95,8 @@ impl CreateGoalInput {
 /// Changes to a goal that is not yet agreed; omitted fields keep their value.
 #[derive(InputObject)]
 pub struct UpdateGoalInput {
+    /// The goal to change.
+    pub id: ID,
     pub title: Option<String>,
     pub description: Option<String>,
     pub weight: Option<i32>,
@@ -126,6 +128,109 @@ impl UpdateGoalInput {
             key_results: self.key_results.map(key_results_into_domain).transpose()?,
         })
     }
+}
+
+/// The goal a step of its workflow acts on.
+#[derive(InputObject)]
+pub struct ProposeGoalInput {
+    pub id: ID,
+}
+
+/// The goal a manager or HR agrees.
+#[derive(InputObject)]
+pub struct AgreeGoalInput {
+    pub id: ID,
+}
+
+/// The goal its owner accepts.
+#[derive(InputObject)]
+pub struct AcceptGoalInput {
+    pub id: ID,
+}
+
+/// The draft its owner deletes.
+#[derive(InputObject)]
+pub struct DeleteGoalInput {
+    pub id: ID,
+}
+
+/// A proposed goal sent back to DRAFT.
+#[derive(InputObject)]
+pub struct ReturnGoalInput {
+    pub id: ID,
+    /// Why, 1–2000 characters: whoever proposed it receives it by e-mail.
+    pub reason: String,
+}
+
+/// How a goal ends.
+#[derive(InputObject)]
+pub struct CloseGoalInput {
+    pub id: ID,
+    pub outcome: GoalOutcome,
+}
+
+/// Where a key result stands now.
+#[derive(InputObject)]
+pub struct UpdateKeyResultValueInput {
+    pub key_result_id: ID,
+    pub value: Decimal,
+}
+
+/// A key result's new target after agreement.
+#[derive(InputObject)]
+pub struct ReviseTargetInput {
+    pub key_result_id: ID,
+    pub new_target: Decimal,
+    /// Why, 1–2000 characters: the goal's history keeps it and its owner receives it.
+    pub reason: String,
+}
+
+/// One milestone of a plan, in `setMilestones`.
+#[derive(InputObject)]
+pub struct MilestoneInput {
+    /// The milestone to change in place (it stays done if it was); omitted for a new one.
+    pub id: Option<ID>,
+    /// What will be done, 1–200 characters.
+    pub title: String,
+    /// Between the cycle's first day and the goal's due date.
+    pub due_on: NaiveDate,
+}
+
+/// A goal's whole action plan, in order; milestones of the goal left out are removed.
+#[derive(InputObject)]
+pub struct SetMilestonesInput {
+    pub goal_id: ID,
+    /// At most 20.
+    pub milestones: Vec<MilestoneInput>,
+}
+
+impl SetMilestonesInput {
+    /// The domain's form, with ids parsed.
+    pub fn into_domain(self) -> GqlResult<(uuid::Uuid, Vec<domain::goals::MilestoneInput>)> {
+        let goal = parse_id("goalId", &self.goal_id)?;
+        let plan = self
+            .milestones
+            .into_iter()
+            .enumerate()
+            .map(|(i, m)| {
+                Ok(domain::goals::MilestoneInput {
+                    id: parse_opt_id(&format!("milestones[{i}].id"), m.id.as_ref())?,
+                    title: m.title,
+                    due_on: m.due_on,
+                })
+            })
+            .collect::<GqlResult<Vec<_>>>()?;
+        Ok((goal, plan))
+    }
+}
+
+/// A milestone ticked off, or back on.
+#[derive(InputObject)]
+pub struct CompleteMilestoneInput {
+    pub id: ID,
+    /// `false` marks it not done again.
+    #[graphql(default = true)]
+    pub done: bool,
 }
 
 /// Filters for `goals`.

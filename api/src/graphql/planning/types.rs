@@ -1,16 +1,19 @@
 //! Output types of planning: goals, key results, target revisions and the alignment tree.
 //! Relations go through the request's loaders and every goal passes the domain's read check.
 
+use crate::graphql::connection::{Conn, connection, page_request};
 use crate::graphql::cycles::types::Cycle;
 use crate::graphql::enums::{Visibility, mirror_enum};
+use crate::graphql::errors::OrGql;
 use crate::graphql::errors::{GqlResult, internal};
+use crate::graphql::monitoring::types::ProgressUpdate;
 use crate::graphql::organisation::types::Employee;
 use crate::graphql::{dctx, loaders, viewer};
 use async_graphql::{ComplexObject, Context, Enum, ID, Object, SimpleObject};
 use chrono::{DateTime, NaiveDate, Utc};
-use domain::goals::GoalAction;
+use domain::goals::{self, GoalAction};
 use domain::permissions::can_read_goal;
-use entity::{cycle, goal, goal_event, goal_revision, key_result};
+use entity::{cycle, goal, goal_event, goal_revision, key_result, milestone};
 use rust_decimal::Decimal;
 use rust_decimal::prelude::ToPrimitive;
 use uuid::Uuid;
@@ -125,6 +128,37 @@ pub async fn readable_goals(ctx: &Context<'_>, goals: Vec<goal::Model>) -> GqlRe
         .collect())
 }
 
+/// The goals a write moved, in the domain's order, that the viewer may read.
+pub async fn moved_goals(ctx: &Context<'_>, ids: &[Uuid]) -> GqlResult<Vec<Goal>> {
+    let mut found = loaders(ctx).goal.load_many(ids.iter().copied()).await?;
+    let goals = ids.iter().filter_map(|id| found.remove(id)).collect();
+    readable_goals(ctx, goals).await
+}
+
+/// What `updateKeyResultValue` changed.
+#[derive(SimpleObject)]
+pub struct UpdateKeyResultValuePayload {
+    /// The key result, with its new value.
+    pub key_result: KeyResult,
+    /// The change, as `KeyResult.updates` keeps it.
+    pub update: ProgressUpdate,
+    /// Its goal, then each ancestor whose rolled-up progress moved (those the viewer may
+    /// read): what a client's cache needs to refresh.
+    pub moved_goals: Vec<Goal>,
+}
+
+/// What `reviseTarget` changed.
+#[derive(SimpleObject)]
+pub struct ReviseTargetPayload {
+    /// The revision, as `Goal.revisions` keeps it.
+    pub revision: GoalRevision,
+    /// The key result, with its new target.
+    pub key_result: KeyResult,
+    /// Its goal, then each ancestor whose rolled-up progress moved (those the viewer may
+    /// read).
+    pub moved_goals: Vec<Goal>,
+}
+
 /// A SMART goal.
 pub struct Goal(pub goal::Model);
 
@@ -202,6 +236,8 @@ impl Goal {
             delete: can(GoalAction::Delete),
             revise_target: can(GoalAction::ReviseTarget),
             record_progress: can(GoalAction::RecordProgress),
+            plan_milestones: can(GoalAction::PlanMilestones),
+            complete_milestone: can(GoalAction::CompleteMilestone),
         })
     }
     /// Its history, oldest first: each step, who took it, when, and why when one was given.
@@ -264,6 +300,15 @@ impl Goal {
     async fn health(&self) -> Option<GoalHealth> {
         self.0.health.map(GoalHealth::from)
     }
+    /// Its action plan ("how will you achieve it"), in order.
+    async fn milestones(&self, ctx: &Context<'_>) -> GqlResult<Vec<Milestone>> {
+        let plan = loaders(ctx).milestones.load_one(self.0.id).await?;
+        Ok(plan
+            .unwrap_or_default()
+            .into_iter()
+            .map(Milestone)
+            .collect())
+    }
     /// Target changes after agreement, oldest first.
     async fn revisions(&self, ctx: &Context<'_>) -> GqlResult<Vec<GoalRevision>> {
         let revs = loaders(ctx).revisions.load_one(self.0.id).await?;
@@ -303,6 +348,20 @@ impl KeyResult {
             record_progress: can(GoalAction::RecordProgress),
             revise_target: can(GoalAction::ReviseTarget),
         })
+    }
+    /// Its value history, newest first: every change, when, by whom, and from which
+    /// check-in.
+    async fn updates(
+        &self,
+        ctx: &Context<'_>,
+        first: Option<i32>,
+        after: Option<String>,
+    ) -> GqlResult<Conn<ProgressUpdate>> {
+        let page = page_request(ctx, "keyResultUpdates", first, after)?;
+        let found = goals::key_result_updates(dctx(ctx), viewer(ctx)?, self.0.id, &page)
+            .await
+            .gql()?;
+        Ok(connection("keyResultUpdates", found, ProgressUpdate))
     }
     async fn metric(&self) -> &str {
         &self.0.metric
@@ -385,6 +444,10 @@ pub struct GoalViewerCan {
     pub revise_target: bool,
     /// `updateKeyResultValue` on its key results.
     pub record_progress: bool,
+    /// `setMilestones`.
+    pub plan_milestones: bool,
+    /// `completeMilestone` on its milestones.
+    pub complete_milestone: bool,
 }
 
 /// Which key-result mutations the viewer may call now.
@@ -471,6 +534,38 @@ impl GoalEvent {
 
 /// A target changed after agreement: history, not an overwrite.
 pub struct GoalRevision(pub goal_revision::Model);
+
+/// One step of a goal's action plan.
+pub struct Milestone(pub milestone::Model);
+
+#[Object]
+impl Milestone {
+    async fn id(&self) -> ID {
+        ID(self.0.id.to_string())
+    }
+    async fn goal_id(&self) -> ID {
+        ID(self.0.goal_id.to_string())
+    }
+    async fn title(&self) -> &str {
+        &self.0.title
+    }
+    async fn due_on(&self) -> NaiveDate {
+        self.0.due_on
+    }
+    async fn done(&self) -> bool {
+        self.0.done_at.is_some()
+    }
+    async fn done_at(&self) -> Option<DateTime<Utc>> {
+        self.0.done_at
+    }
+    /// Who marked it done.
+    async fn done_by(&self, ctx: &Context<'_>) -> GqlResult<Option<Employee>> {
+        let Some(by) = self.0.done_by else {
+            return Ok(None);
+        };
+        Ok(loaders(ctx).employee.load_one(by).await?.map(Employee))
+    }
+}
 
 #[Object]
 impl GoalRevision {

@@ -46,7 +46,7 @@ const OWN_GOALS: &str = "query OwnGoals { me { id name goals { id title status w
 const TEAM_GOALS: &str = "query Team { me { id name reports { id name title goals { id title status weight progress keyResults { id metric unit currentValue targetValue progress } } } } }";
 const CHECK_INS: &str = "query CheckIns { checkIns(first: 20) { edges { node { id periodStart periodEnd status confidence submittedAt employee { id name } } } pageInfo { hasNextPage endCursor } } }";
 const SEARCH: &str = "query Search($search: String!) { employees(first: 20, filter: { search: $search }) { edges { node { id name email title department { name } manager { name } } } pageInfo { hasNextPage endCursor } } }";
-const TEAM_CHECK_INS: &str = "query TeamCheckIns($manager: ID!) { teamCheckIns(managerId: $manager) { employee { id name } checkIn { id status confidence periodStart periodEnd submittedAt } } }";
+const TEAM_CHECK_INS: &str = "query TeamCheckIns($manager: ID!) { teamCheckIns(managerId: $manager) { counts { people due submitted acknowledged missed notOpened } people(first: 50) { edges { node { employee { id name } checkIn { id status confidence periodStart periodEnd submittedAt } } } } } }";
 const SUBMIT: &str = "mutation Submit($id: ID!) { submitCheckIn(input: {id: $id, confidence: 4, wins: \"Shipped what I planned\", nextSteps: \"Start the next milestone\" }) { checkIn { id status submittedAt } } }";
 
 /// The first GraphQL error's code and message, or the HTTP status, if the request failed.

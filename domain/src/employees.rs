@@ -216,6 +216,15 @@ const ORDER: Keyset<employee::Entity> = Keyset {
     },
 };
 
+/// A page of `query`'s people by name (the directory's order).
+pub async fn page_by_name(
+    db: &impl ConnectionTrait,
+    query: sea_orm::Select<employee::Entity>,
+    page: &PageRequest,
+) -> DomainResult<Page<employee::Model>> {
+    keyset_page(db, query, &ORDER, &SortKey::Text(String::new()), page).await
+}
+
 /// A page of the directory. The search matches `lower(column) LIKE '%…%'`, which trigram
 /// indexes serve on PostgreSQL (when pg_trgm could be installed).
 pub async fn list(
@@ -259,7 +268,7 @@ pub async fn list(
         );
     }
     let query = employee::Entity::find().filter(cond);
-    keyset_page(db, query, &ORDER, &SortKey::Text(String::new()), page).await
+    page_by_name(db, query, page).await
 }
 
 fn escape_like(s: &str) -> String {

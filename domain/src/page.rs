@@ -64,3 +64,15 @@ pub struct Page<T> {
     /// The rows in the whole list, when asked for.
     pub total: Option<u64>,
 }
+
+impl<T> Page<T> {
+    /// The same slice with each row turned into something else.
+    pub fn map<U>(self, mut f: impl FnMut(T) -> U) -> Page<U> {
+        Page {
+            items: self.items.into_iter().map(|(p, t)| (p, f(t))).collect(),
+            has_next: self.has_next,
+            has_previous: self.has_previous,
+            total: self.total,
+        }
+    }
+}

@@ -6,12 +6,14 @@ mod queries;
 mod reminders;
 mod rules;
 mod schedule;
+mod team;
 mod workflow;
 
-pub use queries::{CheckInFilter, by_ids, containing, get, list, team, updates_of};
+pub use queries::{CheckInFilter, by_ids, containing, get, list, updates_of};
 pub use reminders::queue_reminders;
 pub use rules::{CheckInAction, check as check_check_in_action};
 pub use schedule::{DEFAULT_REMINDER_TIME, GRACE_DAYS, closes_at, mark_missed, open_due};
+pub use team::{Team, TeamCounts, TeamScope, team};
 pub use workflow::{
     ProgressInput, SubmitInput, Submitted, acknowledge, cadence_of, cadences_of, set_cadence,
     submit,

@@ -1,14 +1,13 @@
-//! Reading check-ins: one, the filtered list, a manager's team for a day, and their
+//! Reading check-ins: one, the filtered list, the check-in containing a day, and their
 //! key-result updates for batch loading.
 
-use crate::error::{DomainError, DomainResult};
+use crate::error::DomainResult;
 use crate::page::{Page, PageRequest, Position, SortKey};
-use crate::permissions::can_read_work_of;
-use crate::query::{Keyset, find, find_readable, keyset_page, rows_in};
+use crate::query::{Keyset, find_readable, keyset_page, rows_in};
 use crate::values::CheckInStatus;
 use crate::{Ctx, Viewer};
 use chrono::NaiveDate;
-use entity::{check_in, employee, key_result_update};
+use entity::{check_in, key_result_update};
 use sea_orm::{ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder};
 use std::collections::HashMap;
 use uuid::Uuid;
@@ -130,44 +129,6 @@ pub async fn containing(
         }
     }
     Ok(found)
-}
-
-/// A manager's direct reports and their check-in for the period containing `on` (none if
-/// it was not opened), in one query each.
-pub async fn team(
-    ctx: &Ctx,
-    viewer: &Viewer,
-    manager_id: Uuid,
-    on: NaiveDate,
-) -> DomainResult<Vec<(employee::Model, Option<check_in::Model>)>> {
-    let manager = find::<employee::Entity>(&ctx.db, manager_id, "employee").await?;
-    if !can_read_work_of(viewer, &manager) {
-        return Err(DomainError::forbidden(
-            "you may see the check-ins of your own teams only",
-        ));
-    }
-    let reports = crate::employees::reports_of(&ctx.db, &[manager_id])
-        .await?
-        .remove(&manager_id)
-        .unwrap_or_default();
-    let ids: Vec<Uuid> = reports.iter().map(|e| e.id).collect();
-    let query = check_in::Entity::find()
-        .filter(check_in::Column::PeriodStart.lte(on))
-        .filter(check_in::Column::PeriodEnd.gte(on))
-        .order_by_asc(check_in::Column::PeriodStart);
-    let mut found: HashMap<Uuid, check_in::Model> =
-        rows_in(&ctx.db, query, check_in::Column::EmployeeId, &ids)
-            .await?
-            .into_iter()
-            .map(|c| (c.employee_id, c))
-            .collect();
-    Ok(reports
-        .into_iter()
-        .map(|e| {
-            let c = found.remove(&e.id);
-            (e, c)
-        })
-        .collect())
 }
 
 /// Check-ins by id, for batch loading (unfiltered: callers check who may read them).

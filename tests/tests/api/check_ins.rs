@@ -237,14 +237,17 @@ async fn managers_set_a_cadence_per_employee_and_see_their_team_at_a_glance() {
     let alices = app.check_ins_of(&org.mgr, "alice@t.io").await;
     assert_eq!(alices[0]["periodStart"], "2027-04-05");
     let mgr = app.employee("mgr@t.io").await;
-    let team = "query($m: ID!) { teamCheckIns(managerId: $m, period: \"2027-04-07\") { employee { email } checkIn { status cadence } } }";
+    let team = "query($m: ID!) { teamCheckIns(managerId: $m, day: \"2027-04-07\") { people { edges { node { employee { email } checkIn { status cadence } } } } } }";
     let r = app
         .gql(Some(&org.mgr), team, json!({ "m": mgr.id.to_string() }))
         .await;
-    let rows = r.data()["teamCheckIns"].as_array().cloned().unwrap();
+    let rows = r.data()["teamCheckIns"]["people"]["edges"]
+        .as_array()
+        .cloned()
+        .unwrap();
     assert_eq!(rows.len(), 3);
     assert!(
-        rows.iter().all(|r| r["checkIn"]["status"] == "DUE"),
+        rows.iter().all(|r| r["node"]["checkIn"]["status"] == "DUE"),
         "{rows:?}"
     );
     app.gql(Some(&org.carol), team, json!({ "m": mgr.id.to_string() }))

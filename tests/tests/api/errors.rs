@@ -41,7 +41,7 @@ async fn argument_values_that_do_not_coerce_are_bad_user_input() {
     let r = app
         .gql(
             Some(&org.mgr),
-            r#"query($m: ID!) { teamCheckIns(managerId: $m, period: "2027-02-30") { employee { id } } }"#,
+            r#"query($m: ID!) { teamCheckIns(managerId: $m, day: "2027-02-30") { day } }"#,
             json!({ "m": mgr.id.to_string() }),
         )
         .await;

@@ -399,7 +399,9 @@ async fn another_persons_ids_on_every_id_argument_give_no_data() {
         ),
         (
             "teamCheckIns.managerId",
-            format!("{{ teamCheckIns(managerId: \"{other}\") {{ employee {{ name }} }} }}"),
+            format!(
+                "{{ teamCheckIns(managerId: \"{other}\") {{ people {{ edges {{ node {{ employee {{ name }} }} }} }} }} }}"
+            ),
             json!({}),
         ),
         (

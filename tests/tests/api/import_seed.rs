@@ -399,7 +399,7 @@ async fn a_generated_organisation_answers_real_queries() {
             Some(&token),
             "query($c: ID!, $m: ID!) { goals(first: 20, filter: {cycleId: $c}) { totalCount edges { node { title keyResults { currentValue } } } }
               checkIns(first: 20) { totalCount }
-              teamCheckIns(managerId: $m) { employee { id } checkIn { status } } }",
+              teamCheckIns(managerId: $m) { counts { people due } people(first: 50) { edges { node { employee { id } checkIn { status } } } } } }",
             json!({ "c": made.cycle_id.to_string(), "m": manager.id.to_string() }),
         )
         .await;
@@ -416,13 +416,15 @@ async fn a_generated_organisation_answers_real_queries() {
         data["checkIns"]["totalCount"].as_i64().unwrap() > 13 * 5,
         "{data}"
     );
-    let team = data["teamCheckIns"].as_array().unwrap();
+    let team = data["teamCheckIns"]["people"]["edges"].as_array().unwrap();
     assert!((4..=12).contains(&team.len()), "{data}");
     assert_eq!(team.len(), reports);
     assert!(
-        team.iter().all(|t| t["checkIn"]["status"] == "DUE"),
+        team.iter().all(|t| t["node"]["checkIn"]["status"] == "DUE"),
         "{data}"
     );
+    assert_eq!(data["teamCheckIns"]["counts"]["people"], reports);
+    assert_eq!(data["teamCheckIns"]["counts"]["due"], reports);
     let hr = app.token(&made.hr_email).await;
     let r = app
         .gql(

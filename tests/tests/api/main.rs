@@ -32,3 +32,4 @@ mod regressions;
 mod reminders;
 mod schema;
 mod smart_rules;
+mod team_check_ins;

@@ -4,6 +4,7 @@
 //! test's few rows); on SQLite, which plans without statistics, the plan itself must search
 //! an index rather than scan a big table.
 
+use domain::check_ins::TeamScope;
 use domain::page::{PageRequest, Position, SortKey};
 use domain::{Ctx, Viewer, check_ins, employees, feedback, goals};
 use perfcycle_tests::{TestApp, backend, spawn_app};
@@ -291,9 +292,26 @@ async fn the_everyday_reads_are_index_backed() {
         "a manager's team check-ins",
         &["idx_employee_manager"],
         async || {
-            check_ins::team(&ctx, &mgr, mgr.id(), perfcycle_tests::date("2027-03-03"))
+            let day = Some(perfcycle_tests::date("2027-03-03"));
+            let team = check_ins::team(&ctx, &mgr, mgr.id(), TeamScope::Direct, day)
                 .await
                 .unwrap();
+            team.page(&ctx, &PageRequest::first(20)).await.unwrap();
+            team.counts(&ctx).await.unwrap();
+        },
+    )
+    .await;
+    assert_indexed(
+        &app,
+        &seen,
+        "a manager's whole team's check-ins, for each person's today",
+        &["idx_employee_path"],
+        async || {
+            let team = check_ins::team(&ctx, &mgr, mgr.id(), TeamScope::Subtree, None)
+                .await
+                .unwrap();
+            team.page(&ctx, &PageRequest::first(20)).await.unwrap();
+            team.counts(&ctx).await.unwrap();
         },
     )
     .await;

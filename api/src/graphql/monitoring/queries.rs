@@ -1,10 +1,9 @@
 //! Monitoring reads: check-ins, a manager's team, failed jobs and feedback.
 
 use super::inputs::{CheckInFilter, FeedbackFilter};
-use super::types::{CheckIn, Feedback, JobFailure, TeamCheckIn};
+use super::types::{CheckIn, Feedback, JobFailure, TeamCheckIns, TeamScope};
 use crate::graphql::connection::{Conn, connection, page_request};
 use crate::graphql::errors::{GqlResult, OrGql};
-use crate::graphql::organisation::types::Employee;
 use crate::graphql::{dctx, parse_id, parse_opt_id, viewer};
 use async_graphql::{Context, ID, Object};
 use chrono::NaiveDate;
@@ -54,26 +53,22 @@ impl MonitoringQuery {
         )))
     }
 
-    /// A manager's direct reports with their check-in for the period containing `period`
-    /// (default: today in UTC).
+    /// A manager's team (`DIRECT` reports, or everyone below them with `SUBTREE`) for a day:
+    /// each person with the check-in of the period containing `day` in their own calendar
+    /// (default: each person's today in their timezone), and counts by status. For the
+    /// manager, anyone above them, and HR.
     async fn team_check_ins(
         &self,
         ctx: &Context<'_>,
         manager_id: ID,
-        period: Option<NaiveDate>,
-    ) -> GqlResult<Vec<TeamCheckIn>> {
+        #[graphql(default_with = "TeamScope::Direct")] scope: TeamScope,
+        day: Option<NaiveDate>,
+    ) -> GqlResult<TeamCheckIns> {
         let manager = parse_id("managerId", &manager_id)?;
-        let on = period.unwrap_or_else(|| dctx(ctx).clock.now().date_naive());
-        let rows = check_ins::team(dctx(ctx), viewer(ctx)?, manager, on)
+        let team = check_ins::team(dctx(ctx), viewer(ctx)?, manager, scope.into(), day)
             .await
             .gql()?;
-        Ok(rows
-            .into_iter()
-            .map(|(e, c)| TeamCheckIn {
-                employee: Employee(e),
-                check_in: c.map(CheckIn),
-            })
-            .collect())
+        Ok(TeamCheckIns(team))
     }
 
     /// Jobs that failed or are being retried, newest first (HR).

@@ -1,9 +1,10 @@
 //! Output types of monitoring: check-ins and their progress, feedback, and the jobs that
 //! failed to send monitoring's e-mails.
 
+use crate::graphql::connection::{Conn, connection, page_request};
 use crate::graphql::cycles::types::Cycle;
 use crate::graphql::enums::{Cadence, Visibility, mirror_enum};
-use crate::graphql::errors::{GqlResult, internal};
+use crate::graphql::errors::{GqlResult, OrGql, internal};
 use crate::graphql::organisation::types::Employee;
 use crate::graphql::planning::types::{Goal, KeyResult, readable_goals};
 use crate::graphql::{dctx, loaders, viewer};
@@ -216,7 +217,94 @@ pub struct SubmitCheckInPayload {
     pub moved_goals: Vec<Goal>,
 }
 
-/// A report and their check-in for the period asked about.
+/// Whose check-ins a team view covers.
+#[derive(async_graphql::Enum, Copy, Clone, Eq, PartialEq, Debug)]
+pub enum TeamScope {
+    /// The manager's direct reports.
+    Direct,
+    /// Everyone below the manager, at any depth.
+    Subtree,
+}
+
+impl From<TeamScope> for check_ins::TeamScope {
+    fn from(s: TeamScope) -> Self {
+        match s {
+            TeamScope::Direct => Self::Direct,
+            TeamScope::Subtree => Self::Subtree,
+        }
+    }
+}
+
+impl From<check_ins::TeamScope> for TeamScope {
+    fn from(s: check_ins::TeamScope) -> Self {
+        match s {
+            check_ins::TeamScope::Direct => Self::Direct,
+            check_ins::TeamScope::Subtree => Self::Subtree,
+        }
+    }
+}
+
+/// How many people of a team stand where for the day asked about.
+#[derive(SimpleObject)]
+pub struct CheckInCounts {
+    /// Active people in the team.
+    pub people: u64,
+    /// With a check-in still DUE.
+    pub due: u64,
+    /// SUBMITTED, waiting for a manager.
+    pub submitted: u64,
+    pub acknowledged: u64,
+    pub missed: u64,
+    /// Without a check-in for the period: not opened yet, or outside the cycle.
+    pub not_opened: u64,
+}
+
+/// A manager's team for a day: each person with the check-in of the period containing that
+/// day in their own calendar, and the counts by status.
+pub struct TeamCheckIns(pub check_ins::Team);
+
+#[Object]
+impl TeamCheckIns {
+    async fn manager(&self) -> Employee {
+        Employee(self.0.manager().clone())
+    }
+    async fn scope(&self) -> TeamScope {
+        self.0.scope().into()
+    }
+    /// The day asked about; null when each person's own today was used.
+    async fn day(&self) -> Option<NaiveDate> {
+        self.0.day()
+    }
+    /// Counts by status over the whole team (two aggregate queries, whatever its size).
+    async fn counts(&self, ctx: &Context<'_>) -> GqlResult<CheckInCounts> {
+        let c = self.0.counts(dctx(ctx)).await.gql()?;
+        Ok(CheckInCounts {
+            people: c.people,
+            due: c.due,
+            submitted: c.submitted,
+            acknowledged: c.acknowledged,
+            missed: c.missed,
+            not_opened: c.not_opened,
+        })
+    }
+    /// The team's people by name, each with their check-in for the day (if one was opened).
+    #[graphql(complexity = "first.unwrap_or(20).max(1) as usize * child_complexity")]
+    async fn people(
+        &self,
+        ctx: &Context<'_>,
+        first: Option<i32>,
+        after: Option<String>,
+    ) -> GqlResult<Conn<TeamCheckIn>> {
+        let page = page_request(ctx, "teamCheckIns", first, after)?;
+        let found = self.0.page(dctx(ctx), &page).await.gql()?;
+        Ok(connection("teamCheckIns", found, |(e, c)| TeamCheckIn {
+            employee: Employee(e),
+            check_in: c.map(CheckIn),
+        }))
+    }
+}
+
+/// A person and their check-in for the period asked about.
 #[derive(SimpleObject)]
 pub struct TeamCheckIn {
     /// The report.

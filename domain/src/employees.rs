@@ -8,7 +8,6 @@ use crate::page::{Page, PageRequest, Position, SortKey};
 use crate::query::{Keyset, keyset_page, rows_in};
 use crate::viewer::Viewer;
 use entity::{department, employee};
-use sea_orm::sea_query::{Expr, ExprTrait, Func};
 use sea_orm::{
     ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect,
 };
@@ -243,38 +242,19 @@ pub async fn list(
     if let Some(m) = filter.manager_id {
         cond = cond.add(employee::Column::ManagerId.eq(m));
     }
-    if let Some(search) = filter
-        .search
-        .as_deref()
-        .map(str::trim)
-        .filter(|s| !s.is_empty())
-    {
-        if search.chars().count() > 200 {
-            return Err(DomainError::bad(
-                "filter.search",
-                "search must be at most 200 characters",
-            ));
-        }
-        let pattern = format!("%{}%", escape_like(&search.to_lowercase()));
-        let like = |col: employee::Column| {
-            Expr::expr(Func::lower(Expr::col(col)))
-                .like(sea_orm::sea_query::LikeExpr::new(pattern.clone()).escape('\\'))
-        };
-        cond = cond.add(
-            Condition::any()
-                .add(like(employee::Column::Name))
-                .add(like(employee::Column::Email))
-                .add(like(employee::Column::Title)),
-        );
+    if let Some(search) = crate::query::contains_text(
+        "filter.search",
+        filter.search.as_deref(),
+        &[
+            employee::Column::Name,
+            employee::Column::Email,
+            employee::Column::Title,
+        ],
+    )? {
+        cond = cond.add(search);
     }
     let query = employee::Entity::find().filter(cond);
     page_by_name(db, query, page).await
-}
-
-fn escape_like(s: &str) -> String {
-    s.replace('\\', "\\\\")
-        .replace('%', "\\%")
-        .replace('_', "\\_")
 }
 
 /// Employees per multi-row `INSERT`: 14 columns stay under both backends' parameter limits.

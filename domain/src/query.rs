@@ -6,10 +6,10 @@ use crate::error::{DomainError, DomainResult};
 use crate::page::{Page, PageRequest, Position, SortKey};
 use crate::viewer::Viewer;
 use entity::employee;
-use sea_orm::sea_query::{Expr, ExprTrait, Order};
+use sea_orm::sea_query::{Expr, ExprTrait, Func, LikeExpr, Order};
 use sea_orm::{
-    ColumnTrait, ConnectionTrait, EntityTrait, FromQueryResult, ModelTrait, PaginatorTrait,
-    PrimaryKeyTrait, QueryFilter, QueryOrder, QuerySelect, Select, Value,
+    ColumnTrait, Condition, ConnectionTrait, EntityTrait, FromQueryResult, ModelTrait,
+    PaginatorTrait, PrimaryKeyTrait, QueryFilter, QueryOrder, QuerySelect, Select, Value,
 };
 use std::collections::HashMap;
 use uuid::Uuid;
@@ -267,4 +267,41 @@ where
     } else {
         Err(DomainError::NotFound(M::WHAT))
     }
+}
+
+/// Longest text a list's search takes, in characters.
+pub const MAX_SEARCH: usize = 200;
+
+/// `search` (trimmed; nothing when empty) as a case-insensitive "contains" on any of
+/// `columns`: `lower(column) LIKE '%…%'` with the pattern's wildcards escaped, which trigram
+/// indexes on `lower(column)` serve on PostgreSQL. A search longer than [`MAX_SEARCH`] is
+/// refused on `field`.
+pub fn contains_text<C: ColumnTrait>(
+    field: &str,
+    search: Option<&str>,
+    columns: &[C],
+) -> DomainResult<Option<Condition>> {
+    let Some(search) = search.map(str::trim).filter(|s| !s.is_empty()) else {
+        return Ok(None);
+    };
+    if search.chars().count() > MAX_SEARCH {
+        return Err(DomainError::bad(
+            field,
+            format!("search must be at most {MAX_SEARCH} characters"),
+        ));
+    }
+    let escaped = search
+        .to_lowercase()
+        .replace('\\', "\\\\")
+        .replace('%', "\\%")
+        .replace('_', "\\_");
+    let pattern = format!("%{escaped}%");
+    let mut any = Condition::any();
+    for column in columns {
+        any = any.add(
+            Expr::expr(Func::lower(Expr::col(*column)))
+                .like(LikeExpr::new(pattern.clone()).escape('\\')),
+        );
+    }
+    Ok(Some(any))
 }

@@ -14,6 +14,7 @@ mod m20261127_000009_department_members;
 mod m20261127_000010_goal_health;
 mod m20261127_000011_key_result_updates;
 mod m20261127_000012_milestones;
+mod m20261127_000013_goal_search;
 
 pub use m20261127_000007_goal_progress::NAME as GOAL_PROGRESS;
 pub use m20261127_000010_goal_health::NAME as GOAL_HEALTH;
@@ -37,6 +38,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261127_000010_goal_health::Migration),
             Box::new(m20261127_000011_key_result_updates::Migration),
             Box::new(m20261127_000012_milestones::Migration),
+            Box::new(m20261127_000013_goal_search::Migration),
         ]
     }
 }

@@ -97,7 +97,9 @@ impl MigrationTrait for Migration {
 /// or any role with CREATE on the database since pg_trgm is a trusted extension); `None`
 /// when it is absent and may not be installed. Checked first rather than attempted, because a
 /// failed statement would abort the migration's transaction.
-async fn trigram_schema(db: &SchemaManagerConnection<'_>) -> Result<Option<String>, DbErr> {
+pub(crate) async fn trigram_schema(
+    db: &SchemaManagerConnection<'_>,
+) -> Result<Option<String>, DbErr> {
     // Migrations of several schemas of one database may run at once.
     db.execute_unprepared("SELECT pg_advisory_xact_lock(7366070741)")
         .await?;

@@ -101,6 +101,8 @@ pub struct GoalFilter {
     pub department_id: Option<Uuid>,
     /// Only agreed goals of these healths.
     pub health: Vec<GoalHealth>,
+    /// Only goals whose title contains this text, ignoring case.
+    pub search: Option<String>,
 }
 
 /// How an agreed goal ended.

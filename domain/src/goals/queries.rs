@@ -95,6 +95,12 @@ pub async fn list(
     if !filter.statuses.is_empty() {
         cond = cond.add(goal::Column::Status.is_in(filter.statuses.iter().copied()));
     }
+    let search = filter.search.as_deref();
+    if let Some(title) =
+        crate::query::contains_text("filter.search", search, &[goal::Column::Title])?
+    {
+        cond = cond.add(title);
+    }
     let sample = SortKey::Time(DateTime::<Utc>::MIN_UTC);
     if viewer.is_hr() {
         let query = goal::Entity::find().filter(cond);

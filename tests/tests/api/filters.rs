@@ -171,3 +171,61 @@ async fn check_ins_filter_by_manager_and_department_and_feedback_by_kind() {
         json!([{ "kind": "PRAISE", "body": "Great demo" }])
     );
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn goals_are_searched_by_title_within_the_read_rules() {
+    let app = spawn_app().await;
+    let org = app.org().await;
+    let cycle = app.active_cycle(&org.hr).await;
+    app.goal_id(
+        &org.alice,
+        &cycle,
+        json!({ "title": "Cut checkout LATENCY by half" }),
+    )
+    .await;
+    app.goal_id(
+        &org.bob,
+        &cycle,
+        json!({ "title": "Latency budget for search" }),
+    )
+    .await;
+    app.goal_id(
+        &org.carol,
+        &cycle,
+        json!({ "title": "Close 100% of renewals_early" }),
+    )
+    .await;
+    let search = |token: &str, text: &str| {
+        let (token, text) = (token.to_owned(), text.to_owned());
+        let app = &app;
+        async move { owners(app, &token, json!({ "search": text })).await }
+    };
+    assert_eq!(
+        search(&org.hr, "latency").await,
+        set(&["alice@t.io", "bob@t.io"])
+    );
+    assert_eq!(
+        search(&org.hr, "  Checkout latency ").await,
+        set(&["alice@t.io"])
+    );
+    // Wildcards are text: `%` and `_` match only themselves.
+    assert_eq!(search(&org.hr, "100%").await, set(&["carol@t.io"]));
+    assert_eq!(search(&org.hr, "s_e").await, set(&["carol@t.io"]));
+    assert_eq!(search(&org.hr, "%").await, set(&["carol@t.io"]));
+    // Alice's goal is private: her peer finds only his own.
+    assert_eq!(search(&org.bob, "latency").await, set(&["bob@t.io"]));
+    assert_eq!(
+        search(&org.mgr, "latency").await,
+        set(&["alice@t.io", "bob@t.io"])
+    );
+    assert_eq!(search(&org.carol, "latency").await, set(&[]));
+    // An empty search is no search; a long one is refused.
+    assert_eq!(search(&org.hr, " ").await.len(), 3);
+    app.gql(
+        Some(&org.hr),
+        "query($f: GoalFilter) { goals(filter: $f) { totalCount } }",
+        json!({ "f": { "search": "x".repeat(201) } }),
+    )
+    .await
+    .assert_error("BAD_USER_INPUT", Some("filter.search"));
+}

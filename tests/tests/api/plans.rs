@@ -416,6 +416,21 @@ async fn the_everyday_reads_are_index_backed() {
             },
         )
         .await;
+        let search = goals::GoalFilter {
+            search: Some("latency".into()),
+            ..Default::default()
+        };
+        assert_indexed_with(
+            &app,
+            &seen,
+            "HR's goal search",
+            &["idx_goal_title_trgm"],
+            &["enable_indexscan = off"],
+            async || {
+                goals::list(&ctx, &hr, &search, &first).await.unwrap();
+            },
+        )
+        .await;
     }
 }
 

@@ -247,6 +247,8 @@ pub struct GoalFilter {
     pub department_id: Option<ID>,
     /// Only agreed goals of these healths (see `Goal.health`).
     pub health: Option<Vec<GoalHealth>>,
+    /// Only goals whose title contains this text, ignoring case (at most 200 characters).
+    pub search: Option<String>,
 }
 
 impl GoalFilter {
@@ -275,6 +277,7 @@ impl GoalFilter {
                 .into_iter()
                 .map(Into::into)
                 .collect(),
+            search: self.search,
         })
     }
 }

@@ -47,6 +47,9 @@ const TEAM_GOALS: &str = "query Team { me { id name reports { id name title goal
 const CHECK_INS: &str = "query CheckIns { checkIns(first: 20) { edges { node { id periodStart periodEnd status confidence submittedAt employee { id name } } } pageInfo { hasNextPage endCursor } } }";
 const SEARCH: &str = "query Search($search: String!) { employees(first: 20, filter: { search: $search }) { edges { node { id name email title department { name } manager { name } } } pageInfo { hasNextPage endCursor } } }";
 const TEAM_CHECK_INS: &str = "query TeamCheckIns($manager: ID!) { teamCheckIns(managerId: $manager) { counts { people due submitted acknowledged missed notOpened } people(first: 50) { edges { node { employee { id name } checkIn { id status confidence periodStart periodEnd submittedAt } } } } } }";
+const TEAM_SUBTREE: &str = "query TeamSubtree($manager: ID!) { teamCheckIns(managerId: $manager, scope: SUBTREE) { counts { people due submitted acknowledged missed notOpened } people(first: 50) { edges { node { employee { id name } checkIn { id status periodStart } } } } } }";
+const OVERVIEW: &str = "query Overview($cycle: ID!) { cycleOverview(cycleId: $cycle) { people peopleWithoutGoals goals { total agreementRate byStatus { status count } byHealth { health count } } checkInCompliance(weeks: 4) { weekStart submitted missed pending rate } withoutGoals(first: 20) { nodes { id name } } } }";
+const GOAL_SEARCH: &str = "query GoalSearch($search: String!) { goals(first: 20, filter: { search: $search }) { edges { node { id title status owner { id name } } } pageInfo { hasNextPage endCursor } } }";
 const SUBMIT: &str = "mutation Submit($id: ID!) { submitCheckIn(input: {id: $id, confidence: 4, wins: \"Shipped what I planned\", nextSteps: \"Start the next milestone\" }) { checkIn { id status submittedAt } } }";
 
 /// The first GraphQL error's code and message, or the HTTP status, if the request failed.
@@ -108,6 +111,12 @@ async fn setup(args: &[String]) -> Res<()> {
         .and_then(Value::as_str)
         .ok_or("no manager id")?
         .to_owned();
+    let cycles = post(&client, url, hr, &json!({ "query": "{ cycles { id } }" })).await?;
+    let cycle_id = cycles
+        .pointer("/data/cycles/0/id")
+        .and_then(Value::as_str)
+        .ok_or("no cycle")?
+        .to_owned();
     let mut after = Value::Null;
     for _ in 0..199 {
         let r = post(
@@ -143,6 +152,30 @@ async fn setup(args: &[String]) -> Res<()> {
             manager,
             TEAM_CHECK_INS,
             json!({ "manager": manager_id })
+        ),
+        s(
+            "manager: teamCheckIns SUBTREE",
+            manager,
+            TEAM_SUBTREE,
+            json!({ "manager": manager_id })
+        ),
+        s(
+            "manager: cycleOverview",
+            manager,
+            OVERVIEW,
+            json!({ "cycle": cycle_id })
+        ),
+        s(
+            "HR: cycleOverview",
+            hr,
+            OVERVIEW,
+            json!({ "cycle": cycle_id })
+        ),
+        s(
+            "HR: goals search",
+            hr,
+            GOAL_SEARCH,
+            json!({ "search": "roadmap" })
         ),
         s("HR: goals page 1", hr, &page(20, false, false), json!({})),
         s(

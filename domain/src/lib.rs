@@ -17,6 +17,7 @@ pub mod goals;
 pub mod import;
 pub mod mail;
 pub mod outbox;
+pub mod overview;
 pub mod page;
 pub mod permissions;
 pub mod progress;

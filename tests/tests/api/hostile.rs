@@ -405,6 +405,11 @@ async fn another_persons_ids_on_every_id_argument_give_no_data() {
             json!({}),
         ),
         (
+            "cycleOverview.cycleId",
+            format!("{{ cycleOverview(cycleId: \"{cycle}\") {{ people }} }}"),
+            json!({}),
+        ),
+        (
             "alignmentTree.rootGoalId",
             format!(
                 "{{ alignmentTree(cycleId: \"{cycle}\", rootGoalId: \"{goal}\") {{ goal {{ title }} }} }}"
@@ -602,6 +607,7 @@ async fn another_persons_ids_on_every_id_argument_give_no_data() {
                 "setCheckInCadence.input.cycleId",
                 "createGoal.input.cycleId",
                 "giveFeedback.input.recipientId",
+                "cycleOverview.departmentId",
             ]
             .map(String::from),
         )

@@ -304,6 +304,31 @@ async fn the_everyday_reads_are_index_backed() {
     assert_indexed(
         &app,
         &seen,
+        "a manager's cycle overview",
+        &["idx_employee_path"],
+        async || {
+            let overview = domain::overview::overview(
+                &ctx,
+                &mgr,
+                uuid::Uuid::parse_str(&cycle).unwrap(),
+                None,
+            )
+            .await
+            .unwrap();
+            overview.people(&ctx).await.unwrap();
+            overview.goals(&ctx).await.unwrap();
+            overview.compliance(&ctx, 4).await.unwrap();
+            overview.count_without_goals(&ctx).await.unwrap();
+            overview
+                .without_goals_page(&ctx, &PageRequest::first(20))
+                .await
+                .unwrap();
+        },
+    )
+    .await;
+    assert_indexed(
+        &app,
+        &seen,
         "a manager's whole team's check-ins, for each person's today",
         &["idx_employee_path"],
         async || {

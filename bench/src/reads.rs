@@ -43,7 +43,7 @@ fn page(first: u32, with_count: bool, after: bool) -> String {
 }
 
 const OWN_GOALS: &str = "query OwnGoals { me { id name goals { id title status weight dueOn progress keyResults { id metric unit currentValue targetValue progress } } } }";
-const TEAM_GOALS: &str = "query Team { me { id name reports { id name title goals { id title status weight progress keyResults { id metric unit currentValue targetValue progress } } } } }";
+const TEAM_GOALS: &str = "query Team { me { id name reports(first: 100) { nodes { id name title goals { id title status weight progress keyResults { id metric unit currentValue targetValue progress } } } } } }";
 const CHECK_INS: &str = "query CheckIns { checkIns(first: 20) { edges { node { id periodStart periodEnd status confidence submittedAt employee { id name } } } pageInfo { hasNextPage endCursor } } }";
 const SEARCH: &str = "query Search($search: String!) { employees(first: 20, filter: { search: $search }) { edges { node { id name email title department { name } manager { name } } } pageInfo { hasNextPage endCursor } } }";
 const TEAM_CHECK_INS: &str = "query TeamCheckIns($manager: ID!) { teamCheckIns(managerId: $manager) { counts { people due submitted acknowledged missed notOpened } people(first: 50) { edges { node { employee { id name } checkIn { id status confidence periodStart periodEnd submittedAt } } } } } }";

@@ -319,6 +319,8 @@ pub async fn advance(
         to,
     };
     publish::emit(&txn, now, Some(viewer.id()), vec![event]).await?;
+    // Everyone hears of the move, a batch at a time once it commits.
+    crate::announcements::start(&txn, id, to, now).await?;
     txn.commit().await?;
     Ok(updated)
 }

@@ -155,6 +155,21 @@ pub enum DomainEvent {
         #[serde(default)]
         set_by: Option<Uuid>,
     },
+    /// HR added someone to the organisation.
+    EmployeeCreated {
+        employee_id: Uuid,
+        manager_id: Option<Uuid>,
+    },
+    /// HR changed someone's details.
+    EmployeeUpdated { employee_id: Uuid },
+    /// HR moved someone (with everyone below them) under another manager.
+    EmployeeMoved {
+        employee_id: Uuid,
+        from_manager_id: Option<Uuid>,
+        to_manager_id: Option<Uuid>,
+    },
+    /// HR marked someone as having left.
+    EmployeeDeactivated { employee_id: Uuid },
     /// Feedback or praise was given.
     FeedbackGiven {
         feedback_id: Uuid,
@@ -248,6 +263,10 @@ impl DomainEvent {
             Self::GoalOffTrack { .. } => "GOAL_OFF_TRACK",
             Self::CheckInCadenceSet { .. } => "CHECK_IN_CADENCE_SET",
             Self::FeedbackGiven { .. } => "FEEDBACK_GIVEN",
+            Self::EmployeeCreated { .. } => "EMPLOYEE_CREATED",
+            Self::EmployeeUpdated { .. } => "EMPLOYEE_UPDATED",
+            Self::EmployeeMoved { .. } => "EMPLOYEE_MOVED",
+            Self::EmployeeDeactivated { .. } => "EMPLOYEE_DEACTIVATED",
         }
     }
 
@@ -274,7 +293,11 @@ impl DomainEvent {
                 check_in.check_in_id
             }
             Self::CheckInCadenceSet { employee_id, .. }
-            | Self::CheckInsMissedInARow { employee_id, .. } => *employee_id,
+            | Self::CheckInsMissedInARow { employee_id, .. }
+            | Self::EmployeeCreated { employee_id, .. }
+            | Self::EmployeeUpdated { employee_id }
+            | Self::EmployeeMoved { employee_id, .. }
+            | Self::EmployeeDeactivated { employee_id } => *employee_id,
             Self::FeedbackGiven { feedback_id, .. } => *feedback_id,
         }
     }

@@ -11,7 +11,6 @@ use crate::values::{self, Role};
 use chrono::NaiveDate;
 use entity::{audit_log, department, employee};
 use sea_orm::{ActiveModelTrait, EntityTrait, IntoActiveModel, Set};
-use serde_json::json;
 use std::collections::hash_map::Entry;
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::fmt;
@@ -246,14 +245,6 @@ fn parse(reader: impl Read) -> Result<Vec<Row>, Vec<RowError>> {
     }
 }
 
-fn snapshot(e: &employee::Model) -> serde_json::Value {
-    json!({
-        "email": e.email, "name": e.name, "title": e.title, "departmentId": e.department_id,
-        "managerId": e.manager_id, "role": e.role, "hiredOn": e.hired_on, "timezone": e.timezone,
-        "active": e.active,
-    })
-}
-
 /// Upserts the org chart from CSV by e-mail, all or nothing.
 pub async fn employees(ctx: &Ctx, reader: impl Read) -> Result<ImportReport, ImportError> {
     let rows = parse(reader).map_err(ImportError::Invalid)?;
@@ -371,7 +362,7 @@ pub async fn employees(ctx: &Ctx, reader: impl Read) -> Result<ImportReport, Imp
                     "employee.import_create",
                     id,
                     None,
-                    Some(snapshot(&desired)),
+                    Some(crate::org::snapshot(&desired)),
                 ));
                 new_rows.push(desired);
                 report.created += 1;
@@ -394,8 +385,8 @@ pub async fn employees(ctx: &Ctx, reader: impl Read) -> Result<ImportReport, Imp
                         now,
                         "employee.import_update",
                         id,
-                        Some(snapshot(&current)),
-                        Some(snapshot(&desired)),
+                        Some(crate::org::snapshot(&current)),
+                        Some(crate::org::snapshot(&desired)),
                     ));
                     let mut model = desired.into_active_model();
                     model.created_at = Set(current.created_at);
@@ -441,7 +432,7 @@ fn log(
     after: Option<serde_json::Value>,
 ) -> audit_log::ActiveModel {
     audit_log::ActiveModel {
-        id: Set(Uuid::new_v4()),
+        id: Set(Uuid::now_v7()),
         actor_id: Set(None),
         action: Set(action.to_owned()),
         entity: Set("employee".to_owned()),

@@ -3,6 +3,7 @@
 //! Every read and write goes through a function here that takes the [`Viewer`] and checks
 //! DESIGN §4 before it touches the database: resolvers and job handlers only translate.
 
+pub mod announcements;
 pub mod audit;
 pub mod calendar;
 pub mod check_ins;
@@ -16,6 +17,7 @@ pub mod feedback;
 pub mod goals;
 pub mod import;
 pub mod mail;
+pub mod org;
 pub mod outbox;
 pub mod overview;
 pub mod page;

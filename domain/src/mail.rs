@@ -49,6 +49,26 @@ pub enum Mail {
     FeedbackReceived(FeedbackMail),
     /// To an employee whose check-in cadence someone changed.
     CadenceChanged(CadenceMail),
+    /// To everyone in a cycle that moved to its next phase.
+    CyclePhaseMoved(CyclePhaseMail),
+}
+
+/// Data of a cycle-phase announcement.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct CyclePhaseMail {
+    /// The recipient's name.
+    pub name: String,
+    /// The cycle, for the link.
+    pub cycle_id: Uuid,
+    /// Its name.
+    pub cycle_name: String,
+    /// The phase it moved to.
+    pub phase: crate::values::CyclePhase,
+    /// When reviews open.
+    pub review_opens_on: chrono::NaiveDate,
+    /// When reviews are due.
+    pub review_due_on: chrono::NaiveDate,
 }
 
 /// Data of a check-in-acknowledged e-mail.
@@ -265,6 +285,7 @@ impl Mail {
             Self::CheckinAcknowledged(_) => "checkin_acknowledged",
             Self::FeedbackReceived(_) => "feedback_received",
             Self::CadenceChanged(_) => "cadence_changed",
+            Self::CyclePhaseMoved(_) => "cycle_phase_moved",
             Self::GoalTargetRevised(_) => "goal_target_revised",
         }
     }

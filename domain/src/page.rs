@@ -66,6 +66,31 @@ pub struct Page<T> {
 }
 
 impl<T> Page<T> {
+    /// The slice `page` asks for of `rows`, a short list already read whole (a loader's
+    /// batch: a manager's reports, a goal's children), in the order of `position`.
+    pub fn of_rows(
+        mut rows: Vec<T>,
+        position: impl Fn(&T) -> Position,
+        page: &PageRequest,
+    ) -> Self {
+        let total = rows.len() as u64;
+        rows.sort_by_key(&position);
+        let mut items: Vec<(Position, T)> = rows
+            .into_iter()
+            .map(|row| (position(&row), row))
+            .filter(|(at, _)| page.after.as_ref().is_none_or(|after| at > after))
+            .collect();
+        let limit = usize::try_from(page.limit).unwrap_or(usize::MAX);
+        let has_next = items.len() > limit;
+        items.truncate(limit);
+        Page {
+            items,
+            has_next,
+            has_previous: page.after.is_some(),
+            total: Some(total),
+        }
+    }
+
     /// The same slice with each row turned into something else.
     pub fn map<U>(self, mut f: impl FnMut(T) -> U) -> Page<U> {
         Page {

@@ -5,6 +5,7 @@ pub mod audit_log;
 pub mod cadence_override;
 pub mod check_in;
 pub mod cycle;
+pub mod cycle_announcement;
 pub mod department;
 pub mod domain_event;
 pub mod email_outbox;

@@ -15,6 +15,8 @@ mod m20261127_000010_goal_health;
 mod m20261127_000011_key_result_updates;
 mod m20261127_000012_milestones;
 mod m20261127_000013_goal_search;
+mod m20261127_000014_audit_reads;
+mod m20261127_000015_cycle_announcements;
 
 pub use m20261127_000007_goal_progress::NAME as GOAL_PROGRESS;
 pub use m20261127_000010_goal_health::NAME as GOAL_HEALTH;
@@ -39,6 +41,8 @@ impl MigratorTrait for Migrator {
             Box::new(m20261127_000011_key_result_updates::Migration),
             Box::new(m20261127_000012_milestones::Migration),
             Box::new(m20261127_000013_goal_search::Migration),
+            Box::new(m20261127_000014_audit_reads::Migration),
+            Box::new(m20261127_000015_cycle_announcements::Migration),
         ]
     }
 }

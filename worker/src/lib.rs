@@ -25,21 +25,25 @@ pub struct ScanReport {
     pub missed: usize,
     /// Goals whose health the day's pass changed; `None` when today's pass had already run.
     pub health_changed: Option<usize>,
+    /// E-mails announcing cycle phase moves queued.
+    pub announced: u64,
 }
 
 /// One pass of every check-in schedule at the clock's "now": open due check-ins, mark missed
-/// ones (notifying managers), queue reminders, and once a day recompute goal health. Safe to
-/// run late and to run twice.
+/// ones (notifying managers), queue reminders, once a day recompute goal health, and queue
+/// the e-mails announcing cycle phase moves. Safe to run late and to run twice.
 pub async fn run_check_in_scans(ctx: &Ctx, reminder_time: NaiveTime) -> DomainResult<ScanReport> {
     let now = ctx.clock.now();
     let opened = domain::check_ins::open_due(ctx, now, reminder_time).await?;
     let missed = domain::check_ins::mark_missed(ctx, now).await?.len();
     let reminders = domain::check_ins::queue_reminders(ctx, now).await?;
     let health_changed = domain::goals::refresh_daily_health(ctx, "check-in-scans").await?;
+    let announced = domain::announcements::run(ctx).await?;
     Ok(ScanReport {
         opened,
         reminders,
         missed,
         health_changed,
+        announced,
     })
 }

@@ -4,7 +4,7 @@ use domain::mail::{
     CheckInAcknowledgedMail, CheckInMissed, CheckInReminder, FeedbackMail, GoalMail, Mail,
     MissedInARowMail,
 };
-use domain::values::{Cadence, FeedbackKind, GoalStatus, Visibility};
+use domain::values::{Cadence, CyclePhase, FeedbackKind, GoalStatus, Visibility};
 
 /// A rendered e-mail.
 #[derive(Debug, Clone)]
@@ -123,6 +123,51 @@ pub fn render(mail: &Mail, app_url: &str) -> Rendered {
         Mail::CheckinsMissedInARow(m) => missed_in_a_row(m, app),
         Mail::CheckinAcknowledged(m) => acknowledged(m, app),
         Mail::FeedbackReceived(m) => feedback(m, app),
+        Mail::CyclePhaseMoved(m) => {
+            let cycle = &m.cycle_name;
+            let (subject, what) = match m.phase {
+                CyclePhase::Planning => (
+                    format!("{cycle} is in planning"),
+                    "Write your goals and agree them with your manager.".to_owned(),
+                ),
+                CyclePhase::Active => (
+                    format!("{cycle} has started"),
+                    "Your agreed goals are live: check in on them as your cadence asks, and \
+                     keep their key results up to date."
+                        .to_owned(),
+                ),
+                CyclePhase::Review => (
+                    format!("Reviews for {cycle} are open"),
+                    format!(
+                        "Reviews opened on {} and are due by {}.",
+                        m.review_opens_on, m.review_due_on
+                    ),
+                ),
+                CyclePhase::Calibration => (
+                    format!("{cycle} is in calibration"),
+                    "Reviews are closed; managers and HR are calibrating ratings.".to_owned(),
+                ),
+                CyclePhase::Rewarding => (
+                    format!("Rewards for {cycle} are being decided"),
+                    "Ratings are final; rewards are being worked out.".to_owned(),
+                ),
+                CyclePhase::Closed => (
+                    format!("{cycle} is closed"),
+                    "The cycle is over; its goals and reviews stay readable.".to_owned(),
+                ),
+            };
+            let link = format!("{app}/cycles/{}", m.cycle_id);
+            Rendered {
+                subject,
+                text: format!("Hi {},\n\n{what}\n\n{link}\n", m.name),
+                html: page(
+                    &format!("Hi {}", m.name),
+                    &format!("<p>{}</p>", escape(&what)),
+                    &link,
+                    "Open the cycle",
+                ),
+            }
+        }
         Mail::CadenceChanged(m) => {
             let how = match m.cadence {
                 Cadence::Weekly => "weekly",

@@ -36,6 +36,7 @@ pub struct Query(
 /// Every write, one object per stage of the cycle.
 #[derive(MergedObject, Default)]
 pub struct Mutation(
+    organisation::OrganisationMutation,
     cycles::CyclesMutation,
     planning::PlanningMutation,
     monitoring::MonitoringMutation,

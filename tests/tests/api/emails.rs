@@ -5,6 +5,7 @@
 
 use perfcycle_tests::smtp::{Received, SmtpSink};
 use perfcycle_tests::{TestApp, spawn_app};
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 use serde_json::json;
 
 async fn delivered(app: &TestApp, sink: &SmtpSink, to: &str) -> Vec<Received> {
@@ -128,5 +129,87 @@ async fn feedback_reaches_its_recipient_only_and_a_cadence_change_its_employee()
         parts(cadence[0])
             .0
             .contains("Mia Manager set your check-ins")
+    );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_cycle_phase_move_is_announced_to_everyone_once() {
+    let app = spawn_app().await;
+    let org = app.org().await;
+    let sink = SmtpSink::start().await;
+    let cycle = app.active_cycle(&org.hr).await;
+    // Nothing goes out in the move's own transaction; the scheduled scan queues it.
+    let announcements = "email_outbox WHERE template = 'cycle_phase_moved'";
+    assert_eq!(app.count(announcements).await, 0);
+    let report = app.scan_check_ins("2027-03-01T12:05:00Z").await;
+    assert_eq!(report.announced, 9, "everyone active");
+    // A second scan, or a crash before the cursor moved, queues nothing twice.
+    assert_eq!(
+        app.scan_check_ins("2027-03-01T12:10:00Z").await.announced,
+        0
+    );
+    assert_eq!(app.count(announcements).await, 9);
+    let got = delivered(&app, &sink, "carol@t.io").await;
+    let started: Vec<&Received> = got
+        .iter()
+        .filter(|m| m.subject() == "FY2027 has started")
+        .collect();
+    assert_eq!(started.len(), 1);
+    let (text, html) = parts(started[0]);
+    assert!(text.starts_with("Hi Carol Closer,"), "{text}");
+    assert!(text.contains(&format!("/cycles/{cycle}")), "{text}");
+    assert!(html.contains("check in on them"), "{html}");
+
+    // People who left hear nothing of the next move; the review dates are in its e-mail.
+    let dave = app.employee("dave@t.io").await.id.to_string();
+    app.gql(
+        Some(&org.hr),
+        "mutation($id: ID!) { deactivateEmployee(input: { id: $id }) { active } }",
+        json!({ "id": dave }),
+    )
+    .await
+    .data();
+    app.advance_cycle(&org.hr, &cycle, "REVIEW").await;
+    assert_eq!(
+        app.scan_check_ins("2027-03-01T12:15:00Z").await.announced,
+        8
+    );
+    sink.mailer().deliver_pending(&app.ctx).await.unwrap();
+    let reviews: Vec<Received> = sink
+        .messages()
+        .into_iter()
+        .filter(|m| m.subject() == "Reviews for FY2027 are open")
+        .collect();
+    assert_eq!(reviews.len(), 8);
+    assert!(reviews.iter().all(|m| m.to != ["dave@t.io"]));
+    let (text, _) = parts(&reviews[0]);
+    assert!(text.contains("due by"), "{text}");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_large_organisation_hears_of_a_move_a_batch_at_a_time() {
+    let app = spawn_app().await;
+    domain::seed::generate_people(&app.ctx, 2500, 7)
+        .await
+        .unwrap();
+    let hr = app
+        .token(
+            &entity::employee::Entity::find()
+                .filter(entity::employee::Column::Role.eq(entity::values::Role::HrAdmin))
+                .one(&app.ctx.db)
+                .await
+                .unwrap()
+                .unwrap()
+                .email,
+        )
+        .await;
+    let cycle = app.planning_cycle(&hr, "Big").await;
+    app.advance_cycle(&hr, &cycle, "ACTIVE").await;
+    let queued = domain::announcements::run(&app.ctx).await.unwrap();
+    assert_eq!(queued, 2500);
+    assert_eq!(
+        app.count("cycle_announcement WHERE done_at IS NOT NULL AND queued = 2500")
+            .await,
+        1
     );
 }

@@ -6,20 +6,51 @@ async fn me_shows_my_place_in_the_organisation() {
     let app = spawn_app().await;
     let org = app.org().await;
     let r = app
-        .gql(Some(&org.mgr), "{ me { name role isManager department { name } manager { email } reports { email } } }", json!({}))
+        .gql(Some(&org.mgr), "{ me { name role isManager department { name } manager { email } reports { nodes { email } } } }", json!({}))
         .await;
     let me = &r.data()["me"];
     assert_eq!(me["role"], "EMPLOYEE");
     assert_eq!(me["isManager"], true);
     assert_eq!(me["department"]["name"], "Engineering");
     assert_eq!(me["manager"]["email"], "ceo@t.io");
-    let reports: Vec<&str> = me["reports"]
+    let reports: Vec<&str> = me["reports"]["nodes"]
         .as_array()
         .into_iter()
         .flatten()
         .filter_map(|r| r["email"].as_str())
         .collect();
     assert_eq!(reports, ["alice@t.io", "bob@t.io", "lead@t.io"]);
+    // A page at a time, by name.
+    let page = "query($after: String) { me { reports(first: 2, after: $after) { totalCount pageInfo { hasNextPage endCursor } nodes { email } } } }";
+    let r = app.gql(Some(&org.mgr), page, json!({})).await;
+    let first = &r.data()["me"]["reports"];
+    assert_eq!(first["totalCount"], 3);
+    assert_eq!(
+        first["nodes"],
+        json!([{ "email": "alice@t.io" }, { "email": "bob@t.io" }])
+    );
+    assert_eq!(first["pageInfo"]["hasNextPage"], true);
+    let r = app
+        .gql(
+            Some(&org.mgr),
+            page,
+            json!({ "after": first["pageInfo"]["endCursor"] }),
+        )
+        .await;
+    assert_eq!(
+        r.data()["me"]["reports"]["nodes"],
+        json!([{ "email": "lead@t.io" }])
+    );
+    assert_eq!(r.data()["me"]["reports"]["pageInfo"]["hasNextPage"], false);
+    // A cursor from another list is refused.
+    let r = app
+        .gql(
+            Some(&org.mgr),
+            "query($after: String) { me { reports(after: $after) { nodes { email } } } }",
+            json!({ "after": "bm90IGEgY3Vyc29y" }),
+        )
+        .await;
+    r.assert_error("BAD_USER_INPUT", Some("after"));
     let r = app.gql(Some(&org.hr), "{ me { role } }", json!({})).await;
     assert_eq!(r.data()["me"]["role"], "HR_ADMIN");
 }

@@ -112,13 +112,13 @@ async fn public_company_and_team_goals_are_visible_to_everyone_private_ones_are_
     let r = app
         .gql(
             Some(&org.carol),
-            "query($id: ID!) { goal(id: $id) { children { id } } }",
+            "query($id: ID!) { goal(id: $id) { children { totalCount nodes { id } } } }",
             json!({ "id": team }),
         )
         .await;
     assert_eq!(
         r.data()["goal"]["children"],
-        json!([]),
+        json!({ "totalCount": 0, "nodes": [] }),
         "Alice's individual goal stays private"
     );
 }

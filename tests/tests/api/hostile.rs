@@ -529,6 +529,32 @@ async fn another_persons_ids_on_every_id_argument_give_no_data() {
             json!({ "m": milestone }),
         ),
         (
+            "createEmployee.input.managerId",
+            format!(
+                "mutation {{ createEmployee(input: {{email: \"x@t.io\", name: \"X\", hiredOn: \"2027-01-01\", managerId: \"{carol}\"}}) {{ id }} }}"
+            ),
+            json!({}),
+        ),
+        (
+            "updateEmployee.input.id",
+            format!(
+                "mutation {{ updateEmployee(input: {{id: \"{carol}\", title: \"Mine\"}}) {{ id }} }}"
+            ),
+            json!({}),
+        ),
+        (
+            "moveEmployee.input.id",
+            format!(
+                "mutation {{ moveEmployee(input: {{id: \"{carol}\", managerId: null}}) {{ id }} }}"
+            ),
+            json!({}),
+        ),
+        (
+            "deactivateEmployee.input.id",
+            format!("mutation {{ deactivateEmployee(input: {{id: \"{carol}\"}}) {{ id }} }}"),
+            json!({}),
+        ),
+        (
             "updateGoal.input.parentId",
             "mutation($i: UpdateGoalInput!) { updateGoal(input: $i) { id } }".into(),
             json!({ "i": { "id": mine, "parentId": goal } }),
@@ -608,6 +634,10 @@ async fn another_persons_ids_on_every_id_argument_give_no_data() {
                 "createGoal.input.cycleId",
                 "giveFeedback.input.recipientId",
                 "cycleOverview.departmentId",
+                // HR-only mutations: the rest of their ids are never read for anyone else.
+                "createEmployee.input.departmentId",
+                "updateEmployee.input.departmentId",
+                "moveEmployee.input.managerId",
             ]
             .map(String::from),
         )

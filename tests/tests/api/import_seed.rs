@@ -138,11 +138,14 @@ async fn the_demo_organisation_is_believable_and_seeding_twice_changes_nothing()
     let r = app
         .gql(
             Some(&mgr),
-            "{ me { reports { email goals { status } } } }",
+            "{ me { reports(first: 100) { nodes { email goals { status } } } } }",
             json!({}),
         )
         .await;
-    let reports = r.data()["me"]["reports"].as_array().cloned().unwrap();
+    let reports = r.data()["me"]["reports"]["nodes"]
+        .as_array()
+        .cloned()
+        .unwrap();
     assert!(
         reports
             .iter()

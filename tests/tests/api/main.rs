@@ -25,6 +25,7 @@ mod key_results;
 mod milestones;
 mod n_plus_one;
 mod negotiation;
+mod org_chart;
 mod overview;
 mod pagination;
 mod plans;

@@ -4,10 +4,10 @@ use perfcycle_tests::{TestApp, date, spawn_app};
 use serde_json::json;
 
 const TEAM: &str =
-    "query($m: ID!) { employees(first: 100, filter: {managerId: $m}) { totalCount edges { node {
-    name department { name } manager { name } reports { name }
+    "query($m: ID!) { employees(first: 40, filter: {managerId: $m}) { totalCount edges { node {
+    name department { name } manager { name } reports(first: 5) { nodes { name } }
     goals { title status progress owner { name } cycle { name } parent { title }
-            keyResults { metric progress } children { id } revisions { reason } } } } } }";
+            keyResults { metric progress } children(first: 5) { nodes { id } } revisions(first: 5) { nodes { reason } } } } } } }";
 
 async fn team_of(app: &TestApp, manager: &str, size: usize, cycle: uuid::Uuid) -> uuid::Uuid {
     let mut rows =

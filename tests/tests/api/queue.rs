@@ -80,7 +80,7 @@ async fn the_reminder_path_runs_through_the_queue() {
             .await
             .unwrap()
     );
-    wait_for_sent(&app, 9).await;
+    wait_for_sent(&app, 18).await; // 9 reminders and the 9 e-mails announcing the cycle's start
     // The same tick again is refused; a later one finds nothing new to send.
     assert!(
         !worker::pool::run_scan_tick(&worker, at("2027-03-05T23:00:00Z"))
@@ -94,11 +94,11 @@ async fn the_reminder_path_runs_through_the_queue() {
     );
     tokio::time::sleep(Duration::from_millis(800)).await;
     let messages = sink.messages();
-    assert_eq!(messages.len(), 9);
+    assert_eq!(messages.len(), 18);
     let mut ids: Vec<String> = messages.iter().map(|m| m.message_id()).collect();
     ids.sort();
     ids.dedup();
-    assert_eq!(ids.len(), 9, "each outbox row is sent once");
+    assert_eq!(ids.len(), 18, "each outbox row is sent once");
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -126,9 +126,9 @@ async fn two_workers_and_repeated_jobs_send_each_email_once() {
         .unwrap();
     queue.push(ids.clone()).await.unwrap();
     queue.push(ids).await.unwrap();
-    wait_for_sent(&app, 9).await;
+    wait_for_sent(&app, 18).await;
     tokio::time::sleep(Duration::from_millis(1500)).await;
-    assert_eq!(sink.messages().len(), 9, "no e-mail twice");
+    assert_eq!(sink.messages().len(), 18, "no e-mail twice");
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -141,12 +141,13 @@ async fn a_live_senders_renewed_claim_is_kept_and_a_dead_senders_rows_are_queued
     app.scan_check_ins("2027-03-05T23:00:00Z").await;
     let t = at("2027-03-05T23:00:00Z");
     let db = &app.ctx.db;
+    // 9 reminders and the 9 e-mails announcing the cycle's start.
     let ids = take_for_dispatch(db, t, 100).await.unwrap();
-    assert_eq!(ids.len(), 9);
+    assert_eq!(ids.len(), 18);
     assert!(take_for_dispatch(db, t, 100).await.unwrap().is_empty());
     let live = claim_batch(db, &ids[..4], t, LEASE).await.unwrap();
     let dead = claim_batch(db, &ids[4..], t, LEASE).await.unwrap();
-    assert_eq!((live.len(), dead.len()), (4, 5));
+    assert_eq!((live.len(), dead.len()), (4, 14));
     // Claimed rows belong to their sender.
     assert!(claim_batch(db, &ids, t, LEASE).await.unwrap().is_empty());
     // The live sender's heartbeat; the dead one's lease runs out.
@@ -169,7 +170,7 @@ async fn a_live_senders_renewed_claim_is_kept_and_a_dead_senders_rows_are_queued
         "and only once"
     );
     let taken = claim_batch(db, &ids, expired, LEASE).await.unwrap();
-    assert_eq!(taken.len(), 5, "the live sender keeps its rows");
+    assert_eq!(taken.len(), 14, "the live sender keeps its rows");
     assert!(taken.iter().all(|r| r.attempts == 2));
     // The dead sender's claim is no longer current: its heartbeat and its record change nothing.
     assert_eq!(renew(db, &dead, expired, LEASE).await.unwrap(), 0);
@@ -178,5 +179,5 @@ async fn a_live_senders_renewed_claim_is_kept_and_a_dead_senders_rows_are_queued
     mark_sent_many(db, live.iter().chain(&taken), expired)
         .await
         .unwrap();
-    assert_eq!(app.count("email_outbox WHERE status = 'SENT'").await, 9);
+    assert_eq!(app.count("email_outbox WHERE status = 'SENT'").await, 18);
 }

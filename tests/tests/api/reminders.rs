@@ -46,6 +46,10 @@ async fn reminders_go_out_on_friday_morning_local_time_exactly_once() {
 
     let monday = app.scan_check_ins("2027-03-01T12:00:00Z").await;
     assert_eq!((monday.opened, monday.reminders), (9, 0));
+    // The cycle's start is announced to everyone first.
+    assert_eq!(monday.announced, 9);
+    assert_eq!(mailer.deliver_pending(&app.ctx).await.unwrap().sent, 9);
+    assert!(reminders(&sink).is_empty());
     // Friday 08:30 UTC: past 09:00 in Kolkata (Bob) and Berlin (Cleo, Hank, Mia); not yet in
     // London-on-UTC (Lea, Dave, Otto, Carol) or New York (Alice).
     let early = app.scan_check_ins("2027-03-05T08:30:00Z").await;
@@ -90,7 +94,11 @@ async fn reminders_go_out_on_friday_morning_local_time_exactly_once() {
         "{text}"
     );
     assert!(html.contains("<li>Halve checkout latency</li>"), "{html}");
-    assert_eq!(app.count("email_outbox WHERE status = 'SENT'").await, 11);
+    assert_eq!(
+        app.count("email_outbox WHERE status = 'SENT'").await,
+        20,
+        "2 about the goal, 9 announcing the cycle's start, 9 reminders"
+    );
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -144,8 +152,9 @@ async fn two_senders_at_once_never_send_the_same_email_twice() {
     },);
     let (ra, rb) = (ra.unwrap(), rb.unwrap());
     eprintln!("sender A sent {}, sender B sent {}", ra.sent, rb.sent);
-    assert_eq!(ra.sent + rb.sent, 9);
-    assert_eq!(sink.messages().len(), 9);
+    // 9 reminders and the 9 e-mails announcing the cycle's start.
+    assert_eq!(ra.sent + rb.sent, 18);
+    assert_eq!(sink.messages().len(), 18);
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -163,19 +172,20 @@ async fn an_unreachable_smtp_server_is_retried_later_and_nothing_is_lost() {
         "http://x",
     )
     .unwrap();
+    // 9 reminders and the 9 e-mails announcing the cycle's start.
     let r = dead.deliver_pending(&app.ctx).await.unwrap();
-    assert_eq!((r.sent, r.retrying), (0, 9));
+    assert_eq!((r.sent, r.retrying), (0, 18));
     assert_eq!(
         app.count("email_outbox WHERE status = 'PENDING' AND attempts = 1")
             .await,
-        9
+        18
     );
     // After the backoff a working server gets every message, once.
     let sink = SmtpSink::start().await;
     app.clock.set(at("2027-03-06T00:00:00Z"));
     let r = sink.mailer().deliver_pending(&app.ctx).await.unwrap();
-    assert_eq!(r.sent, 9);
-    assert_eq!(sink.messages().len(), 9);
+    assert_eq!(r.sent, 18);
+    assert_eq!(sink.messages().len(), 18);
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -187,14 +197,15 @@ async fn without_smtp_emails_are_written_as_eml_files() {
     app.scan_check_ins("2027-03-05T23:00:00Z").await;
     let dir = std::env::temp_dir().join(format!("perfcycle-outbox-{}", uuid::Uuid::new_v4()));
     let files = Mailer::new(None, dir.clone(), "noreply@perfcycle.test", "http://x").unwrap();
-    assert_eq!(files.deliver_pending(&app.ctx).await.unwrap().sent, 9);
+    // 9 reminders and the 9 e-mails announcing the cycle's start.
+    assert_eq!(files.deliver_pending(&app.ctx).await.unwrap().sent, 18);
     let written = std::fs::read_dir(&dir)
         .unwrap()
         .filter_map(Result::ok)
         .filter(|f| f.path().extension().is_some_and(|e| e == "eml"))
         .count();
     std::fs::remove_dir_all(&dir).ok();
-    assert_eq!(written, 9);
+    assert_eq!(written, 18);
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -260,7 +271,8 @@ async fn hr_sees_failed_deliveries_and_nobody_else_does() {
     let q = "{ jobFailures(first: 50) { totalCount edges { node { kind key recipient status attempts lastError retryAfter } } } }";
     let r = app.gql(Some(&org.hr), q, json!({})).await;
     let failures = &r.data()["jobFailures"];
-    assert_eq!(failures["totalCount"], 9);
+    // 9 reminders and the 9 e-mails announcing the cycle's start.
+    assert_eq!(failures["totalCount"], 18);
     let first = &failures["edges"][0]["node"];
     assert_eq!(
         (

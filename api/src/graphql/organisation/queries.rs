@@ -1,7 +1,7 @@
-//! Organisation reads: the viewer, the directory and departments.
+//! Organisation reads: the viewer, the directory, departments and the audit log.
 
-use super::inputs::EmployeeFilter;
-use super::types::{Department, Employee};
+use super::inputs::{AuditFilter, EmployeeFilter};
+use super::types::{AuditEntry, Department, Employee};
 use crate::graphql::connection::{Conn, connection, page_request};
 use crate::graphql::errors::{GqlResult, OrGql};
 use crate::graphql::{dctx, parse_id, viewer};
@@ -51,5 +51,23 @@ impl OrganisationQuery {
             .await
             .gql()?;
         Ok(found.into_iter().map(Department).collect())
+    }
+
+    /// Who changed what, newest first (HR): filter by the kind of row, one row, the person
+    /// who did it, and a time window.
+    #[graphql(complexity = "first.unwrap_or(20).max(1) as usize * child_complexity")]
+    async fn audit_log(
+        &self,
+        ctx: &Context<'_>,
+        first: Option<i32>,
+        after: Option<String>,
+        filter: Option<AuditFilter>,
+    ) -> GqlResult<Conn<AuditEntry>> {
+        let page = page_request(ctx, "auditLog", first, after)?;
+        let filter = filter.unwrap_or_default().into_domain()?;
+        let found = domain::audit::list(dctx(ctx), viewer(ctx)?, &filter, &page)
+            .await
+            .gql()?;
+        Ok(connection("auditLog", found, AuditEntry))
     }
 }

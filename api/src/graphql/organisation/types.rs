@@ -10,6 +10,7 @@ use crate::graphql::{dctx, loaders, parse_id, parse_opt_id, viewer};
 use async_graphql::{Context, ID, Object};
 use chrono::NaiveDate;
 use domain::DomainError;
+use domain::page::{Page, Position, SortKey};
 use domain::permissions::{can_read_goal, can_read_work_of};
 use domain::{check_ins, employees};
 use entity::{department, employee};
@@ -67,13 +68,21 @@ impl Employee {
         Ok(loaders(ctx).employee.load_one(id).await?.map(Employee))
     }
     /// Direct reports, by name.
-    async fn reports(&self, ctx: &Context<'_>) -> GqlResult<Vec<Employee>> {
+    #[graphql(complexity = "first.unwrap_or(20).max(1) as usize * child_complexity")]
+    async fn reports(
+        &self,
+        ctx: &Context<'_>,
+        first: Option<i32>,
+        after: Option<String>,
+    ) -> GqlResult<Conn<Employee>> {
+        let page = page_request(ctx, "reports", first, after)?;
         let reports = loaders(ctx).reports.load_one(self.0.id).await?;
-        Ok(reports
-            .unwrap_or_default()
-            .into_iter()
-            .map(Employee)
-            .collect())
+        let position = |e: &employee::Model| Position {
+            key: SortKey::Text(e.name.clone()),
+            id: e.id,
+        };
+        let found = Page::of_rows(reports.unwrap_or_default(), position, &page);
+        Ok(connection("reports", found, Employee))
     }
     /// Whether this employee has direct reports.
     async fn is_manager(&self, ctx: &Context<'_>) -> GqlResult<bool> {
@@ -205,5 +214,44 @@ impl Department {
             .await
             .gql()?;
         Ok(connection("departmentMembers", found, Employee))
+    }
+}
+
+/// One audited change: who did what to which row, the row before and after, and when.
+pub struct AuditEntry(pub entity::audit_log::Model);
+
+#[Object]
+impl AuditEntry {
+    async fn id(&self) -> ID {
+        ID(self.0.id.to_string())
+    }
+    /// What was done, e.g. `goal.agree`, `employee.move`.
+    async fn action(&self) -> &str {
+        &self.0.action
+    }
+    /// The kind of row changed, e.g. `goal`, `employee`.
+    async fn entity(&self) -> &str {
+        &self.0.entity
+    }
+    async fn entity_id(&self) -> ID {
+        ID(self.0.entity_id.to_string())
+    }
+    /// Who did it; null for the command line (import, seed).
+    async fn actor(&self, ctx: &Context<'_>) -> GqlResult<Option<Employee>> {
+        let Some(actor) = self.0.actor_id else {
+            return Ok(None);
+        };
+        Ok(loaders(ctx).employee.load_one(actor).await?.map(Employee))
+    }
+    /// The row's state before, as the change recorded it.
+    async fn before(&self) -> Option<async_graphql::Json<serde_json::Value>> {
+        self.0.before.clone().map(async_graphql::Json)
+    }
+    /// The row's state after.
+    async fn after(&self) -> Option<async_graphql::Json<serde_json::Value>> {
+        self.0.after.clone().map(async_graphql::Json)
+    }
+    async fn at(&self) -> chrono::DateTime<chrono::Utc> {
+        self.0.at
     }
 }

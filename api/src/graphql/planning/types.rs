@@ -12,6 +12,7 @@ use crate::graphql::{dctx, loaders, viewer};
 use async_graphql::{ComplexObject, Context, Enum, ID, Object, SimpleObject};
 use chrono::{DateTime, NaiveDate, Utc};
 use domain::goals::{self, GoalAction};
+use domain::page::{Page, Position, SortKey};
 use domain::permissions::can_read_goal;
 use entity::{cycle, goal, goal_event, goal_revision, key_result, milestone};
 use rust_decimal::Decimal;
@@ -271,10 +272,23 @@ impl Goal {
             .await?
             .pop())
     }
-    /// Goals aligned under this one that the viewer may read.
-    async fn children(&self, ctx: &Context<'_>) -> GqlResult<Vec<Goal>> {
+    /// Goals aligned under this one that the viewer may read, oldest first.
+    #[graphql(complexity = "first.unwrap_or(20).max(1) as usize * child_complexity")]
+    async fn children(
+        &self,
+        ctx: &Context<'_>,
+        first: Option<i32>,
+        after: Option<String>,
+    ) -> GqlResult<Conn<Goal>> {
+        let page = page_request(ctx, "goalChildren", first, after)?;
         let children = loaders(ctx).children.load_one(self.0.id).await?;
-        readable_goals(ctx, children.unwrap_or_default()).await
+        let readable = readable_goals(ctx, children.unwrap_or_default()).await?;
+        let position = |g: &Goal| Position {
+            key: SortKey::Time(g.0.created_at),
+            id: g.0.id,
+        };
+        let found = Page::of_rows(readable, position, &page);
+        Ok(connection("goalChildren", found, |g| g))
     }
     async fn key_results(&self, ctx: &Context<'_>) -> GqlResult<Vec<KeyResult>> {
         let krs = loaders(ctx).key_results.load_one(self.0.id).await?;
@@ -310,13 +324,21 @@ impl Goal {
             .collect())
     }
     /// Target changes after agreement, oldest first.
-    async fn revisions(&self, ctx: &Context<'_>) -> GqlResult<Vec<GoalRevision>> {
-        let revs = loaders(ctx).revisions.load_one(self.0.id).await?;
-        Ok(revs
-            .unwrap_or_default()
-            .into_iter()
-            .map(GoalRevision)
-            .collect())
+    #[graphql(complexity = "first.unwrap_or(20).max(1) as usize * child_complexity")]
+    async fn revisions(
+        &self,
+        ctx: &Context<'_>,
+        first: Option<i32>,
+        after: Option<String>,
+    ) -> GqlResult<Conn<GoalRevision>> {
+        let page = page_request(ctx, "goalRevisions", first, after)?;
+        let revisions = loaders(ctx).revisions.load_one(self.0.id).await?;
+        let position = |r: &goal_revision::Model| Position {
+            key: SortKey::Time(r.revised_at),
+            id: r.id,
+        };
+        let found = Page::of_rows(revisions.unwrap_or_default(), position, &page);
+        Ok(connection("goalRevisions", found, GoalRevision))
     }
 }
 

@@ -1,0 +1,72 @@
+//! Org-chart writes (HR): each takes one input object and returns the employee it changed.
+
+use super::inputs::{
+    CreateEmployeeInput, DeactivateEmployeeInput, MoveEmployeeInput, UpdateEmployeeInput,
+};
+use super::types::Employee;
+use crate::graphql::errors::{GqlResult, OrGql};
+use crate::graphql::{dctx, parse_id, parse_opt_id, viewer};
+use async_graphql::{Context, Object};
+use domain::org;
+
+/// Org-chart writes.
+#[derive(Default)]
+pub struct OrganisationMutation;
+
+#[Object]
+impl OrganisationMutation {
+    /// Adds someone to the organisation (HR).
+    async fn create_employee(
+        &self,
+        ctx: &Context<'_>,
+        input: CreateEmployeeInput,
+    ) -> GqlResult<Employee> {
+        let input = input.into_domain()?;
+        Ok(Employee(
+            org::create(dctx(ctx), viewer(ctx)?, input).await.gql()?,
+        ))
+    }
+
+    /// Changes someone's details (HR).
+    async fn update_employee(
+        &self,
+        ctx: &Context<'_>,
+        input: UpdateEmployeeInput,
+    ) -> GqlResult<Employee> {
+        let (id, patch) = input.into_domain()?;
+        Ok(Employee(
+            org::update(dctx(ctx), viewer(ctx)?, id, patch)
+                .await
+                .gql()?,
+        ))
+    }
+
+    /// Moves someone, with everyone below them, under another manager (HR). A manager who
+    /// reports to them is refused: the org chart would loop.
+    async fn move_employee(
+        &self,
+        ctx: &Context<'_>,
+        input: MoveEmployeeInput,
+    ) -> GqlResult<Employee> {
+        let id = parse_id("id", &input.id)?;
+        let manager = parse_opt_id("managerId", input.manager_id.as_ref())?;
+        Ok(Employee(
+            org::move_employee(dctx(ctx), viewer(ctx)?, id, manager)
+                .await
+                .gql()?,
+        ))
+    }
+
+    /// Marks someone as having left (HR): they can no longer sign in and leave lists and
+    /// schedules. Someone with active reports is a CONFLICT until they are moved.
+    async fn deactivate_employee(
+        &self,
+        ctx: &Context<'_>,
+        input: DeactivateEmployeeInput,
+    ) -> GqlResult<Employee> {
+        let id = parse_id("id", &input.id)?;
+        Ok(Employee(
+            org::deactivate(dctx(ctx), viewer(ctx)?, id).await.gql()?,
+        ))
+    }
+}

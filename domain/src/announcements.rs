@@ -1,4 +1,6 @@
-//! E-mail to everyone in a cycle when it moves to its next phase. The move itself only
+//! E-mail to everyone in a cycle when it enters a phase (PLANNING when it is created, then each
+//! move; with PLANNING each person's planning conversation is created in the same batch). The
+//! move itself only
 //! records an announcement (in its transaction); the scheduled scans then queue the e-mails a
 //! batch of people at a time, each batch in a transaction of its own that also moves the
 //! announcement's cursor, so a crash resumes where it stopped and the dedupe keys
@@ -72,6 +74,17 @@ async fn batch(ctx: &Ctx, announcement: &cycle_announcement::Model) -> DomainRes
     let txn = crate::db::begin(&ctx.db).await?;
     let now = ctx.clock.now();
     let cycle = crate::cycles::find(&txn, announcement.cycle_id).await?;
+    if cycle.phase != announcement.phase && announcement.after_employee.is_none() {
+        // The cycle moved on before anyone heard of this phase: say nothing of it.
+        cycle_announcement::Entity::update_many()
+            .col_expr(cycle_announcement::Column::DoneAt, Expr::value(now))
+            .filter(cycle_announcement::Column::Id.eq(announcement.id))
+            .filter(cycle_announcement::Column::DoneAt.is_null())
+            .exec(&txn)
+            .await?;
+        txn.commit().await?;
+        return Ok(0);
+    }
     let mut people = employee::Entity::find()
         .filter(employee::Column::Active.eq(true))
         .order_by_asc(employee::Column::Id)
@@ -80,6 +93,9 @@ async fn batch(ctx: &Ctx, announcement: &cycle_announcement::Model) -> DomainRes
         people = people.filter(employee::Column::Id.gt(after));
     }
     let people = people.all(&txn).await?;
+    if announcement.phase == CyclePhase::Planning {
+        crate::planning::create_for(&txn, &cycle, &people, now).await?;
+    }
     let last = people.last().map(|p| p.id);
     let done = (people.len() as u64) < BATCH;
     let emails: Vec<Email> = people

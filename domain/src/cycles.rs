@@ -153,6 +153,9 @@ pub async fn create(ctx: &Ctx, viewer: &Viewer, input: CycleInput) -> DomainResu
         name: created.name.clone(),
     };
     publish::emit(&txn, now, Some(viewer.id()), vec![event]).await?;
+    // Everyone hears the cycle is in planning, and gets a planning conversation with their
+    // manager, a batch at a time once it commits.
+    crate::announcements::start(&txn, created.id, CyclePhase::Planning, now).await?;
     txn.commit().await?;
     Ok(created)
 }

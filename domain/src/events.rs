@@ -155,6 +155,16 @@ pub enum DomainEvent {
         #[serde(default)]
         set_by: Option<Uuid>,
     },
+    /// A planning conversation's reminder time came: one event per side (the employee,
+    /// their manager).
+    PlanningConversationDue {
+        conversation_id: Uuid,
+        cycle_id: Uuid,
+        cycle_name: String,
+        starts_on: NaiveDate,
+        employee_id: Uuid,
+        recipient_id: Uuid,
+    },
     /// HR added someone to the organisation.
     EmployeeCreated {
         employee_id: Uuid,
@@ -263,6 +273,7 @@ impl DomainEvent {
             Self::GoalOffTrack { .. } => "GOAL_OFF_TRACK",
             Self::CheckInCadenceSet { .. } => "CHECK_IN_CADENCE_SET",
             Self::FeedbackGiven { .. } => "FEEDBACK_GIVEN",
+            Self::PlanningConversationDue { .. } => "PLANNING_CONVERSATION_DUE",
             Self::EmployeeCreated { .. } => "EMPLOYEE_CREATED",
             Self::EmployeeUpdated { .. } => "EMPLOYEE_UPDATED",
             Self::EmployeeMoved { .. } => "EMPLOYEE_MOVED",
@@ -299,6 +310,9 @@ impl DomainEvent {
             | Self::EmployeeMoved { employee_id, .. }
             | Self::EmployeeDeactivated { employee_id } => *employee_id,
             Self::FeedbackGiven { feedback_id, .. } => *feedback_id,
+            Self::PlanningConversationDue {
+                conversation_id, ..
+            } => *conversation_id,
         }
     }
 }

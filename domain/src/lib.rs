@@ -22,6 +22,7 @@ pub mod outbox;
 pub mod overview;
 pub mod page;
 pub mod permissions;
+pub mod planning;
 pub mod progress;
 pub mod publish;
 pub mod query;

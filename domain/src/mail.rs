@@ -51,6 +51,27 @@ pub enum Mail {
     CadenceChanged(CadenceMail),
     /// To everyone in a cycle that moved to its next phase.
     CyclePhaseMoved(CyclePhaseMail),
+    /// To an employee and their manager, before the cycle starts, about their planning
+    /// conversation.
+    PlanningConversationDue(PlanningMail),
+}
+
+/// Data of a planning-conversation reminder.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct PlanningMail {
+    /// The recipient's name.
+    pub name: String,
+    /// The conversation, for the link.
+    pub conversation_id: Uuid,
+    /// The cycle's name.
+    pub cycle_name: String,
+    /// When the cycle starts.
+    pub starts_on: chrono::NaiveDate,
+    /// Whose conversation it is.
+    pub employee_name: String,
+    /// Whether the recipient is the employee's manager.
+    pub for_manager: bool,
 }
 
 /// Data of a cycle-phase announcement.
@@ -286,6 +307,7 @@ impl Mail {
             Self::FeedbackReceived(_) => "feedback_received",
             Self::CadenceChanged(_) => "cadence_changed",
             Self::CyclePhaseMoved(_) => "cycle_phase_moved",
+            Self::PlanningConversationDue(_) => "planning_conversation_due",
             Self::GoalTargetRevised(_) => "goal_target_revised",
         }
     }
@@ -386,6 +408,13 @@ pub async fn project(
             } => {
                 ids.insert(*employee_id);
                 ids.extend(*set_by);
+            }
+            DomainEvent::PlanningConversationDue {
+                employee_id,
+                recipient_id,
+                ..
+            } => {
+                ids.extend([*employee_id, *recipient_id]);
             }
             _ => {}
         }
@@ -689,6 +718,28 @@ fn email_for(event: &DomainEvent, known: &Known) -> Option<Email> {
                     name: to.name.clone(),
                     cadence: *cadence,
                     by: name_of(by),
+                }),
+            )
+        }
+        DomainEvent::PlanningConversationDue {
+            conversation_id,
+            cycle_name,
+            starts_on,
+            employee_id,
+            recipient_id,
+            ..
+        } => {
+            let to = active(recipient_id)?;
+            (
+                to,
+                format!("planning-reminder:{conversation_id}:{recipient_id}"),
+                Mail::PlanningConversationDue(PlanningMail {
+                    name: to.name.clone(),
+                    conversation_id: *conversation_id,
+                    cycle_name: cycle_name.clone(),
+                    starts_on: *starts_on,
+                    employee_name: name_of(employee_id),
+                    for_manager: recipient_id != employee_id,
                 }),
             )
         }

@@ -17,6 +17,7 @@ pub mod goal_revision;
 pub mod key_result;
 pub mod key_result_update;
 pub mod milestone;
+pub mod planning_conversation;
 pub mod scheduler_tick;
 pub mod values;
 

@@ -72,6 +72,10 @@ text_enum!(
     }
 );
 text_enum!(
+    /// Where a planning conversation stands.
+    ConversationStatus { Open => "OPEN", Held => "HELD" }
+);
+text_enum!(
     /// How often check-ins open.
     Cadence { Weekly => "WEEKLY", Biweekly => "BIWEEKLY", Monthly => "MONTHLY" }
 );

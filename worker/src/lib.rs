@@ -25,13 +25,16 @@ pub struct ScanReport {
     pub missed: usize,
     /// Goals whose health the day's pass changed; `None` when today's pass had already run.
     pub health_changed: Option<usize>,
-    /// E-mails announcing cycle phase moves queued.
+    /// E-mails announcing cycle phases queued.
     pub announced: u64,
+    /// Planning-conversation reminders queued (one to each side).
+    pub planning_reminders: u64,
 }
 
 /// One pass of every check-in schedule at the clock's "now": open due check-ins, mark missed
-/// ones (notifying managers), queue reminders, once a day recompute goal health, and queue
-/// the e-mails announcing cycle phase moves. Safe to run late and to run twice.
+/// ones (notifying managers), queue reminders, once a day recompute goal health, queue the
+/// e-mails announcing cycle phases (creating planning conversations with PLANNING's), and
+/// remind both sides of planning conversations. Safe to run late and to run twice.
 pub async fn run_check_in_scans(ctx: &Ctx, reminder_time: NaiveTime) -> DomainResult<ScanReport> {
     let now = ctx.clock.now();
     let opened = domain::check_ins::open_due(ctx, now, reminder_time).await?;
@@ -39,11 +42,13 @@ pub async fn run_check_in_scans(ctx: &Ctx, reminder_time: NaiveTime) -> DomainRe
     let reminders = domain::check_ins::queue_reminders(ctx, now).await?;
     let health_changed = domain::goals::refresh_daily_health(ctx, "check-in-scans").await?;
     let announced = domain::announcements::run(ctx).await?;
+    let planning_reminders = domain::planning::queue_reminders(ctx, now).await?;
     Ok(ScanReport {
         opened,
         reminders,
         missed,
         health_changed,
         announced,
+        planning_reminders,
     })
 }

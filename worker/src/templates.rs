@@ -123,6 +123,39 @@ pub fn render(mail: &Mail, app_url: &str) -> Rendered {
         Mail::CheckinsMissedInARow(m) => missed_in_a_row(m, app),
         Mail::CheckinAcknowledged(m) => acknowledged(m, app),
         Mail::FeedbackReceived(m) => feedback(m, app),
+        Mail::PlanningConversationDue(m) => {
+            let link = format!("{app}/planning/{}", m.conversation_id);
+            let (subject, what) = if m.for_manager {
+                (
+                    format!("Plan {} with {}", m.cycle_name, m.employee_name),
+                    format!(
+                        "{} and you have a planning conversation for {} before it starts on {}: \
+                         their goals, what you expect of them, and where they want to grow.",
+                        m.employee_name, m.cycle_name, m.starts_on
+                    ),
+                )
+            } else {
+                (
+                    format!("Plan {} with your manager", m.cycle_name),
+                    format!(
+                        "Before {} starts on {}, talk with your manager about your goals, what \
+                         they expect of you, and where you want to grow. Write your aspirations \
+                         down beforehand.",
+                        m.cycle_name, m.starts_on
+                    ),
+                )
+            };
+            Rendered {
+                subject,
+                text: format!("Hi {},\n\n{what}\n\n{link}\n", m.name),
+                html: page(
+                    &format!("Hi {}", m.name),
+                    &format!("<p>{}</p>", escape(&what)),
+                    &link,
+                    "Open the conversation",
+                ),
+            }
+        }
         Mail::CyclePhaseMoved(m) => {
             let cycle = &m.cycle_name;
             let (subject, what) = match m.phase {

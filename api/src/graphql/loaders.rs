@@ -102,6 +102,10 @@ batch_loader!(
     MilestonesLoader, Uuid => Vec<milestone::Model>, goals::milestones_of
 );
 batch_loader!(
+    /// Planning conversation by (employee, cycle).
+    ConversationLoader, (Uuid, Uuid) => entity::planning_conversation::Model, domain::planning::of_employees
+);
+batch_loader!(
     /// Check-in by id.
     CheckInLoader, Uuid => check_in::Model, check_ins::by_ids
 );
@@ -150,6 +154,8 @@ pub struct Loaders {
     pub check_in: DataLoader<CheckInLoader>,
     /// Action plans by goal.
     pub milestones: DataLoader<MilestonesLoader>,
+    /// Planning conversation by employee and cycle.
+    pub conversation: DataLoader<ConversationLoader>,
 }
 
 impl Loaders {
@@ -178,6 +184,7 @@ impl Loaders {
             check_in_updates: make(CheckInUpdatesLoader(db.clone())),
             check_in: make(CheckInLoader(db.clone())),
             milestones: make(MilestonesLoader(db.clone())),
+            conversation: make(ConversationLoader(db.clone())),
         }
     }
 }

@@ -30,6 +30,7 @@ pub struct Query(
     organisation::OrganisationQuery,
     cycles::CyclesQuery,
     planning::PlanningQuery,
+    planning::conversation::ConversationQuery,
     monitoring::MonitoringQuery,
 );
 
@@ -39,6 +40,7 @@ pub struct Mutation(
     organisation::OrganisationMutation,
     cycles::CyclesMutation,
     planning::PlanningMutation,
+    planning::conversation::ConversationMutation,
     monitoring::MonitoringMutation,
 );
 

@@ -381,6 +381,16 @@ async fn another_persons_ids_on_every_id_argument_give_no_data() {
         )
         .await;
     let milestone = r.data()["setMilestones"]["milestones"][0]["id"].clone();
+    let next = app.planning_cycle(&org.hr, "Next").await;
+    app.scan_check_ins("2027-03-01T12:00:00Z").await;
+    let r = app
+        .gql(
+            Some(&org.hr),
+            "query($e: ID!, $c: ID!) { employee(id: $e) { planningConversation(cycleId: $c) { id } } }",
+            json!({ "e": carol, "c": next }),
+        )
+        .await;
+    let conversation = r.data()["employee"]["planningConversation"]["id"].clone();
     let cases: Vec<(&str, String, Value)> = vec![
         (
             "goal.id",
@@ -555,6 +565,21 @@ async fn another_persons_ids_on_every_id_argument_give_no_data() {
             json!({}),
         ),
         (
+            "planningConversation.id",
+            "query($id: ID!) { planningConversation(id: $id) { id } }".into(),
+            json!({ "id": conversation }),
+        ),
+        (
+            "updatePlanningConversation.input.id",
+            "mutation($id: ID!) { updatePlanningConversation(input: { id: $id, expectations: \"Mine\" }) { id } }".into(),
+            json!({ "id": conversation }),
+        ),
+        (
+            "holdPlanningConversation.input.id",
+            "mutation($id: ID!) { holdPlanningConversation(input: { id: $id, heldOn: \"2027-03-01\" }) { id } }".into(),
+            json!({ "id": conversation }),
+        ),
+        (
             "updateGoal.input.parentId",
             "mutation($i: UpdateGoalInput!) { updateGoal(input: $i) { id } }".into(),
             json!({ "i": { "id": mine, "parentId": goal } }),
@@ -634,6 +659,8 @@ async fn another_persons_ids_on_every_id_argument_give_no_data() {
                 "createGoal.input.cycleId",
                 "giveFeedback.input.recipientId",
                 "cycleOverview.departmentId",
+                // A list of what the viewer may read, in a cycle everyone may read.
+                "planningConversations.cycleId",
                 // HR-only mutations: the rest of their ids are never read for anyone else.
                 "createEmployee.input.departmentId",
                 "updateEmployee.input.departmentId",

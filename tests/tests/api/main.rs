@@ -28,6 +28,7 @@ mod negotiation;
 mod org_chart;
 mod overview;
 mod pagination;
+mod planning_conversations;
 mod plans;
 mod queue;
 mod regressions;

@@ -122,6 +122,23 @@ impl Employee {
             .await?;
         Ok(found.map(CheckIn))
     }
+    /// Their planning conversation with their manager in `cycleId` (null until it is set up,
+    /// and for viewers who may not see their work).
+    async fn planning_conversation(
+        &self,
+        ctx: &Context<'_>,
+        cycle_id: ID,
+    ) -> GqlResult<Option<crate::graphql::planning::conversation::PlanningConversation>> {
+        let cycle = parse_id("cycleId", &cycle_id)?;
+        if !can_read_work_of(viewer(ctx)?, &self.0) {
+            return Ok(None);
+        }
+        let found = loaders(ctx)
+            .conversation
+            .load_one((self.0.id, cycle))
+            .await?;
+        Ok(found.map(crate::graphql::planning::conversation::PlanningConversation))
+    }
     /// Their check-ins the viewer may read (none for viewers who may not see their work),
     /// newest period first, as `checkIns` lists them.
     async fn check_ins(

@@ -1,5 +1,7 @@
-//! Planning over GraphQL: goals, key results, target revisions and the alignment tree.
+//! Planning over GraphQL: goals, key results, target revisions, the alignment tree and the
+//! planning conversation.
 
+pub mod conversation;
 pub mod inputs;
 pub mod mutations;
 pub mod queries;

@@ -9,7 +9,7 @@ use crate::error::DomainError;
 use crate::query::IN_CHUNK;
 use crate::values::{self, Role};
 use chrono::NaiveDate;
-use entity::{audit_log, department, employee};
+use entity::{audit_log, department, employee, job_profile};
 use sea_orm::{ActiveModelTrait, EntityTrait, IntoActiveModel, Set};
 use std::collections::hash_map::Entry;
 use std::collections::{BTreeMap, HashMap, HashSet};
@@ -28,6 +28,9 @@ pub const COLUMNS: [&str; 8] = [
     "hired_on",
     "timezone",
 ];
+
+/// Columns a file may add; a blank cell keeps what is stored.
+pub const OPTIONAL_COLUMNS: [&str; 1] = ["job_profile"];
 
 /// One problem in an import file.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -85,6 +88,8 @@ struct Row {
     role: Option<Role>,
     hired_on: NaiveDate,
     timezone: String,
+    /// A job profile's name; `None` when the cell is blank or the column absent.
+    job_profile: Option<String>,
 }
 
 fn parse(reader: impl Read) -> Result<Vec<Row>, Vec<RowError>> {
@@ -104,11 +109,15 @@ fn parse(reader: impl Read) -> Result<Vec<Row>, Vec<RowError>> {
     let mut index = HashMap::new();
     for (i, h) in headers.iter().enumerate() {
         let name = h.to_lowercase();
-        if !COLUMNS.contains(&name.as_str()) {
+        if !COLUMNS.contains(&name.as_str()) && !OPTIONAL_COLUMNS.contains(&name.as_str()) {
             errors.push(err(
                 1,
                 h,
-                format!("unknown column; expected {}", COLUMNS.join(",")),
+                format!(
+                    "unknown column; expected {} (and optionally {})",
+                    COLUMNS.join(","),
+                    OPTIONAL_COLUMNS.join(",")
+                ),
             ));
         } else if index.insert(name, i).is_some() {
             errors.push(err(1, h, "column appears twice".into()));
@@ -225,6 +234,7 @@ fn parse(reader: impl Read) -> Result<Vec<Row>, Vec<RowError>> {
             hired_on,
             timezone,
         ) {
+            let job_profile = cell("job_profile");
             rows.push(Row {
                 line,
                 email,
@@ -235,6 +245,7 @@ fn parse(reader: impl Read) -> Result<Vec<Row>, Vec<RowError>> {
                 role,
                 hired_on,
                 timezone,
+                job_profile: (!job_profile.is_empty()).then_some(job_profile),
             });
         }
     }
@@ -329,11 +340,41 @@ pub async fn employees(ctx: &Ctx, reader: impl Read) -> Result<ImportReport, Imp
         }
     }
 
+    let profiles: HashMap<String, Uuid> = job_profile::Entity::find()
+        .all(&txn)
+        .await
+        .map_err(DomainError::from)?
+        .into_iter()
+        .map(|p| (p.name.to_lowercase(), p.id))
+        .collect();
+    let unknown: Vec<RowError> = rows
+        .iter()
+        .filter_map(|r| {
+            let name = r.job_profile.as_ref()?;
+            (!profiles.contains_key(&name.to_lowercase())).then(|| RowError {
+                line: r.line,
+                column: "job_profile".into(),
+                message: format!("no job profile is named {name:?}"),
+            })
+        })
+        .collect();
+    if !unknown.is_empty() {
+        return Err(ImportError::Invalid(unknown));
+    }
     let mut new_rows = Vec::new();
     let mut logs = Vec::new();
     let mut updates = Vec::new();
+    // People whose expected skills may have moved, for the gap rows.
+    let mut profiled = Vec::new();
     for row in &rows {
         let id = ids[&row.email];
+        let job_profile_id = match &row.job_profile {
+            Some(name) => profiles.get(&name.to_lowercase()).copied(),
+            None => by_email.get(&row.email).and_then(|e| e.job_profile_id),
+        };
+        if job_profile_id != by_email.get(&row.email).and_then(|e| e.job_profile_id) {
+            profiled.push(id);
+        }
         let desired = employee::Model {
             id,
             email: row.email.clone(),
@@ -352,6 +393,7 @@ pub async fn employees(ctx: &Ctx, reader: impl Read) -> Result<ImportReport, Imp
             hired_on: row.hired_on,
             timezone: row.timezone.clone(),
             active: true,
+            job_profile_id,
             created_at: now,
             updated_at: now,
         };
@@ -420,6 +462,7 @@ pub async fn employees(ctx: &Ctx, reader: impl Read) -> Result<ImportReport, Imp
             .await
             .map_err(DomainError::from)?;
     }
+    crate::skills::refresh_gaps(&txn, &profiled, now).await?;
     txn.commit().await.map_err(DomainError::from)?;
     Ok(report)
 }

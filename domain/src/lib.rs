@@ -27,6 +27,7 @@ pub mod progress;
 pub mod publish;
 pub mod query;
 pub mod seed;
+pub mod skills;
 pub mod values;
 pub mod viewer;
 

@@ -12,7 +12,7 @@ use crate::values::{self, Role};
 use crate::viewer::{child_path, path_within};
 use crate::{Ctx, Viewer};
 use chrono::NaiveDate;
-use entity::{department, employee};
+use entity::{department, employee, job_profile};
 use sea_orm::sea_query::Expr;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, IntoActiveModel, PaginatorTrait,
@@ -46,6 +46,8 @@ pub struct EmployeePatch {
     pub role: Option<Role>,
     pub hired_on: Option<NaiveDate>,
     pub timezone: Option<String>,
+    /// `Some(None)` takes their job profile away.
+    pub job_profile_id: Option<Option<Uuid>>,
 }
 
 /// What the audit log keeps of an employee row.
@@ -53,7 +55,7 @@ pub(crate) fn snapshot(e: &employee::Model) -> serde_json::Value {
     json!({
         "email": e.email, "name": e.name, "title": e.title, "departmentId": e.department_id,
         "managerId": e.manager_id, "role": e.role, "hiredOn": e.hired_on, "timezone": e.timezone,
-        "active": e.active,
+        "active": e.active, "jobProfileId": e.job_profile_id,
     })
 }
 
@@ -130,6 +132,7 @@ pub async fn create(
         hired_on: Set(input.hired_on),
         timezone: Set(timezone.name().to_owned()),
         active: Set(true),
+        job_profile_id: Set(None),
         created_at: Set(now),
         updated_at: Set(now),
     }
@@ -197,6 +200,17 @@ pub async fn update(
     if let Some(timezone) = &patch.timezone {
         model.timezone = Set(values::timezone("timezone", timezone)?.name().to_owned());
     }
+    if let Some(profile) = patch.job_profile_id {
+        if let Some(p) = profile
+            && job_profile::Entity::find_by_id(p)
+                .one(&txn)
+                .await?
+                .is_none()
+        {
+            return Err(DomainError::bad("jobProfileId", "no such job profile"));
+        }
+        model.job_profile_id = Set(profile);
+    }
     if !model.is_changed() {
         txn.commit().await?;
         return Ok(current);
@@ -204,6 +218,9 @@ pub async fn update(
     let now = ctx.clock.now();
     model.updated_at = Set(now);
     let updated = model.update(&txn).await?;
+    if updated.job_profile_id != current.job_profile_id {
+        crate::skills::refresh_gaps(&txn, &[id], now).await?;
+    }
     audit::record(
         &txn,
         now,

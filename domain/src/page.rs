@@ -19,6 +19,8 @@ pub enum SortKey {
     Date(NaiveDate),
     /// A text (`name`).
     Text(String),
+    /// A number (a skill gap's rank).
+    Int(i64),
 }
 
 /// A row's place in its list: its sort key and its id (the tie-breaker).
@@ -66,6 +68,16 @@ pub struct Page<T> {
 }
 
 impl<T> Page<T> {
+    /// A list with nothing in it (for a viewer who may see none of it).
+    pub fn empty() -> Self {
+        Page {
+            items: Vec::new(),
+            has_next: false,
+            has_previous: false,
+            total: Some(0),
+        }
+    }
+
     /// The slice `page` asks for of `rows`, a short list already read whole (a loader's
     /// batch: a manager's reports, a goal's children), in the order of `position`.
     pub fn of_rows(

@@ -108,6 +108,7 @@ impl<E: EntityTrait> Keyset<E> {
             SortKey::Time(t) => (*t).into(),
             SortKey::Date(d) => (*d).into(),
             SortKey::Text(s) => s.clone().into(),
+            SortKey::Int(n) => (*n).into(),
         };
         let row = Expr::tuple([self.column(self.key), self.column(self.id)]);
         let cursor = Expr::tuple([Expr::val(key), Expr::val(after.id)]);

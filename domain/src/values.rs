@@ -4,8 +4,8 @@
 use crate::error::{DomainError, DomainResult};
 
 pub use entity::values::{
-    Cadence, CheckInStatus, ConversationStatus, CyclePhase, DecimalText, Direction, FeedbackKind,
-    GoalHealth, GoalLevel, GoalStatus, GoalStep, OutboxStatus, Role, Visibility,
+    AssessmentKind, Cadence, CheckInStatus, ConversationStatus, CyclePhase, DecimalText, Direction,
+    FeedbackKind, GoalHealth, GoalLevel, GoalStatus, GoalStep, OutboxStatus, Role, Visibility,
 };
 
 /// A title: trimmed, not empty, at most [`Title::MAX`] characters.

@@ -14,11 +14,16 @@ pub mod feedback;
 pub mod goal;
 pub mod goal_event;
 pub mod goal_revision;
+pub mod job_profile;
+pub mod job_profile_skill;
 pub mod key_result;
 pub mod key_result_update;
 pub mod milestone;
 pub mod planning_conversation;
 pub mod scheduler_tick;
+pub mod skill;
+pub mod skill_assessment;
+pub mod skill_gap;
 pub mod values;
 
 pub use values::*;

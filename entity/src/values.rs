@@ -72,6 +72,10 @@ text_enum!(
     }
 );
 text_enum!(
+    /// Whose view of a skill an assessment is.
+    AssessmentKind { Own => "EMPLOYEE", Manager => "MANAGER" }
+);
+text_enum!(
     /// Where a planning conversation stands.
     ConversationStatus { Open => "OPEN", Held => "HELD" }
 );

@@ -18,6 +18,8 @@ mod m20261127_000013_goal_search;
 mod m20261127_000014_audit_reads;
 mod m20261127_000015_cycle_announcements;
 mod m20261127_000016_planning_conversations;
+mod m20261127_000017_skills;
+mod m20261127_000018_overview_indexes;
 
 pub use m20261127_000007_goal_progress::NAME as GOAL_PROGRESS;
 pub use m20261127_000010_goal_health::NAME as GOAL_HEALTH;
@@ -45,6 +47,8 @@ impl MigratorTrait for Migrator {
             Box::new(m20261127_000014_audit_reads::Migration),
             Box::new(m20261127_000015_cycle_announcements::Migration),
             Box::new(m20261127_000016_planning_conversations::Migration),
+            Box::new(m20261127_000017_skills::Migration),
+            Box::new(m20261127_000018_overview_indexes::Migration),
         ]
     }
 }

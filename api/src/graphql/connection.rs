@@ -48,6 +48,7 @@ impl CursorType for KeyCursor {
             ),
             "d" => SortKey::Date(NaiveDate::parse_from_str(value, "%Y-%m-%d").map_err(|_| not())?),
             "s" => SortKey::Text(value.to_owned()),
+            "i" => SortKey::Int(value.parse().map_err(|_| not())?),
             _ => return Err(not()),
         };
         Ok(KeyCursor {
@@ -61,6 +62,7 @@ impl CursorType for KeyCursor {
             SortKey::Time(t) => ("t", t.to_rfc3339_opts(SecondsFormat::AutoSi, true)),
             SortKey::Date(d) => ("d", d.format("%Y-%m-%d").to_string()),
             SortKey::Text(s) => ("s", s.clone()),
+            SortKey::Int(n) => ("i", n.to_string()),
         };
         URL_SAFE_NO_PAD.encode(format!(
             "{VERSION}|{}|{}|{kind}|{value}",

@@ -30,11 +30,12 @@ mirror_enum!(
     Cadence { Weekly, Biweekly, Monthly }
 );
 mirror_enum!(
-    /// Who may read a company or team goal. Individual goals are always private.
+    /// Who may read a goal or a piece of feedback. Individual goals are always private.
     Visibility {
-        /// Everyone in the organisation.
+        /// Everyone in the organisation: a company or team goal, or praise shown to all.
         Public,
-        /// The owner, their managers and HR.
+        /// A goal: its owner, their managers and HR. Feedback: its author, its recipient, the
+        /// recipient's managers and HR.
         Private,
     }
 );

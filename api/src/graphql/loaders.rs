@@ -106,6 +106,22 @@ batch_loader!(
     ConversationLoader, (Uuid, Uuid) => entity::planning_conversation::Model, domain::planning::of_employees
 );
 batch_loader!(
+    /// Skill by id.
+    SkillLoader, Uuid => entity::skill::Model, domain::skills::skills_by_ids
+);
+batch_loader!(
+    /// Job profile by id.
+    JobProfileLoader, Uuid => entity::job_profile::Model, domain::skills::profiles_by_ids
+);
+batch_loader!(
+    /// Expected skills by job profile id.
+    ProfileSkillsLoader, Uuid => Vec<entity::job_profile_skill::Model>, domain::skills::profile_skills_of
+);
+batch_loader!(
+    /// Skill gap rows by employee id, largest first.
+    SkillGapsLoader, Uuid => Vec<entity::skill_gap::Model>, domain::skills::gaps_of
+);
+batch_loader!(
     /// Check-in by id.
     CheckInLoader, Uuid => check_in::Model, check_ins::by_ids
 );
@@ -156,6 +172,14 @@ pub struct Loaders {
     pub milestones: DataLoader<MilestonesLoader>,
     /// Planning conversation by employee and cycle.
     pub conversation: DataLoader<ConversationLoader>,
+    /// Skill by id.
+    pub skill: DataLoader<SkillLoader>,
+    /// Job profile by id.
+    pub job_profile: DataLoader<JobProfileLoader>,
+    /// Expected skills by job profile.
+    pub profile_skills: DataLoader<ProfileSkillsLoader>,
+    /// Skill gaps by employee.
+    pub skill_gaps: DataLoader<SkillGapsLoader>,
 }
 
 impl Loaders {
@@ -185,6 +209,10 @@ impl Loaders {
             check_in: make(CheckInLoader(db.clone())),
             milestones: make(MilestonesLoader(db.clone())),
             conversation: make(ConversationLoader(db.clone())),
+            skill: make(SkillLoader(db.clone())),
+            job_profile: make(JobProfileLoader(db.clone())),
+            profile_skills: make(ProfileSkillsLoader(db.clone())),
+            skill_gaps: make(SkillGapsLoader(db.clone())),
         }
     }
 }

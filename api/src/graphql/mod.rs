@@ -8,6 +8,7 @@ pub mod loaders;
 pub mod order;
 
 pub mod cycles;
+pub mod develop;
 pub mod monitoring;
 pub mod organisation;
 pub mod planning;
@@ -32,6 +33,7 @@ pub struct Query(
     planning::PlanningQuery,
     planning::conversation::ConversationQuery,
     monitoring::MonitoringQuery,
+    develop::DevelopQuery,
 );
 
 /// Every write, one object per stage of the cycle.
@@ -42,6 +44,7 @@ pub struct Mutation(
     planning::PlanningMutation,
     planning::conversation::ConversationMutation,
     monitoring::MonitoringMutation,
+    develop::DevelopMutation,
 );
 
 /// The schema type.

@@ -234,6 +234,7 @@ async fn generate_with(ctx: &Ctx, n: usize, seed: u64, work: bool) -> DomainResu
             hired_on: Set(cycle.starts_on - Duration::days(p.tenure_days)),
             timezone: Set(p.timezone.to_owned()),
             active: Set(true),
+            job_profile_id: Set(None),
             created_at: Set(now),
             updated_at: Set(now),
         })

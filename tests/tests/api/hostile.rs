@@ -391,6 +391,14 @@ async fn another_persons_ids_on_every_id_argument_give_no_data() {
         )
         .await;
     let conversation = r.data()["employee"]["planningConversation"]["id"].clone();
+    let r = app
+        .gql(
+            Some(&org.hr),
+            "mutation { createSkill(input: { name: \"Negotiation\", group: \"sales\", levels: [\"1\", \"2\", \"3\", \"4\", \"5\"] }) { id } }",
+            json!({}),
+        )
+        .await;
+    let skill = r.data()["createSkill"]["id"].clone();
     let cases: Vec<(&str, String, Value)> = vec![
         (
             "goal.id",
@@ -580,6 +588,26 @@ async fn another_persons_ids_on_every_id_argument_give_no_data() {
             json!({ "id": conversation }),
         ),
         (
+            "assessSkill.input.employeeId",
+            "mutation($e: ID!, $s: ID!) { assessSkill(input: { employeeId: $e, skillId: $s, kind: MANAGER, level: 5 }) { level } }".into(),
+            json!({ "e": carol, "s": skill }),
+        ),
+        (
+            "retireSkill.input.id",
+            "mutation($s: ID!) { retireSkill(input: { id: $s }) { retiredAt } }".into(),
+            json!({ "s": skill }),
+        ),
+        (
+            "skillGaps.employeeId",
+            format!("{{ skillGaps(employeeId: \"{carol}\") {{ totalCount }} }}"),
+            json!({}),
+        ),
+        (
+            "skillGaps.managerId",
+            format!("{{ skillGaps(managerId: \"{other}\") {{ totalCount }} }}"),
+            json!({}),
+        ),
+        (
             "updateGoal.input.parentId",
             "mutation($i: UpdateGoalInput!) { updateGoal(input: $i) { id } }".into(),
             json!({ "i": { "id": mine, "parentId": goal } }),
@@ -665,6 +693,12 @@ async fn another_persons_ids_on_every_id_argument_give_no_data() {
                 "createEmployee.input.departmentId",
                 "updateEmployee.input.departmentId",
                 "moveEmployee.input.managerId",
+                "updateEmployee.input.jobProfileId",
+                "setJobProfile.input.id",
+                // The catalogue is everyone's; these narrow what the viewer may see anyway.
+                "assessSkill.input.skillId",
+                "skillGaps.departmentId",
+                "skillGaps.skillId",
             ]
             .map(String::from),
         )

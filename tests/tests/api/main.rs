@@ -34,5 +34,6 @@ mod queue;
 mod regressions;
 mod reminders;
 mod schema;
+mod skills;
 mod smart_rules;
 mod team_check_ins;

@@ -280,7 +280,7 @@ async fn hr_sees_failed_deliveries_and_nobody_else_does() {
             first["status"].as_str(),
             first["attempts"].as_i64()
         ),
-        (Some("send_email"), Some("PENDING"), Some(1))
+        (Some("SEND_EMAIL"), Some("PENDING"), Some(1))
     );
     assert!(first["lastError"].as_str().is_some_and(|e| !e.is_empty()));
     assert!(first["retryAfter"].is_string());

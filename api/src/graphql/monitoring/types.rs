@@ -357,6 +357,37 @@ impl Feedback {
     }
 }
 
+/// What kind of job a failure belongs to.
+#[derive(async_graphql::Enum, Copy, Clone, Eq, PartialEq, Debug)]
+pub enum JobKind {
+    /// Sending one e-mail of the outbox.
+    SendEmail,
+}
+
+/// Where a failed job stands.
+#[derive(async_graphql::Enum, Copy, Clone, Eq, PartialEq, Debug)]
+pub enum JobStatus {
+    /// Waiting for its next attempt.
+    Pending,
+    /// Being attempted now.
+    Sending,
+    /// Sent after all (it leaves the list).
+    Sent,
+    /// Given up: a permanent error, or out of attempts.
+    Failed,
+}
+
+impl From<OutboxStatus> for JobStatus {
+    fn from(s: OutboxStatus) -> Self {
+        match s {
+            OutboxStatus::Pending => Self::Pending,
+            OutboxStatus::Sending => Self::Sending,
+            OutboxStatus::Sent => Self::Sent,
+            OutboxStatus::Failed => Self::Failed,
+        }
+    }
+}
+
 /// A job that failed: today, e-mails that could not be sent (for good, or not yet).
 pub struct JobFailure(pub email_outbox::Model);
 
@@ -366,8 +397,8 @@ impl JobFailure {
         ID(self.0.id.to_string())
     }
     /// The job's kind.
-    async fn kind(&self) -> &str {
-        "send_email"
+    async fn kind(&self) -> JobKind {
+        JobKind::SendEmail
     }
     /// What the job was for, e.g. `checkin-reminder:{employee}:{period}`.
     async fn key(&self) -> &str {
@@ -380,8 +411,8 @@ impl JobFailure {
         &self.0.template
     }
     /// FAILED (given up) or PENDING/SENDING (will be retried).
-    async fn status(&self) -> &'static str {
-        self.0.status.as_str()
+    async fn status(&self) -> JobStatus {
+        self.0.status.into()
     }
     async fn attempts(&self) -> i32 {
         self.0.attempts

@@ -78,6 +78,8 @@ pub struct UpdateEmployeeInput {
     pub role: Option<Role>,
     pub hired_on: Option<NaiveDate>,
     pub timezone: Option<String>,
+    /// Their job profile (`jobProfiles`); `null` takes it away. Their skill gaps follow.
+    pub job_profile_id: MaybeUndefined<ID>,
 }
 
 impl UpdateEmployeeInput {
@@ -89,6 +91,11 @@ impl UpdateEmployeeInput {
             MaybeUndefined::Null => Some(None),
             MaybeUndefined::Value(d) => Some(Some(parse_id("departmentId", &d)?)),
         };
+        let job_profile_id = match self.job_profile_id {
+            MaybeUndefined::Undefined => None,
+            MaybeUndefined::Null => Some(None),
+            MaybeUndefined::Value(p) => Some(Some(parse_id("jobProfileId", &p)?)),
+        };
         Ok((
             id,
             domain::org::EmployeePatch {
@@ -99,6 +106,7 @@ impl UpdateEmployeeInput {
                 role: self.role.map(Into::into),
                 hired_on: self.hired_on,
                 timezone: self.timezone,
+                job_profile_id,
             },
         ))
     }

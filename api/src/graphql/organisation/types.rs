@@ -122,6 +122,58 @@ impl Employee {
             .await?;
         Ok(found.map(CheckIn))
     }
+    /// The job profile whose expected skill levels apply to them.
+    async fn job_profile(
+        &self,
+        ctx: &Context<'_>,
+    ) -> GqlResult<Option<crate::graphql::develop::types::JobProfile>> {
+        let Some(id) = self.0.job_profile_id else {
+            return Ok(None);
+        };
+        let found = loaders(ctx).job_profile.load_one(id).await?;
+        Ok(found.map(crate::graphql::develop::types::JobProfile))
+    }
+    /// Their standing in each skill their job profile expects, largest gap first (empty for
+    /// viewers who may not see their work).
+    async fn skill_gaps(
+        &self,
+        ctx: &Context<'_>,
+    ) -> GqlResult<Vec<crate::graphql::develop::types::SkillGap>> {
+        if !can_read_work_of(viewer(ctx)?, &self.0) {
+            return Ok(Vec::new());
+        }
+        let rows = loaders(ctx).skill_gaps.load_one(self.0.id).await?;
+        Ok(rows
+            .unwrap_or_default()
+            .into_iter()
+            .map(crate::graphql::develop::types::SkillGap)
+            .collect())
+    }
+    /// Their skill assessments, newest first (of one skill, or all): self and manager kept
+    /// apart by `kind`. None for viewers who may not see their work.
+    async fn skill_assessments(
+        &self,
+        ctx: &Context<'_>,
+        skill_id: Option<ID>,
+        first: Option<i32>,
+        after: Option<String>,
+    ) -> GqlResult<Conn<crate::graphql::develop::types::SkillAssessment>> {
+        let skill = parse_opt_id("skillId", skill_id.as_ref())?;
+        let page = page_request(ctx, "skillAssessments", first, after)?;
+        if !can_read_work_of(viewer(ctx)?, &self.0) {
+            return Ok(connection("skillAssessments", Page::empty(), |m| {
+                crate::graphql::develop::types::SkillAssessment(m)
+            }));
+        }
+        let found = domain::skills::assessments(dctx(ctx), viewer(ctx)?, &self.0, skill, &page)
+            .await
+            .gql()?;
+        Ok(connection(
+            "skillAssessments",
+            found,
+            crate::graphql::develop::types::SkillAssessment,
+        ))
+    }
     /// Their planning conversation with their manager in `cycleId` (null until it is set up,
     /// and for viewers who may not see their work).
     async fn planning_conversation(

@@ -76,10 +76,13 @@ async fn batch(ctx: &Ctx, announcement: &cycle_announcement::Model) -> DomainRes
     let cycle = crate::cycles::find(&txn, announcement.cycle_id).await?;
     if cycle.phase != announcement.phase && announcement.after_employee.is_none() {
         // The cycle moved on before anyone heard of this phase: say nothing of it.
+        // Only while nobody has been told: a worker holding an old copy must not end an
+        // announcement another one has started.
         cycle_announcement::Entity::update_many()
             .col_expr(cycle_announcement::Column::DoneAt, Expr::value(now))
             .filter(cycle_announcement::Column::Id.eq(announcement.id))
             .filter(cycle_announcement::Column::DoneAt.is_null())
+            .filter(cycle_announcement::Column::AfterEmployee.is_null())
             .exec(&txn)
             .await?;
         txn.commit().await?;

@@ -64,3 +64,15 @@ pub async fn begin(db: &DatabaseConnection) -> Result<sea_orm::DatabaseTransacti
     })
     .await
 }
+
+/// Serialises writes to the org chart (hiring, moves, leaving, the import) on PostgreSQL for
+/// the rest of `txn`: a move rewrites a subtree's paths from what it read, so two moves (or a
+/// hire under someone being moved) must not interleave. SQLite's write transactions already
+/// run one at a time.
+pub async fn lock_org_chart(txn: &impl sea_orm::ConnectionTrait) -> Result<(), DbErr> {
+    if txn.get_database_backend() == sea_orm::DbBackend::Postgres {
+        txn.execute_unprepared("SELECT pg_advisory_xact_lock(7366070742)")
+            .await?;
+    }
+    Ok(())
+}

@@ -260,6 +260,9 @@ fn parse(reader: impl Read) -> Result<Vec<Row>, Vec<RowError>> {
 pub async fn employees(ctx: &Ctx, reader: impl Read) -> Result<ImportReport, ImportError> {
     let rows = parse(reader).map_err(ImportError::Invalid)?;
     let txn = crate::db::begin(&ctx.db).await.map_err(DomainError::from)?;
+    crate::db::lock_org_chart(&txn)
+        .await
+        .map_err(DomainError::from)?;
     let now = ctx.clock.now();
 
     // Everyone already stored, so that managers may be people not in the file.

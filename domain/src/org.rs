@@ -112,6 +112,7 @@ pub async fn create(
     let title = values::optional_text("title", &input.title, 200)?;
     let timezone = values::timezone("timezone", &input.timezone)?;
     let txn = crate::db::begin(&ctx.db).await?;
+    crate::db::lock_org_chart(&txn).await?;
     check_email_free(&txn, &email, None).await?;
     check_department(&txn, input.department_id).await?;
     let manager = match input.manager_id {
@@ -250,6 +251,8 @@ pub async fn move_employee(
 ) -> DomainResult<employee::Model> {
     require_hr(viewer, "change the org chart")?;
     let txn = crate::db::begin(&ctx.db).await?;
+    // Locked before any path is read: the paths below are rewritten from these.
+    crate::db::lock_org_chart(&txn).await?;
     let current = find::<employee::Entity>(&txn, id, "employee").await?;
     if !current.active {
         return Err(DomainError::conflict(format!(
@@ -336,6 +339,7 @@ pub async fn deactivate(ctx: &Ctx, viewer: &Viewer, id: Uuid) -> DomainResult<em
         ));
     }
     let txn = crate::db::begin(&ctx.db).await?;
+    crate::db::lock_org_chart(&txn).await?;
     let current = find::<employee::Entity>(&txn, id, "employee").await?;
     if !current.active {
         txn.commit().await?;

@@ -18,7 +18,7 @@ use entity::skill_gap::UNASSESSED_RANK;
 use entity::{employee, job_profile, job_profile_skill, skill, skill_assessment, skill_gap};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter,
-    QueryOrder, Set,
+    QueryOrder, QuerySelect, Set,
 };
 use serde_json::json;
 use std::collections::{HashMap, HashSet};
@@ -446,7 +446,17 @@ pub async fn refresh_gaps(
     now: DateTime<Utc>,
 ) -> DomainResult<()> {
     for chunk in people.chunks(IN_CHUNK / 2) {
-        let employees = crate::employees::by_ids(db, chunk).await?;
+        // Locked (PostgreSQL) so that two refreshes of one person run one after the other:
+        // each deletes and re-inserts the person's rows.
+        let employees: HashMap<Uuid, employee::Model> = employee::Entity::find()
+            .filter(employee::Column::Id.is_in(chunk.iter().copied()))
+            .order_by_asc(employee::Column::Id)
+            .lock_exclusive()
+            .all(db)
+            .await?
+            .into_iter()
+            .map(|e| (e.id, e))
+            .collect();
         let profiles: Vec<Uuid> = employees
             .values()
             .filter_map(|e| e.job_profile_id)

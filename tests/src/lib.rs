@@ -278,6 +278,15 @@ impl TestApp {
         self.auth.issue(e.id, &e.email, None).unwrap()
     }
 
+    /// The stored employee with this id.
+    pub async fn employee_by_id(&self, id: uuid::Uuid) -> employee::Model {
+        employee::Entity::find_by_id(id)
+            .one(&self.ctx.db)
+            .await
+            .unwrap()
+            .unwrap_or_else(|| panic!("no employee {id}"))
+    }
+
     /// The stored employee with this e-mail.
     pub async fn employee(&self, email: &str) -> employee::Model {
         employee::Entity::find()

@@ -11,7 +11,7 @@ use crate::values::CheckInStatus;
 use crate::{Ctx, Viewer};
 use chrono::{DateTime, NaiveDate, Utc};
 use entity::{check_in, employee};
-use sea_orm::sea_query::{Expr, Func};
+use sea_orm::sea_query::Expr;
 use sea_orm::{
     ColumnTrait, Condition, EntityTrait, JoinType, PaginatorTrait, QueryFilter, QuerySelect,
 };
@@ -132,21 +132,22 @@ impl Team {
         }))
     }
 
-    /// The team's counts by status for the day, in two aggregate queries.
+    /// The team's counts of people by status for the day, in three aggregate queries.
     pub async fn counts(&self, ctx: &Ctx) -> DomainResult<TeamCounts> {
         let backend = ctx.db.get_database_backend();
         let people = employee::Entity::find()
             .filter(self.people(backend))
             .count(&ctx.db)
             .await?;
-        let by_status: Vec<(CheckInStatus, i64)> = check_in::Entity::find()
-            .select_only()
-            .column(check_in::Column::Status)
-            .column_as(
-                Expr::from(Func::count(Expr::col((
-                    check_in::Entity,
-                    check_in::Column::Id,
-                )))),
+        // People, not check-ins: someone in two overlapping cycles has two check-ins on the
+        // day, and counts once in each status they hold (the list shows their latest).
+        let people_with = |grouped: bool| {
+            let mut q = check_in::Entity::find().select_only();
+            if grouped {
+                q = q.column(check_in::Column::Status);
+            }
+            q.column_as(
+                Expr::cust(r#"COUNT(DISTINCT "check_in"."employee_id")"#),
                 "n",
             )
             .join(
@@ -158,10 +159,13 @@ impl Team {
             )
             .filter(self.people(backend))
             .filter(self.containing_day())
+        };
+        let by_status: Vec<(CheckInStatus, i64)> = people_with(true)
             .group_by(check_in::Column::Status)
             .into_tuple()
             .all(&ctx.db)
             .await?;
+        let opened: Option<i64> = people_with(false).into_tuple().one(&ctx.db).await?;
         let mut counts = TeamCounts {
             people,
             ..TeamCounts::default()
@@ -175,7 +179,7 @@ impl Team {
                 CheckInStatus::Missed => counts.missed += n,
             }
         }
-        let opened = counts.due + counts.submitted + counts.acknowledged + counts.missed;
+        let opened = u64::try_from(opened.unwrap_or(0)).unwrap_or(0);
         counts.not_opened = people.saturating_sub(opened);
         Ok(counts)
     }

@@ -17,7 +17,8 @@ use crate::{Ctx, Viewer};
 use entity::{employee, goal, goal_revision, key_result, key_result_update};
 use rust_decimal::Decimal;
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, Set,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder,
+    QuerySelect, Set,
 };
 use serde_json::json;
 use std::collections::HashMap;
@@ -75,9 +76,16 @@ pub async fn record_progress(
 ) -> DomainResult<ProgressRecorded> {
     check_value("value", current)?;
     let txn = crate::db::begin(&ctx.db).await?;
-    let (kr, goal, owner) = readable_key_result(&txn, viewer, key_result_id).await?;
+    let (_, goal, owner) = readable_key_result(&txn, viewer, key_result_id).await?;
     let cycle = cycles::find(&txn, goal.cycle_id).await?;
     rules::check(GoalAction::RecordProgress, viewer, &goal, &owner, &cycle)?;
+    // Read again under a lock (PostgreSQL): the history's previous value must be the one
+    // this write replaces, not one a concurrent write already replaced.
+    let kr = key_result::Entity::find_by_id(key_result_id)
+        .lock_exclusive()
+        .one(&txn)
+        .await?
+        .ok_or(DomainError::NotFound("key result"))?;
     let now = ctx.clock.now();
     let before = kr.current_value;
     let mut model: key_result::ActiveModel = kr.into();

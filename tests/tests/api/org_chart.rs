@@ -342,3 +342,43 @@ async fn the_audit_log_is_hrs_filtered_and_paged() {
         .await
         .assert_error("BAD_USER_INPUT", Some("filter.actorId"));
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn two_moves_at_once_cannot_make_a_loop() {
+    let app = spawn_app().await;
+    let org = app.org().await;
+    let (mgr, other) = (
+        id_of(&app, "mgr@t.io").await,
+        id_of(&app, "other@t.io").await,
+    );
+    for _ in 0..3 {
+        // Mia under Otto and Otto under Mia, at the same moment: one of them must lose.
+        let (a, b) = tokio::join!(
+            app.gql(Some(&org.hr), MOVE, json!({ "id": mgr, "m": other })),
+            app.gql(Some(&org.hr), MOVE, json!({ "id": other, "m": mgr }))
+        );
+        let refused = [&a, &b]
+            .iter()
+            .filter(|r| r.body["errors"][0]["extensions"]["code"] == "BAD_USER_INPUT")
+            .count();
+        assert_eq!(refused, 1, "{} / {}", a.body, b.body);
+        // Every path still agrees with the manager chain.
+        let ceo = app.employee("ceo@t.io").await;
+        for email in ["mgr@t.io", "other@t.io", "alice@t.io", "carol@t.io"] {
+            let e = app.employee(email).await;
+            assert!(e.path.starts_with(&ceo.path), "{email}: {}", e.path);
+            let manager = app.employee_by_id(e.manager_id.unwrap()).await;
+            assert!(
+                e.path.starts_with(&manager.path),
+                "{email} is not below its manager"
+            );
+        }
+        // Back to where they were.
+        let ceo_id = ceo.id.to_string();
+        for id in [&mgr, &other] {
+            app.gql(Some(&org.hr), MOVE, json!({ "id": id, "m": ceo_id }))
+                .await
+                .data();
+        }
+    }
+}

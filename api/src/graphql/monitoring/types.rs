@@ -275,7 +275,8 @@ impl TeamCheckIns {
     async fn day(&self) -> Option<NaiveDate> {
         self.0.day()
     }
-    /// Counts by status over the whole team (two aggregate queries, whatever its size).
+    /// Counts of people by status over the whole team (three aggregate queries, whatever its
+    /// size). Someone in two overlapping cycles counts in each status they hold that day.
     async fn counts(&self, ctx: &Context<'_>) -> GqlResult<CheckInCounts> {
         let c = self.0.counts(dctx(ctx)).await.gql()?;
         Ok(CheckInCounts {

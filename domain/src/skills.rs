@@ -10,7 +10,7 @@ use crate::error::{DomainError, DomainResult};
 use crate::page::{Page, PageRequest, Position, SortKey};
 use crate::permissions::{can_read_work_of, require_hr};
 use crate::query::{IN_CHUNK, Keyset, find, keyset_page, rows_in};
-use crate::values::{AssessmentKind, optional_text, required_text};
+use crate::values::{AssessmentKind, GapSource, optional_text, required_text};
 use crate::viewer::column_in;
 use crate::{Ctx, Viewer};
 use chrono::{DateTime, Utc};
@@ -508,6 +508,7 @@ pub async fn refresh_gaps(
                     employee_id: Set(e.id),
                     skill_id: Set(w.skill_id),
                     expected: Set(w.expected_level),
+                    source: Set(GapSource::Profile),
                     manager_level: Set(manager),
                     self_level: Set(own),
                     gap: Set(gap),

@@ -5,7 +5,8 @@ use crate::error::{DomainError, DomainResult};
 
 pub use entity::values::{
     AssessmentKind, Cadence, CheckInStatus, ConversationStatus, CyclePhase, DecimalText, Direction,
-    FeedbackKind, GoalHealth, GoalLevel, GoalStatus, GoalStep, OutboxStatus, Role, Visibility,
+    ExpectationKind, FeedbackKind, GapSource, GoalHealth, GoalLevel, GoalStatus, GoalStep,
+    ItemKind, ItemStatus, OutboxStatus, PlanKind, PlanOutcome, PlanStatus, Role, Visibility,
 };
 
 /// A title: trimmed, not empty, at most [`Title::MAX`] characters.

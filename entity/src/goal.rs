@@ -9,6 +9,8 @@ pub struct Model {
     pub cycle_id: Uuid,
     pub owner_id: Uuid,
     pub parent_id: Option<Uuid>,
+    /// The goal this one follows up (a raised expectation), apart from the alignment parent.
+    pub follows_goal_id: Option<Uuid>,
     pub level: GoalLevel,
     pub visibility: Visibility,
     pub title: String,

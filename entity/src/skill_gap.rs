@@ -1,3 +1,4 @@
+use crate::values::*;
 use sea_orm::entity::prelude::*;
 
 /// Derived: one employee's standing in one skill their job profile expects. Refreshed by
@@ -10,6 +11,8 @@ pub struct Model {
     pub employee_id: Uuid,
     pub skill_id: Uuid,
     pub expected: i32,
+    /// Where `expected` comes from: the job profile, or a stretch assignment asking more.
+    pub source: GapSource,
     /// The latest manager assessment.
     pub manager_level: Option<i32>,
     /// The latest self assessment (shown beside, never used for the gap).

@@ -108,6 +108,7 @@ text_enum!(
         Created => "CREATED", Edited => "EDITED", Proposed => "PROPOSED",
         Returned => "RETURNED", Agreed => "AGREED", Accepted => "ACCEPTED",
         Achieved => "ACHIEVED", Missed => "MISSED", Dropped => "DROPPED",
+        Reopened => "REOPENED",
     }
 );
 text_enum!(
@@ -123,6 +124,41 @@ text_enum!(
 text_enum!(
     /// What a piece of feedback is.
     FeedbackKind { Feedback => "FEEDBACK", Praise => "PRAISE" }
+);
+text_enum!(
+    /// What a development plan is for: growth, or an improvement plan for poor performance.
+    PlanKind { Development => "DEVELOPMENT", Improvement => "IMPROVEMENT" }
+);
+text_enum!(
+    /// Whether a plan still runs.
+    PlanStatus { Open => "OPEN", Closed => "CLOSED" }
+);
+text_enum!(
+    /// How an improvement plan ended (EXTENDED: it goes on to a later check).
+    PlanOutcome { Successful => "SUCCESSFUL", Extended => "EXTENDED", Unsuccessful => "UNSUCCESSFUL" }
+);
+text_enum!(
+    /// What a development item is.
+    ItemKind {
+        Training => "TRAINING", Stretch => "STRETCH_ASSIGNMENT", Mentoring => "MENTORING",
+        CareerConversation => "CAREER_CONVERSATION", Check => "CHECK",
+    }
+);
+text_enum!(
+    /// Where a development item stands: proposed by one side, agreed or returned by the
+    /// other; completed by the employee, confirmed by the manager.
+    ItemStatus {
+        Proposed => "PROPOSED", Returned => "RETURNED", Agreed => "AGREED",
+        Completed => "COMPLETED", Confirmed => "CONFIRMED",
+    }
+);
+text_enum!(
+    /// A step in the history of what was expected of someone.
+    ExpectationKind { Revision => "REVISION", FollowUp => "FOLLOW_UP" }
+);
+text_enum!(
+    /// Where a gap's expected level comes from.
+    GapSource { Profile => "PROFILE", Stretch => "STRETCH_ASSIGNMENT" }
 );
 text_enum!(
     /// Where an outbox e-mail stands.

@@ -20,6 +20,7 @@ mod m20261127_000015_cycle_announcements;
 mod m20261127_000016_planning_conversations;
 mod m20261127_000017_skills;
 mod m20261127_000018_overview_indexes;
+mod m20261127_000019_development;
 
 pub use m20261127_000007_goal_progress::NAME as GOAL_PROGRESS;
 pub use m20261127_000010_goal_health::NAME as GOAL_HEALTH;
@@ -49,6 +50,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261127_000016_planning_conversations::Migration),
             Box::new(m20261127_000017_skills::Migration),
             Box::new(m20261127_000018_overview_indexes::Migration),
+            Box::new(m20261127_000019_development::Migration),
         ]
     }
 }

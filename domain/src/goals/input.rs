@@ -49,6 +49,9 @@ pub struct GoalInput {
     pub owner_id: Option<Uuid>,
     /// The goal it contributes to.
     pub parent_id: Option<Uuid>,
+    /// The goal this one follows up: an achieved goal, or an agreed one past its target
+    /// (a raised expectation).
+    pub follows_goal_id: Option<Uuid>,
     /// Company, team or individual.
     pub level: GoalLevel,
     /// Defaults to public for company and team goals, private for individual ones.

@@ -294,6 +294,7 @@ pub async fn create(ctx: &Ctx, viewer: &Viewer, input: GoalInput) -> DomainResul
         cycle_id: Set(cycle.id),
         owner_id: Set(owner.id),
         parent_id: Set(input.parent_id),
+        follows_goal_id: Set(input.follows_goal_id),
         level: Set(input.level),
         visibility: Set(valid.visibility),
         title: Set(valid.title.into_inner()),

@@ -392,6 +392,7 @@ pub async fn demo(ctx: &Ctx) -> DomainResult<DemoPeople> {
             let parent = parents.get(k % parents.len().max(1)).copied();
             goals.push(goal::ActiveModel {
                 id: Set(id),
+                follows_goal_id: Set(None),
                 cycle_id: Set(cycle.id),
                 owner_id: Set(ids[i]),
                 parent_id: Set(parent),

@@ -286,6 +286,7 @@ pub(super) fn person_work(
         let agreed_on = created_at + Duration::days(7);
         rows.goals.push(goal::ActiveModel {
             id: Set(id),
+            follows_goal_id: Set(None),
             cycle_id: Set(cycle.id),
             owner_id: Set(p.id),
             parent_id: Set(parent),

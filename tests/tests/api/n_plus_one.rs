@@ -29,6 +29,7 @@ async fn team_of(app: &TestApp, manager: &str, size: usize, cycle: uuid::Uuid) -
                     cycle_id: cycle,
                     owner_id: Some(owner.id),
                     parent_id: None,
+                    follows_goal_id: None,
                     level: domain::values::GoalLevel::Individual,
                     visibility: None,
                     title: format!("Goal {w}"),

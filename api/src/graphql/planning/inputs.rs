@@ -62,6 +62,10 @@ pub struct CreateGoalInput {
     pub owner_id: Option<ID>,
     /// The goal this one contributes to (same cycle, visible to the owner).
     pub parent_id: Option<ID>,
+    /// The goal this one follows up, raising expectations (apart from `parentId`): the
+    /// owner's goal that was ACHIEVED, or is AGREED with a key result past its target, in
+    /// this cycle or an earlier one.
+    pub follows_goal_id: Option<ID>,
     #[graphql(default_with = "GoalLevel::Individual")]
     pub level: GoalLevel,
     /// Defaults to PUBLIC for company and team goals; individual goals are PRIVATE.
@@ -81,6 +85,7 @@ impl CreateGoalInput {
             cycle_id: parse_id("cycleId", &self.cycle_id)?,
             owner_id: parse_opt_id("ownerId", self.owner_id.as_ref())?,
             parent_id: parse_opt_id("parentId", self.parent_id.as_ref())?,
+            follows_goal_id: parse_opt_id("followsGoalId", self.follows_goal_id.as_ref())?,
             level: self.level.into(),
             visibility: self.visibility.map(Into::into),
             title: self.title,

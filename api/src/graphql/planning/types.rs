@@ -49,6 +49,8 @@ mirror_enum!(
         Missed,
         /// Abandoned.
         Dropped,
+        /// An ACHIEVED goal back to AGREED: its target was raised before its due date.
+        Reopened,
     }
 );
 

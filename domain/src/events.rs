@@ -1,7 +1,10 @@
 //! Domain events: one typed stream of every state change. A use-case emits its events with
 //! [`crate::publish::emit`] inside its own transaction.
 
-use crate::values::{CyclePhase, DecimalText, FeedbackKind, GoalStatus, Visibility};
+use crate::values::{
+    CyclePhase, DecimalText, FeedbackKind, GoalStatus, ItemKind, ItemStatus, PlanOutcome,
+    Visibility,
+};
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
@@ -105,6 +108,61 @@ pub enum DomainEvent {
         new_target: DecimalText,
         reason: String,
         revised_by: Uuid,
+        /// Whether the target moved the harder way (up for an increasing metric, down for a
+        /// decreasing one).
+        #[serde(default)]
+        raised: bool,
+    },
+    /// An ACHIEVED goal went back to AGREED: its target was raised before its due date.
+    GoalReopened {
+        #[serde(flatten)]
+        goal: GoalFacts,
+        step_id: Uuid,
+        reopened_by: Uuid,
+    },
+    /// A follow-up goal was set after a goal its owner achieved (or passed the target of).
+    FollowUpGoalSet {
+        #[serde(flatten)]
+        goal: GoalFacts,
+        follows_goal_id: Uuid,
+        follows_title: String,
+        set_by: Uuid,
+    },
+    /// A development item moved: proposed, returned, agreed, completed or confirmed.
+    DevelopmentItemMoved {
+        item_id: Uuid,
+        plan_id: Uuid,
+        employee_id: Uuid,
+        kind: ItemKind,
+        title: String,
+        status: ItemStatus,
+        /// Who moved it.
+        by: Uuid,
+        /// Why it was returned (empty otherwise).
+        reason: String,
+        /// Unique per move, for the e-mail's dedupe key.
+        change_id: Uuid,
+    },
+    /// A dated development item (training, check date, …) is near or past its date: stage 1
+    /// a week before, 2 a day before, 3 overdue.
+    DevelopmentItemDue {
+        item_id: Uuid,
+        employee_id: Uuid,
+        kind: ItemKind,
+        title: String,
+        due_on: NaiveDate,
+        stage: i32,
+    },
+    /// An improvement plan was opened, or its outcome recorded.
+    ImprovementPlanChanged {
+        plan_id: Uuid,
+        employee_id: Uuid,
+        /// `None` when it was opened.
+        outcome: Option<PlanOutcome>,
+        /// The next check date (when opened or EXTENDED).
+        next_check_on: Option<NaiveDate>,
+        by: Uuid,
+        change_id: Uuid,
     },
     /// A check-in was submitted.
     CheckInSubmitted {
@@ -265,6 +323,11 @@ impl DomainEvent {
             Self::GoalDeleted { .. } => "GOAL_DELETED",
             Self::KeyResultProgressed { .. } => "KEY_RESULT_PROGRESSED",
             Self::GoalTargetRevised { .. } => "GOAL_TARGET_REVISED",
+            Self::GoalReopened { .. } => "GOAL_REOPENED",
+            Self::FollowUpGoalSet { .. } => "FOLLOW_UP_GOAL_SET",
+            Self::DevelopmentItemMoved { .. } => "DEVELOPMENT_ITEM_MOVED",
+            Self::DevelopmentItemDue { .. } => "DEVELOPMENT_ITEM_DUE",
+            Self::ImprovementPlanChanged { .. } => "IMPROVEMENT_PLAN_CHANGED",
             Self::CheckInSubmitted { .. } => "CHECK_IN_SUBMITTED",
             Self::CheckInAcknowledged { .. } => "CHECK_IN_ACKNOWLEDGED",
             Self::CheckInReminderDue { .. } => "CHECK_IN_REMINDER_DUE",
@@ -297,7 +360,12 @@ impl DomainEvent {
             | Self::GoalClosed { goal, .. }
             | Self::GoalDeleted { goal, .. }
             | Self::GoalOffTrack { goal, .. }
-            | Self::GoalTargetRevised { goal, .. } => goal.goal_id,
+            | Self::GoalTargetRevised { goal, .. }
+            | Self::GoalReopened { goal, .. }
+            | Self::FollowUpGoalSet { goal, .. } => goal.goal_id,
+            Self::DevelopmentItemMoved { item_id, .. }
+            | Self::DevelopmentItemDue { item_id, .. } => *item_id,
+            Self::ImprovementPlanChanged { plan_id, .. } => *plan_id,
             Self::CheckInSubmitted { check_in_id, .. }
             | Self::CheckInAcknowledged { check_in_id, .. } => *check_in_id,
             Self::CheckInReminderDue { check_in, .. } | Self::CheckInMissed { check_in } => {

@@ -10,6 +10,7 @@ pub mod check_ins;
 pub mod clock;
 pub mod cycles;
 pub mod db;
+pub mod develop;
 pub mod employees;
 pub mod error;
 pub mod events;
@@ -27,11 +28,12 @@ pub mod progress;
 pub mod publish;
 pub mod query;
 pub mod seed;
-pub mod skills;
 pub mod values;
 pub mod viewer;
 
 pub use clock::{Clock, FixedClock, SystemClock};
+/// The competencies part of the develop stage, where most callers name it.
+pub use develop::skills;
 pub use error::{DomainError, DomainResult};
 pub use viewer::Viewer;
 

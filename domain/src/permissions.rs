@@ -154,3 +154,9 @@ pub fn require_hr(viewer: &Viewer, what: &str) -> DomainResult<()> {
 pub fn can_read_work_of(viewer: &Viewer, person: &employee::Model) -> bool {
     viewer.is_hr() || viewer.is_self_or_manager_of(person)
 }
+
+/// The manager's side of someone's plans and conversations: one of their managers, or HR;
+/// never the person themselves.
+pub fn is_manager_side(viewer: &Viewer, person: &employee::Model) -> bool {
+    viewer.id() != person.id && (viewer.is_hr() || viewer.manages(person))
+}

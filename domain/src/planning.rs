@@ -11,7 +11,7 @@ use crate::check_ins::DEFAULT_REMINDER_TIME;
 use crate::error::{DomainError, DomainResult};
 use crate::events::DomainEvent;
 use crate::page::{Page, PageRequest, Position, SortKey};
-use crate::permissions::can_read_work_of;
+use crate::permissions::{can_read_work_of, is_manager_side};
 use crate::publish;
 use crate::query::{IN_CHUNK, Keyset, Owned, find_readable, keyset_page, rows_in};
 use crate::values::{ConversationStatus, CyclePhase, optional_text};
@@ -255,11 +255,6 @@ pub struct ConversationPatch {
     pub manager_notes: Option<String>,
 }
 
-/// Whether `viewer` writes the manager's side of `owner`'s conversation.
-fn manager_side(viewer: &Viewer, owner: &employee::Model) -> bool {
-    viewer.id() != owner.id && (viewer.is_hr() || viewer.is_self_or_manager_of(owner))
-}
-
 /// Checks that the cycle still takes changes to its planning conversations.
 fn check_cycle(cycle: &cycle::Model) -> DomainResult<()> {
     if cycle.phase == CyclePhase::Closed {
@@ -281,7 +276,7 @@ pub async fn update(
 ) -> DomainResult<planning_conversation::Model> {
     let txn = crate::db::begin(&ctx.db).await?;
     let (current, owner) = find_readable::<planning_conversation::Model>(&txn, viewer, id).await?;
-    let manager = manager_side(viewer, &owner);
+    let manager = is_manager_side(viewer, &owner);
     if (patch.expectations.is_some() || patch.manager_notes.is_some()) && !manager {
         return Err(DomainError::forbidden(
             "the expectations and the manager's notes are written by their managers or HR",
@@ -342,7 +337,7 @@ pub async fn hold(
 ) -> DomainResult<planning_conversation::Model> {
     let txn = crate::db::begin(&ctx.db).await?;
     let (current, owner) = find_readable::<planning_conversation::Model>(&txn, viewer, id).await?;
-    if !manager_side(viewer, &owner) {
+    if !is_manager_side(viewer, &owner) {
         return Err(DomainError::forbidden(
             "a planning conversation is marked as held by a manager of the employee or HR",
         ));

@@ -140,7 +140,7 @@ text_enum!(
 text_enum!(
     /// What a development item is.
     ItemKind {
-        Training => "TRAINING", Stretch => "STRETCH_ASSIGNMENT", Mentoring => "MENTORING",
+        Training => "TRAINING", StretchAssignment => "STRETCH_ASSIGNMENT", Mentoring => "MENTORING",
         CareerConversation => "CAREER_CONVERSATION", Check => "CHECK",
     }
 );
@@ -158,7 +158,7 @@ text_enum!(
 );
 text_enum!(
     /// Where a gap's expected level comes from.
-    GapSource { Profile => "PROFILE", Stretch => "STRETCH_ASSIGNMENT" }
+    GapSource { Profile => "PROFILE", StretchAssignment => "STRETCH_ASSIGNMENT" }
 );
 text_enum!(
     /// Where an outbox e-mail stands.

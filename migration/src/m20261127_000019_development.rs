@@ -152,7 +152,7 @@ impl MigrationTrait for Migration {
             .alter_table(
                 Table::alter()
                     .table(SkillGap::Table)
-                    .add_column(string_len(SkillGap::Source, 16).default("PROFILE"))
+                    .add_column(string_len(SkillGap::Source, 24).default("PROFILE"))
                     .to_owned(),
             )
             .await?;

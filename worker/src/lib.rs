@@ -29,12 +29,17 @@ pub struct ScanReport {
     pub announced: u64,
     /// Planning-conversation reminders queued (one to each side).
     pub planning_reminders: u64,
+    /// Development-item date reminders queued (a week and a day before; overdue to managers).
+    pub development_reminders: u64,
+    /// Weekly manager digests queued.
+    pub digests: u64,
 }
 
 /// One pass of every check-in schedule at the clock's "now": open due check-ins, mark missed
 /// ones (notifying managers), queue reminders, once a day recompute goal health, queue the
 /// e-mails announcing cycle phases (creating planning conversations with PLANNING's), and
-/// remind both sides of planning conversations. Safe to run late and to run twice.
+/// remind both sides of planning conversations, remind dated development items, and on
+/// Monday mornings queue the managers' weekly digests. Safe to run late and to run twice.
 pub async fn run_check_in_scans(ctx: &Ctx, reminder_time: NaiveTime) -> DomainResult<ScanReport> {
     let now = ctx.clock.now();
     let opened = domain::check_ins::open_due(ctx, now, reminder_time).await?;
@@ -43,6 +48,8 @@ pub async fn run_check_in_scans(ctx: &Ctx, reminder_time: NaiveTime) -> DomainRe
     let health_changed = domain::goals::refresh_daily_health(ctx, "check-in-scans").await?;
     let announced = domain::announcements::run(ctx).await?;
     let planning_reminders = domain::planning::queue_reminders(ctx, now).await?;
+    let development_reminders = domain::develop::reminders::queue_reminders(ctx, now).await?;
+    let digests = domain::develop::digest::queue_digests(ctx, now).await?;
     Ok(ScanReport {
         opened,
         reminders,
@@ -50,5 +57,7 @@ pub async fn run_check_in_scans(ctx: &Ctx, reminder_time: NaiveTime) -> DomainRe
         health_changed,
         announced,
         planning_reminders,
+        development_reminders,
+        digests,
     })
 }

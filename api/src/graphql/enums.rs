@@ -5,8 +5,20 @@
 /// ways.
 macro_rules! mirror_enum {
     ($(#[$meta:meta])* $name:ident { $($(#[$vmeta:meta])* $variant:ident),+ $(,)? }) => {
+        $crate::graphql::enums::mirror_enum!(
+            @emit [] $(#[$meta])* $name { $($(#[$vmeta])* $variant),+ }
+        );
+    };
+    // `as "Name"`: the GraphQL type's name when the domain's alone would be vague.
+    ($(#[$meta:meta])* $name:ident as $gql:literal { $($(#[$vmeta:meta])* $variant:ident),+ $(,)? }) => {
+        $crate::graphql::enums::mirror_enum!(
+            @emit [#[graphql(name = $gql)]] $(#[$meta])* $name { $($(#[$vmeta])* $variant),+ }
+        );
+    };
+    (@emit [$($extra:tt)*] $(#[$meta:meta])* $name:ident { $($(#[$vmeta:meta])* $variant:ident),+ }) => {
         $(#[$meta])*
         #[derive(async_graphql::Enum, Copy, Clone, Eq, PartialEq, Debug)]
+        $($extra)*
         pub enum $name { $($(#[$vmeta])* $variant),+ }
 
         impl From<domain::values::$name> for $name {

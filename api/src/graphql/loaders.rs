@@ -122,6 +122,14 @@ batch_loader!(
     SkillGapsLoader, Uuid => Vec<entity::skill_gap::Model>, domain::skills::gaps_of
 );
 batch_loader!(
+    /// Items by development plan id, oldest first.
+    PlanItemsLoader, Uuid => Vec<entity::development_item::Model>, domain::develop::plans::items_of
+);
+batch_loader!(
+    /// A stretch assignment's required skills by item id.
+    ItemSkillsLoader, Uuid => Vec<entity::development_item_skill::Model>, domain::develop::plans::required_skills_of
+);
+batch_loader!(
     /// Check-in by id.
     CheckInLoader, Uuid => check_in::Model, check_ins::by_ids
 );
@@ -180,6 +188,10 @@ pub struct Loaders {
     pub profile_skills: DataLoader<ProfileSkillsLoader>,
     /// Skill gaps by employee.
     pub skill_gaps: DataLoader<SkillGapsLoader>,
+    /// Items by development plan.
+    pub plan_items: DataLoader<PlanItemsLoader>,
+    /// Required skills by development item.
+    pub item_skills: DataLoader<ItemSkillsLoader>,
 }
 
 impl Loaders {
@@ -213,6 +225,8 @@ impl Loaders {
             job_profile: make(JobProfileLoader(db.clone())),
             profile_skills: make(ProfileSkillsLoader(db.clone())),
             skill_gaps: make(SkillGapsLoader(db.clone())),
+            plan_items: make(PlanItemsLoader(db.clone())),
+            item_skills: make(ItemSkillsLoader(db.clone())),
         }
     }
 }

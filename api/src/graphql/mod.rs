@@ -34,6 +34,8 @@ pub struct Query(
     planning::conversation::ConversationQuery,
     monitoring::MonitoringQuery,
     develop::DevelopQuery,
+    develop::PlanQuery,
+    develop::ExpectationQuery,
 );
 
 /// Every write, one object per stage of the cycle.
@@ -45,6 +47,7 @@ pub struct Mutation(
     planning::conversation::ConversationMutation,
     monitoring::MonitoringMutation,
     develop::DevelopMutation,
+    develop::PlanMutation,
 );
 
 /// The schema type.

@@ -12,7 +12,7 @@ use crate::progress;
 use crate::publish;
 use crate::query::{Keyset, keyset_page};
 use crate::query::{find, find_readable, rows_in};
-use crate::values::{DecimalText, required_text};
+use crate::values::{DecimalText, Direction, GoalStatus, required_text};
 use crate::{Ctx, Viewer};
 use entity::{employee, goal, goal_revision, key_result, key_result_update};
 use rust_decimal::Decimal;
@@ -213,6 +213,25 @@ pub async fn revise_target(
         ));
     }
     check_direction("newTarget", kr.direction, kr.start_value.0, new_target)?;
+    let raised = super::expectations::is_raise(kr.direction, kr.target_value.0, new_target);
+    let goal = if goal.status == GoalStatus::Agreed {
+        goal
+    } else if raised {
+        // Achieved before its due date: raising the target reopens it.
+        super::workflow::reopen(&txn, ctx, viewer, &goal).await?
+    } else {
+        return Err(DomainError::bad(
+            "newTarget",
+            format!(
+                "the goal is {}: its target can only be raised ({} for this key result)",
+                goal.status,
+                match kr.direction {
+                    Direction::Increase => "higher",
+                    Direction::Decrease => "lower",
+                }
+            ),
+        ));
+    };
     let now = ctx.clock.now();
     let revision = goal_revision::ActiveModel {
         id: Set(Uuid::new_v4()),
@@ -226,6 +245,7 @@ pub async fn revise_target(
     }
     .insert(&txn)
     .await?;
+    super::expectations::record_revision(&txn, &goal, &kr, &revision).await?;
     let metric = kr.metric.clone();
     let mut model: key_result::ActiveModel = kr.into();
     model.target_value = Set(DecimalText(new_target));
@@ -254,6 +274,7 @@ pub async fn revise_target(
             new_target: revision.new_target,
             reason: revision.reason.clone(),
             revised_by: viewer.id(),
+            raised,
         }],
     )
     .await?;

@@ -4,6 +4,7 @@
 //! revisions kept as history, batch reads with progress rolled up on the server and stored on each goal, and the alignment tree.
 
 mod alignment;
+mod expectations;
 mod health;
 mod history;
 mod input;
@@ -15,6 +16,7 @@ mod rules;
 mod workflow;
 
 pub use alignment::{AlignmentNode, MAX_TREE_NODES, alignment};
+pub use expectations::{achieved_early, history as expectation_history, is_raise, raised};
 pub use health::{
     AT_RISK_BEHIND, LOW_CONFIDENCE, OFF_TRACK_BEHIND, OFF_TRACK_PERIODS, expected_progress,
     expected_progress_of, goal_health, health_of, key_result_health, latest_confidences,

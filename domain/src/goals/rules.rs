@@ -147,9 +147,11 @@ pub fn check(
         }
         GoalAction::ReviseTarget => {
             permissions::require_manage_goal(viewer, owner)?;
-            if goal.status != GoalStatus::Agreed {
+            // An achieved goal's target may still be raised before its due date (it reopens).
+            if goal.status != GoalStatus::Agreed && !super::expectations::achieved_early(goal) {
                 return Err(DomainError::conflict(format!(
-                    "targets are revised on AGREED goals (edit a {} goal directly)",
+                    "targets are revised on AGREED goals, or raised on goals ACHIEVED before \
+                     their due date (this one is {})",
                     goal.status
                 )));
             }

@@ -288,6 +288,12 @@ pub async fn create(ctx: &Ctx, viewer: &Viewer, input: GoalInput) -> DomainResul
     if let Some(parent) = input.parent_id {
         check_parent(&txn, &owner, cycle.id, None, parent).await?;
     }
+    let followed = match input.follows_goal_id {
+        Some(id) => Some(
+            super::expectations::check_follow_up(&txn, &owner, &cycle, id, input.parent_id).await?,
+        ),
+        None => None,
+    };
     let now = ctx.clock.now();
     let mut created = goal::ActiveModel {
         id: Set(Uuid::new_v4()),
@@ -332,8 +338,38 @@ pub async fn create(ctx: &Ctx, viewer: &Viewer, input: GoalInput) -> DomainResul
     };
     let step = Step::new(GoalStep::Created, "goal.create");
     record(&txn, ctx, viewer, step, None, &created, event).await?;
+    if let Some(followed) = &followed {
+        let event =
+            super::expectations::record_follow_up(&txn, now, viewer.id(), followed, &created)
+                .await?;
+        publish::emit(&txn, now, Some(viewer.id()), vec![event]).await?;
+    }
     txn.commit().await?;
     Ok(created)
+}
+
+/// Puts an ACHIEVED goal back to AGREED because its target was raised before its due date
+/// (in the caller's transaction).
+pub(super) async fn reopen(
+    txn: &DatabaseTransaction,
+    ctx: &Ctx,
+    viewer: &Viewer,
+    current: &goal::Model,
+) -> DomainResult<goal::Model> {
+    let next = goal::Model {
+        status: GoalStatus::Agreed,
+        closed_at: None,
+        ..current.clone()
+    };
+    let updated = transition(txn, ctx, current, next).await?;
+    let step = Step::new(GoalStep::Reopened, "goal.reopen");
+    let event = DomainEvent::GoalReopened {
+        goal: GoalFacts::of(&updated),
+        step_id: step.id,
+        reopened_by: viewer.id(),
+    };
+    record(txn, ctx, viewer, step, Some(current), &updated, event).await?;
+    Ok(updated)
 }
 
 /// Edits a goal that is not yet agreed.
@@ -663,6 +699,7 @@ pub async fn delete(ctx: &Ctx, viewer: &Viewer, id: Uuid) -> DomainResult<goal::
         .filter(milestone::Column::GoalId.eq(id))
         .exec(&txn)
         .await?;
+    super::expectations::forget_follow_up(&txn, id).await?;
     let deleted = goal::Entity::delete_many()
         .filter(goal::Column::Id.eq(id))
         .filter(goal::Column::Status.eq(GoalStatus::Draft))

@@ -6,7 +6,9 @@ mod projection;
 
 pub use projection::project;
 
-use crate::values::{Cadence, DecimalText, FeedbackKind, GoalStatus, Visibility};
+use crate::values::{
+    Cadence, DecimalText, FeedbackKind, GoalStatus, ItemKind, ItemStatus, PlanOutcome, Visibility,
+};
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
@@ -50,6 +52,124 @@ pub enum Mail {
     /// To an employee and their manager, before the cycle starts, about their planning
     /// conversation.
     PlanningConversationDue(PlanningMail),
+    /// To the owner of a follow-up goal someone else set after one they achieved.
+    GoalFollowUp(FollowUpMail),
+    /// To the other side of a development item that moved (the manager when the employee
+    /// moved it, the employee otherwise).
+    DevelopmentItem(DevelopmentItemMail),
+    /// To an employee whose development item's date is near; to their manager once it passed.
+    DevelopmentItemDue(DevelopmentDueMail),
+    /// To an employee whose improvement plan was opened or whose outcome was recorded.
+    ImprovementPlan(ImprovementPlanMail),
+    /// To a manager on Monday morning: their team's week.
+    ManagerDigest(DigestMail),
+}
+
+/// Data of a follow-up-goal e-mail.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct FollowUpMail {
+    /// About the new goal.
+    #[serde(flatten)]
+    pub goal: GoalMail,
+    /// The goal it follows up.
+    pub follows_title: String,
+    /// Who set it.
+    pub by: String,
+}
+
+/// Data of a development-item e-mail.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct DevelopmentItemMail {
+    /// The recipient's name.
+    pub name: String,
+    /// The item, for the link.
+    pub item_id: Uuid,
+    /// Its title.
+    pub title: String,
+    /// What it is.
+    pub kind: ItemKind,
+    /// Where it stands now.
+    pub status: ItemStatus,
+    /// Whose plan it is in.
+    pub employee_name: String,
+    /// Who moved it.
+    pub by: String,
+    /// Why it was returned (empty otherwise).
+    pub reason: String,
+}
+
+/// Data of a development-item date e-mail.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct DevelopmentDueMail {
+    /// The recipient's name.
+    pub name: String,
+    /// The item, for the link.
+    pub item_id: Uuid,
+    /// Its title.
+    pub title: String,
+    /// What it is.
+    pub kind: ItemKind,
+    /// Its date.
+    pub due_on: NaiveDate,
+    /// Whose it is.
+    pub employee_name: String,
+    /// Whether the date has passed (the e-mail then goes to the manager).
+    pub overdue: bool,
+}
+
+/// Data of an improvement-plan e-mail.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ImprovementPlanMail {
+    /// The recipient's name.
+    pub name: String,
+    /// The plan, for the link.
+    pub plan_id: Uuid,
+    /// `None` when the plan was opened.
+    pub outcome: Option<PlanOutcome>,
+    /// The next check date.
+    pub next_check_on: Option<NaiveDate>,
+    /// Who opened it or recorded the outcome.
+    pub by: String,
+}
+
+/// One line of a digest: something about someone.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct DigestLine {
+    /// Whose it is.
+    pub employee_name: String,
+    /// What it is (a goal's title, an item's title, a skill's name).
+    pub what: String,
+    /// A figure or date to show beside it (a gap, a due date), if any.
+    pub detail: String,
+}
+
+/// Data of a manager's weekly digest.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct DigestMail {
+    /// The manager's name.
+    pub name: String,
+    /// The Monday the digest is for.
+    pub week_start: NaiveDate,
+    /// Direct reports.
+    pub team_size: u64,
+    /// Last week's check-ins of the team: submitted (or acknowledged), still due, missed.
+    pub check_ins_submitted: u64,
+    pub check_ins_due: u64,
+    pub check_ins_missed: u64,
+    /// Agreed goals that are OFF_TRACK (all of them counted, the first few listed).
+    pub off_track_count: u64,
+    pub off_track: Vec<DigestLine>,
+    /// Agreed development items past their date.
+    pub overdue_count: u64,
+    pub overdue: Vec<DigestLine>,
+    /// The largest skill gaps in the team.
+    pub gaps: Vec<DigestLine>,
 }
 
 /// Data of a planning-conversation reminder.
@@ -282,6 +402,9 @@ pub struct GoalRevisedMail {
     pub reason: String,
     /// Who moved it.
     pub revised_by: String,
+    /// Whether it moved the harder way (expectations raised).
+    #[serde(default)]
+    pub raised: bool,
 }
 
 impl Mail {
@@ -305,6 +428,11 @@ impl Mail {
             Self::CyclePhaseMoved(_) => "cycle_phase_moved",
             Self::PlanningConversationDue(_) => "planning_conversation_due",
             Self::GoalTargetRevised(_) => "goal_target_revised",
+            Self::GoalFollowUp(_) => "goal_follow_up",
+            Self::DevelopmentItem(_) => "development_item",
+            Self::DevelopmentItemDue(_) => "development_item_due",
+            Self::ImprovementPlan(_) => "improvement_plan",
+            Self::ManagerDigest(_) => "manager_digest",
         }
     }
 
@@ -343,6 +471,7 @@ mod tests {
             new_target: "12.5".parse().unwrap(),
             reason: "Going well".into(),
             revised_by: "Bob".into(),
+            raised: true,
         });
         let data = mail.data();
         assert_eq!(data["newTarget"], "12.5");

@@ -64,6 +64,20 @@ pub async fn project(
             } => {
                 ids.extend([goal.owner_id, *revised_by]);
             }
+            DomainEvent::FollowUpGoalSet { goal, set_by, .. } => {
+                ids.extend([goal.owner_id, *set_by]);
+            }
+            DomainEvent::DevelopmentItemMoved {
+                employee_id, by, ..
+            }
+            | DomainEvent::ImprovementPlanChanged {
+                employee_id, by, ..
+            } => {
+                ids.extend([*employee_id, *by]);
+            }
+            DomainEvent::DevelopmentItemDue { employee_id, .. } => {
+                ids.insert(*employee_id);
+            }
             DomainEvent::CheckInReminderDue { check_in, .. }
             | DomainEvent::CheckInMissed { check_in } => {
                 ids.insert(check_in.employee_id);
@@ -302,6 +316,7 @@ fn email_for(event: &DomainEvent, known: &Known) -> Option<Email> {
             new_target,
             reason,
             revised_by,
+            raised,
             ..
         } => {
             let to = active(&goal.owner_id)?;
@@ -315,6 +330,108 @@ fn email_for(event: &DomainEvent, known: &Known) -> Option<Email> {
                     new_target: *new_target,
                     reason: reason.clone(),
                     revised_by: name_of(revised_by),
+                    raised: *raised,
+                }),
+            )
+        }
+        DomainEvent::FollowUpGoalSet {
+            goal,
+            follows_title,
+            set_by,
+            ..
+        } => {
+            if *set_by == goal.owner_id {
+                return None;
+            }
+            let to = active(&goal.owner_id)?;
+            (
+                to,
+                format!("goal-follow-up:{}", goal.goal_id),
+                Mail::GoalFollowUp(FollowUpMail {
+                    goal: goal_mail(to, goal),
+                    follows_title: follows_title.clone(),
+                    by: name_of(set_by),
+                }),
+            )
+        }
+        DomainEvent::DevelopmentItemMoved {
+            item_id,
+            employee_id,
+            kind,
+            title,
+            status,
+            by,
+            reason,
+            change_id,
+            ..
+        } => {
+            // The other side hears: the manager when the employee moved it, else the employee.
+            let to = if by == employee_id {
+                manager_of(employee_id)?
+            } else {
+                active(employee_id)?
+            };
+            (
+                to,
+                format!("development-item:{change_id}"),
+                Mail::DevelopmentItem(DevelopmentItemMail {
+                    name: to.name.clone(),
+                    item_id: *item_id,
+                    title: title.clone(),
+                    kind: *kind,
+                    status: *status,
+                    employee_name: name_of(employee_id),
+                    by: name_of(by),
+                    reason: reason.clone(),
+                }),
+            )
+        }
+        DomainEvent::DevelopmentItemDue {
+            item_id,
+            employee_id,
+            kind,
+            title,
+            due_on,
+            stage,
+        } => {
+            let overdue = *stage >= 3;
+            let to = if overdue {
+                manager_of(employee_id)?
+            } else {
+                active(employee_id)?
+            };
+            (
+                to,
+                format!("development-due:{item_id}:{stage}"),
+                Mail::DevelopmentItemDue(DevelopmentDueMail {
+                    name: to.name.clone(),
+                    item_id: *item_id,
+                    title: title.clone(),
+                    kind: *kind,
+                    due_on: *due_on,
+                    employee_name: name_of(employee_id),
+                    overdue,
+                }),
+            )
+        }
+        DomainEvent::ImprovementPlanChanged {
+            plan_id,
+            employee_id,
+            outcome,
+            next_check_on,
+            by,
+            change_id,
+        } => {
+            let to = active(employee_id)?;
+            (
+                to,
+                format!("improvement-plan:{change_id}"),
+                Mail::ImprovementPlan(ImprovementPlanMail {
+                    name: to.name.clone(),
+                    plan_id: *plan_id,
+                    outcome: *outcome,
+                    next_check_on: *next_check_on,
+                    by: name_of(by),
                 }),
             )
         }

@@ -1,5 +1,6 @@
 //! Output types of developing: skills, job profiles, assessments and gaps.
 
+use crate::graphql::enums::mirror_enum;
 use crate::graphql::errors::{GqlResult, internal};
 use crate::graphql::loaders;
 use crate::graphql::organisation::types::Employee;
@@ -165,7 +166,17 @@ impl SkillAssessment {
     }
 }
 
-/// One person's standing in one skill their job profile expects: a cell of the heat map.
+mirror_enum!(
+    /// Where a gap's expected level comes from.
+    GapSource {
+        /// The employee's job profile.
+        Profile,
+        /// A running (agreed, not yet confirmed) stretch assignment that asks more.
+        StretchAssignment,
+    }
+);
+
+/// One person's standing in one skill expected of them: a cell of the heat map.
 pub struct SkillGap(pub skill_gap::Model);
 
 #[Object]
@@ -180,9 +191,14 @@ impl SkillGap {
     async fn skill(&self, ctx: &Context<'_>) -> GqlResult<Skill> {
         skill_of(ctx, self.0.skill_id).await
     }
-    /// What their job profile expects, 1–5.
+    /// What is expected, 1–5: the job profile's level, or a running stretch assignment's
+    /// where it asks more.
     async fn expected_level(&self) -> i32 {
         self.0.expected
+    }
+    /// Where the expected level comes from.
+    async fn source(&self) -> GapSource {
+        self.0.source.into()
     }
     /// The latest manager assessment.
     async fn manager_level(&self) -> Option<i32> {

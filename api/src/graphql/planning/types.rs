@@ -106,7 +106,7 @@ impl From<GoalOutcome> for domain::goals::Outcome {
 }
 
 /// A ratio as a float for charts, rounded to 4 places; exact values stay decimal.
-fn ratio(d: Decimal) -> f64 {
+pub(crate) fn ratio(d: Decimal) -> f64 {
     d.round_dp(4).to_f64().unwrap_or(0.0)
 }
 
@@ -271,6 +271,17 @@ impl Goal {
         };
         let parent = loaders(ctx).goal.load_one(id).await?;
         Ok(readable_goals(ctx, parent.into_iter().collect())
+            .await?
+            .pop())
+    }
+    /// The goal this one follows up (a raised expectation after an achievement), if the
+    /// viewer may read it; apart from the alignment `parent`.
+    async fn follows_goal(&self, ctx: &Context<'_>) -> GqlResult<Option<Goal>> {
+        let Some(id) = self.0.follows_goal_id else {
+            return Ok(None);
+        };
+        let followed = loaders(ctx).goal.load_one(id).await?;
+        Ok(readable_goals(ctx, followed.into_iter().collect())
             .await?
             .pop())
     }

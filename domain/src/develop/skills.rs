@@ -438,8 +438,8 @@ pub async fn assessments(
     .await
 }
 
-/// Recomputes the gap rows of `people` from their profiles and latest assessments (rows keep
-/// their ids), in chunks.
+/// Recomputes the gap rows of `people` from their profiles, their running stretch
+/// assignments and their latest assessments (rows keep their ids), in chunks.
 pub async fn refresh_gaps(
     db: &impl ConnectionTrait,
     people: &[Uuid],
@@ -462,7 +462,13 @@ pub async fn refresh_gaps(
             .filter_map(|e| e.job_profile_id)
             .collect();
         let expected = profile_skills_of(db, &profiles).await?;
-        let skill_ids: Vec<Uuid> = expected.values().flatten().map(|r| r.skill_id).collect();
+        let stretch = super::plans::stretch_requirements(db, chunk).await?;
+        let skill_ids: Vec<Uuid> = expected
+            .values()
+            .flatten()
+            .map(|r| r.skill_id)
+            .chain(stretch.values().flat_map(|m| m.keys().copied()))
+            .collect();
         let live: HashSet<Uuid> = skills_by_ids(db, &skill_ids)
             .await?
             .into_values()
@@ -489,26 +495,43 @@ pub async fn refresh_gaps(
         .collect();
         let mut rows = Vec::new();
         for e in employees.values() {
-            let Some(wanted) = e.job_profile_id.and_then(|p| expected.get(&p)) else {
-                continue;
-            };
-            for w in wanted.iter().filter(|w| live.contains(&w.skill_id)) {
+            // The expected level of each live skill: the profile's, or a running stretch
+            // assignment's where it asks more.
+            let mut wanted: HashMap<Uuid, (i32, GapSource)> = HashMap::new();
+            for w in e
+                .job_profile_id
+                .and_then(|p| expected.get(&p))
+                .into_iter()
+                .flatten()
+            {
+                wanted.insert(w.skill_id, (w.expected_level, GapSource::Profile));
+            }
+            for (skill_id, level) in stretch.get(&e.id).into_iter().flatten() {
+                let entry = wanted
+                    .entry(*skill_id)
+                    .or_insert((0, GapSource::StretchAssignment));
+                if *level > entry.0 {
+                    *entry = (*level, GapSource::StretchAssignment);
+                }
+            }
+            for (skill_id, (level, source)) in wanted {
+                if !live.contains(&skill_id) {
+                    continue;
+                }
                 let manager = latest
-                    .get(&(e.id, w.skill_id, AssessmentKind::Manager))
+                    .get(&(e.id, skill_id, AssessmentKind::Manager))
                     .copied();
-                let own = latest
-                    .get(&(e.id, w.skill_id, AssessmentKind::Own))
-                    .copied();
-                let gap = manager.map(|m| w.expected_level - m);
+                let own = latest.get(&(e.id, skill_id, AssessmentKind::Own)).copied();
+                let gap = manager.map(|m| level - m);
                 let id = existing
-                    .get(&(e.id, w.skill_id))
+                    .get(&(e.id, skill_id))
                     .map_or_else(Uuid::now_v7, |g| g.id);
                 rows.push(skill_gap::ActiveModel {
                     id: Set(id),
                     employee_id: Set(e.id),
-                    skill_id: Set(w.skill_id),
-                    expected: Set(w.expected_level),
-                    source: Set(GapSource::Profile),
+                    skill_id: Set(skill_id),
+                    expected: Set(level),
+                    source: Set(source),
                     manager_level: Set(manager),
                     self_level: Set(own),
                     gap: Set(gap),

@@ -6,6 +6,8 @@ use domain::mail::{
 };
 use domain::values::{Cadence, CyclePhase, FeedbackKind, GoalStatus, Visibility};
 
+mod develop;
+
 /// A rendered e-mail.
 #[derive(Debug, Clone)]
 pub struct Rendered {
@@ -239,13 +241,39 @@ pub fn render(mail: &Mail, app_url: &str) -> Rendered {
             goal(
                 &m.goal,
                 app,
-                format!("New target for {title}"),
+                if m.raised {
+                    format!("Expectations raised: {title}")
+                } else {
+                    format!("New target for {title}")
+                },
                 format!(
-                    "{} moved the target of \"{}\" in \"{title}\" from {} to {}: {}",
-                    m.revised_by, m.metric, m.old_target, m.new_target, m.reason
+                    "{} {} the target of \"{}\" in \"{title}\" from {} to {}: {}",
+                    m.revised_by,
+                    if m.raised { "raised" } else { "moved" },
+                    m.metric,
+                    m.old_target,
+                    m.new_target,
+                    m.reason
                 ),
             )
         }
+        Mail::GoalFollowUp(m) => {
+            let title = &m.goal.goal_title;
+            goal(
+                &m.goal,
+                app,
+                format!("A follow-up goal: {title}"),
+                format!(
+                    "After \"{}\", {} set you a follow-up goal: \"{title}\", due {}. Look it over \
+                     and accept it or send it back.",
+                    m.follows_title, m.by, m.goal.due_on
+                ),
+            )
+        }
+        Mail::DevelopmentItem(m) => develop::item(m, app),
+        Mail::DevelopmentItemDue(m) => develop::item_due(m, app),
+        Mail::ImprovementPlan(m) => develop::improvement(m, app),
+        Mail::ManagerDigest(m) => develop::digest(m, app),
     }
 }
 

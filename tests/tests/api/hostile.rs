@@ -399,7 +399,98 @@ async fn another_persons_ids_on_every_id_argument_give_no_data() {
         )
         .await;
     let skill = r.data()["createSkill"]["id"].clone();
-    let cases: Vec<(&str, String, Value)> = vec![
+    // Carol's development item and improvement plan; Alice's own training item.
+    let r = app
+        .gql(
+            Some(&org.carol),
+            "mutation($i: AddDevelopmentItemInput!) { addDevelopmentItem(input: $i) { id } }",
+            json!({ "i": { "employeeId": carol, "cycleId": cycle, "kind": "TRAINING", "title": "Hers" } }),
+        )
+        .await;
+    let carols_item = r.data()["addDevelopmentItem"]["id"].clone();
+    let r = app
+        .gql(
+            Some(&org.other),
+            "mutation($i: OpenImprovementPlanInput!) { openImprovementPlan(input: $i) { id } }",
+            json!({ "i": { "employeeId": carol, "cycleId": cycle, "objectives": "o", "checkDates": ["2027-04-01"] } }),
+        )
+        .await;
+    let carols_plan = r.data()["openImprovementPlan"]["id"].clone();
+    let alice = app.employee("alice@t.io").await.id.to_string();
+    let r = app
+        .gql(
+            Some(&org.alice),
+            "mutation($i: AddDevelopmentItemInput!) { addDevelopmentItem(input: $i) { id } }",
+            json!({ "i": { "employeeId": alice, "cycleId": cycle, "kind": "TRAINING", "title": "Mine" } }),
+        )
+        .await;
+    let alices_item = r.data()["addDevelopmentItem"]["id"].clone();
+    let item_step = |name: &'static str, input: &'static str, extra: Value| {
+        let mut i = json!({ "itemId": carols_item });
+        for (k, v) in extra.as_object().into_iter().flatten() {
+            i[k] = v.clone();
+        }
+        let mutation = name.split('.').next().unwrap_or_default();
+        (
+            name,
+            format!("mutation($i: {input}!) {{ {mutation}(input: $i) {{ id }} }}"),
+            json!({ "i": i }),
+        )
+    };
+    let mut cases: Vec<(&str, String, Value)> = vec![
+        item_step("agreeDevelopmentItem.input.itemId", "AnswerDevelopmentItemInput", json!({})),
+        item_step("confirmDevelopmentItem.input.itemId", "AnswerDevelopmentItemInput", json!({})),
+        item_step("returnDevelopmentItem.input.itemId", "ReturnDevelopmentItemInput", json!({ "reason": "r" })),
+        item_step("completeDevelopmentItem.input.itemId", "CompleteDevelopmentItemInput", json!({ "evidence": "e" })),
+        item_step("updateDevelopmentItem.input.itemId", "UpdateDevelopmentItemInput", json!({ "title": "t" })),
+        (
+            "updateDevelopmentItem.input.goalId",
+            "mutation($i: UpdateDevelopmentItemInput!) { updateDevelopmentItem(input: $i) { id } }".into(),
+            json!({ "i": { "itemId": alices_item, "goalId": goal } }),
+        ),
+        (
+            "addDevelopmentItem.input.employeeId",
+            "mutation($i: AddDevelopmentItemInput!) { addDevelopmentItem(input: $i) { id } }".into(),
+            json!({ "i": { "employeeId": carol, "cycleId": cycle, "kind": "TRAINING", "title": "t" } }),
+        ),
+        (
+            "addDevelopmentItem.input.goalId",
+            "mutation($i: AddDevelopmentItemInput!) { addDevelopmentItem(input: $i) { id } }".into(),
+            json!({ "i": { "employeeId": alice, "cycleId": cycle, "kind": "STRETCH_ASSIGNMENT", "title": "t",
+                "description": "d", "goalId": goal, "requiredSkills": [{ "skillId": skill, "targetLevel": 3 }] } }),
+        ),
+        (
+            "openImprovementPlan.input.employeeId",
+            "mutation($i: OpenImprovementPlanInput!) { openImprovementPlan(input: $i) { id } }".into(),
+            json!({ "i": { "employeeId": carol, "cycleId": cycle, "objectives": "o", "checkDates": ["2027-04-01"] } }),
+        ),
+        (
+            "recordImprovementOutcome.input.planId",
+            "mutation($i: RecordImprovementOutcomeInput!) { recordImprovementOutcome(input: $i) { id } }".into(),
+            json!({ "i": { "planId": carols_plan, "outcome": "UNSUCCESSFUL" } }),
+        ),
+        (
+            "developmentPlan.employeeId",
+            format!("{{ developmentPlan(employeeId: \"{carol}\", cycleId: \"{cycle}\", kind: IMPROVEMENT) {{ objectives }} }}"),
+            json!({}),
+        ),
+        (
+            "developmentItem.id",
+            "query($id: ID!) { developmentItem(id: $id) { title } }".into(),
+            json!({ "id": carols_item }),
+        ),
+        (
+            "expectationHistory.employeeId",
+            format!("{{ expectationHistory(employeeId: \"{carol}\") {{ totalCount }} }}"),
+            json!({}),
+        ),
+        (
+            "createGoal.input.followsGoalId",
+            "mutation($i: CreateGoalInput!) { createGoal(input: $i) { id } }".into(),
+            json!({ "i": goal_input(&cycle, json!({ "followsGoalId": goal })) }),
+        ),
+    ];
+    cases.extend(vec![
         (
             "goal.id",
             format!("{{ goal(id: \"{goal}\") {{ title }} }}"),
@@ -617,12 +708,13 @@ async fn another_persons_ids_on_every_id_argument_give_no_data() {
             "mutation($i: GiveFeedbackInput!) { giveFeedback(input: $i) { id } }".into(),
             json!({ "i": { "recipientId": carol, "goalId": goal, "body": "About your goal" } }),
         ),
-    ];
+    ]);
     let writes_before = (
         app.count("goal").await,
         app.count("feedback").await,
         app.count("audit_log").await,
         app.count("milestone WHERE done_at IS NULL").await,
+        app.count("development_item").await,
     );
     for (what, query, variables) in &cases {
         let r = app.gql(Some(&org.alice), query, variables.clone()).await;
@@ -636,6 +728,9 @@ async fn another_persons_ids_on_every_id_argument_give_no_data() {
             "createGoal.input.ownerId",
             "updateGoal.input.parentId",
             "giveFeedback.input.goalId",
+            "createGoal.input.followsGoalId",
+            "addDevelopmentItem.input.goalId",
+            "updateDevelopmentItem.input.goalId",
         ];
         let allowed: &[&str] = if reference.contains(what) {
             &["NOT_FOUND", "FORBIDDEN", "BAD_USER_INPUT"]
@@ -657,6 +752,7 @@ async fn another_persons_ids_on_every_id_argument_give_no_data() {
         app.count("feedback").await,
         app.count("audit_log").await,
         app.count("milestone WHERE done_at IS NULL").await,
+        app.count("development_item").await,
     );
     assert_eq!(
         writes_before, writes_after,
@@ -699,6 +795,12 @@ async fn another_persons_ids_on_every_id_argument_give_no_data() {
                 "assessSkill.input.skillId",
                 "skillGaps.departmentId",
                 "skillGaps.skillId",
+                // Cycles and the directory are everyone's: a mentor is any colleague.
+                "addDevelopmentItem.input.cycleId",
+                "addDevelopmentItem.input.mentorId",
+                "updateDevelopmentItem.input.mentorId",
+                "openImprovementPlan.input.cycleId",
+                "developmentPlan.cycleId",
             ]
             .map(String::from),
         )

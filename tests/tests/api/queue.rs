@@ -3,62 +3,10 @@
 //! real SMTP server.
 
 use domain::Clock;
+use perfcycle_tests::queue::{queue, start_worker, wait_for_sent};
 use perfcycle_tests::smtp::SmtpSink;
-use perfcycle_tests::{TestApp, at, spawn_app};
-use std::str::FromStr;
-use std::sync::Arc;
+use perfcycle_tests::{at, spawn_app};
 use std::time::Duration;
-use worker::pool::{PoolSettings, Queue, Services};
-
-/// The queue this run uses: Redis when the suite has one, else a fresh SQLite queue file.
-async fn queue() -> Queue {
-    let id = uuid::Uuid::new_v4().simple().to_string();
-    match std::env::var("TEST_REDIS_URL") {
-        Ok(url) => Queue::redis(&url, &format!("test-{id}:"))
-            .await
-            .expect("cannot open the Redis queue"),
-        Err(_) => Queue::sqlite(
-            &std::env::temp_dir()
-                .join("perfcycle-tests")
-                .join(format!("queue-{id}.db")),
-        )
-        .await
-        .expect("cannot open the SQLite queue"),
-    }
-}
-
-/// A worker process's services, started; its schedules never fire on their own.
-fn start_worker(app: &TestApp, queue: &Queue, sink: &SmtpSink, name: &str) -> Arc<Services> {
-    let services = Arc::new(Services {
-        ctx: app.ctx.clone(),
-        mailer: sink.mailer(),
-        queue: queue.clone(),
-        reminder_time: domain::check_ins::DEFAULT_REMINDER_TIME,
-        name: name.to_owned(),
-    });
-    let never = worker::cron::Schedule::from_str("0 0 0 1 1 * 2099").unwrap();
-    let settings = PoolSettings {
-        scan_schedule: never.clone(),
-        dispatch_schedule: never,
-        concurrency: 4,
-        shutdown_timeout: Duration::from_secs(5),
-    };
-    tokio::spawn(worker::pool::monitor(services.clone(), &settings).run());
-    services
-}
-
-async fn wait_for_sent(app: &TestApp, expected: i64) {
-    for _ in 0..150 {
-        if app.count("email_outbox WHERE status = 'SENT'").await >= expected {
-            return;
-        }
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
-    panic!(
-        "only {} of {expected} e-mails were sent in 15 s",
-        app.count("email_outbox WHERE status = 'SENT'").await
-    );
-}
 
 #[tokio::test(flavor = "multi_thread")]
 async fn the_reminder_path_runs_through_the_queue() {

@@ -29,7 +29,8 @@ enum Command {
     /// Apply pending database migrations, then exit.
     Migrate,
     /// Fill the database: `--demo` for a small believable organisation with tokens to try
-    /// it, `--employees N` for a large generated one (people, goals, check-ins, feedback).
+    /// it, `--employees N` for a large generated one (people, goals, check-ins, feedback,
+    /// skills, assessments and gaps, development plans).
     Seed {
         /// The demo organisation (about 60 people, an active cycle, aligned goals).
         #[arg(
@@ -185,9 +186,15 @@ async fn run(command: Command, config: Config) -> anyhow::Result<()> {
                     + made.key_results
                     + made.check_ins
                     + made.updates
-                    + made.feedback;
+                    + made.feedback
+                    + made.skills
+                    + made.job_profiles
+                    + made.assessments
+                    + made.skill_gaps
+                    + made.development_plans
+                    + made.development_items;
                 println!(
-                    "seeded {} employees ({} departments, {} levels below the head), {} goals, {} key results, {} check-ins, {} progress updates, {} feedback in {:.2} s ({:.0} rows per second)",
+                    "seeded {} employees ({} departments, {} levels below the head), {} goals, {} key results, {} check-ins, {} progress updates, {} feedback, {} skills, {} job profiles, {} skill assessments, {} skill gaps, {} development plans, {} development items in {:.2} s ({:.0} rows per second)",
                     made.employees,
                     made.departments,
                     made.depth,
@@ -196,6 +203,12 @@ async fn run(command: Command, config: Config) -> anyhow::Result<()> {
                     made.check_ins,
                     made.updates,
                     made.feedback,
+                    made.skills,
+                    made.job_profiles,
+                    made.assessments,
+                    made.skill_gaps,
+                    made.development_plans,
+                    made.development_items,
                     took.as_secs_f64(),
                     rows as f64 / took.as_secs_f64().max(1e-9),
                 );

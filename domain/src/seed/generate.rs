@@ -1,8 +1,11 @@
 //! A generated organisation of any size for benchmarks and load tests: departments, a manager
 //! tree, one ACTIVE cycle around today, aligned goals with key results, twelve weeks of
-//! check-ins and feedback. The same seed value and clock always give the same organisation.
+//! check-ins and feedback, and the develop stage (a skill catalogue, job profiles, skill
+//! assessments and gaps, development plans). The same seed value and clock always give the
+//! same organisation.
 
 use super::bulk::Load;
+use super::develop::{Catalogue, person_develop};
 use super::people::{DEPARTMENTS, Person, department_name, subtree_sizes, tree, uuid};
 use super::work::{Derived, Rows, Setting, person_work};
 use crate::Ctx;
@@ -45,6 +48,18 @@ pub struct Generated {
     pub updates: usize,
     /// Feedback inserted.
     pub feedback: usize,
+    /// Skills in the catalogue.
+    pub skills: usize,
+    /// Job profiles.
+    pub job_profiles: usize,
+    /// Skill assessments inserted.
+    pub assessments: usize,
+    /// Skill gap rows inserted.
+    pub skill_gaps: usize,
+    /// Development and improvement plans inserted.
+    pub development_plans: usize,
+    /// Development plan items inserted.
+    pub development_items: usize,
     /// Levels below the head in the deepest branch.
     pub depth: u32,
     /// The active cycle.
@@ -64,33 +79,55 @@ pub struct Generated {
 /// The table the people go to (departments and the cycle are a handful of rows).
 const PEOPLE_TABLES: [&str; 1] = ["employee"];
 
-/// The tables their work goes to.
-const WORK_TABLES: [&str; 5] = [
+/// The tables their work goes to (the catalogue and job profiles are a handful of rows).
+const WORK_TABLES: [&str; 9] = [
     "goal",
     "key_result",
     "check_in",
     "key_result_update",
     "feedback",
+    "skill_assessment",
+    "skill_gap",
+    "development_plan",
+    "development_item",
 ];
 
-/// Generates everyone's work (nothing unless `work`) on a thread of its own, a batch of rows
-/// at a time, so that the next batch is made while the last one is written; the seeded
-/// generator draws in the same order as ever, so the rows are the same.
+/// Mixed into the seed value for the develop stage's own generator, so that adding it left
+/// the rest of a seed value's organisation as it was.
+const DEVELOP_STREAM: u64 = 0x6465_7665_6c6f_7000;
+
+/// What the develop stage is generated from.
+struct Develop {
+    rng: Rng,
+    catalogue: Catalogue,
+}
+
+/// Generates everyone's work and development (nothing for `None`) on a thread of its own, a
+/// batch of rows at a time, so that the next batch is made while the last one is written; the seeded
+/// generators draw in the same order as ever, so the rows are the same.
 fn spawn_work(
     mut rng: Rng,
     cycle: cycle::Model,
     now: DateTime<Utc>,
     people: Arc<Vec<Person>>,
-    work: bool,
+    work: Option<Develop>,
 ) -> (mpsc::Receiver<Rows>, JoinHandle<()>) {
     let (sender, batches) = mpsc::channel(1);
     let producer = tokio::task::spawn_blocking(move || {
+        let Some(Develop {
+            rng: mut develop_rng,
+            catalogue,
+        }) = work
+        else {
+            return;
+        };
         let setting = Setting { cycle: &cycle, now };
+        let hr = people.iter().position(|p| p.role == Role::HrAdmin);
         let mut agreed: Vec<Vec<Uuid>> = vec![Vec::new(); people.len()];
         let mut rows = Rows::default();
         let mut derived = Derived::default();
         let mut goals = Vec::new();
-        for i in (0..people.len()).filter(|_| work) {
+        for i in 0..people.len() {
             person_work(
                 &mut rng,
                 &setting,
@@ -98,6 +135,15 @@ fn spawn_work(
                 i,
                 &mut agreed,
                 &mut derived,
+                &mut rows,
+            );
+            person_develop(
+                &mut develop_rng,
+                &setting,
+                &people,
+                i,
+                &catalogue,
+                hr,
                 &mut rows,
             );
             goals.append(&mut rows.goals);
@@ -220,6 +266,23 @@ async fn generate_with(ctx: &Ctx, n: usize, seed: u64, work: bool) -> DomainResu
     };
     load.insert(vec![cycle.clone().into_active_model()]).await?;
 
+    let develop = work.then(|| {
+        let mut rng = Rng::with_seed(seed ^ DEVELOP_STREAM);
+        let catalogue = Catalogue::new(&mut rng);
+        Develop { rng, catalogue }
+    });
+    let (skills, job_profiles) = match &develop {
+        Some(d) => {
+            let rows = d.catalogue.rows(seed, now);
+            let counts = (rows.skills.len(), rows.profiles.len());
+            load.insert(rows.skills).await?;
+            load.insert(rows.profiles).await?;
+            load.insert(rows.expectations).await?;
+            counts
+        }
+        None => (0, 0),
+    };
+
     let employee_rows: Vec<employee::ActiveModel> = people
         .iter()
         .map(|p| employee::ActiveModel {
@@ -234,7 +297,7 @@ async fn generate_with(ctx: &Ctx, n: usize, seed: u64, work: bool) -> DomainResu
             hired_on: Set(cycle.starts_on - Duration::days(p.tenure_days)),
             timezone: Set(p.timezone.to_owned()),
             active: Set(true),
-            job_profile_id: Set(None),
+            job_profile_id: Set(develop.as_ref().map(|d| d.catalogue.profile_id(p))),
             created_at: Set(now),
             updated_at: Set(now),
         })
@@ -265,21 +328,31 @@ async fn generate_with(ctx: &Ctx, n: usize, seed: u64, work: bool) -> DomainResu
         departments,
         cycle_id: cycle.id,
         depth: people.iter().map(|p| p.depth).max().unwrap_or(0),
+        skills,
+        job_profiles,
         ..Generated::default()
     };
     let people = Arc::new(people);
-    let (mut batches, producer) = spawn_work(rng, cycle.clone(), now, Arc::clone(&people), work);
+    let (mut batches, producer) = spawn_work(rng, cycle.clone(), now, Arc::clone(&people), develop);
     while let Some(batch) = batches.recv().await {
         made.goals += batch.goals.len();
         made.key_results += batch.key_results.len();
         made.check_ins += batch.check_ins.len();
         made.updates += batch.updates.len();
         made.feedback += batch.feedback.len();
+        made.assessments += batch.assessments.len();
+        made.skill_gaps += batch.gaps.len();
+        made.development_plans += batch.plans.len();
+        made.development_items += batch.items.len();
         load.insert(batch.goals).await?;
         load.insert(batch.key_results).await?;
         load.insert(batch.check_ins).await?;
         load.insert(batch.updates).await?;
         load.insert(batch.feedback).await?;
+        load.insert(batch.assessments).await?;
+        load.insert(batch.gaps).await?;
+        load.insert(batch.plans).await?;
+        load.insert(batch.items).await?;
     }
     // A generator that stopped early (it panicked) must not leave half an organisation.
     producer

@@ -3,6 +3,7 @@
 
 mod bulk;
 mod demo;
+mod develop;
 mod generate;
 mod people;
 mod work;

@@ -57,6 +57,8 @@ pub(super) struct Person {
     pub path: String,
     /// Days before the cycle starts that they were hired.
     pub tenure_days: i64,
+    /// A senior or principal individual contributor.
+    pub senior: bool,
 }
 
 /// A UUID (version 4 layout) drawn from the seeded generator, so a seed value always gives
@@ -128,6 +130,7 @@ fn person(
         timezone: ZONES[rng.usize(..ZONES.len())],
         path: String::new(),
         tenure_days: rng.i64(10..3000),
+        senior: false,
     }
 }
 
@@ -146,11 +149,15 @@ fn entitle(rng: &mut Rng, people: &mut [Person]) {
             (1, _) => format!("VP {dept}"),
             (2, false) => format!("Director, {dept}"),
             (_, false) => format!("{dept} Manager"),
-            (_, true) => match rng.u8(0..10) {
-                0..=2 => format!("Senior {role}"),
-                3 => format!("Principal {role}"),
-                _ => role.to_owned(),
-            },
+            (_, true) => {
+                let draw = rng.u8(0..10);
+                p.senior = draw <= 3;
+                match draw {
+                    0..=2 => format!("Senior {role}"),
+                    3 => format!("Principal {role}"),
+                    _ => role.to_owned(),
+                }
+            }
         };
     }
     if let Some(&people_head) = people.first().and_then(|h| h.reports.first()) {

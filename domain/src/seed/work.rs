@@ -11,7 +11,10 @@ use crate::values::{
 };
 use chrono::{DateTime, Duration, Utc};
 use chrono_tz::Tz;
-use entity::{check_in, cycle, feedback, goal, key_result, key_result_update};
+use entity::{
+    check_in, cycle, development_item, development_plan, feedback, goal, key_result,
+    key_result_update, skill_assessment, skill_gap,
+};
 use fastrand::Rng;
 use rust_decimal::Decimal;
 use sea_orm::Set;
@@ -28,6 +31,10 @@ pub(super) struct Rows {
     pub check_ins: Vec<check_in::ActiveModel>,
     pub updates: Vec<key_result_update::ActiveModel>,
     pub feedback: Vec<feedback::ActiveModel>,
+    pub assessments: Vec<skill_assessment::ActiveModel>,
+    pub gaps: Vec<skill_gap::ActiveModel>,
+    pub plans: Vec<development_plan::ActiveModel>,
+    pub items: Vec<development_item::ActiveModel>,
 }
 
 impl Rows {
@@ -37,6 +44,10 @@ impl Rows {
             + self.check_ins.len()
             + self.updates.len()
             + self.feedback.len()
+            + self.assessments.len()
+            + self.gaps.len()
+            + self.plans.len()
+            + self.items.len()
     }
 }
 

@@ -1,8 +1,14 @@
 //! Importing the org chart and seeding, on whichever backend this run uses.
 
 use domain::import::ImportError;
-use domain::values::{CheckInStatus, GoalLevel, GoalStatus, Role, Visibility};
-use entity::{check_in, employee, feedback, goal, key_result, key_result_update};
+use domain::values::{
+    AssessmentKind, CheckInStatus, GapSource, GoalLevel, GoalStatus, ItemKind, ItemStatus,
+    PlanKind, PlanStatus, Role, Visibility,
+};
+use entity::{
+    check_in, development_item, development_plan, employee, feedback, goal, job_profile,
+    job_profile_skill, key_result, key_result_update, skill, skill_assessment, skill_gap,
+};
 use perfcycle_tests::spawn_app;
 use sea_orm::{EntityTrait, QueryOrder};
 use serde_json::json;
@@ -356,7 +362,7 @@ async fn a_generated_organisation_is_a_tree_of_teams_with_aligned_weighted_goals
 
 #[tokio::test(flavor = "multi_thread")]
 async fn the_same_seed_value_generates_the_same_organisation_and_another_does_not() {
-    async fn fingerprint(seed: u64) -> (Vec<String>, Vec<String>) {
+    async fn fingerprint(seed: u64) -> (Vec<String>, Vec<String>, Vec<String>) {
         let app = spawn_app().await;
         domain::seed::generate(&app.ctx, 300, seed).await.unwrap();
         let org = load(&app).await;
@@ -364,12 +370,20 @@ async fn the_same_seed_value_generates_the_same_organisation_and_another_does_no
         people.sort_by_key(|e| e.id);
         let mut goals: Vec<&goal::Model> = org.goals.iter().collect();
         goals.sort_by_key(|g| g.id);
+        let develop = load_develop(&app).await;
+        let mut gaps: Vec<String> = develop
+            .gaps
+            .iter()
+            .map(|g| format!("{} {:?}", g.id, gap_columns(g)))
+            .collect();
+        gaps.sort();
         (
             people
                 .iter()
-                .map(|e| format!("{} {}", e.email, e.name))
+                .map(|e| format!("{} {} {:?}", e.email, e.name, e.job_profile_id))
                 .collect(),
             goals.iter().map(|g| g.title.clone()).collect(),
+            gaps,
         )
     }
     let first = fingerprint(7).await;
@@ -377,6 +391,7 @@ async fn the_same_seed_value_generates_the_same_organisation_and_another_does_no
     let other = fingerprint(8).await;
     assert_ne!(first.0, other.0);
     assert_ne!(first.1, other.1);
+    assert_ne!(first.2, other.2);
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -428,6 +443,26 @@ async fn a_generated_organisation_answers_real_queries() {
     );
     assert_eq!(data["teamCheckIns"]["counts"]["people"], reports);
     assert_eq!(data["teamCheckIns"]["counts"]["due"], reports);
+    // The heat map of the people below the manager: largest gaps first, unassessed last.
+    let r = app
+        .gql(
+            Some(&token),
+            "query($m: ID!) { skillGaps(managerId: $m, first: 50) { edges { node { employee { id name } skill { id name } expectedLevel managerLevel selfLevel gap } } } }",
+            json!({ "m": manager.id.to_string() }),
+        )
+        .await;
+    let cells = r.data()["skillGaps"]["edges"].as_array().unwrap().clone();
+    assert_eq!(cells.len(), 50, "{}", r.data());
+    let ranks: Vec<i64> = cells
+        .iter()
+        .map(|c| c["node"]["gap"].as_i64().unwrap_or(-100))
+        .collect();
+    assert!(ranks.windows(2).all(|w| w[0] >= w[1]), "{ranks:?}");
+    assert!(
+        cells
+            .iter()
+            .all(|c| c["node"]["employee"]["id"] != manager.id.to_string().as_str())
+    );
     let hr = app.token(&made.hr_email).await;
     let r = app
         .gql(
@@ -478,4 +513,273 @@ async fn the_scheduler_opens_no_period_twice_after_seeding() {
         }
         last.insert(c.employee_id, c.period_end);
     }
+}
+
+/// The develop stage of a generated organisation, read straight from the database.
+struct Develop {
+    skills: Vec<skill::Model>,
+    profiles: Vec<job_profile::Model>,
+    expected: Vec<job_profile_skill::Model>,
+    assessments: Vec<skill_assessment::Model>,
+    gaps: Vec<skill_gap::Model>,
+    plans: Vec<development_plan::Model>,
+    items: Vec<development_item::Model>,
+}
+
+async fn load_develop(app: &perfcycle_tests::TestApp) -> Develop {
+    let db = &app.ctx.db;
+    Develop {
+        skills: skill::Entity::find().all(db).await.unwrap(),
+        profiles: job_profile::Entity::find().all(db).await.unwrap(),
+        expected: job_profile_skill::Entity::find().all(db).await.unwrap(),
+        assessments: skill_assessment::Entity::find().all(db).await.unwrap(),
+        gaps: skill_gap::Entity::find().all(db).await.unwrap(),
+        plans: development_plan::Entity::find().all(db).await.unwrap(),
+        items: development_item::Entity::find().all(db).await.unwrap(),
+    }
+}
+
+/// Every column of a gap row but its id and when it was refreshed.
+type GapColumns = (
+    Uuid,
+    Uuid,
+    i32,
+    GapSource,
+    Option<i32>,
+    Option<i32>,
+    Option<i32>,
+    i32,
+);
+
+fn gap_columns(g: &skill_gap::Model) -> GapColumns {
+    (
+        g.employee_id,
+        g.skill_id,
+        g.expected,
+        g.source,
+        g.manager_level,
+        g.self_level,
+        g.gap,
+        g.rank,
+    )
+}
+
+fn sorted_gap_columns(gaps: &[skill_gap::Model]) -> Vec<GapColumns> {
+    let mut columns: Vec<GapColumns> = gaps.iter().map(gap_columns).collect();
+    columns.sort_by_key(|c| (c.0, c.1));
+    columns
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_generated_organisation_has_skills_profiles_assessments_and_plans() {
+    let app = spawn_app().await;
+    let made = domain::seed::generate(&app.ctx, 1500, 23).await.unwrap();
+    let org = load(&app).await;
+    let d = load_develop(&app).await;
+    assert_eq!(
+        (
+            made.skills,
+            made.job_profiles,
+            made.assessments,
+            made.skill_gaps,
+            made.development_plans,
+            made.development_items
+        ),
+        (
+            d.skills.len(),
+            d.profiles.len(),
+            d.assessments.len(),
+            d.gaps.len(),
+            d.plans.len(),
+            d.items.len()
+        )
+    );
+
+    // A catalogue of twelve skills in four groups, each level described.
+    assert_eq!(d.skills.len(), 12);
+    assert_eq!(
+        count_by(d.skills.iter().map(|s| s.skill_group.as_str())).len(),
+        4
+    );
+    for s in &d.skills {
+        let levels = s.levels.as_array().unwrap();
+        assert_eq!(levels.len(), 5, "{}", s.name);
+        assert!(levels.iter().all(|l| !l.as_str().unwrap().is_empty()));
+    }
+    // Six profiles of 4–6 skills at levels 2–5; everyone has one, managers a manager's.
+    assert_eq!(d.profiles.len(), 6);
+    let mut expects: HashMap<Uuid, Vec<&job_profile_skill::Model>> = HashMap::new();
+    for e in &d.expected {
+        assert!((2..=5).contains(&e.expected_level), "{e:?}");
+        expects.entry(e.profile_id).or_default().push(e);
+    }
+    assert!(expects.values().all(|e| (4..=6).contains(&e.len())));
+    let profile_name: HashMap<Uuid, &str> =
+        d.profiles.iter().map(|p| (p.id, p.name.as_str())).collect();
+    let managers: std::collections::HashSet<Uuid> =
+        org.people.iter().filter_map(|e| e.manager_id).collect();
+    let held = count_by(org.people.iter().map(|e| e.job_profile_id.unwrap()));
+    assert_eq!(held.len(), 6, "every profile is held: {held:?}");
+    for e in &org.people {
+        let name = profile_name[&e.job_profile_id.unwrap()];
+        let manages = name.starts_with("Manager") || name.starts_with("Director");
+        assert_eq!(managers.contains(&e.id), manages, "{} is a {name}", e.title);
+    }
+
+    // Manager assessments of about three in four expected skills (by the manager, or HR for
+    // the head), self assessments of about half; a few skills assessed twice by a manager.
+    let manager_of: HashMap<Uuid, Option<Uuid>> =
+        org.people.iter().map(|e| (e.id, e.manager_id)).collect();
+    let hr: std::collections::HashSet<Uuid> = org
+        .people
+        .iter()
+        .filter(|e| e.role == Role::HrAdmin)
+        .map(|e| e.id)
+        .collect();
+    let expected_pairs = d.gaps.len();
+    let people_in_profiles: usize = org
+        .people
+        .iter()
+        .map(|e| expects[&e.job_profile_id.unwrap()].len())
+        .sum();
+    assert_eq!(
+        expected_pairs, people_in_profiles,
+        "a gap row per expected skill"
+    );
+    let mut assessed: HashMap<(Uuid, Uuid, AssessmentKind), usize> = HashMap::new();
+    for a in &d.assessments {
+        assert!((1..=5).contains(&a.level));
+        assert!(a.assessed_at <= app.ctx.clock.now());
+        match a.kind {
+            AssessmentKind::Own => assert_eq!(a.assessed_by, a.employee_id),
+            AssessmentKind::Manager => match manager_of[&a.employee_id] {
+                Some(m) => assert_eq!(a.assessed_by, m),
+                None => assert!(hr.contains(&a.assessed_by)),
+            },
+        }
+        *assessed
+            .entry((a.employee_id, a.skill_id, a.kind))
+            .or_insert(0) += 1;
+    }
+    let by_manager = assessed
+        .keys()
+        .filter(|k| k.2 == AssessmentKind::Manager)
+        .count();
+    let by_self = assessed.len() - by_manager;
+    assert!(
+        (65..=85).contains(&(by_manager * 100 / expected_pairs)),
+        "{by_manager} of {expected_pairs}"
+    );
+    assert!(
+        (40..=60).contains(&(by_self * 100 / expected_pairs)),
+        "{by_self} of {expected_pairs}"
+    );
+    let history = assessed
+        .iter()
+        .filter(|(k, n)| k.2 == AssessmentKind::Manager && **n > 1)
+        .count();
+    assert!(
+        history > 10 && history * 10 < by_manager,
+        "{history} histories"
+    );
+    let gaps = count_by(d.gaps.iter().map(|g| g.gap));
+    assert!(
+        gaps.contains_key(&None) && gaps.contains_key(&Some(0)),
+        "{gaps:?}"
+    );
+    assert!(gaps.keys().any(|g| g.is_some_and(|g| g < 0)), "{gaps:?}");
+    assert!(gaps.keys().any(|g| g.is_some_and(|g| g >= 2)), "{gaps:?}");
+
+    // Development plans for about 30 % in the cycle, a few improvement plans, 1–3 items each.
+    let kinds = count_by(d.plans.iter().map(|p| p.kind));
+    let development = kinds[&PlanKind::Development];
+    assert!((25..=35).contains(&(development * 100 / 1500)), "{kinds:?}");
+    assert!(
+        (3..=40).contains(&kinds[&PlanKind::Improvement]),
+        "{kinds:?}"
+    );
+    let plan_of: HashMap<Uuid, &development_plan::Model> =
+        d.plans.iter().map(|p| (p.id, p)).collect();
+    let today = app.ctx.clock.now().date_naive();
+    for p in &d.plans {
+        assert_eq!((p.cycle_id, p.status), (made.cycle_id, PlanStatus::Open));
+        match p.kind {
+            PlanKind::Development => assert_eq!(p.opened_by, p.employee_id),
+            PlanKind::Improvement => {
+                assert_eq!(Some(p.opened_by), manager_of[&p.employee_id]);
+                assert!(!p.objectives.is_empty() && !p.support.is_empty());
+            }
+        }
+    }
+    let per_plan = count_by(d.items.iter().map(|i| i.plan_id));
+    assert_eq!(per_plan.len(), d.plans.len());
+    for item in &d.items {
+        let plan = plan_of[&item.plan_id];
+        assert_eq!(item.employee_id, plan.employee_id);
+        assert_eq!(item.reminder_stage, 0);
+        let owed = matches!(item.status, ItemStatus::Proposed | ItemStatus::Agreed);
+        if let (Some(due), true) = (item.due_on, owed) {
+            assert!(
+                due > today + chrono::Duration::days(7),
+                "no reminder due yet"
+            );
+        }
+        match plan.kind {
+            PlanKind::Improvement => {
+                assert_eq!(per_plan[&plan.id], 2);
+                assert_eq!(item.kind, ItemKind::Check);
+                assert!(item.due_on.is_some());
+            }
+            PlanKind::Development => {
+                assert!((1..=3).contains(&per_plan[&plan.id]));
+                assert_eq!(item.proposed_by, plan.employee_id);
+                assert_ne!(item.kind, ItemKind::Check);
+            }
+        }
+        match item.kind {
+            ItemKind::Training => {
+                assert!(!item.provider.is_empty() && item.hours.is_some() && item.due_on.is_some())
+            }
+            ItemKind::Mentoring => {
+                assert!(item.cadence.is_some());
+                assert!(item.mentor_id.is_some_and(|m| m != item.employee_id));
+            }
+            _ => assert!(item.hours.is_none() && item.mentor_id.is_none()),
+        }
+        let done = matches!(item.status, ItemStatus::Completed | ItemStatus::Confirmed);
+        assert_eq!(item.completed_at.is_some(), done);
+        assert_eq!(
+            item.agreed_at.is_some(),
+            item.status != ItemStatus::Proposed
+        );
+    }
+    let item_kinds = count_by(d.items.iter().map(|i| i.kind));
+    let statuses = count_by(d.items.iter().map(|i| i.status));
+    assert_eq!(item_kinds.len(), 5, "{item_kinds:?}");
+    assert_eq!(statuses.len(), 4, "{statuses:?}");
+    // Stretch assignments require no skills here: every gap comes from a profile.
+    assert_eq!(app.count("development_item_skill").await, 0);
+    assert!(d.gaps.iter().all(|g| g.source == GapSource::Profile));
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn refreshing_the_gaps_of_a_generated_organisation_changes_no_gap_row() {
+    let app = spawn_app().await;
+    domain::seed::generate(&app.ctx, 1500, 29).await.unwrap();
+    let before = load_develop(&app).await.gaps;
+    let people: Vec<Uuid> = load(&app).await.people.iter().map(|e| e.id).collect();
+    domain::skills::refresh_gaps(&app.ctx.db, &people, app.ctx.clock.now())
+        .await
+        .unwrap();
+    let after = load_develop(&app).await.gaps;
+    assert!(before.len() > 5000, "{} gap rows", before.len());
+    let (before, after) = (sorted_gap_columns(&before), sorted_gap_columns(&after));
+    assert_eq!(before.len(), after.len());
+    let differing: Vec<_> = before.iter().zip(&after).filter(|(b, a)| b != a).collect();
+    assert!(
+        differing.is_empty(),
+        "{} rows differ (seeded, refreshed), e.g. {:?}",
+        differing.len(),
+        &differing[..differing.len().min(3)]
+    );
 }

@@ -74,6 +74,9 @@ SCENARIOS=(
   "HR: goals page 1 + totalCount"
   "HR: goals page 200"
   "HR: employees search"
+  "manager: skillGaps SUBTREE"
+  "HR: skillGaps department"
+  "employee: own skillGaps"
   "employee: submitCheckIn"
 )
 

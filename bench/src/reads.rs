@@ -9,9 +9,11 @@
 //! reads sql DATABASE < postgresql.log > request.sql
 //! ```
 //!
-//! `setup` asks who the manager is, follows HR's `goals` list for 199 pages to find the cursor
-//! of page 200, and writes every scenario (name, token, query, variables) as JSON. `run` plays
-//! one scenario and prints one tab-separated line: name, requests, errors, req/s, p50 ms,
+//! `setup` asks who the manager and the employee are and the manager's department, follows
+//! HR's `goals` list for 199 pages to find the cursor of page 200, and writes every scenario
+//! (name, token, query, variables) as JSON; the skill-gap scenarios read the manager's
+//! subtree, HR's view of that department and the employee's own gaps. `run` plays one
+//! scenario and prints one tab-separated line: name, requests, errors, req/s, p50 ms,
 //! p99 ms, max ms, and the first error seen. `--once` sends a single request and prints its
 //! response (to capture the SQL it issues). The `submitCheckIn` scenario needs `--due`, a
 //! file of `employee_id<TAB>check_in_id` lines (DUE check-ins, each submitted once), and the
@@ -50,6 +52,17 @@ const TEAM_CHECK_INS: &str = "query TeamCheckIns($manager: ID!) { teamCheckIns(m
 const TEAM_SUBTREE: &str = "query TeamSubtree($manager: ID!) { teamCheckIns(managerId: $manager, scope: SUBTREE) { counts { people due submitted acknowledged missed notOpened } people(first: 50) { edges { node { employee { id name } checkIn { id status periodStart } } } } } }";
 const OVERVIEW: &str = "query Overview($cycle: ID!) { cycleOverview(cycleId: $cycle) { people peopleWithoutGoals goals { total agreementRate byStatus { status count } byHealth { health count } } checkInCompliance(weeks: 4) { weekStart submitted missed pending rate } withoutGoals(first: 20) { nodes { id name } } } }";
 const GOAL_SEARCH: &str = "query GoalSearch($search: String!) { goals(first: 20, filter: { search: $search }) { edges { node { id title status owner { id name } } } pageInfo { hasNextPage endCursor } } }";
+/// What a skill-gap heat map shows of each cell.
+const GAP_CELL: &str =
+    "employee { id name } skill { id name } expectedLevel managerLevel selfLevel gap";
+
+/// The first 50 gap rows of a scope, largest gaps first.
+fn gaps(name: &str, argument: &str, variable: &str) -> String {
+    format!(
+        "query {name}(${variable}: ID!) {{ skillGaps({argument}: ${variable}, first: 50) {{ edges {{ node {{ {GAP_CELL} }} }} pageInfo {{ hasNextPage endCursor }} }} }}"
+    )
+}
+
 const SUBMIT: &str = "mutation Submit($id: ID!) { submitCheckIn(input: {id: $id, confidence: 4, wins: \"Shipped what I planned\", nextSteps: \"Start the next milestone\" }) { checkIn { id status submittedAt } } }";
 
 /// The first GraphQL error's code and message, or the HTTP status, if the request failed.
@@ -105,11 +118,28 @@ async fn setup(args: &[String]) -> Res<()> {
         return Err("setup URL HR_TOKEN MANAGER_TOKEN EMPLOYEE_TOKEN SEARCH".into());
     };
     let client = connection()?;
-    let me = post(&client, url, manager, &json!({ "query": "{ me { id } }" })).await?;
+    let me = post(
+        &client,
+        url,
+        manager,
+        &json!({ "query": "{ me { id department { id } } }" }),
+    )
+    .await?;
     let manager_id = me
         .pointer("/data/me/id")
         .and_then(Value::as_str)
         .ok_or("no manager id")?
+        .to_owned();
+    let department_id = me
+        .pointer("/data/me/department/id")
+        .and_then(Value::as_str)
+        .ok_or("the manager has no department")?
+        .to_owned();
+    let me = post(&client, url, employee, &json!({ "query": "{ me { id } }" })).await?;
+    let employee_id = me
+        .pointer("/data/me/id")
+        .and_then(Value::as_str)
+        .ok_or("no employee id")?
         .to_owned();
     let cycles = post(&client, url, hr, &json!({ "query": "{ cycles { id } }" })).await?;
     let cycle_id = cycles
@@ -195,6 +225,24 @@ async fn setup(args: &[String]) -> Res<()> {
             hr,
             SEARCH,
             json!({ "search": search })
+        ),
+        s(
+            "manager: skillGaps SUBTREE",
+            manager,
+            &gaps("SubtreeGaps", "managerId", "manager"),
+            json!({ "manager": manager_id })
+        ),
+        s(
+            "HR: skillGaps department",
+            hr,
+            &gaps("DepartmentGaps", "departmentId", "department"),
+            json!({ "department": department_id })
+        ),
+        s(
+            "employee: own skillGaps",
+            employee,
+            &gaps("OwnGaps", "employeeId", "employee"),
+            json!({ "employee": employee_id })
         ),
         s("employee: submitCheckIn", "", SUBMIT, json!({})),
     ]);

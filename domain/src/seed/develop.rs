@@ -349,7 +349,7 @@ fn development_plan(
     });
     let mut kinds = vec![
         ItemKind::Training,
-        ItemKind::Stretch,
+        ItemKind::StretchAssignment,
         ItemKind::Mentoring,
         ItemKind::CareerConversation,
     ];
@@ -404,7 +404,7 @@ fn development_plan(
                     None => open_due(rng, today, at.cycle.ends_on),
                 }));
             }
-            ItemKind::Stretch => {
+            ItemKind::StretchAssignment => {
                 let (title, description) = STRETCHES[rng.usize(..STRETCHES.len())];
                 item.title = Set(title.to_owned());
                 item.description = Set(description.to_owned());

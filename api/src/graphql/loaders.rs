@@ -122,6 +122,10 @@ batch_loader!(
     SkillGapsLoader, Uuid => Vec<entity::skill_gap::Model>, domain::skills::gaps_of
 );
 batch_loader!(
+    /// Development plan by id.
+    PlanLoader, Uuid => entity::development_plan::Model, domain::develop::plans::plans_by_ids
+);
+batch_loader!(
     /// Items by development plan id, oldest first.
     PlanItemsLoader, Uuid => Vec<entity::development_item::Model>, domain::develop::plans::items_of
 );
@@ -188,6 +192,8 @@ pub struct Loaders {
     pub profile_skills: DataLoader<ProfileSkillsLoader>,
     /// Skill gaps by employee.
     pub skill_gaps: DataLoader<SkillGapsLoader>,
+    /// Development plan by id.
+    pub development_plan: DataLoader<PlanLoader>,
     /// Items by development plan.
     pub plan_items: DataLoader<PlanItemsLoader>,
     /// Required skills by development item.
@@ -225,6 +231,7 @@ impl Loaders {
             job_profile: make(JobProfileLoader(db.clone())),
             profile_skills: make(ProfileSkillsLoader(db.clone())),
             skill_gaps: make(SkillGapsLoader(db.clone())),
+            development_plan: make(PlanLoader(db.clone())),
             plan_items: make(PlanItemsLoader(db.clone())),
             item_skills: make(ItemSkillsLoader(db.clone())),
         }

@@ -7,6 +7,7 @@
 
 use super::input::{ItemInput, ItemPatch, MAX_TEXT, NewItem};
 use super::plans::{MAX_ITEMS, check_cycle, open_plan, require_read_plans};
+use super::rules::{self, ItemAction};
 use crate::audit::{self, Change};
 use crate::error::{DomainError, DomainResult};
 use crate::events::DomainEvent;
@@ -299,18 +300,26 @@ async fn input_of(
     })
 }
 
-/// Loads an item for a change, with its owner, and checks its cycle still takes changes.
+/// Whether an item's plan is open and its cycle not closed.
+pub async fn is_open(
+    db: &impl ConnectionTrait,
+    item: &development_item::Model,
+) -> DomainResult<bool> {
+    let plan = find::<development_plan::Entity>(db, item.plan_id, "development plan").await?;
+    let cycle = find::<cycle::Entity>(db, plan.cycle_id, "cycle").await?;
+    Ok(super::plans::accepts_changes(&plan, &cycle))
+}
+
+/// Loads an item the viewer may read, with its owner, and checks `action` on it.
 async fn load(
     txn: &DatabaseTransaction,
     viewer: &Viewer,
     id: Uuid,
+    action: ItemAction,
 ) -> DomainResult<(development_item::Model, employee::Model)> {
     let (item, owner) = find_readable::<development_item::Model>(txn, viewer, id).await?;
-    let plan = find::<development_plan::Entity>(txn, item.plan_id, "development plan").await?;
-    check_cycle(&find::<cycle::Entity>(txn, plan.cycle_id, "cycle").await?)?;
-    if plan.status == PlanStatus::Closed {
-        return Err(DomainError::conflict("the plan is closed"));
-    }
+    let open = is_open(txn, &item).await?;
+    rules::check(action, viewer, &item, &owner, open)?;
     Ok((item, owner))
 }
 
@@ -335,39 +344,6 @@ async fn write_if_unchanged(
     find::<development_item::Entity>(txn, id, "development item").await
 }
 
-/// Refuses a move from a state it does not start from.
-fn require_status(
-    item: &development_item::Model,
-    from: &[ItemStatus],
-    verb: &str,
-) -> DomainResult<()> {
-    if from.contains(&item.status) {
-        Ok(())
-    } else {
-        Err(DomainError::conflict(format!(
-            "only a {} item can be {verb}; this one is {}",
-            from.iter()
-                .map(|s| s.as_str())
-                .collect::<Vec<_>>()
-                .join(" or "),
-            item.status
-        )))
-    }
-}
-
-/// Whether `viewer` answers a proposal of this item: the side that did not propose it.
-fn answers_proposal(
-    viewer: &Viewer,
-    item: &development_item::Model,
-    owner: &employee::Model,
-) -> bool {
-    if item.proposed_by == owner.id {
-        is_manager_side(viewer, owner)
-    } else {
-        viewer.id() == owner.id
-    }
-}
-
 /// Its proposer changes a PROPOSED or RETURNED item; it is PROPOSED again.
 pub async fn update(
     ctx: &Ctx,
@@ -377,17 +353,7 @@ pub async fn update(
 ) -> DomainResult<development_item::Model> {
     let now = ctx.clock.now();
     let txn = crate::db::begin(&ctx.db).await?;
-    let (current, owner) = load(&txn, viewer, id).await?;
-    if current.proposed_by != viewer.id() {
-        return Err(DomainError::forbidden(
-            "an item is changed by whoever proposed it",
-        ));
-    }
-    require_status(
-        &current,
-        &[ItemStatus::Proposed, ItemStatus::Returned],
-        "changed",
-    )?;
+    let (current, owner) = load(&txn, viewer, id, ItemAction::Update).await?;
     let valid = NewItem::try_from(&input_of(&txn, &current).await?.patched(patch))?;
     check_due(&valid, now)?;
     check_references(&txn, &owner, &valid).await?;
@@ -430,14 +396,7 @@ pub async fn agree(
 ) -> DomainResult<development_item::Model> {
     let now = ctx.clock.now();
     let txn = crate::db::begin(&ctx.db).await?;
-    let (current, owner) = load(&txn, viewer, id).await?;
-    if !answers_proposal(viewer, &current, &owner) {
-        return Err(DomainError::forbidden(
-            "a proposal is agreed by the side it was made to: the employee's manager or HR for \
-             the employee's own, the employee for one their manager made",
-        ));
-    }
-    require_status(&current, &[ItemStatus::Proposed], "agreed")?;
+    let (current, owner) = load(&txn, viewer, id, ItemAction::Agree).await?;
     let mut next = current.clone().into_active_model();
     set_notes(&mut next, viewer, &owner, manager_notes)?;
     next.status = Set(ItemStatus::Agreed);
@@ -492,25 +451,10 @@ pub async fn return_item(
     let reason = required_text("reason", reason, 2000)?;
     let now = ctx.clock.now();
     let txn = crate::db::begin(&ctx.db).await?;
-    let (current, owner) = load(&txn, viewer, id).await?;
-    require_status(
-        &current,
-        &[ItemStatus::Proposed, ItemStatus::Completed],
-        "returned",
-    )?;
+    let (current, _) = load(&txn, viewer, id, ItemAction::Return).await?;
     let to = if current.status == ItemStatus::Proposed {
-        if !answers_proposal(viewer, &current, &owner) {
-            return Err(DomainError::forbidden(
-                "a proposal is returned by the side it was made to",
-            ));
-        }
         ItemStatus::Returned
     } else {
-        if !is_manager_side(viewer, &owner) {
-            return Err(DomainError::forbidden(
-                "a completion is returned by the employee's managers or HR",
-            ));
-        }
         ItemStatus::Agreed
     };
     let mut next = current.clone().into_active_model();
@@ -544,13 +488,7 @@ pub async fn complete(
 ) -> DomainResult<development_item::Model> {
     let now = ctx.clock.now();
     let txn = crate::db::begin(&ctx.db).await?;
-    let (current, owner) = load(&txn, viewer, id).await?;
-    if viewer.id() != owner.id {
-        return Err(DomainError::forbidden(
-            "an item is completed by the employee whose plan it is in",
-        ));
-    }
-    require_status(&current, &[ItemStatus::Agreed], "completed")?;
+    let (current, _) = load(&txn, viewer, id, ItemAction::Complete).await?;
     let evidence = if current.kind == ItemKind::Training {
         required_text("evidence", evidence, MAX_TEXT)?
     } else {
@@ -586,13 +524,7 @@ pub async fn confirm(
 ) -> DomainResult<development_item::Model> {
     let now = ctx.clock.now();
     let txn = crate::db::begin(&ctx.db).await?;
-    let (current, owner) = load(&txn, viewer, id).await?;
-    if !is_manager_side(viewer, &owner) {
-        return Err(DomainError::forbidden(
-            "a completed item is confirmed by the employee's managers or HR",
-        ));
-    }
-    require_status(&current, &[ItemStatus::Completed], "confirmed")?;
+    let (current, owner) = load(&txn, viewer, id, ItemAction::Confirm).await?;
     let mut next = current.clone().into_active_model();
     set_notes(&mut next, viewer, &owner, manager_notes)?;
     next.status = Set(ItemStatus::Confirmed);

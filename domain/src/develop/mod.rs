@@ -11,6 +11,7 @@ mod input;
 pub mod items;
 pub mod plans;
 pub mod reminders;
+pub mod rules;
 pub mod skills;
 
 pub use input::{ItemInput, ItemPatch};

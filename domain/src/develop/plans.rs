@@ -60,6 +60,11 @@ pub(super) fn check_cycle(cycle: &cycle::Model) -> DomainResult<()> {
     Ok(())
 }
 
+/// Whether a plan's items still move: the plan is open and its cycle not closed.
+pub fn accepts_changes(plan: &development_plan::Model, cycle: &cycle::Model) -> bool {
+    plan.status == PlanStatus::Open && cycle.phase != CyclePhase::Closed
+}
+
 /// Someone's plan of `kind` in a cycle, if they have one.
 pub async fn plan(
     ctx: &Ctx,

@@ -611,7 +611,10 @@ pub async fn gaps(
     let backend = ctx.db.get_database_backend();
     let column = r#""skill_gap"."employee_id""#;
     let mut cond = Condition::all();
-    if !viewer.is_hr() {
+    // One person or a manager's people, once checked below, are within the viewer's reach
+    // already; otherwise the reach is the filter.
+    let narrowed = scope.employee_id.is_some() || scope.manager_id.is_some();
+    if !viewer.is_hr() && !narrowed {
         cond = cond.add(viewer.covers(column, backend));
     }
     if let Some(id) = scope.employee_id {

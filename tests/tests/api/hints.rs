@@ -1,4 +1,5 @@
-//! Permission hints: `viewerCan` on goals and key results answers what the mutations would do.
+//! Permission hints: `viewerCan` on goals, key results, check-ins, cycles and development items
+//! answers what the mutations would do.
 //! For every role and every state a goal can be in, each hint is checked against its mutation:
 //! a `false` hint's mutation must be refused (FORBIDDEN, NOT_FOUND or CONFLICT) and change
 //! nothing; a `true` hint's mutation, tried on a fresh goal in the same state, must go through.
@@ -492,4 +493,235 @@ async fn every_cycle_hint_answers_what_its_mutation_does() {
         }
     }
     assert_eq!(allowed.len(), 2, "{allowed:?}");
+}
+
+/// The states a development item is put in before its hints are read.
+#[derive(Debug, Clone, Copy)]
+enum ItemState {
+    ProposedByEmployee,
+    ProposedByManager,
+    Returned,
+    Agreed,
+    Completed,
+    Confirmed,
+    OnClosedPlan,
+}
+
+/// A training of Alice's (manager Mia, who reports to Cleo) in `state`; answers its id.
+async fn item_in(app: &TestApp, org: &Org, cycle: &str, state: ItemState) -> String {
+    let alice = app.employee("alice@t.io").await.id.to_string();
+    let step = |token: &str, mutation: &'static str, input: serde_json::Value| {
+        let token = token.to_owned();
+        async move {
+            let r = app
+                .gql(
+                    Some(&token),
+                    &format!(
+                        "mutation($i: {}Input!) {{ {}(input: $i) {{ id }} }}",
+                        upper(mutation),
+                        mutation
+                    ),
+                    json!({ "i": input }),
+                )
+                .await;
+            r.data()[mutation]["id"].as_str().unwrap().to_owned()
+        }
+    };
+    if let ItemState::OnClosedPlan = state {
+        app.gql(
+            Some(&org.mgr),
+            "mutation($i: OpenImprovementPlanInput!) { openImprovementPlan(input: $i) { id } }",
+            json!({ "i": { "employeeId": alice, "cycleId": cycle, "objectives": "o", "checkDates": ["2027-05-01"] } }),
+        )
+        .await;
+        let r = app
+            .gql(
+                Some(&org.mgr),
+                "query($e: ID!, $c: ID!) { developmentPlan(employeeId: $e, cycleId: $c, kind: IMPROVEMENT) { id items { id } } }",
+                json!({ "e": alice, "c": cycle }),
+            )
+            .await;
+        let plan = r.data()["developmentPlan"]["id"]
+            .as_str()
+            .unwrap()
+            .to_owned();
+        let item = r.data()["developmentPlan"]["items"][0]["id"]
+            .as_str()
+            .unwrap()
+            .to_owned();
+        step(
+            &org.mgr,
+            "recordImprovementOutcome",
+            json!({ "planId": plan, "outcome": "SUCCESSFUL" }),
+        )
+        .await;
+        return item;
+    }
+    let proposer = if matches!(state, ItemState::ProposedByManager) {
+        &org.mgr
+    } else {
+        &org.alice
+    };
+    let id = step(
+        proposer,
+        "addDevelopmentItem",
+        json!({ "employeeId": alice, "cycleId": cycle, "kind": "TRAINING", "title": "Course" }),
+    )
+    .await;
+    let on = json!({ "itemId": id });
+    match state {
+        ItemState::Returned => {
+            step(
+                &org.mgr,
+                "returnDevelopmentItem",
+                json!({ "itemId": id, "reason": "r" }),
+            )
+            .await;
+        }
+        ItemState::Agreed | ItemState::Completed | ItemState::Confirmed => {
+            app.gql(
+                Some(&org.mgr),
+                "mutation($i: AnswerDevelopmentItemInput!) { agreeDevelopmentItem(input: $i) { id } }",
+                json!({ "i": on }),
+            )
+            .await
+            .data();
+            if !matches!(state, ItemState::Agreed) {
+                step(
+                    &org.alice,
+                    "completeDevelopmentItem",
+                    json!({ "itemId": id, "evidence": "e" }),
+                )
+                .await;
+            }
+            if matches!(state, ItemState::Confirmed) {
+                app.gql(
+                    Some(&org.mgr),
+                    "mutation($i: AnswerDevelopmentItemInput!) { confirmDevelopmentItem(input: $i) { id } }",
+                    json!({ "i": on }),
+                )
+                .await
+                .data();
+            }
+        }
+        _ => {}
+    }
+    id
+}
+
+/// `addDevelopmentItem` → `AddDevelopmentItem`.
+fn upper(name: &str) -> String {
+    let mut c = name.chars();
+    c.next()
+        .map(|f| f.to_uppercase().chain(c).collect())
+        .unwrap_or_default()
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn every_development_item_hint_answers_what_its_mutation_does() {
+    let app = spawn_app().await;
+    let org = app.org().await;
+    let cycle = app.active_cycle(&org.hr).await;
+    let actions: [(&str, &str, &str, serde_json::Value); 5] = [
+        (
+            "update",
+            "updateDevelopmentItem",
+            "UpdateDevelopmentItemInput",
+            json!({ "title": "New" }),
+        ),
+        (
+            "agree",
+            "agreeDevelopmentItem",
+            "AnswerDevelopmentItemInput",
+            json!({}),
+        ),
+        (
+            "return",
+            "returnDevelopmentItem",
+            "ReturnDevelopmentItemInput",
+            json!({ "reason": "r" }),
+        ),
+        (
+            "complete",
+            "completeDevelopmentItem",
+            "CompleteDevelopmentItemInput",
+            json!({ "evidence": "e" }),
+        ),
+        (
+            "confirm",
+            "confirmDevelopmentItem",
+            "AnswerDevelopmentItemInput",
+            json!({}),
+        ),
+    ];
+    let hints = "query($id: ID!) { developmentItem(id: $id) { status viewerCan { update agree return complete confirm } } }";
+    let mut allowed = 0;
+    for state in [
+        ItemState::ProposedByEmployee,
+        ItemState::ProposedByManager,
+        ItemState::Returned,
+        ItemState::Agreed,
+        ItemState::Completed,
+        ItemState::Confirmed,
+        ItemState::OnClosedPlan,
+    ] {
+        let shared = item_in(&app, &org, &cycle, state).await;
+        for (who, token) in [
+            ("alice", &org.alice),
+            ("mgr", &org.mgr),
+            ("ceo", &org.ceo),
+            ("hr", &org.hr),
+            ("bob", &org.bob),
+            ("lead", &org.lead),
+        ] {
+            let r = app.gql(Some(token), hints, json!({ "id": shared })).await;
+            let readable = r.body["errors"].is_null();
+            let status = r.body["data"]["developmentItem"]["status"].clone();
+            for (hint, mutation, input_type, values) in &actions {
+                let can = readable && r.data()["developmentItem"]["viewerCan"][hint] == true;
+                let target = if can {
+                    item_in(&app, &org, &cycle, state).await
+                } else {
+                    shared.clone()
+                };
+                let mut input = values.clone();
+                input["itemId"] = json!(target);
+                let attempt = app
+                    .gql(
+                        Some(token),
+                        &format!(
+                            "mutation($i: {input_type}!) {{ {mutation}(input: $i) {{ status }} }}"
+                        ),
+                        json!({ "i": input }),
+                    )
+                    .await;
+                let code = attempt.body["errors"][0]["extensions"]["code"]
+                    .as_str()
+                    .unwrap_or("none");
+                if can {
+                    allowed += 1;
+                    assert_eq!(code, "none", "{state:?} {who} {hint}: {}", attempt.body);
+                } else {
+                    assert!(
+                        ["FORBIDDEN", "NOT_FOUND", "CONFLICT"].contains(&code),
+                        "{state:?} {who} {hint} was hinted false: {}",
+                        attempt.body
+                    );
+                    if readable {
+                        let after = app.gql(Some(&org.hr), hints, json!({ "id": shared })).await;
+                        assert_eq!(
+                            after.data()["developmentItem"]["status"],
+                            status,
+                            "{state:?} {who} {hint}"
+                        );
+                    }
+                }
+            }
+        }
+    }
+    // Proposed by Alice: she updates, Mia, Cleo and HR agree or return (7); proposed by Mia:
+    // she updates, Alice agrees or returns (3); returned: Alice updates (1); agreed: Alice
+    // completes (1); completed: Mia, Cleo and HR confirm or return (6); confirmed, or on a
+    // closed plan: nothing.
+    assert_eq!(allowed, 18);
 }

@@ -147,7 +147,7 @@ fn section(heading: &str, count: u64, lines: &[DigestLine]) -> (String, String) 
     }
     let more = count.saturating_sub(lines.len() as u64);
     let tail = if more > 0 {
-        format!(" and {more} more")
+        format!("  … and {more} more\n")
     } else {
         String::new()
     };
@@ -171,7 +171,11 @@ fn section(heading: &str, count: u64, lines: &[DigestLine]) -> (String, String) 
         format!(
             "<h3>{} ({count})</h3><ul>{html}</ul>{}",
             escape(heading),
-            escape(&tail)
+            if tail.is_empty() {
+                String::new()
+            } else {
+                format!("<p>{}</p>", escape(tail.trim()))
+            }
         ),
     )
 }

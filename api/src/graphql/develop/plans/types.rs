@@ -4,11 +4,12 @@ use crate::graphql::cycles::types::Cycle;
 use crate::graphql::develop::types::Skill;
 use crate::graphql::enums::{Cadence, mirror_enum};
 use crate::graphql::errors::{GqlResult, internal};
-use crate::graphql::loaders;
 use crate::graphql::organisation::types::Employee;
 use crate::graphql::planning::types::{Goal, readable_goals};
-use async_graphql::{Context, ID, Object};
+use crate::graphql::{loaders, viewer};
+use async_graphql::{Context, ID, Object, SimpleObject};
 use chrono::{DateTime, NaiveDate, Utc};
+use domain::develop::rules::{self, ItemAction};
 use entity::{development_item, development_item_skill, development_plan};
 use rust_decimal::Decimal;
 
@@ -144,6 +145,21 @@ impl RequiredSkill {
     }
 }
 
+/// What the viewer may do to an item now: each from the rule its mutation checks first.
+#[derive(SimpleObject)]
+pub struct DevelopmentItemViewerCan {
+    /// `updateDevelopmentItem`.
+    pub update: bool,
+    /// `agreeDevelopmentItem`.
+    pub agree: bool,
+    /// `returnDevelopmentItem`.
+    pub r#return: bool,
+    /// `completeDevelopmentItem`.
+    pub complete: bool,
+    /// `confirmDevelopmentItem`.
+    pub confirm: bool,
+}
+
 /// One item of a plan; which fields mean something depends on `kind`.
 pub struct DevelopmentItem(pub development_item::Model);
 
@@ -248,6 +264,34 @@ impl DevelopmentItem {
     }
     async fn created_at(&self) -> DateTime<Utc> {
         self.0.created_at
+    }
+    /// What the viewer may do to it now (a `true` mutation can still refuse its values).
+    async fn viewer_can(&self, ctx: &Context<'_>) -> GqlResult<DevelopmentItemViewerCan> {
+        let viewer = viewer(ctx)?;
+        let owner = loaders(ctx)
+            .employee
+            .load_one(self.0.employee_id)
+            .await?
+            .ok_or_else(|| internal(&"an item without its employee"))?;
+        let plan = loaders(ctx)
+            .development_plan
+            .load_one(self.0.plan_id)
+            .await?
+            .ok_or_else(|| internal(&"an item without its plan"))?;
+        let cycle = loaders(ctx)
+            .cycle
+            .load_one(plan.cycle_id)
+            .await?
+            .ok_or_else(|| internal(&"a plan without its cycle"))?;
+        let open = domain::develop::plans::accepts_changes(&plan, &cycle);
+        let can = |action| rules::check(action, viewer, &self.0, &owner, open).is_ok();
+        Ok(DevelopmentItemViewerCan {
+            update: can(ItemAction::Update),
+            agree: can(ItemAction::Agree),
+            r#return: can(ItemAction::Return),
+            complete: can(ItemAction::Complete),
+            confirm: can(ItemAction::Confirm),
+        })
     }
     async fn updated_at(&self) -> DateTime<Utc> {
         self.0.updated_at

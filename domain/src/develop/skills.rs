@@ -11,11 +11,11 @@ use crate::page::{Page, PageRequest, Position, SortKey};
 use crate::permissions::{can_read_work_of, require_hr};
 use crate::query::{IN_CHUNK, Keyset, find, keyset_page, rows_in};
 use crate::values::{AssessmentKind, GapSource, optional_text, required_text};
-use crate::viewer::column_in;
 use crate::{Ctx, Viewer};
 use chrono::{DateTime, Utc};
 use entity::skill_gap::UNASSESSED_RANK;
 use entity::{employee, job_profile, job_profile_skill, skill, skill_assessment, skill_gap};
+use sea_orm::sea_query::SelectStatement;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter,
     QueryOrder, QuerySelect, Set,
@@ -601,6 +601,36 @@ const LARGEST: Keyset<skill_gap::Entity> = Keyset {
     },
 };
 
+/// Scopes of at most this many people are filtered by their listed ids.
+const LISTED_PEOPLE: u64 = 2000;
+
+/// `skill_gap.employee_id` is one of the people `people` selects, written for the planner by
+/// the scope's size. Up to [`LISTED_PEOPLE`], by their ids: each person's rows are read by
+/// index and sorted, so a small team never walks the whole rank index (at 100 000 people a
+/// one-person department took 0.6–1 s that way). More, as a subquery: the planner walks the
+/// rank index and keeps the rows whose owner is in the hashed set, so a large department's
+/// largest gaps are found within the first few hundred rows (28 000 people: 15 ms, against
+/// 41 ms through an array of their ids).
+async fn gap_owner_in(
+    db: &impl ConnectionTrait,
+    people: SelectStatement,
+) -> DomainResult<Condition> {
+    let mut probe = people.clone();
+    probe.limit(LISTED_PEOPLE + 1);
+    let backend = db.get_database_backend();
+    let ids = db
+        .query_all_raw(backend.build(&probe))
+        .await?
+        .iter()
+        .map(|row| row.try_get_by_index::<Uuid>(0))
+        .collect::<Result<Vec<_>, _>>()?;
+    Ok(Condition::all().add(if ids.len() as u64 <= LISTED_PEOPLE {
+        skill_gap::Column::EmployeeId.is_in(ids)
+    } else {
+        skill_gap::Column::EmployeeId.in_subquery(people)
+    }))
+}
+
 /// A page of gap rows (person × skill, the heat map's cells), largest gaps first.
 pub async fn gaps(
     ctx: &Ctx,
@@ -609,13 +639,12 @@ pub async fn gaps(
     page: &PageRequest,
 ) -> DomainResult<Page<skill_gap::Model>> {
     let backend = ctx.db.get_database_backend();
-    let column = r#""skill_gap"."employee_id""#;
     let mut cond = Condition::all();
     // One person or a manager's people, once checked below, are within the viewer's reach
     // already; otherwise the reach is the filter.
     let narrowed = scope.employee_id.is_some() || scope.manager_id.is_some();
     if !viewer.is_hr() && !narrowed {
-        cond = cond.add(viewer.covers(column, backend));
+        cond = cond.add(gap_owner_in(&ctx.db, viewer.subtree_ids(backend)).await?);
     }
     if let Some(id) = scope.employee_id {
         let person = find::<employee::Entity>(&ctx.db, id, "employee").await?;
@@ -635,12 +664,12 @@ pub async fn gaps(
         }
         let mut below = crate::viewer::Viewer { employee: manager }.subtree_ids(backend);
         below.and_where(employee::Column::Id.ne(id));
-        cond = cond.add(column_in(column, below, backend));
+        cond = cond.add(gap_owner_in(&ctx.db, below).await?);
     }
     if let Some(people) =
         crate::employees::people_filter(&ctx.db, "", None, scope.department_id, None).await?
     {
-        cond = cond.add(column_in(column, people, backend));
+        cond = cond.add(gap_owner_in(&ctx.db, people).await?);
     }
     if let Some(s) = scope.skill_id {
         cond = cond.add(skill_gap::Column::SkillId.eq(s));

@@ -18,8 +18,8 @@ use chrono::{DateTime, Duration, Utc};
 use entity::{cycle, department, employee};
 use fastrand::Rng;
 use sea_orm::{
-    ActiveValue::Set, ColumnTrait, EntityTrait, IntoActiveModel, PaginatorTrait, QueryFilter,
-    QueryTrait,
+    ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, IntoActiveModel, PaginatorTrait,
+    QueryFilter, QueryTrait,
 };
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -363,6 +363,10 @@ async fn generate_with(ctx: &Ctx, n: usize, seed: u64, work: bool) -> DomainResu
     lap("indexes and foreign keys");
     load.commit().await?;
     lap("commit");
+    // Statistics for the planner, as autovacuum would gather them soon after a real load:
+    // without them it guesses every filter and walks the wrong index at 100 000 people.
+    ctx.db.execute_unprepared("ANALYZE").await?;
+    lap("statistics");
     made.phases = phases;
 
     let sizes = subtree_sizes(&people);

@@ -492,6 +492,13 @@ impl TestApp {
             .unwrap_or_else(|| panic!("no statement counter in {text}"))
     }
 
+    /// Asserts the server is alive and still answers `token`'s holder.
+    pub async fn assert_still_answers(&self, token: &str) {
+        let r = self.gql(Some(token), "{ me { name } }", json!({})).await;
+        assert_eq!(r.status, 200);
+        assert!(r.data()["me"]["name"].is_string(), "{}", r.body);
+    }
+
     /// Rows in a table, for checking that nothing was written.
     pub async fn count(&self, table: &str) -> i64 {
         let row = self

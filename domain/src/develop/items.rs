@@ -323,25 +323,47 @@ async fn load(
     Ok((item, owner))
 }
 
-/// Writes `next` if the item is still in the state `current` was read in.
-async fn write_if_unchanged(
-    txn: &DatabaseTransaction,
+/// Finishes a move read in `txn`: writes `next` if the item is still in the state `current`
+/// was read in (else CONFLICT), refreshes the owner's gaps when a stretch assignment starts
+/// or stops asking for its skills, audits the move as `action`, tells the other side, and
+/// commits.
+async fn finish_move(
+    txn: DatabaseTransaction,
+    viewer: &Viewer,
+    action: &'static str,
     current: &development_item::Model,
-    next: development_item::ActiveModel,
+    mut next: development_item::ActiveModel,
+    reason: &str,
+    now: DateTime<Utc>,
 ) -> DomainResult<development_item::Model> {
-    let id = current.id;
+    next.updated_at = Set(now);
     let changed = development_item::Entity::update_many()
         .set(next)
-        .filter(development_item::Column::Id.eq(id))
+        .filter(development_item::Column::Id.eq(current.id))
         .filter(development_item::Column::Status.eq(current.status))
-        .exec(txn)
+        .exec(&txn)
         .await?;
     if changed.rows_affected == 0 {
         return Err(DomainError::conflict(
             "the item changed meanwhile; reload it and try again",
         ));
     }
-    find::<development_item::Entity>(txn, id, "development item").await
+    let updated = find::<development_item::Entity>(&txn, current.id, "development item").await?;
+    if stretch_runs(current.kind, current.status) != stretch_runs(updated.kind, updated.status) {
+        super::skills::refresh_gaps(&txn, &[updated.employee_id], now).await?;
+    }
+    record_move(
+        &txn,
+        now,
+        viewer,
+        action,
+        Some(current.status),
+        &updated,
+        reason,
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(updated)
 }
 
 /// Its proposer changes a PROPOSED or RETURNED item; it is PROPOSED again.
@@ -369,21 +391,17 @@ pub async fn update(
     next.goal_id = Set(valid.goal_id);
     next.aspirations = Set(valid.aspirations);
     next.status = Set(ItemStatus::Proposed);
-    next.updated_at = Set(now);
-    let updated = write_if_unchanged(&txn, &current, next).await?;
     write_required_skills(&txn, id, &valid.required_skills).await?;
-    record_move(
-        &txn,
-        now,
+    finish_move(
+        txn,
         viewer,
         "development_item.update",
-        Some(current.status),
-        &updated,
+        &current,
+        next,
         "",
+        now,
     )
-    .await?;
-    txn.commit().await?;
-    Ok(updated)
+    .await
 }
 
 /// The side a proposal was made to agrees to it; a manager may add their notes (a career
@@ -403,23 +421,16 @@ pub async fn agree(
     next.agreed_by = Set(Some(viewer.id()));
     next.agreed_at = Set(Some(now));
     next.return_reason = Set(String::new());
-    next.updated_at = Set(now);
-    let updated = write_if_unchanged(&txn, &current, next).await?;
-    if stretch_runs(updated.kind, updated.status) {
-        super::skills::refresh_gaps(&txn, &[owner.id], now).await?;
-    }
-    record_move(
-        &txn,
-        now,
+    finish_move(
+        txn,
         viewer,
         "development_item.agree",
-        Some(current.status),
-        &updated,
+        &current,
+        next,
         "",
+        now,
     )
-    .await?;
-    txn.commit().await?;
-    Ok(updated)
+    .await
 }
 
 /// Sets the manager's notes, which only the manager side writes.
@@ -463,20 +474,16 @@ pub async fn return_item(
     if to == ItemStatus::Agreed {
         next.completed_at = Set(None);
     }
-    next.updated_at = Set(now);
-    let updated = write_if_unchanged(&txn, &current, next).await?;
-    record_move(
-        &txn,
-        now,
+    finish_move(
+        txn,
         viewer,
         "development_item.return",
-        Some(current.status),
-        &updated,
+        &current,
+        next,
         &reason,
+        now,
     )
-    .await?;
-    txn.commit().await?;
-    Ok(updated)
+    .await
 }
 
 /// The employee marks an AGREED item done, with evidence (a training's is required).
@@ -498,20 +505,16 @@ pub async fn complete(
     next.status = Set(ItemStatus::Completed);
     next.evidence = Set(evidence);
     next.completed_at = Set(Some(now));
-    next.updated_at = Set(now);
-    let updated = write_if_unchanged(&txn, &current, next).await?;
-    record_move(
-        &txn,
-        now,
+    finish_move(
+        txn,
         viewer,
         "development_item.complete",
-        Some(current.status),
-        &updated,
+        &current,
+        next,
         "",
+        now,
     )
-    .await?;
-    txn.commit().await?;
-    Ok(updated)
+    .await
 }
 
 /// A manager (or HR) confirms a COMPLETED item. A stretch assignment's skills leave the
@@ -530,21 +533,14 @@ pub async fn confirm(
     next.status = Set(ItemStatus::Confirmed);
     next.confirmed_by = Set(Some(viewer.id()));
     next.confirmed_at = Set(Some(now));
-    next.updated_at = Set(now);
-    let updated = write_if_unchanged(&txn, &current, next).await?;
-    if current.kind == ItemKind::StretchAssignment {
-        super::skills::refresh_gaps(&txn, &[owner.id], now).await?;
-    }
-    record_move(
-        &txn,
-        now,
+    finish_move(
+        txn,
         viewer,
         "development_item.confirm",
-        Some(current.status),
-        &updated,
+        &current,
+        next,
         "",
+        now,
     )
-    .await?;
-    txn.commit().await?;
-    Ok(updated)
+    .await
 }

@@ -17,6 +17,7 @@ mod events;
 mod expectations;
 mod feedback;
 mod filters;
+mod foreign_ids;
 mod goal_permissions;
 mod goals;
 mod health;

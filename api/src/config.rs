@@ -184,6 +184,12 @@ pub const SETTINGS: &[(&str, &str, &str, &str)] = &[
         "cron (with seconds, UTC) for handing pending e-mail to the queue",
     ),
     (
+        "job_schedule",
+        "PERFCYCLE_JOB_SCHEDULE",
+        "*/2 * * * * *",
+        "cron (with seconds, UTC) for claiming queued background jobs (review launches, closes, releases)",
+    ),
+    (
         "reminder_time",
         "PERFCYCLE_REMINDER_TIME",
         "09:00",
@@ -270,6 +276,8 @@ pub struct Config {
     pub scan_schedule: cron::Schedule,
     /// Outbox dispatch schedule.
     pub dispatch_schedule: cron::Schedule,
+    /// Background job schedule.
+    pub job_schedule: cron::Schedule,
     /// Local reminder time.
     pub reminder_time: chrono::NaiveTime,
     /// Sender address.
@@ -530,6 +538,10 @@ impl Config {
             dispatch_schedule: l.parse(
                 "dispatch_schedule",
                 "a cron schedule with seconds, like \"*/10 * * * * *\"",
+            )?,
+            job_schedule: l.parse(
+                "job_schedule",
+                "a cron schedule with seconds, like \"*/2 * * * * *\"",
             )?,
             reminder_time: {
                 let (v, source) = l.get("reminder_time");

@@ -43,6 +43,7 @@ pub async fn services(
     let settings = PoolSettings {
         scan_schedule: config.scan_schedule.clone(),
         dispatch_schedule: config.dispatch_schedule.clone(),
+        job_schedule: config.job_schedule.clone(),
         concurrency: config.worker_concurrency,
         shutdown_timeout: Duration::from_secs(20),
     };

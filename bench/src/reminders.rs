@@ -61,7 +61,8 @@ async fn main() {
         worker::cron::Schedule::from_str("0 0 0 1 1 * 2099").unwrap_or_else(|e| panic!("{e}"));
     let settings = PoolSettings {
         scan_schedule: never.clone(),
-        dispatch_schedule: never,
+        dispatch_schedule: never.clone(),
+        job_schedule: never,
         concurrency: std::env::var("BENCH_CONCURRENCY")
             .ok()
             .and_then(|c| c.parse().ok())

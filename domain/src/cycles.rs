@@ -153,6 +153,9 @@ pub async fn create(ctx: &Ctx, viewer: &Viewer, input: CycleInput) -> DomainResu
         name: created.name.clone(),
     };
     publish::emit(&txn, now, Some(viewer.id()), vec![event]).await?;
+    crate::review::rounds::annual_for(&created, now)
+        .insert(&txn)
+        .await?;
     // Everyone hears the cycle is in planning, and gets a planning conversation with their
     // manager, a batch at a time once it commits.
     crate::announcements::start(&txn, created.id, CyclePhase::Planning, now).await?;
@@ -240,6 +243,7 @@ pub async fn update(
     model.review_due_on = Set(merged.review_due_on);
     model.updated_at = Set(now);
     let updated = model.update(&txn).await?;
+    crate::review::rounds::follow_cycle(&txn, &updated, now).await?;
     audit::record(
         &txn,
         now,

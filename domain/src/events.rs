@@ -3,7 +3,7 @@
 
 use crate::values::{
     CyclePhase, DecimalText, FeedbackKind, GoalStatus, ItemKind, ItemStatus, PlanOutcome,
-    Visibility,
+    ReviewKind, Visibility,
 };
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
@@ -163,6 +163,82 @@ pub enum DomainEvent {
         next_check_on: Option<NaiveDate>,
         by: Uuid,
         change_id: Uuid,
+    },
+    /// A round's launch job created its reviews.
+    ReviewsLaunched {
+        round_id: Uuid,
+        cycle_id: Uuid,
+        people: i64,
+        reviews: i64,
+    },
+    /// Someone nominated their peers; their manager is asked to approve.
+    PeersNominated {
+        round_id: Uuid,
+        employee_id: Uuid,
+        peers: i32,
+        /// Unique per nomination, for the e-mail's dedupe key.
+        change_id: Uuid,
+    },
+    /// A manager (or HR) approved someone's peers.
+    PeersApproved {
+        round_id: Uuid,
+        employee_id: Uuid,
+        by: Uuid,
+    },
+    /// A peer was asked to review someone (the reviewee knows whom they nominated and what
+    /// was approved; which of them wrote what is never said).
+    PeerReviewRequested {
+        round_id: Uuid,
+        reviewee_id: Uuid,
+        reviewer_id: Uuid,
+        due_on: NaiveDate,
+    },
+    /// A review was submitted. It never names its author: for PEER and UPWARD reviews that is
+    /// the secret, and the stored event carries no actor either.
+    ReviewSubmitted {
+        round_id: Uuid,
+        reviewee_id: Uuid,
+        kind: ReviewKind,
+    },
+    /// A peer declined to review (without their name).
+    ReviewDeclined { round_id: Uuid, reviewee_id: Uuid },
+    /// HR reopened a review. Its author hears by e-mail; the author's id is used for that in
+    /// the change's transaction and is never stored with the event.
+    ReviewReopened {
+        review_id: Uuid,
+        round_id: Uuid,
+        reviewee_id: Uuid,
+        kind: ReviewKind,
+        #[serde(skip_serializing, default)]
+        reviewer_id: Uuid,
+        reason: String,
+        /// Unique per reopening, for the e-mail's dedupe key.
+        change_id: Uuid,
+    },
+    /// A round closed: unsubmitted reviews expired.
+    ReviewRoundClosed {
+        round_id: Uuid,
+        cycle_id: Uuid,
+        expired: i64,
+    },
+    /// HR calibrated someone's rating.
+    RatingCalibrated {
+        round_id: Uuid,
+        employee_id: Uuid,
+        from: Option<i32>,
+        to: i32,
+    },
+    /// Someone's rating was released to them.
+    RatingReleased {
+        round_id: Uuid,
+        employee_id: Uuid,
+        rating: Option<i32>,
+    },
+    /// Someone acknowledged their released rating.
+    RatingAcknowledged {
+        round_id: Uuid,
+        employee_id: Uuid,
+        with_comment: bool,
     },
     /// A check-in was submitted.
     CheckInSubmitted {
@@ -328,6 +404,17 @@ impl DomainEvent {
             Self::DevelopmentItemMoved { .. } => "DEVELOPMENT_ITEM_MOVED",
             Self::DevelopmentItemDue { .. } => "DEVELOPMENT_ITEM_DUE",
             Self::ImprovementPlanChanged { .. } => "IMPROVEMENT_PLAN_CHANGED",
+            Self::ReviewsLaunched { .. } => "REVIEWS_LAUNCHED",
+            Self::PeersNominated { .. } => "PEERS_NOMINATED",
+            Self::PeersApproved { .. } => "PEERS_APPROVED",
+            Self::PeerReviewRequested { .. } => "PEER_REVIEW_REQUESTED",
+            Self::ReviewSubmitted { .. } => "REVIEW_SUBMITTED",
+            Self::ReviewDeclined { .. } => "REVIEW_DECLINED",
+            Self::ReviewReopened { .. } => "REVIEW_REOPENED",
+            Self::ReviewRoundClosed { .. } => "REVIEW_ROUND_CLOSED",
+            Self::RatingCalibrated { .. } => "RATING_CALIBRATED",
+            Self::RatingReleased { .. } => "RATING_RELEASED",
+            Self::RatingAcknowledged { .. } => "RATING_ACKNOWLEDGED",
             Self::CheckInSubmitted { .. } => "CHECK_IN_SUBMITTED",
             Self::CheckInAcknowledged { .. } => "CHECK_IN_ACKNOWLEDGED",
             Self::CheckInReminderDue { .. } => "CHECK_IN_REMINDER_DUE",
@@ -366,6 +453,17 @@ impl DomainEvent {
             Self::DevelopmentItemMoved { item_id, .. }
             | Self::DevelopmentItemDue { item_id, .. } => *item_id,
             Self::ImprovementPlanChanged { plan_id, .. } => *plan_id,
+            Self::ReviewsLaunched { round_id, .. }
+            | Self::ReviewRoundClosed { round_id, .. }
+            | Self::ReviewSubmitted { round_id, .. }
+            | Self::ReviewDeclined { round_id, .. }
+            | Self::PeerReviewRequested { round_id, .. } => *round_id,
+            Self::ReviewReopened { review_id, .. } => *review_id,
+            Self::PeersNominated { employee_id, .. }
+            | Self::PeersApproved { employee_id, .. }
+            | Self::RatingCalibrated { employee_id, .. }
+            | Self::RatingReleased { employee_id, .. }
+            | Self::RatingAcknowledged { employee_id, .. } => *employee_id,
             Self::CheckInSubmitted { check_in_id, .. }
             | Self::CheckInAcknowledged { check_in_id, .. } => *check_in_id,
             Self::CheckInReminderDue { check_in, .. } | Self::CheckInMissed { check_in } => {

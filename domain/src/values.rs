@@ -6,7 +6,9 @@ use crate::error::{DomainError, DomainResult};
 pub use entity::values::{
     AssessmentKind, Cadence, CheckInStatus, ConversationStatus, CyclePhase, DecimalText, Direction,
     ExpectationKind, FeedbackKind, GapSource, GoalHealth, GoalLevel, GoalStatus, GoalStep,
-    ItemKind, ItemStatus, OutboxStatus, PlanKind, PlanOutcome, PlanStatus, Role, Visibility,
+    ItemKind, ItemStatus, JobKind, JobStatus, NominationStatus, OutboxStatus, PlanKind,
+    PlanOutcome, PlanStatus, Potential, QuestionKind, ReviewKind, ReviewStatus, Role, RoundKind,
+    RoundStatus, Visibility,
 };
 
 /// A title: trimmed, not empty, at most [`Title::MAX`] characters.

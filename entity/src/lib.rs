@@ -2,6 +2,7 @@
 //! Column types (enumerations, decimals) are in [`values`].
 
 pub mod audit_log;
+pub mod background_job;
 pub mod cadence_override;
 pub mod check_in;
 pub mod cycle;
@@ -24,7 +25,12 @@ pub mod key_result;
 pub mod key_result_update;
 pub mod manager_digest;
 pub mod milestone;
+pub mod peer_nomination;
 pub mod planning_conversation;
+pub mod review;
+pub mod review_rating;
+pub mod review_round;
+pub mod review_template;
 pub mod scheduler_tick;
 pub mod skill;
 pub mod skill_assessment;

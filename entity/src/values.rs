@@ -153,6 +153,50 @@ text_enum!(
     }
 );
 text_enum!(
+    /// What a review question asks for: a point on the template's scale, text, or a level
+    /// (1–5) of a skill from the catalogue.
+    QuestionKind { Rating => "RATING", Text => "TEXT", Competency => "COMPETENCY" }
+);
+text_enum!(
+    /// Which review round of a cycle.
+    RoundKind { Midyear => "MIDYEAR", Annual => "ANNUAL" }
+);
+text_enum!(
+    /// Where a review round stands: set up, launched (reviews written), closed (the window
+    /// has passed: unsubmitted reviews expired, scores computed).
+    RoundStatus { Planned => "PLANNED", Launched => "LAUNCHED", Closed => "CLOSED" }
+);
+text_enum!(
+    /// Who writes a review about whom (`OWN`: the person about themselves, SELF on the API;
+    /// the stored text cannot be `SELF`, which the derive turns into a keyword).
+    ReviewKind { Own => "OWN", Manager => "MANAGER", Peer => "PEER", Upward => "UPWARD" }
+);
+text_enum!(
+    /// Where a review stands.
+    ReviewStatus {
+        Pending => "PENDING", Submitted => "SUBMITTED", Declined => "DECLINED", Expired => "EXPIRED",
+    }
+);
+text_enum!(
+    /// A manager's view of someone's potential (the 9-box's other axis).
+    Potential { Low => "LOW", Medium => "MEDIUM", High => "HIGH" }
+);
+text_enum!(
+    /// A peer nomination: proposed by the reviewee, approved or rejected by the manager.
+    NominationStatus { Nominated => "NOMINATED", Approved => "APPROVED", Rejected => "REJECTED" }
+);
+text_enum!(
+    /// What a background job does.
+    JobKind {
+        LaunchReviews => "LAUNCH_REVIEWS", CloseRound => "CLOSE_ROUND",
+        ReleaseRatings => "RELEASE_RATINGS",
+    }
+);
+text_enum!(
+    /// Where a background job stands.
+    JobStatus { Queued => "QUEUED", Running => "RUNNING", Done => "DONE", Failed => "FAILED" }
+);
+text_enum!(
     /// A step in the history of what was expected of someone.
     ExpectationKind { Revision => "REVISION", FollowUp => "FOLLOW_UP" }
 );

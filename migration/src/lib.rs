@@ -21,6 +21,7 @@ mod m20261127_000016_planning_conversations;
 mod m20261127_000017_skills;
 mod m20261127_000018_overview_indexes;
 mod m20261127_000019_development;
+mod m20261127_000020_reviews;
 
 pub use m20261127_000007_goal_progress::NAME as GOAL_PROGRESS;
 pub use m20261127_000010_goal_health::NAME as GOAL_HEALTH;
@@ -51,6 +52,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261127_000017_skills::Migration),
             Box::new(m20261127_000018_overview_indexes::Migration),
             Box::new(m20261127_000019_development::Migration),
+            Box::new(m20261127_000020_reviews::Migration),
         ]
     }
 }

@@ -12,6 +12,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 pub mod queue;
+pub mod reviews;
 pub mod smtp;
 
 use api::auth::Auth;

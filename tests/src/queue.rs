@@ -38,7 +38,8 @@ pub fn start_worker(app: &TestApp, queue: &Queue, sink: &SmtpSink, name: &str) -
     let never = worker::cron::Schedule::from_str("0 0 0 1 1 * 2099").unwrap();
     let settings = PoolSettings {
         scan_schedule: never.clone(),
-        dispatch_schedule: never,
+        dispatch_schedule: never.clone(),
+        job_schedule: never,
         concurrency: 4,
         shutdown_timeout: Duration::from_secs(5),
     };

@@ -33,13 +33,16 @@ pub struct ScanReport {
     pub development_reminders: u64,
     /// Weekly manager digests queued.
     pub digests: u64,
+    /// Review rounds whose close job was queued (their window has ended everywhere).
+    pub rounds_closing: u64,
 }
 
 /// One pass of every check-in schedule at the clock's "now": open due check-ins, mark missed
 /// ones (notifying managers), queue reminders, once a day recompute goal health, queue the
 /// e-mails announcing cycle phases (creating planning conversations with PLANNING's), and
-/// remind both sides of planning conversations, remind dated development items, and on
-/// Monday mornings queue the managers' weekly digests. Safe to run late and to run twice.
+/// remind both sides of planning conversations, remind dated development items, on Monday
+/// mornings queue the managers' weekly digests, and queue the close job of review rounds whose
+/// window has ended. Safe to run late and to run twice.
 pub async fn run_check_in_scans(ctx: &Ctx, reminder_time: NaiveTime) -> DomainResult<ScanReport> {
     let now = ctx.clock.now();
     let opened = domain::check_ins::open_due(ctx, now, reminder_time).await?;
@@ -50,6 +53,7 @@ pub async fn run_check_in_scans(ctx: &Ctx, reminder_time: NaiveTime) -> DomainRe
     let planning_reminders = domain::planning::queue_reminders(ctx, now).await?;
     let development_reminders = domain::develop::reminders::queue_reminders(ctx, now).await?;
     let digests = domain::develop::digest::queue_digests(ctx, now).await?;
+    let rounds_closing = domain::review::close::queue_closes(ctx, now).await?;
     Ok(ScanReport {
         opened,
         reminders,
@@ -59,5 +63,6 @@ pub async fn run_check_in_scans(ctx: &Ctx, reminder_time: NaiveTime) -> DomainRe
         planning_reminders,
         development_reminders,
         digests,
+        rounds_closing,
     })
 }

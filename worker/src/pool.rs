@@ -164,6 +164,8 @@ pub struct PoolSettings {
     pub scan_schedule: Schedule,
     /// When pending e-mail is handed to the queue.
     pub dispatch_schedule: Schedule,
+    /// When queued background jobs (review launches, closes, releases) are claimed.
+    pub job_schedule: Schedule,
     /// Send jobs in flight per process.
     pub concurrency: usize,
     /// How long shutdown waits for jobs in flight.
@@ -277,6 +279,28 @@ async fn on_scan_tick(tick: Tick, svc: Data<Arc<Services>>) -> Result<(), BoxDyn
         .map(|_| ())
 }
 
+/// Claims and runs every background job that is waiting (each process's tick; the claims in
+/// the database keep processes apart), then queues the e-mail they produced.
+pub async fn run_job_tick(svc: &Services) -> Result<usize, BoxDynError> {
+    let finished = domain::jobs::run_due(&svc.ctx, &svc.name).await?;
+    if finished > 0 {
+        let queued = dispatch(svc).await?;
+        tracing::info!(
+            job.kind = "background_jobs",
+            finished,
+            queued,
+            "background jobs finished"
+        );
+    }
+    Ok(finished)
+}
+
+async fn on_job_tick(_tick: Tick, svc: Data<Arc<Services>>) -> Result<(), BoxDynError> {
+    crate::job_stats::guard("background_jobs", run_job_tick(&svc))
+        .await
+        .map(|_| ())
+}
+
 async fn on_dispatch_tick(tick: Tick, svc: Data<Arc<Services>>) -> Result<(), BoxDynError> {
     crate::job_stats::guard("dispatch_email", run_dispatch_tick(&svc, tick_time(&tick)))
         .await
@@ -306,7 +330,8 @@ pub fn monitor(svc: Arc<Services>, settings: &PoolSettings) -> Monitor {
         std::process::id(),
         &Uuid::new_v4().simple().to_string()[..8]
     );
-    let (s1, s2, s3) = (svc.clone(), svc.clone(), svc.clone());
+    let (s1, s2, s3, s4) = (svc.clone(), svc.clone(), svc.clone(), svc.clone());
+    let jobs_schedule = settings.job_schedule.clone();
     let scan = settings.scan_schedule.clone();
     let dispatch_schedule = settings.dispatch_schedule.clone();
     let concurrency = settings.concurrency;
@@ -336,6 +361,7 @@ pub fn monitor(svc: Arc<Services>, settings: &PoolSettings) -> Monitor {
     };
     let scan_name = format!("check-in-scans-{suffix}");
     let dispatch_name = format!("dispatch-email-{suffix}");
+    let jobs_name = format!("background-jobs-{suffix}");
     monitor
         .register(move |_| {
             WorkerBuilder::new(scan_name.clone())
@@ -348,5 +374,11 @@ pub fn monitor(svc: Arc<Services>, settings: &PoolSettings) -> Monitor {
                 .backend(CronScheduler::new(dispatch_schedule.clone()))
                 .data(s3.clone())
                 .build(on_dispatch_tick)
+        })
+        .register(move |_| {
+            WorkerBuilder::new(jobs_name.clone())
+                .backend(CronScheduler::new(jobs_schedule.clone()))
+                .data(s4.clone())
+                .build(on_job_tick)
         })
 }

@@ -34,6 +34,14 @@ macro_rules! batch_loader {
 }
 
 batch_loader!(
+    /// Review round by id.
+    RoundLoader, Uuid => entity::review_round::Model, domain::review::rounds::by_ids
+);
+batch_loader!(
+    /// Review template (read) by id.
+    TemplateLoader, Uuid => domain::review::templates::Template, domain::review::templates::by_ids
+);
+batch_loader!(
     /// Employee by id.
     EmployeeLoader, Uuid => employee::Model, employees::by_ids
 );
@@ -198,6 +206,10 @@ pub struct Loaders {
     pub plan_items: DataLoader<PlanItemsLoader>,
     /// Required skills by development item.
     pub item_skills: DataLoader<ItemSkillsLoader>,
+    /// Review rounds.
+    pub review_round: DataLoader<RoundLoader>,
+    /// Review templates.
+    pub review_template: DataLoader<TemplateLoader>,
 }
 
 impl Loaders {
@@ -234,6 +246,8 @@ impl Loaders {
             development_plan: make(PlanLoader(db.clone())),
             plan_items: make(PlanItemsLoader(db.clone())),
             item_skills: make(ItemSkillsLoader(db.clone())),
+            review_round: make(RoundLoader(db.clone())),
+            review_template: make(TemplateLoader(db.clone())),
         }
     }
 }

@@ -12,6 +12,7 @@ pub mod develop;
 pub mod monitoring;
 pub mod organisation;
 pub mod planning;
+pub mod review;
 
 use crate::config::Config;
 use async_graphql::{Context, EmptySubscription, ID, MergedObject, Schema};
@@ -36,6 +37,7 @@ pub struct Query(
     develop::DevelopQuery,
     develop::PlanQuery,
     develop::ExpectationQuery,
+    review::ReviewQuery,
 );
 
 /// Every write, one object per stage of the cycle.
@@ -48,6 +50,7 @@ pub struct Mutation(
     monitoring::MonitoringMutation,
     develop::DevelopMutation,
     develop::PlanMutation,
+    review::ReviewMutation,
 );
 
 /// The schema type.

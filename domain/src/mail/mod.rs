@@ -63,6 +63,46 @@ pub enum Mail {
     ImprovementPlan(ImprovementPlanMail),
     /// To a manager on Monday morning: their team's week.
     ManagerDigest(DigestMail),
+    /// The review stage's notices (peers to approve or approved, a review to write or
+    /// reopened, a rating released or acknowledged).
+    Review(ReviewMail),
+}
+
+/// What a review-stage e-mail tells.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+pub enum ReviewNotice {
+    /// To a manager: a report nominated peers to approve.
+    PeersToApprove,
+    /// To the reviewee: their peers were approved.
+    PeersApproved,
+    /// To a peer: they were asked to review someone.
+    PeerReviewRequested,
+    /// To a reviewer: HR reopened their review.
+    ReviewReopened,
+    /// To the reviewee: their rating is released.
+    RatingReleased,
+    /// To a manager: a report acknowledged their rating.
+    RatingAcknowledged,
+}
+
+/// Data of a review-stage e-mail.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ReviewMail {
+    /// The recipient's name.
+    pub name: String,
+    pub notice: ReviewNotice,
+    /// The round, for the link.
+    pub round_id: Uuid,
+    /// Whom it is about (the reviewee).
+    pub employee_name: String,
+    /// When the review is due (a request).
+    pub due_on: Option<NaiveDate>,
+    /// The released rating.
+    pub rating: Option<i32>,
+    /// Why a review was reopened.
+    pub reason: String,
 }
 
 /// Data of a follow-up-goal e-mail.
@@ -433,6 +473,7 @@ impl Mail {
             Self::DevelopmentItemDue(_) => "development_item_due",
             Self::ImprovementPlan(_) => "improvement_plan",
             Self::ManagerDigest(_) => "manager_digest",
+            Self::Review(_) => "review",
         }
     }
 

@@ -75,8 +75,24 @@ pub async fn project(
             } => {
                 ids.extend([*employee_id, *by]);
             }
-            DomainEvent::DevelopmentItemDue { employee_id, .. } => {
+            DomainEvent::DevelopmentItemDue { employee_id, .. }
+            | DomainEvent::PeersNominated { employee_id, .. }
+            | DomainEvent::PeersApproved { employee_id, .. }
+            | DomainEvent::RatingReleased { employee_id, .. }
+            | DomainEvent::RatingAcknowledged { employee_id, .. } => {
                 ids.insert(*employee_id);
+            }
+            DomainEvent::PeerReviewRequested {
+                reviewee_id,
+                reviewer_id,
+                ..
+            }
+            | DomainEvent::ReviewReopened {
+                reviewee_id,
+                reviewer_id,
+                ..
+            } => {
+                ids.extend([*reviewee_id, *reviewer_id]);
             }
             DomainEvent::CheckInReminderDue { check_in, .. }
             | DomainEvent::CheckInMissed { check_in } => {
@@ -191,6 +207,26 @@ async fn reminder_goal_titles(
         }
     }
     Ok(titles)
+}
+
+/// A review-stage e-mail to `to` about `employee_name`.
+fn review_mail(
+    to: &employee::Model,
+    notice: ReviewNotice,
+    round_id: Uuid,
+    employee_name: String,
+    key: String,
+) -> (&employee::Model, String, Mail) {
+    let mail = Mail::Review(ReviewMail {
+        name: to.name.clone(),
+        notice,
+        round_id,
+        employee_name,
+        due_on: None,
+        rating: None,
+        reason: String::new(),
+    });
+    (to, key, mail)
 }
 
 /// The e-mail an event sends, if any, to whom, under which dedupe key.
@@ -580,6 +616,95 @@ fn email_for(event: &DomainEvent, known: &Known) -> Option<Email> {
                 }),
             )
         }
+        DomainEvent::PeersNominated {
+            round_id,
+            employee_id,
+            change_id,
+            ..
+        } => review_mail(
+            manager_of(employee_id)?,
+            ReviewNotice::PeersToApprove,
+            *round_id,
+            name_of(employee_id),
+            format!("peers-nominated:{change_id}"),
+        ),
+        DomainEvent::PeersApproved {
+            round_id,
+            employee_id,
+            ..
+        } => review_mail(
+            active(employee_id)?,
+            ReviewNotice::PeersApproved,
+            *round_id,
+            name_of(employee_id),
+            format!("peers-approved:{round_id}:{employee_id}"),
+        ),
+        DomainEvent::PeerReviewRequested {
+            round_id,
+            reviewee_id,
+            reviewer_id,
+            due_on,
+        } => {
+            let (to, key, mut mail) = review_mail(
+                active(reviewer_id)?,
+                ReviewNotice::PeerReviewRequested,
+                *round_id,
+                name_of(reviewee_id),
+                format!("peer-review:{round_id}:{reviewee_id}:{reviewer_id}"),
+            );
+            if let Mail::Review(m) = &mut mail {
+                m.due_on = Some(*due_on);
+            }
+            (to, key, mail)
+        }
+        DomainEvent::ReviewReopened {
+            round_id,
+            reviewee_id,
+            reviewer_id,
+            reason,
+            change_id,
+            ..
+        } => {
+            let (to, key, mut mail) = review_mail(
+                active(reviewer_id)?,
+                ReviewNotice::ReviewReopened,
+                *round_id,
+                name_of(reviewee_id),
+                format!("review-reopened:{change_id}"),
+            );
+            if let Mail::Review(m) = &mut mail {
+                m.reason = reason.clone();
+            }
+            (to, key, mail)
+        }
+        DomainEvent::RatingReleased {
+            round_id,
+            employee_id,
+            rating,
+        } => {
+            let (to, key, mut mail) = review_mail(
+                active(employee_id)?,
+                ReviewNotice::RatingReleased,
+                *round_id,
+                name_of(employee_id),
+                format!("rating-released:{round_id}:{employee_id}"),
+            );
+            if let Mail::Review(m) = &mut mail {
+                m.rating = *rating;
+            }
+            (to, key, mail)
+        }
+        DomainEvent::RatingAcknowledged {
+            round_id,
+            employee_id,
+            ..
+        } => review_mail(
+            manager_of(employee_id)?,
+            ReviewNotice::RatingAcknowledged,
+            *round_id,
+            name_of(employee_id),
+            format!("rating-acknowledged:{round_id}:{employee_id}"),
+        ),
         _ => return None,
     };
     Some(Email {

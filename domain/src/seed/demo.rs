@@ -498,7 +498,7 @@ async fn insert_cycle(
 ) -> DomainResult<cycle::Model> {
     let starts_on = today - Duration::days(90);
     let ends_on = today + Duration::days(275);
-    Ok(cycle::ActiveModel {
+    let created = cycle::ActiveModel {
         id: Set(Uuid::new_v4()),
         name: Set(name),
         starts_on: Set(starts_on),
@@ -511,5 +511,9 @@ async fn insert_cycle(
         updated_at: Set(now),
     }
     .insert(db)
-    .await?)
+    .await?;
+    crate::review::rounds::annual_for(&created, now)
+        .insert(db)
+        .await?;
+    Ok(created)
 }

@@ -265,6 +265,8 @@ async fn generate_with(ctx: &Ctx, n: usize, seed: u64, work: bool) -> DomainResu
         updated_at: now,
     };
     load.insert(vec![cycle.clone().into_active_model()]).await?;
+    load.insert(vec![crate::review::rounds::annual_for(&cycle, now)])
+        .await?;
 
     let develop = work.then(|| {
         let mut rng = Rng::with_seed(seed ^ DEVELOP_STREAM);

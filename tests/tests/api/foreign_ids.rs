@@ -2,6 +2,7 @@
 //! naming something the viewer may not see answers no data, writes nothing, and the server
 //! still answers. A new ID argument fails here until it is covered.
 
+use perfcycle_tests::reviews::{LAUNCH, UPDATE_ROUND};
 use perfcycle_tests::{TestApp, goal_input, spawn_app};
 use serde_json::{Value, json};
 use std::collections::BTreeSet;
@@ -115,6 +116,35 @@ async fn another_persons_ids_on_every_id_argument_give_no_data() {
         )
         .await;
     let alices_item = r.data()["addDevelopmentItem"]["id"].clone();
+    // The cycle's annual round, launched: Carol's self review and her results.
+    let template = app.review_template(&org.hr).await;
+    let round = app.annual_round(&org.hr, &cycle).await;
+    app.gql(
+        Some(&org.hr),
+        UPDATE_ROUND,
+        json!({ "id": round, "s": { "templateId": template } }),
+    )
+    .await
+    .data();
+    app.gql(Some(&org.hr), LAUNCH, json!({ "r": round }))
+        .await
+        .data();
+    app.run_jobs().await;
+    let carols_review = app
+        .review_id(&org.carol, &round, "SELF", "carol@t.io")
+        .await;
+    let review_step = |name: &'static str, input: &'static str, extra: Value| {
+        let mut i = json!({ "id": carols_review });
+        for (k, v) in extra.as_object().into_iter().flatten() {
+            i[k] = v.clone();
+        }
+        let mutation = name.split('.').next().unwrap_or_default();
+        (
+            name,
+            format!("mutation($i: {input}!) {{ {mutation}(input: $i) {{ id }} }}"),
+            json!({ "i": i }),
+        )
+    };
     let item_step = |name: &'static str, input: &'static str, extra: Value| {
         let mut i = json!({ "itemId": carols_item });
         for (k, v) in extra.as_object().into_iter().flatten() {
@@ -399,12 +429,77 @@ async fn another_persons_ids_on_every_id_argument_give_no_data() {
             json!({ "i": { "recipientId": carol, "goalId": goal, "body": "About your goal" } }),
         ),
     ]);
+    cases.extend([
+        review_step("saveReview.input.id", "SaveReviewInput", json!({ "draft": { "overallRating": 1 } })),
+        review_step("submitReview.input.id", "SubmitReviewInput", json!({})),
+        review_step("declineReview.input.id", "DeclineReviewInput", json!({ "reason": "r" })),
+        review_step("reopenReview.input.id", "ReopenReviewInput", json!({ "reason": "r" })),
+        (
+            "review.id",
+            "query($id: ID!) { review(id: $id) { id } }".into(),
+            json!({ "id": carols_review }),
+        ),
+        (
+            "reviewSummary.employeeId",
+            "query($r: ID!, $e: ID!) { reviewSummary(roundId: $r, employeeId: $e) { released } }".into(),
+            json!({ "r": round, "e": carol }),
+        ),
+        (
+            "peerNominations.employeeId",
+            "query($r: ID!, $e: ID!) { peerNominations(roundId: $r, employeeId: $e) { status } }".into(),
+            json!({ "r": round, "e": carol }),
+        ),
+        (
+            "approvePeers.input.employeeId",
+            "mutation($i: ApprovePeersInput!) { approvePeers(input: $i) { status } }".into(),
+            json!({ "i": { "roundId": round, "employeeId": carol, "peerIds": [alice] } }),
+        ),
+        (
+            "calibrateRating.input.employeeId",
+            "mutation($i: CalibrateRatingInput!) { calibrateRating(input: $i) { finalRating } }".into(),
+            json!({ "i": { "roundId": round, "employeeId": carol, "rating": 5, "reason": "r" } }),
+        ),
+        (
+            "calibration.roundId",
+            "query($r: ID!) { calibration(roundId: $r) { unboxed } }".into(),
+            json!({ "r": round }),
+        ),
+        (
+            "releaseRatings.input.roundId",
+            "mutation($i: ReleaseRatingsInput!) { releaseRatings(input: $i) { status } }".into(),
+            json!({ "i": { "roundId": round } }),
+        ),
+        (
+            "launchReviews.roundId",
+            "mutation($r: ID!) { launchReviews(roundId: $r) { id } }".into(),
+            json!({ "r": round }),
+        ),
+        (
+            "updateReviewRound.id",
+            "mutation($r: ID!) { updateReviewRound(id: $r, settings: { peerMin: 1 }) { id } }".into(),
+            json!({ "r": round }),
+        ),
+        (
+            "createReviewRound.cycleId",
+            "mutation($c: ID!) { createReviewRound(cycleId: $c, settings: { opensOn: \"2027-06-01\", dueOn: \"2027-06-20\" }) { id } }".into(),
+            json!({ "c": cycle }),
+        ),
+        (
+            // Alice's own rating in the round: not released, so not there.
+            "acknowledgeRating.input.roundId",
+            "mutation($r: ID!) { acknowledgeRating(input: { roundId: $r }) { acknowledgedAt } }".into(),
+            json!({ "r": round }),
+        ),
+    ]);
     let writes_before = (
         app.count("goal").await,
         app.count("feedback").await,
         app.count("audit_log").await,
         app.count("milestone WHERE done_at IS NULL").await,
         app.count("development_item").await,
+        app.count("review WHERE status <> 'PENDING' OR overall_rating IS NOT NULL")
+            .await,
+        app.count("background_job").await,
     );
     for (what, query, variables) in &cases {
         let r = app.gql(Some(&org.alice), query, variables.clone()).await;
@@ -443,6 +538,9 @@ async fn another_persons_ids_on_every_id_argument_give_no_data() {
         app.count("audit_log").await,
         app.count("milestone WHERE done_at IS NULL").await,
         app.count("development_item").await,
+        app.count("review WHERE status <> 'PENDING' OR overall_rating IS NOT NULL")
+            .await,
+        app.count("background_job").await,
     );
     assert_eq!(
         writes_before, writes_after,
@@ -491,6 +589,19 @@ async fn another_persons_ids_on_every_id_argument_give_no_data() {
                 "updateDevelopmentItem.input.mentorId",
                 "openImprovementPlan.input.cycleId",
                 "developmentPlan.cycleId",
+                // Rounds are everyone's: they narrow what the viewer may see anyway.
+                "reviewRound.id",
+                "reviewRounds.cycleId",
+                "reviewSummary.roundId",
+                "peerNominations.roundId",
+                "approvePeers.input.roundId",
+                "nominatePeers.input.roundId",
+                // HR-only: the rest of their ids are never read for anyone else.
+                "calibrateRating.input.roundId",
+                "calibration.departmentId",
+                "releaseRatings.input.departmentId",
+                "createReviewRound.settings.templateId",
+                "updateReviewRound.settings.templateId",
             ]
             .map(String::from),
         )

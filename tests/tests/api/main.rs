@@ -37,6 +37,8 @@ mod plans;
 mod queue;
 mod regressions;
 mod reminders;
+mod review_results;
+mod reviews;
 mod schema;
 mod skills;
 mod smart_rules;

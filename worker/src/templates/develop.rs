@@ -8,7 +8,13 @@ use domain::mail::{
 use domain::values::{ItemKind, ItemStatus, PlanOutcome};
 
 /// A short e-mail: a greeting, one paragraph and a link.
-fn short(name: &str, subject: String, line: String, link: String, action: &str) -> Rendered {
+pub(super) fn short(
+    name: &str,
+    subject: String,
+    line: String,
+    link: String,
+    action: &str,
+) -> Rendered {
     Rendered {
         subject,
         text: format!("Hi {name},\n\n{line}\n\n{link}\n"),

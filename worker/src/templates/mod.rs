@@ -7,6 +7,7 @@ use domain::mail::{
 use domain::values::{Cadence, CyclePhase, FeedbackKind, GoalStatus, Visibility};
 
 mod develop;
+mod review;
 
 /// A rendered e-mail.
 #[derive(Debug, Clone)]
@@ -274,6 +275,7 @@ pub fn render(mail: &Mail, app_url: &str) -> Rendered {
         Mail::DevelopmentItemDue(m) => develop::item_due(m, app),
         Mail::ImprovementPlan(m) => develop::improvement(m, app),
         Mail::ManagerDigest(m) => develop::digest(m, app),
+        Mail::Review(m) => review::notice(m, app),
     }
 }
 

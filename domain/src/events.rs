@@ -215,6 +215,27 @@ pub enum DomainEvent {
         /// Unique per reopening, for the e-mail's dedupe key.
         change_id: Uuid,
     },
+    /// A reviewer's reviews in a round are coming due: `stage` days before the due date (0 on
+    /// the day), `day` in their timezone.
+    ReviewsDue {
+        round_id: Uuid,
+        reviewer_id: Uuid,
+        due_on: NaiveDate,
+        pending: i64,
+        stage: i32,
+        day: NaiveDate,
+    },
+    /// Reviews are overdue: told to a manager about their direct reports, or to HR about
+    /// everyone (`reviewers` then lists the most behind; `people` counts them all).
+    ReviewsOverdue {
+        round_id: Uuid,
+        recipient_id: Uuid,
+        to_hr: bool,
+        due_on: NaiveDate,
+        people: i64,
+        reviews: i64,
+        reviewers: Vec<OverdueReviewer>,
+    },
     /// A round closed: unsubmitted reviews expired.
     ReviewRoundClosed {
         round_id: Uuid,
@@ -383,6 +404,14 @@ impl CheckInFacts {
     }
 }
 
+/// Someone who still owes reviews, and how many.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct OverdueReviewer {
+    pub reviewer_id: Uuid,
+    pub pending: i64,
+}
+
 impl DomainEvent {
     /// The event's name, as stored in `domain_event.kind`.
     pub fn kind(&self) -> &'static str {
@@ -412,6 +441,8 @@ impl DomainEvent {
             Self::ReviewDeclined { .. } => "REVIEW_DECLINED",
             Self::ReviewReopened { .. } => "REVIEW_REOPENED",
             Self::ReviewRoundClosed { .. } => "REVIEW_ROUND_CLOSED",
+            Self::ReviewsDue { .. } => "REVIEWS_DUE",
+            Self::ReviewsOverdue { .. } => "REVIEWS_OVERDUE",
             Self::RatingCalibrated { .. } => "RATING_CALIBRATED",
             Self::RatingReleased { .. } => "RATING_RELEASED",
             Self::RatingAcknowledged { .. } => "RATING_ACKNOWLEDGED",
@@ -457,7 +488,9 @@ impl DomainEvent {
             | Self::ReviewRoundClosed { round_id, .. }
             | Self::ReviewSubmitted { round_id, .. }
             | Self::ReviewDeclined { round_id, .. }
-            | Self::PeerReviewRequested { round_id, .. } => *round_id,
+            | Self::PeerReviewRequested { round_id, .. }
+            | Self::ReviewsDue { round_id, .. }
+            | Self::ReviewsOverdue { round_id, .. } => *round_id,
             Self::ReviewReopened { review_id, .. } => *review_id,
             Self::PeersNominated { employee_id, .. }
             | Self::PeersApproved { employee_id, .. }

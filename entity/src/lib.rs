@@ -28,6 +28,7 @@ pub mod milestone;
 pub mod peer_nomination;
 pub mod planning_conversation;
 pub mod review;
+pub mod review_notice;
 pub mod review_rating;
 pub mod review_round;
 pub mod review_template;

@@ -3,7 +3,8 @@
 //! settings; every cycle's annual round is backfilled from its review window), background jobs
 //! (a launch, a release: queued rows that any worker claims with a lease and resumes), review
 //! assignments with their answers, peer nominations, and each person's rating for a round
-//! (the computed score with its version, calibration, release, acknowledgement).
+//! (the computed score with its version, calibration, release, acknowledgement); and the
+//! marks of deadline e-mails (one per round, recipient and stage).
 
 use sea_orm_migration::sea_orm::DbBackend;
 use sea_orm_migration::{prelude::*, schema::*};
@@ -169,6 +170,23 @@ impl MigrationTrait for Migration {
                     .to_owned(),
             )
             .await?;
+        manager
+            .create_table(
+                Table::create()
+                    .table(ReviewNotice::Table)
+                    .col(uuid(ReviewNotice::RoundId))
+                    .col(uuid(ReviewNotice::RecipientId))
+                    .col(integer(ReviewNotice::Stage))
+                    .col(timestamp_with_time_zone(ReviewNotice::QueuedAt))
+                    .primary_key(
+                        Index::create()
+                            .col(ReviewNotice::RoundId)
+                            .col(ReviewNotice::RecipientId)
+                            .col(ReviewNotice::Stage),
+                    )
+                    .to_owned(),
+            )
+            .await?;
         let db = manager.get_connection();
         for statement in [
             "CREATE UNIQUE INDEX uq_review_round ON review_round (cycle_id, kind)",
@@ -206,6 +224,7 @@ impl MigrationTrait for Migration {
 
     async fn down(&self, manager: &SchemaManager) -> Result<(), DbErr> {
         for table in [
+            ReviewNotice::Table.into_iden(),
             ReviewRating::Table.into_iden(),
             PeerNomination::Table.into_iden(),
             Review::Table.into_iden(),
@@ -312,6 +331,15 @@ enum PeerNomination {
     NominatedBy,
     DecidedBy,
     CreatedAt,
+}
+
+#[derive(DeriveIden)]
+enum ReviewNotice {
+    Table,
+    RoundId,
+    RecipientId,
+    Stage,
+    QueuedAt,
 }
 
 #[derive(DeriveIden)]

@@ -33,6 +33,8 @@ pub struct ScanReport {
     pub development_reminders: u64,
     /// Weekly manager digests queued.
     pub digests: u64,
+    /// Review deadline e-mails queued (reminders to reviewers, escalations).
+    pub review_reminders: u64,
     /// Review rounds whose close job was queued (their window has ended everywhere).
     pub rounds_closing: u64,
 }
@@ -41,8 +43,9 @@ pub struct ScanReport {
 /// ones (notifying managers), queue reminders, once a day recompute goal health, queue the
 /// e-mails announcing cycle phases (creating planning conversations with PLANNING's), and
 /// remind both sides of planning conversations, remind dated development items, on Monday
-/// mornings queue the managers' weekly digests, and queue the close job of review rounds whose
-/// window has ended. Safe to run late and to run twice.
+/// mornings queue the managers' weekly digests, remind reviewers of their reviews' due date
+/// and escalate overdue ones, and queue the close job of review rounds whose window has ended.
+/// Safe to run late and to run twice.
 pub async fn run_check_in_scans(ctx: &Ctx, reminder_time: NaiveTime) -> DomainResult<ScanReport> {
     let now = ctx.clock.now();
     let opened = domain::check_ins::open_due(ctx, now, reminder_time).await?;
@@ -53,6 +56,7 @@ pub async fn run_check_in_scans(ctx: &Ctx, reminder_time: NaiveTime) -> DomainRe
     let planning_reminders = domain::planning::queue_reminders(ctx, now).await?;
     let development_reminders = domain::develop::reminders::queue_reminders(ctx, now).await?;
     let digests = domain::develop::digest::queue_digests(ctx, now).await?;
+    let review_reminders = domain::review::reminders::queue_reminders(ctx, now).await?;
     let rounds_closing = domain::review::close::queue_closes(ctx, now).await?;
     Ok(ScanReport {
         opened,
@@ -63,6 +67,7 @@ pub async fn run_check_in_scans(ctx: &Ctx, reminder_time: NaiveTime) -> DomainRe
         planning_reminders,
         development_reminders,
         digests,
+        review_reminders,
         rounds_closing,
     })
 }

@@ -84,6 +84,12 @@ pub enum ReviewNotice {
     RatingReleased,
     /// To a manager: a report acknowledged their rating.
     RatingAcknowledged,
+    /// To a reviewer: reviews are coming due (or due today).
+    ReviewsDue,
+    /// To a manager: direct reports still owe reviews after the due date.
+    ReviewsOverdue,
+    /// To HR: people still owe reviews well after the due date.
+    ReviewsOverdueHr,
 }
 
 /// Data of a review-stage e-mail.
@@ -103,6 +109,18 @@ pub struct ReviewMail {
     pub rating: Option<i32>,
     /// Why a review was reopened.
     pub reason: String,
+    /// Reviews owed (a reminder: the recipient's; an escalation: everyone's it lists).
+    #[serde(default)]
+    pub pending: i64,
+    /// An escalation's people, "name (n)", most behind first.
+    #[serde(default)]
+    pub lines: Vec<String>,
+    /// People owing who are not listed.
+    #[serde(default)]
+    pub more: i64,
+    /// A reminder's days until the due date (0: due today).
+    #[serde(default)]
+    pub days_left: Option<i32>,
 }
 
 /// Data of a follow-up-goal e-mail.

@@ -82,6 +82,17 @@ pub async fn project(
             | DomainEvent::RatingAcknowledged { employee_id, .. } => {
                 ids.insert(*employee_id);
             }
+            DomainEvent::ReviewsDue { reviewer_id, .. } => {
+                ids.insert(*reviewer_id);
+            }
+            DomainEvent::ReviewsOverdue {
+                recipient_id,
+                reviewers,
+                ..
+            } => {
+                ids.insert(*recipient_id);
+                ids.extend(reviewers.iter().map(|r| r.reviewer_id));
+            }
             DomainEvent::PeerReviewRequested {
                 reviewee_id,
                 reviewer_id,
@@ -225,6 +236,10 @@ fn review_mail(
         due_on: None,
         rating: None,
         reason: String::new(),
+        pending: 0,
+        lines: Vec::new(),
+        more: 0,
+        days_left: None,
     });
     (to, key, mail)
 }
@@ -705,6 +720,62 @@ fn email_for(event: &DomainEvent, known: &Known) -> Option<Email> {
             name_of(employee_id),
             format!("rating-acknowledged:{round_id}:{employee_id}"),
         ),
+        DomainEvent::ReviewsDue {
+            round_id,
+            reviewer_id,
+            due_on,
+            pending,
+            day,
+            stage,
+        } => {
+            let (to, key, mut mail) = review_mail(
+                active(reviewer_id)?,
+                ReviewNotice::ReviewsDue,
+                *round_id,
+                String::new(),
+                // One a day, however many rounds and reviews are due.
+                format!("review-due:{reviewer_id}:{day}"),
+            );
+            if let Mail::Review(m) = &mut mail {
+                m.due_on = Some(*due_on);
+                m.pending = *pending;
+                m.days_left = Some(*stage);
+            }
+            (to, key, mail)
+        }
+        DomainEvent::ReviewsOverdue {
+            round_id,
+            recipient_id,
+            to_hr,
+            due_on,
+            people,
+            reviews,
+            reviewers,
+        } => {
+            let notice = if *to_hr {
+                ReviewNotice::ReviewsOverdueHr
+            } else {
+                ReviewNotice::ReviewsOverdue
+            };
+            let stage = if *to_hr { "hr" } else { "manager" };
+            let (to, key, mut mail) = review_mail(
+                active(recipient_id)?,
+                notice,
+                *round_id,
+                String::new(),
+                format!("reviews-overdue:{round_id}:{stage}:{recipient_id}"),
+            );
+            if let Mail::Review(m) = &mut mail {
+                m.due_on = Some(*due_on);
+                m.pending = *reviews;
+                m.lines = reviewers
+                    .iter()
+                    .map(|r| format!("{} ({})", name_of(&r.reviewer_id), r.pending))
+                    .collect();
+                m.more = people - reviewers.len() as i64;
+            }
+            (to, key, mail)
+        }
         _ => return None,
     };
     Some(Email {

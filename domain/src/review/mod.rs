@@ -8,6 +8,7 @@ pub mod close;
 pub mod launch;
 pub mod peers;
 pub mod release;
+pub mod reminders;
 pub mod rounds;
 pub mod score;
 pub mod stats;

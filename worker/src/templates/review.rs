@@ -60,6 +60,39 @@ pub(super) fn notice(m: &ReviewMail, app: &str) -> Rendered {
             round,
             "Read your review",
         ),
+        ReviewNotice::ReviewsDue => (
+            match (m.days_left, m.due_on) {
+                (Some(days), Some(d)) if days > 0 => {
+                    format!("Reviews: {} to write by {d}", m.pending)
+                }
+                _ => format!("Reviews: {} to write, due today", m.pending),
+            },
+            format!(
+                "You have {} review(s) to write{}. Drafts are saved as you go; a submitted \
+                 review is final.",
+                m.pending,
+                m.due_on
+                    .map(|d| format!(", due on {d}"))
+                    .unwrap_or_default()
+            ),
+            format!("{app}/reviews/mine"),
+            "Write your reviews",
+        ),
+        ReviewNotice::ReviewsOverdue | ReviewNotice::ReviewsOverdueHr => (
+            format!("Reviews overdue: {} still to write", m.pending),
+            format!(
+                "These people still owe reviews that were due on {}: {}{}.",
+                m.due_on.map(|d| d.to_string()).unwrap_or_default(),
+                m.lines.join(", "),
+                if m.more > 0 {
+                    format!(" and {} more", m.more)
+                } else {
+                    String::new()
+                }
+            ),
+            round,
+            "Open the round",
+        ),
         ReviewNotice::RatingAcknowledged => (
             format!("Reviews: {who} acknowledged their rating"),
             format!("{who} acknowledged their released rating."),

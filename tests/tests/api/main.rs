@@ -37,6 +37,7 @@ mod plans;
 mod queue;
 mod regressions;
 mod reminders;
+mod review_anonymity;
 mod review_jobs;
 mod review_results;
 mod reviews;

@@ -335,19 +335,23 @@ impl ReviewRound {
         }
         latest_job(ctx, domain::values::JobKind::ReleaseRatings, self.0.id).await
     }
-    /// How many reviews are of each kind and state, across the round (HR only; no names).
-    async fn progress(&self, ctx: &Context<'_>) -> GqlResult<Vec<ReviewCount>> {
-        domain::permissions::require_hr(viewer(ctx)?, "see a round's progress")
-            .map_err(crate::graphql::errors::to_gql)?;
+    /// How many reviews are of each kind and state, across the round (HR only, null for
+    /// anyone else; no names).
+    async fn progress(&self, ctx: &Context<'_>) -> GqlResult<Option<Vec<ReviewCount>>> {
+        if !viewer(ctx)?.is_hr() {
+            return Ok(None);
+        }
         let rows = domain::review::writing::progress(&dctx(ctx).db, self.0.id).await;
-        Ok(crate::graphql::errors::OrGql::gql(rows)?
-            .into_iter()
-            .map(|(kind, status, count)| ReviewCount {
-                kind: kind.into(),
-                status: status.into(),
-                count,
-            })
-            .collect())
+        Ok(Some(
+            crate::graphql::errors::OrGql::gql(rows)?
+                .into_iter()
+                .map(|(kind, status, count)| ReviewCount {
+                    kind: kind.into(),
+                    status: status.into(),
+                    count,
+                })
+                .collect(),
+        ))
     }
 }
 

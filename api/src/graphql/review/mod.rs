@@ -2,6 +2,7 @@
 //! writing reviews, the summaries each viewer may see, calibration and release.
 
 pub mod inputs;
+pub mod results;
 pub mod types;
 
 use crate::graphql::connection::{Conn, connection, page_request};
@@ -16,10 +17,8 @@ use inputs::{
     DeclineReviewInput, MyReviewsFilter, NominatePeersInput, ReleaseRatingsInput,
     ReopenReviewInput, ReviewRoundSettingsInput, SaveReviewInput, SubmitReviewInput, peer_ids,
 };
-use types::{
-    BackgroundJob, Calibration, PeerNomination, Rating, Review, ReviewRound, ReviewSummary,
-    ReviewTemplate,
-};
+use results::{Calibration, PeerNomination, Rating, ReviewSummary};
+use types::{BackgroundJob, Review, ReviewRound, ReviewTemplate};
 
 /// Review reads.
 #[derive(Default)]

@@ -89,9 +89,28 @@ pub struct Claim {
     pub owner: String,
 }
 
-/// Claims the oldest job that is queued or whose lease ran out, if any.
-pub async fn claim(ctx: &Ctx, owner: &str) -> DomainResult<Option<Claim>> {
+/// Claims the oldest job that is queued or whose lease ran out, if any. Each claim has a
+/// token of its own, so a runner whose lease was taken over (even by a later tick of the same
+/// process) finds out at its next batch. A job whose runner died `MAX_ATTEMPTS` times is
+/// FAILED rather than claimed again.
+pub async fn claim(ctx: &Ctx, worker: &str) -> DomainResult<Option<Claim>> {
     let now = ctx.clock.now();
+    let owner = format!("{worker}/{}", Uuid::new_v4().simple());
+    background_job::Entity::update_many()
+        .col_expr(
+            background_job::Column::Status,
+            Expr::value(JobStatus::Failed),
+        )
+        .col_expr(
+            background_job::Column::LastError,
+            Expr::value("its worker stopped before finishing it too many times"),
+        )
+        .col_expr(background_job::Column::FinishedAt, Expr::value(now))
+        .filter(background_job::Column::Status.eq(JobStatus::Running))
+        .filter(background_job::Column::LeaseUntil.lt(now))
+        .filter(background_job::Column::Attempts.gte(MAX_ATTEMPTS))
+        .exec(&ctx.db)
+        .await?;
     let claimable = Condition::any()
         .add(background_job::Column::Status.eq(JobStatus::Queued))
         .add(
@@ -110,7 +129,10 @@ pub async fn claim(ctx: &Ctx, owner: &str) -> DomainResult<Option<Claim>> {
                 background_job::Column::Status,
                 Expr::value(JobStatus::Running),
             )
-            .col_expr(background_job::Column::LeaseOwner, Expr::value(owner))
+            .col_expr(
+                background_job::Column::LeaseOwner,
+                Expr::value(owner.as_str()),
+            )
             .col_expr(background_job::Column::LeaseUntil, Expr::value(now + LEASE))
             .col_expr(
                 background_job::Column::Attempts,
@@ -128,10 +150,7 @@ pub async fn claim(ctx: &Ctx, owner: &str) -> DomainResult<Option<Claim>> {
         }
         if taken.exec(&ctx.db).await?.rows_affected == 1 {
             let job = crate::query::find::<background_job::Entity>(&ctx.db, job.id, "job").await?;
-            return Ok(Some(Claim {
-                job,
-                owner: owner.to_owned(),
-            }));
+            return Ok(Some(Claim { job, owner }));
         }
     }
     Ok(None)

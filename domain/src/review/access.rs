@@ -28,9 +28,15 @@ pub fn anonymous(kind: ReviewKind) -> bool {
     matches!(kind, ReviewKind::Peer | ReviewKind::Upward)
 }
 
-/// Whether HR may read this round's anonymous reviews one by one.
-pub fn hr_sees_identities(viewer: &Viewer, round: &review_round::Model) -> bool {
-    viewer.is_hr() && round.hr_sees_peer_identities
+/// Whether the viewer acts as HR about `person`: an HR admin, but never about themselves (an
+/// HR admin's own reviews and rating are theirs like anyone's).
+pub fn hr_about(viewer: &Viewer, person: Uuid) -> bool {
+    viewer.is_hr() && viewer.id() != person
+}
+
+/// Whether HR may read this round's anonymous reviews about `reviewee` one by one.
+pub fn hr_sees_identities(viewer: &Viewer, round: &review_round::Model, reviewee: Uuid) -> bool {
+    hr_about(viewer, reviewee) && round.hr_sees_peer_identities
 }
 
 /// Whether the reviewee's rating in the round is released.
@@ -58,10 +64,10 @@ pub async fn may_read(
         return Ok(true);
     }
     if anonymous(r.kind) {
-        return Ok(hr_sees_identities(viewer, round));
+        return Ok(hr_sees_identities(viewer, round, reviewee.id));
     }
     let submitted = r.status == ReviewStatus::Submitted;
-    if viewer.is_hr() || viewer.manages(reviewee) {
+    if hr_about(viewer, reviewee.id) || viewer.manages(reviewee) {
         return Ok(submitted);
     }
     if viewer.id() == reviewee.id && r.kind == ReviewKind::Manager && submitted {

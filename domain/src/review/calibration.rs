@@ -119,6 +119,11 @@ pub async fn calibrate(
     reason: &str,
 ) -> DomainResult<review_rating::Model> {
     require_hr(viewer, "calibrate ratings")?;
+    if !super::access::hr_about(viewer, employee_id) {
+        return Err(DomainError::forbidden(
+            "another HR admin calibrates your own rating",
+        ));
+    }
     let reason = crate::values::required_text("reason", reason, 1000)?;
     let now = ctx.clock.now();
     let txn = crate::db::begin(&ctx.db).await?;

@@ -13,11 +13,13 @@ use crate::jobs::{self, Claim};
 use crate::progress::from_ppm;
 use crate::publish;
 use crate::query::rows_in;
-use crate::values::{DecimalText, GoalStatus, JobKind, ReviewKind, ReviewStatus, RoundStatus};
+use crate::values::{
+    DecimalText, GoalStatus, JobKind, JobStatus, ReviewKind, ReviewStatus, RoundStatus,
+};
 use chrono::{DateTime, Duration, NaiveTime, Utc};
 use entity::{goal, review, review_rating, review_round};
 use rust_decimal::Decimal;
-use sea_orm::sea_query::OnConflict;
+use sea_orm::sea_query::{Expr, OnConflict};
 use sea_orm::{
     ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder,
     QuerySelect, Set,
@@ -47,6 +49,11 @@ pub async fn queue_closes(ctx: &Ctx, now: DateTime<Utc>) -> DomainResult<u64> {
         .await?;
     let mut queued = 0;
     for round in launched.iter().filter(|r| closes_at(r) <= now) {
+        // A launch still running closes after it, so that no review arrives after expiry.
+        let launching = jobs::latest(&ctx.db, JobKind::LaunchReviews, round.id).await?;
+        if launching.is_some_and(|j| matches!(j.status, JobStatus::Queued | JobStatus::Running)) {
+            continue;
+        }
         let txn = crate::db::begin(&ctx.db).await?;
         let (_, new) = jobs::queue(&txn, JobKind::CloseRound, round.id, None, None, now).await?;
         txn.commit().await?;
@@ -300,6 +307,11 @@ pub async fn score_people(
                     review_rating::Column::Potential,
                     review_rating::Column::ComputedAt,
                 ])
+                // A rating released meanwhile keeps the score it was released with.
+                .action_and_where(sea_orm::sea_query::ExprTrait::is_null(Expr::col((
+                    review_rating::Entity,
+                    review_rating::Column::ReleasedAt,
+                ))))
                 .to_owned(),
             )
             .exec_without_returning(txn)

@@ -40,7 +40,7 @@ pub async fn launch(
     require_hr(viewer, "launch reviews")?;
     let now = ctx.clock.now();
     let txn = crate::db::begin(&ctx.db).await?;
-    let round = rounds::get(&txn, round_id).await?;
+    let round = rounds::get_locked(&txn, round_id).await?;
     if round.status == RoundStatus::Closed {
         return Err(DomainError::conflict("the round is closed"));
     }
@@ -63,6 +63,7 @@ pub async fn launch(
             .col_expr(review_round::Column::Status, RoundStatus::Launched.into())
             .col_expr(review_round::Column::UpdatedAt, now.into())
             .filter(review_round::Column::Id.eq(round.id))
+            .filter(review_round::Column::Status.ne(RoundStatus::Closed))
             .exec(&txn)
             .await?;
         audit::record(
@@ -167,16 +168,23 @@ pub async fn run(ctx: &Ctx, claim: &mut Claim) -> DomainResult<()> {
         let Some(&(last, _)) = people.last() else {
             break;
         };
+        let managers: Vec<Uuid> = people.iter().filter_map(|(_, m)| *m).collect();
+        let active = crate::employees::by_ids(&ctx.db, &managers).await?;
         let now = ctx.clock.now();
         let mut rows = Vec::with_capacity(people.len() * 3);
         for &(person, manager) in &people {
             rows.push(assignment(round.id, person, person, ReviewKind::Own, now));
-            if let Some(m) = manager {
+            // A manager who has left neither reviews nor is reviewed.
+            if let Some(m) = manager.filter(|m| active.get(m).is_some_and(|e| e.active)) {
                 rows.push(assignment(round.id, person, m, ReviewKind::Manager, now));
                 rows.push(assignment(round.id, m, person, ReviewKind::Upward, now));
             }
         }
         let txn = jobs::batch(ctx).await?;
+        // A round that closed meanwhile takes no new reviews: the launch stops there.
+        if rounds::get_locked(&txn, round.id).await?.status == RoundStatus::Closed {
+            return Ok(());
+        }
         insert_assignments(&txn, rows).await?;
         processed += people.len() as i64;
         // People who left since the count was taken could make the count smaller.

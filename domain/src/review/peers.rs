@@ -12,7 +12,7 @@ use crate::{Ctx, Viewer};
 use chrono::{DateTime, Utc};
 use entity::{employee, peer_nomination, review, review_round};
 use sea_orm::{
-    ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, Set,
+    ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Set,
 };
 use serde_json::json;
 use std::collections::HashSet;
@@ -34,14 +34,16 @@ async fn open_round_for(
         RoundStatus::Closed => return Err(DomainError::conflict("the round is closed")),
         RoundStatus::Launched => {}
     }
+    // Their self review, locked: nominations and approvals of one person go one at a time.
     let taking_part = review::Entity::find()
         .filter(review::Column::RoundId.eq(round.id))
         .filter(review::Column::RevieweeId.eq(employee_id))
         .filter(review::Column::ReviewerId.eq(employee_id))
         .filter(review::Column::Kind.eq(ReviewKind::Own))
-        .count(db)
+        .lock_exclusive()
+        .one(db)
         .await?
-        > 0;
+        .is_some();
     if !taking_part {
         return Err(DomainError::conflict(
             "this person is not reviewed in this round",

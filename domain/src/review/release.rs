@@ -34,17 +34,25 @@ pub async fn release(
     require_hr(viewer, "release ratings")?;
     let now = ctx.clock.now();
     let txn = crate::db::begin(&ctx.db).await?;
-    let round = super::rounds::get(&txn, round_id).await?;
+    let round = super::rounds::get_locked(&txn, round_id).await?;
     if round.status != RoundStatus::Closed {
         return Err(DomainError::conflict(
             "ratings are released once the round has closed and been calibrated",
         ));
     }
-    let scoring = jobs::latest(&txn, JobKind::CloseRound, round.id).await?;
-    if scoring.is_some_and(|j| j.status != JobStatus::Done) {
-        return Err(DomainError::conflict(
-            "the round's scores are still being computed",
-        ));
+    match jobs::latest(&txn, JobKind::CloseRound, round.id).await? {
+        Some(j) if j.status == JobStatus::Failed => {
+            return Err(DomainError::conflict(format!(
+                "the round's scoring failed ({}); nothing can be released",
+                j.last_error
+            )));
+        }
+        Some(j) if j.status != JobStatus::Done => {
+            return Err(DomainError::conflict(
+                "the round's scores are still being computed",
+            ));
+        }
+        _ => {}
     }
     if let Some(d) = department_id {
         crate::employees::departments_by_ids(&txn, &[d])
@@ -110,6 +118,16 @@ pub async fn run(ctx: &Ctx, claim: &mut Claim) -> DomainResult<()> {
         let Some(last) = ids.last() else { break };
         let now = ctx.clock.now();
         let txn = jobs::batch(ctx).await?;
+        // This batch's rows still unreleased, locked: another release (a department's and the
+        // whole round's may run at once) neither releases nor announces them twice.
+        let ids: Vec<Uuid> = unreleased(round_id, scope)
+            .select_only()
+            .column(review_rating::Column::EmployeeId)
+            .filter(review_rating::Column::EmployeeId.is_in(ids.clone()))
+            .lock_exclusive()
+            .into_tuple()
+            .all(&txn)
+            .await?;
         review_rating::Entity::update_many()
             .col_expr(
                 review_rating::Column::FinalRating,

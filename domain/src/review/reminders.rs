@@ -10,16 +10,17 @@
 //! nothing and a late one (the same day) catches up. A stage whose whole day was missed is not
 //! sent later: the next stage comes instead.
 
+use super::access::anonymous;
 use crate::Ctx;
 use crate::calendar;
 use crate::check_ins::DEFAULT_REMINDER_TIME;
 use crate::error::DomainResult;
 use crate::events::{DomainEvent, OverdueReviewer};
 use crate::publish;
-use crate::values::{ReviewStatus, Role, RoundStatus};
+use crate::values::{ReviewKind, ReviewStatus, Role, RoundStatus};
 use chrono::{DateTime, Duration, NaiveDate, Utc};
 use entity::{employee, review, review_notice, review_round};
-use sea_orm::sea_query::Query;
+use sea_orm::sea_query::{OnConflict, Query};
 use sea_orm::{
     ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Set,
 };
@@ -94,37 +95,44 @@ async fn mark(
         stage: Set(stage),
         queued_at: Set(now),
     });
+    // A scan overlapping another may mark the same; the e-mail's dedupe key keeps it single.
     review_notice::Entity::insert_many(rows)
+        .on_conflict(
+            OnConflict::columns([
+                review_notice::Column::RoundId,
+                review_notice::Column::RecipientId,
+                review_notice::Column::Stage,
+            ])
+            .do_nothing()
+            .to_owned(),
+        )
         .exec_without_returning(db)
         .await?;
     Ok(())
 }
 
-/// Pending reviews in `round` by reviewer (only reviewers after `after`, up to `limit`);
-/// with `unmarked_for`, only reviewers not yet marked for that stage.
+/// Pending reviews in `round` by reviewer not yet marked for `stage` (only reviewers after
+/// `after`, up to `limit`).
 async fn pending_by_reviewer(
     db: &impl ConnectionTrait,
     round: Uuid,
-    unmarked_for: Option<i32>,
+    stage: i32,
     after: Option<Uuid>,
     limit: u64,
 ) -> DomainResult<Vec<(Uuid, i64)>> {
+    let marked = Query::select()
+        .column(review_notice::Column::RecipientId)
+        .from(review_notice::Entity)
+        .and_where(review_notice::Column::RoundId.eq(round))
+        .and_where(review_notice::Column::Stage.eq(stage))
+        .to_owned();
     let mut query = review::Entity::find()
         .select_only()
         .column(review::Column::ReviewerId)
         .column_as(review::Column::Id.count(), "n")
         .filter(review::Column::RoundId.eq(round))
-        .filter(review::Column::Status.eq(ReviewStatus::Pending));
-    if let Some(stage) = unmarked_for {
-        let marked = Query::select()
-            .column(review_notice::Column::RecipientId)
-            .from(review_notice::Entity)
-            .and_where(review_notice::Column::RoundId.eq(round))
-            .and_where(review_notice::Column::Stage.eq(stage))
-            .to_owned();
-        query = query.filter(review::Column::ReviewerId.not_in_subquery(marked));
-    }
-    let mut query = query
+        .filter(review::Column::Status.eq(ReviewStatus::Pending))
+        .filter(review::Column::ReviewerId.not_in_subquery(marked))
         .group_by(review::Column::ReviewerId)
         .order_by_asc(review::Column::ReviewerId)
         .limit(limit);
@@ -144,7 +152,7 @@ async fn remind_reviewers(
     let mut queued = 0;
     let mut after = None;
     loop {
-        let batch = pending_by_reviewer(&ctx.db, round.id, Some(stage), after, BATCH).await?;
+        let batch = pending_by_reviewer(&ctx.db, round.id, stage, after, BATCH).await?;
         let Some(&(last, _)) = batch.last() else {
             return Ok(queued);
         };
@@ -187,23 +195,35 @@ async fn escalate(
 ) -> DomainResult<u64> {
     let stage = if to_hr { HR_STAGE } else { MANAGER_STAGE };
     // Everyone who owes, whatever was sent before: an escalation lists them all.
-    let mut owing: Vec<(Uuid, i64)> = Vec::new();
-    let mut after = None;
-    loop {
-        let batch = pending_by_reviewer(&ctx.db, round.id, None, after, 5000).await?;
-        let Some(&(last, _)) = batch.last() else {
-            break;
-        };
-        after = Some(last);
-        owing.extend(batch);
-    }
-    if owing.is_empty() {
+    let pending: Vec<(Uuid, Uuid, ReviewKind)> = review::Entity::find()
+        .select_only()
+        .column(review::Column::ReviewerId)
+        .column(review::Column::RevieweeId)
+        .column(review::Column::Kind)
+        .filter(review::Column::RoundId.eq(round.id))
+        .filter(review::Column::Status.eq(ReviewStatus::Pending))
+        .into_tuple()
+        .all(&ctx.db)
+        .await?;
+    if pending.is_empty() {
         return Ok(0);
     }
-    let people =
-        crate::employees::by_ids(&ctx.db, &owing.iter().map(|(r, _)| *r).collect::<Vec<_>>())
-            .await?;
-    let mut lists: BTreeMap<Uuid, Vec<OverdueReviewer>> = BTreeMap::new();
+    let mut reviewers: Vec<Uuid> = pending.iter().map(|(r, ..)| *r).collect();
+    reviewers.sort_unstable();
+    reviewers.dedup();
+    let people = crate::employees::by_ids(&ctx.db, &reviewers).await?;
+    // Recipient → reviewer → reviews owed. An anonymous review about the recipient is never
+    // counted: it would tell them who has not written about them yet.
+    let mut counts: BTreeMap<Uuid, BTreeMap<Uuid, i64>> = BTreeMap::new();
+    let mut count = |recipient: Uuid, (reviewer, reviewee, kind): &(Uuid, Uuid, ReviewKind)| {
+        if !(anonymous(*kind) && *reviewee == recipient) {
+            *counts
+                .entry(recipient)
+                .or_default()
+                .entry(*reviewer)
+                .or_default() += 1;
+        }
+    };
     if to_hr {
         let admins: Vec<Uuid> = employee::Entity::find()
             .select_only()
@@ -213,26 +233,29 @@ async fn escalate(
             .into_tuple()
             .all(&ctx.db)
             .await?;
-        let all: Vec<OverdueReviewer> = owing
-            .iter()
-            .map(|(r, n)| OverdueReviewer {
-                reviewer_id: *r,
-                pending: *n,
-            })
-            .collect();
         for admin in admins {
-            lists.insert(admin, all.clone());
+            pending.iter().for_each(|p| count(admin, p));
         }
     } else {
-        for (reviewer, pending) in &owing {
-            if let Some(manager) = people.get(reviewer).and_then(|p| p.manager_id) {
-                lists.entry(manager).or_default().push(OverdueReviewer {
-                    reviewer_id: *reviewer,
-                    pending: *pending,
-                });
+        for p in &pending {
+            if let Some(manager) = people.get(&p.0).and_then(|e| e.manager_id) {
+                count(manager, p);
             }
         }
     }
+    let lists: BTreeMap<Uuid, Vec<OverdueReviewer>> = counts
+        .into_iter()
+        .map(|(recipient, owed)| {
+            let list = owed
+                .into_iter()
+                .map(|(reviewer_id, pending)| OverdueReviewer {
+                    reviewer_id,
+                    pending,
+                })
+                .collect();
+            (recipient, list)
+        })
+        .collect();
     let recipients: Vec<Uuid> = lists.keys().copied().collect();
     let already: Vec<Uuid> = review_notice::Entity::find()
         .select_only()

@@ -134,6 +134,17 @@ pub async fn by_ids(
     crate::query::by_ids::<review_round::Entity>(db, review_round::Column::Id, ids).await
 }
 
+/// One round, locked for the rest of the transaction (PostgreSQL; SQLite's write
+/// transactions are serial anyway): launches and releases of a round queue one after another.
+pub async fn get_locked(db: &impl ConnectionTrait, id: Uuid) -> DomainResult<review_round::Model> {
+    use sea_orm::QuerySelect;
+    review_round::Entity::find_by_id(id)
+        .lock_exclusive()
+        .one(db)
+        .await?
+        .ok_or(DomainError::NotFound("review round"))
+}
+
 /// One round (anyone signed in may read a round's settings).
 pub async fn get(db: &impl ConnectionTrait, id: Uuid) -> DomainResult<review_round::Model> {
     crate::query::find::<review_round::Entity>(db, id, "review round").await
@@ -214,6 +225,23 @@ async fn apply(
         return Err(DomainError::bad(
             "peerMax",
             format!("at least peerMin and at most {MAX_PEERS} peers"),
+        ));
+    }
+    // Reviews written under a promise of anonymity keep it: once launched, the threshold may
+    // only rise and HR's sight of identities may only be taken away.
+    if locked
+        && s.anonymity_threshold
+            .is_some_and(|t| t < row.anonymity_threshold)
+    {
+        return Err(DomainError::bad(
+            "anonymityThreshold",
+            "the round is launched: its anonymity threshold may only rise",
+        ));
+    }
+    if locked && s.hr_sees_peer_identities == Some(true) && !row.hr_sees_peer_identities {
+        return Err(DomainError::bad(
+            "hrSeesPeerIdentities",
+            "the round is launched: reviews were written without HR seeing who wrote them",
         ));
     }
     row.anonymity_threshold = s.anonymity_threshold.unwrap_or(row.anonymity_threshold);
@@ -401,9 +429,33 @@ pub async fn update(
     let mut next = current.clone();
     apply(&txn, &c, &mut next, settings).await?;
     next.updated_at = now;
+    // Settings only, and only over the state that was read: a launch or a close that
+    // committed meanwhile is not overwritten.
     let mut active = next.clone().into_active_model().reset_all();
-    active.id = sea_orm::ActiveValue::Unchanged(current.id);
-    let updated = active.update(&txn).await?;
+    for column in [
+        review_round::Column::Id,
+        review_round::Column::CycleId,
+        review_round::Column::Kind,
+        review_round::Column::Status,
+        review_round::Column::Expired,
+        review_round::Column::ClosedAt,
+        review_round::Column::CreatedAt,
+    ] {
+        sea_orm::ActiveModelTrait::not_set(&mut active, column);
+    }
+    let changed = review_round::Entity::update_many()
+        .set(active)
+        .filter(review_round::Column::Id.eq(current.id))
+        .filter(review_round::Column::Status.eq(current.status))
+        .filter(review_round::Column::UpdatedAt.eq(current.updated_at))
+        .exec(&txn)
+        .await?;
+    if changed.rows_affected == 0 {
+        return Err(DomainError::conflict(
+            "the round changed meanwhile; reload it and try again",
+        ));
+    }
+    let updated = get(&txn, id).await?;
     if updated.kind == RoundKind::Annual
         && (updated.opens_on, updated.due_on) != (c.review_opens_on, c.review_due_on)
     {

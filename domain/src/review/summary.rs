@@ -1,8 +1,10 @@
 //! What a person's reviews in a round add up to, for each viewer.
 //!
 //! PEER and UPWARD reviews reach the reviewee and their managers only as aggregates per
-//! question (count, mean, distribution), and only once at least the round's threshold of that
-//! kind are submitted; below it nothing of that kind is shown, not even how many there are. A
+//! question (count, mean, distribution), only once the round has closed (so two looks never
+//! differ by one new answer), and only when at least the round's threshold of that kind were
+//! submitted (not counting the viewer's own, which they could subtract); below it nothing of
+//! that kind is shown, not even how many there are. A
 //! question's numbers also need that many answers (an optional question answered once would
 //! otherwise show one person's rating). Text comments carry no author and are sorted by their
 //! own text, so their order says nothing about who wrote them or when. The reviewee sees
@@ -13,7 +15,7 @@ use super::score::round_half_even;
 use super::templates::{LEVELS, Question, Template};
 use super::writing::{Answer, answer_of};
 use crate::error::{DomainError, DomainResult};
-use crate::values::{QuestionKind, ReviewKind, ReviewStatus};
+use crate::values::{QuestionKind, ReviewKind, ReviewStatus, RoundStatus};
 use crate::{Ctx, Viewer};
 use entity::{employee, review, review_rating, review_round};
 use rust_decimal::Decimal;
@@ -230,15 +232,35 @@ pub async fn summary(
             rating: None,
         });
     }
+    // A viewer who wrote one of them could subtract their own answers: for them the
+    // threshold counts the others only.
+    let threshold_for = |kind: ReviewKind| {
+        let own = reviews.iter().any(|r| {
+            r.kind == kind && r.reviewer_id == viewer.id() && r.status == ReviewStatus::Submitted
+        });
+        threshold + i32::from(own)
+    };
     let (peer, upward) = match round.template_id {
-        Some(t) => {
+        // Pooled only once the round is closed: answers that keep arriving would show each new
+        // one as the difference between two looks.
+        Some(t) if round.status == RoundStatus::Closed => {
             let template = super::templates::get(db, t).await?;
             (
-                section(ReviewKind::Peer, &template, threshold, &reviews),
-                section(ReviewKind::Upward, &template, threshold, &reviews),
+                section(
+                    ReviewKind::Peer,
+                    &template,
+                    threshold_for(ReviewKind::Peer),
+                    &reviews,
+                ),
+                section(
+                    ReviewKind::Upward,
+                    &template,
+                    threshold_for(ReviewKind::Upward),
+                    &reviews,
+                ),
             )
         }
-        None => (
+        _ => (
             hidden(ReviewKind::Peer, threshold),
             hidden(ReviewKind::Upward, threshold),
         ),
@@ -263,7 +285,7 @@ pub async fn identities(
     round: &review_round::Model,
     employee_id: Uuid,
 ) -> DomainResult<Vec<review::Model>> {
-    if !access::hr_sees_identities(viewer, round) {
+    if !access::hr_sees_identities(viewer, round, employee_id) {
         return Err(DomainError::forbidden(
             "this round keeps peer and upward reviewers anonymous",
         ));

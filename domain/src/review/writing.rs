@@ -175,11 +175,23 @@ fn check_complete(t: &Template, r: &review::Model) -> DomainResult<()> {
     Ok(())
 }
 
-fn check_window(round: &review_round::Model, now: DateTime<Utc>) -> DomainResult<()> {
-    if now.date_naive() < round.opens_on {
+/// Reviews are written from the window's first day in the reviewer's timezone until the round
+/// closes (a review HR reopened after that, while it is PENDING on a closed round, too).
+fn check_window(
+    round: &review_round::Model,
+    reviewer: &entity::employee::Model,
+    now: DateTime<Utc>,
+) -> DomainResult<()> {
+    if now < crate::calendar::local_midnight(crate::calendar::zone(reviewer), round.opens_on) {
         return Err(DomainError::conflict(format!(
             "the review window opens on {}",
             round.opens_on
+        )));
+    }
+    if round.status != RoundStatus::Closed && now >= super::close::closes_at(round) {
+        return Err(DomainError::conflict(format!(
+            "the round closed after {}",
+            round.closes_on
         )));
     }
     Ok(())
@@ -227,7 +239,7 @@ pub async fn save(
     let txn = crate::db::begin(&ctx.db).await?;
     let (current, _, round) = access::own(&txn, viewer, id).await?;
     require_pending(&current)?;
-    check_window(&round, now)?;
+    check_window(&round, &viewer.employee, now)?;
     let t = template_of(&txn, &round).await?;
     let answers = check_draft(&t, current.kind, &draft)?;
     let next = review::ActiveModel {
@@ -267,7 +279,7 @@ pub async fn submit(
     let txn = crate::db::begin(&ctx.db).await?;
     let (current, _, round) = access::own(&txn, viewer, id).await?;
     require_pending(&current)?;
-    check_window(&round, now)?;
+    check_window(&round, &viewer.employee, now)?;
     let t = template_of(&txn, &round).await?;
     let mut complete = current.clone();
     if let Some(d) = &draft {
@@ -347,8 +359,13 @@ pub async fn reopen(
     let now = ctx.clock.now();
     let txn = crate::db::begin(&ctx.db).await?;
     let (current, _, round) = access::load(&txn, id).await?;
-    if anonymous(current.kind) && !access::hr_sees_identities(viewer, &round) {
+    if anonymous(current.kind) && !access::hr_sees_identities(viewer, &round, current.reviewee_id) {
         return Err(DomainError::NotFound(access::REVIEW));
+    }
+    if !access::hr_about(viewer, current.reviewee_id) {
+        return Err(DomainError::forbidden(
+            "HR reopens reviews about others, not about themselves",
+        ));
     }
     if current.status == ReviewStatus::Pending {
         return Err(DomainError::conflict("the review is open already"));

@@ -56,6 +56,13 @@ async fn summary(app: &TestApp, token: &str, s: &ReviewSetup, email: &str) -> Gq
     .await
 }
 
+/// Closes the round (its last day has ended everywhere) and runs the close job.
+async fn close(app: &TestApp) {
+    let report = app.scan_check_ins("2027-12-23T12:00:00Z").await;
+    assert_eq!(report.rounds_closing, 1);
+    assert_eq!(app.run_jobs().await, 1);
+}
+
 async fn peer(app: &TestApp, s: &ReviewSetup, token: &str, rating: i64, text: Option<&str>) {
     let review = app.review_id(token, &s.round, "PEER", "alice@t.io").await;
     app.submit_review(token, &review, rating, text, false)
@@ -83,12 +90,17 @@ async fn peer_answers_show_only_pooled_and_only_from_the_threshold_on() {
         assert!(!r.body.to_string().contains("Zeal"));
     }
     peer(&app, &s, &org.dave, 4, None).await;
+    // Three of three, but the round is open: two looks must never differ by one answer.
+    let r = summary(&app, &org.mgr, &s, "alice@t.io").await;
+    assert_eq!(r.data()["reviewSummary"]["peer"]["shown"], false);
+    close(&app).await;
     let r = summary(&app, &org.mgr, &s, "alice@t.io").await;
     let p = &r.data()["reviewSummary"]["peer"];
     assert_eq!(
         (p["shown"].clone(), p["submitted"].clone()),
         (json!(true), json!(3))
     );
+
     assert_eq!(p["overall"]["mean"], "4.00");
     let distribution: Vec<(i64, i64)> = p["overall"]["distribution"]
         .as_array()
@@ -156,13 +168,28 @@ async fn peer_answers_show_only_pooled_and_only_from_the_threshold_on() {
     app.gql(Some(&org.mgr), WHO, json!({ "r": s.round, "e": alice }))
         .await
         .assert_error("FORBIDDEN", None);
+    // Nor can it be granted later: the reviews were written without it.
     app.gql(
         Some(&org.hr),
         UPDATE_ROUND,
         json!({ "id": s.round, "s": { "hrSeesPeerIdentities": true } }),
     )
     .await
-    .data();
+    .assert_error("CONFLICT", None);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn hr_sees_who_wrote_what_only_where_the_round_said_so_from_its_launch() {
+    let app = spawn_app().await;
+    let s = app
+        .review_setup(json!({ "hrSeesPeerIdentities": true }))
+        .await;
+    let org = &s.org;
+    with_peers(&app, &s).await;
+    peer(&app, &s, &org.bob, 5, None).await;
+    peer(&app, &s, &org.lead, 3, None).await;
+    const WHO: &str = "query($r: ID!, $e: ID!) { reviewSummary(roundId: $r, employeeId: $e) { anonymousReviews { reviewer { email } } } }";
+    let alice = id(&app, "alice@t.io").await;
     app.gql(Some(&org.mgr), WHO, json!({ "r": s.round, "e": alice }))
         .await
         .assert_error("FORBIDDEN", None);
@@ -181,18 +208,68 @@ async fn peer_answers_show_only_pooled_and_only_from_the_threshold_on() {
             .await,
         3
     );
+    // HR may reopen a peer review here (audited), and its author hears.
+    let bobs = app
+        .review_id(&org.bob, &s.round, "PEER", "alice@t.io")
+        .await;
+    let r = app
+        .gql(
+            Some(&org.hr),
+            "mutation($i: ReopenReviewInput!) { reopenReview(input: $i) { status } }",
+            json!({ "i": { "id": bobs, "reason": "Answered the wrong person" } }),
+        )
+        .await;
+    assert_eq!(r.data()["reopenReview"]["status"], "PENDING");
+    // Taking the sight away is allowed; giving it back is not.
+    let set = |on: bool| json!({ "id": s.round, "s": { "hrSeesPeerIdentities": on } });
+    app.gql(Some(&org.hr), UPDATE_ROUND, set(false))
+        .await
+        .data();
+    app.gql(Some(&org.hr), WHO, json!({ "r": s.round, "e": alice }))
+        .await
+        .assert_error("FORBIDDEN", None);
+    app.gql(Some(&org.hr), UPDATE_ROUND, set(true))
+        .await
+        .assert_error("BAD_USER_INPUT", Some("hrSeesPeerIdentities"));
+    // Nor may the threshold drop once reviews were written against it.
+    app.gql(
+        Some(&org.hr),
+        UPDATE_ROUND,
+        json!({ "id": s.round, "s": { "anonymityThreshold": 2 } }),
+    )
+    .await
+    .assert_error("BAD_USER_INPUT", Some("anonymityThreshold"));
 }
 
 #[tokio::test(flavor = "multi_thread")]
-async fn a_threshold_of_two_shows_two_and_upward_reviews_follow_the_same_rule() {
+async fn a_threshold_of_two_shows_two_but_not_to_one_of_the_two() {
     let app = spawn_app().await;
     let s = app.review_setup(json!({ "anonymityThreshold": 2 })).await;
     let org = &s.org;
-    with_peers(&app, &s).await;
+    // Alice's peers: Bob, Cleo (her skip-level manager, who also sees her results) and Lea.
+    let peers = [
+        id(&app, "bob@t.io").await,
+        id(&app, "ceo@t.io").await,
+        id(&app, "lead@t.io").await,
+    ];
+    app.gql(
+        Some(&org.mgr),
+        "mutation($i: ApprovePeersInput!) { approvePeers(input: $i) { status } }",
+        json!({ "i": { "roundId": s.round, "employeeId": id(&app, "alice@t.io").await, "peerIds": peers } }),
+    )
+    .await
+    .data();
     peer(&app, &s, &org.bob, 5, None).await;
-    let r = summary(&app, &org.mgr, &s, "alice@t.io").await;
-    assert_eq!(r.data()["reviewSummary"]["peer"]["shown"], false);
-    peer(&app, &s, &org.lead, 2, None).await;
+    peer(&app, &s, &org.ceo, 2, None).await;
+    // One of Mia's direct reports reviews her upward: one is not enough.
+    let upward = app
+        .review_id(&org.alice, &s.round, "UPWARD", "mgr@t.io")
+        .await;
+    app.submit_review(&org.alice, &upward, 4, Some("Clear priorities"), false)
+        .await
+        .data();
+    close(&app).await;
+
     let r = summary(&app, &org.mgr, &s, "alice@t.io").await;
     let p = &r.data()["reviewSummary"]["peer"];
     assert_eq!(
@@ -202,32 +279,20 @@ async fn a_threshold_of_two_shows_two_and_upward_reviews_follow_the_same_rule() 
     // q2 was answered by nobody: no comments, and the rating question shows both.
     assert_eq!(p["questions"][0]["count"], 2);
     assert_eq!(p["questions"][1]["comments"], json!([]));
-
-    // Mia's direct reports review her upward: one is not enough, two are.
-    let upward = |token: &str| {
-        let token = token.to_owned();
-        let app = &app;
-        let round = s.round.clone();
-        async move {
-            let r = app.review_id(&token, &round, "UPWARD", "mgr@t.io").await;
-            app.submit_review(&token, &r, 4, Some("Clear priorities"), false)
-                .await
-                .data();
-        }
-    };
-    upward(&org.alice).await;
+    // Cleo wrote one of the two: with her own subtracted, one would be left, so she sees none.
+    let r = summary(&app, &org.ceo, &s, "alice@t.io").await;
+    let p = &r.data()["reviewSummary"]["peer"];
+    assert_eq!(
+        (p["shown"].clone(), p["threshold"].clone()),
+        (json!(false), json!(3))
+    );
+    assert!(p["submitted"].is_null());
     for token in [&org.mgr, &org.ceo] {
         let r = summary(&app, token, &s, "mgr@t.io").await;
-        assert_eq!(r.data()["reviewSummary"]["upward"]["shown"], false);
+        let u = &r.data()["reviewSummary"]["upward"];
+        assert_eq!(u["shown"], false);
+        assert!(!r.body.to_string().contains("Clear priorities"));
     }
-    upward(&org.bob).await;
-    let r = summary(&app, &org.ceo, &s, "mgr@t.io").await;
-    let u = &r.data()["reviewSummary"]["upward"];
-    assert_eq!(u["submitted"], 2);
-    assert_eq!(
-        u["questions"][1]["comments"],
-        json!(["Clear priorities", "Clear priorities"])
-    );
 }
 
 fn component(rating: &Value, kind: &str) -> Value {
@@ -410,6 +475,15 @@ async fn a_closed_round_is_scored_calibrated_and_released_to_each_person() {
     app.gql(Some(&org.mgr), CALIBRATE, calibrate(3, "x"))
         .await
         .assert_error("FORBIDDEN", None);
+    // An HR admin's own rating is another HR admin's to calibrate.
+    let hr = id(&app, "hr@t.io").await;
+    app.gql(
+        Some(&org.hr),
+        CALIBRATE,
+        json!({ "i": { "roundId": s.round, "employeeId": hr, "rating": 5, "reason": "Mine" } }),
+    )
+    .await
+    .assert_error("FORBIDDEN", None);
     let r = app
         .gql(Some(&org.hr), CALIBRATE, calibrate(3, "Led the migration"))
         .await;

@@ -157,6 +157,14 @@ pub async fn claim(ctx: &Ctx, worker: &str) -> DomainResult<Option<Claim>> {
 }
 
 impl Claim {
+    /// The cursor as the id of the last row a batch finished, when the job has one.
+    pub fn cursor_id(&self) -> Option<Uuid> {
+        self.job
+            .cursor
+            .as_deref()
+            .and_then(|c| Uuid::parse_str(c).ok())
+    }
+
     /// Records a batch's progress in the batch's transaction and renews the lease; a claim
     /// that was lost (another process took the job over) rolls the batch back.
     pub async fn advance(

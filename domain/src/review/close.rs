@@ -72,11 +72,7 @@ pub async fn run(ctx: &Ctx, claim: &mut Claim) -> DomainResult<()> {
     let scale = scale_of(&ctx.db, &round).await?;
     let total = reviewees(&round).count(&ctx.db).await? as i64;
     let mut processed = claim.job.processed;
-    let mut cursor = claim
-        .job
-        .cursor
-        .as_deref()
-        .and_then(|c| Uuid::parse_str(c).ok());
+    let mut cursor = claim.cursor_id();
     loop {
         let mut page = reviewees(&round)
             .select_only()

@@ -149,11 +149,7 @@ pub async fn run(ctx: &Ctx, claim: &mut Claim) -> DomainResult<()> {
     let round = rounds::get(&ctx.db, claim.job.subject_id).await?;
     let total = eligible(&round).count(&ctx.db).await? as i64;
     let mut processed = claim.job.processed;
-    let mut cursor = claim
-        .job
-        .cursor
-        .as_deref()
-        .and_then(|c| Uuid::parse_str(c).ok());
+    let mut cursor = claim.cursor_id();
     loop {
         let mut page = eligible(&round)
             .select_only()

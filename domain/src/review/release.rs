@@ -108,11 +108,7 @@ pub async fn run(ctx: &Ctx, claim: &mut Claim) -> DomainResult<()> {
     let total = processed + unreleased(round_id, scope).count(&ctx.db).await? as i64;
     // On from the cursor along the primary key: the released rows behind it are never read
     // again (filtering them out from the start each time made every batch slower).
-    let mut cursor = claim
-        .job
-        .cursor
-        .as_deref()
-        .and_then(|c| Uuid::parse_str(c).ok());
+    let mut cursor = claim.cursor_id();
     loop {
         let mut page = unreleased(round_id, scope);
         if let Some(after) = cursor {

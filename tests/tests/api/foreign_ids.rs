@@ -133,8 +133,9 @@ async fn another_persons_ids_on_every_id_argument_give_no_data() {
     let carols_review = app
         .review_id(&org.carol, &round, "SELF", "carol@t.io")
         .await;
-    let review_step = |name: &'static str, input: &'static str, extra: Value| {
-        let mut i = json!({ "id": carols_review });
+    // A mutation whose input names Carol's row by `key`, with `extra` fields.
+    let step = |name: &'static str, input: &'static str, key: &str, id: &Value, extra: Value| {
+        let mut i = json!({ key: id });
         for (k, v) in extra.as_object().into_iter().flatten() {
             i[k] = v.clone();
         }
@@ -145,18 +146,9 @@ async fn another_persons_ids_on_every_id_argument_give_no_data() {
             json!({ "i": i }),
         )
     };
-    let item_step = |name: &'static str, input: &'static str, extra: Value| {
-        let mut i = json!({ "itemId": carols_item });
-        for (k, v) in extra.as_object().into_iter().flatten() {
-            i[k] = v.clone();
-        }
-        let mutation = name.split('.').next().unwrap_or_default();
-        (
-            name,
-            format!("mutation($i: {input}!) {{ {mutation}(input: $i) {{ id }} }}"),
-            json!({ "i": i }),
-        )
-    };
+    let carols_review = json!(carols_review);
+    let review_step = |name, input, extra| step(name, input, "id", &carols_review, extra);
+    let item_step = |name, input, extra| step(name, input, "itemId", &carols_item, extra);
     let mut cases: Vec<(&str, String, Value)> = vec![
         item_step("agreeDevelopmentItem.input.itemId", "AnswerDevelopmentItemInput", json!({})),
         item_step("confirmDevelopmentItem.input.itemId", "AnswerDevelopmentItemInput", json!({})),

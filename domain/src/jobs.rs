@@ -5,9 +5,9 @@
 //! its lease to run out; the next claim resumes from the cursor. Each batch is idempotent, so
 //! a batch repeated after a crash changes nothing twice.
 
+use crate::Ctx;
 use crate::error::{DomainError, DomainResult};
 use crate::values::{JobKind, JobStatus};
-use crate::{Ctx, db};
 use chrono::{DateTime, Duration, Utc};
 use entity::background_job;
 use sea_orm::sea_query::{Condition, Expr};
@@ -247,11 +247,6 @@ impl Claim {
             .await?;
         Ok(())
     }
-}
-
-/// Opens a batch's transaction.
-pub async fn batch(ctx: &Ctx) -> DomainResult<sea_orm::DatabaseTransaction> {
-    Ok(db::begin(&ctx.db).await?)
 }
 
 /// Runs one claimed job to its end.

@@ -85,7 +85,7 @@ pub async fn run(ctx: &Ctx, claim: &mut Claim) -> DomainResult<()> {
         let ids: Vec<Uuid> = page.into_tuple().all(&ctx.db).await?;
         let Some(&last) = ids.last() else { break };
         let now = ctx.clock.now();
-        let txn = jobs::batch(ctx).await?;
+        let txn = crate::db::begin(&ctx.db).await?;
         score_people(&txn, &round, scale, &ids, now).await?;
         processed += ids.len() as i64;
         claim

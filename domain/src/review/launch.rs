@@ -176,7 +176,7 @@ pub async fn run(ctx: &Ctx, claim: &mut Claim) -> DomainResult<()> {
                 rows.push(assignment(round.id, m, person, ReviewKind::Upward, now));
             }
         }
-        let txn = jobs::batch(ctx).await?;
+        let txn = crate::db::begin(&ctx.db).await?;
         // A round that closed meanwhile takes no new reviews: the launch stops there.
         if rounds::get_locked(&txn, round.id).await?.status == RoundStatus::Closed {
             return Ok(());
@@ -197,7 +197,7 @@ pub async fn run(ctx: &Ctx, claim: &mut Claim) -> DomainResult<()> {
         cursor = Some(last);
     }
     let now = ctx.clock.now();
-    let txn = jobs::batch(ctx).await?;
+    let txn = crate::db::begin(&ctx.db).await?;
     claim
         .advance(
             &txn,

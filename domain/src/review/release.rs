@@ -125,7 +125,7 @@ pub async fn run(ctx: &Ctx, claim: &mut Claim) -> DomainResult<()> {
         let Some(&last) = ids.last() else { break };
         cursor = Some(last);
         let now = ctx.clock.now();
-        let txn = jobs::batch(ctx).await?;
+        let txn = crate::db::begin(&ctx.db).await?;
         // This batch's rows still unreleased, locked: another release (a department's and the
         // whole round's may run at once) neither releases nor announces them twice.
         let ids: Vec<Uuid> = unreleased(round_id, scope)

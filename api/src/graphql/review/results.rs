@@ -2,7 +2,7 @@
 //! the rating and its score), peer nominations, and HR's calibration view.
 
 use super::types::{NominationStatus, Potential, Review, ReviewKind, ReviewQuestion, ReviewRound};
-use crate::graphql::errors::GqlResult;
+use crate::graphql::errors::{GqlResult, internal};
 use crate::graphql::organisation::types::{Department, Employee};
 use crate::graphql::{dctx, loaders, viewer};
 use async_graphql::{Context, Object, SimpleObject};
@@ -11,8 +11,6 @@ use domain::review::summary::{AnonymousSection, QuestionAggregate, Summary};
 use domain::review::{calibration, stats};
 use entity::{peer_nomination, review_rating};
 use rust_decimal::Decimal;
-use serde_json::Value;
-use std::str::FromStr;
 
 /// How many gave a point.
 #[derive(SimpleObject)]
@@ -88,21 +86,49 @@ impl AnonymousReviews {
     }
 }
 
+/// A part of a score.
+#[derive(async_graphql::Enum, serde::Deserialize, Copy, Clone, Eq, PartialEq, Debug)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+pub enum ScoreComponentKind {
+    /// Goal attainment, mapped onto the rating scale.
+    Goals,
+    /// The manager review's overall rating.
+    Manager,
+    /// The mean of the peer reviews' overall ratings.
+    Peer,
+    /// The self review's overall rating.
+    #[graphql(name = "SELF")]
+    #[serde(rename = "SELF")]
+    Own,
+}
+
+/// Why a score component has no value.
+#[derive(async_graphql::Enum, serde::Deserialize, Copy, Clone, Eq, PartialEq, Debug)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+pub enum MissingReason {
+    /// No agreed, achieved or missed goal with a weight.
+    NoGoals,
+    NoManagerReview,
+    /// Fewer peer reviews than the anonymity threshold (how many is not said).
+    TooFewPeerReviews,
+    NoSelfReview,
+    /// Every weight of the round is 0.
+    ZeroWeight,
+}
+
 /// Why a score component is missing.
-#[derive(SimpleObject)]
+#[derive(SimpleObject, serde::Deserialize)]
 pub struct MissingComponent {
-    /// `NO_GOALS`, `NO_MANAGER_REVIEW`, `TOO_FEW_PEER_REVIEWS`, `NO_SELF_REVIEW` or
-    /// `ZERO_WEIGHT`.
-    pub reason: String,
+    pub reason: MissingReason,
     /// The anonymity threshold (TOO_FEW_PEER_REVIEWS).
     pub threshold: Option<i32>,
 }
 
 /// One component of a score.
-#[derive(SimpleObject)]
+#[derive(SimpleObject, serde::Deserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct ScoreComponent {
-    /// `GOALS`, `MANAGER`, `PEER` or `SELF`.
-    pub kind: String,
+    pub kind: ScoreComponentKind,
     /// On the rating scale.
     pub value: Option<Decimal>,
     /// As configured on the round.
@@ -110,11 +136,6 @@ pub struct ScoreComponent {
     /// Its share after missing components were left out (0 when missing).
     pub applied_weight: Decimal,
     pub missing: Option<MissingComponent>,
-}
-
-fn decimal(v: Option<&Value>) -> Option<Decimal> {
-    v.and_then(Value::as_str)
-        .and_then(|s| Decimal::from_str(s).ok())
 }
 
 /// Someone's rating in a round: the computed score (with its version and components), the
@@ -142,33 +163,8 @@ impl Rating {
     async fn score_version(&self) -> &str {
         &self.0.score_version
     }
-    async fn components(&self) -> Vec<ScoreComponent> {
-        let Value::Array(list) = &self.0.components else {
-            return Vec::new();
-        };
-        list.iter()
-            .map(|c| ScoreComponent {
-                kind: c
-                    .get("kind")
-                    .and_then(Value::as_str)
-                    .unwrap_or_default()
-                    .to_owned(),
-                value: decimal(c.get("value")),
-                weight: decimal(c.get("weight")).unwrap_or_default(),
-                applied_weight: decimal(c.get("appliedWeight")).unwrap_or_default(),
-                missing: c
-                    .get("missing")
-                    .filter(|m| !m.is_null())
-                    .map(|m| MissingComponent {
-                        reason: m
-                            .get("reason")
-                            .and_then(Value::as_str)
-                            .unwrap_or_default()
-                            .to_owned(),
-                        threshold: m.get("threshold").and_then(Value::as_i64).map(|t| t as i32),
-                    }),
-            })
-            .collect()
+    async fn components(&self) -> GqlResult<Vec<ScoreComponent>> {
+        serde_json::from_value(self.0.components.clone()).map_err(|e| internal(&e))
     }
     /// The score rounded to the scale.
     async fn proposed_rating(&self) -> Option<i32> {
@@ -396,11 +392,18 @@ impl SelfGap {
     }
 }
 
+/// A rating's third of the scale: below its middle, the middle, above it.
+#[derive(async_graphql::Enum, Copy, Clone, Eq, PartialEq, Debug)]
+pub enum PerformanceBand {
+    Low,
+    Medium,
+    High,
+}
+
 /// A 9-box cell.
 #[derive(SimpleObject)]
 pub struct NineBoxCell {
-    /// LOW, MEDIUM or HIGH performance (the rating's third of the scale).
-    pub performance: String,
+    pub performance: PerformanceBand,
     pub potential: Potential,
     pub count: i32,
 }
@@ -473,11 +476,10 @@ impl Calibration {
             .iter()
             .map(|c| NineBoxCell {
                 performance: match c.performance {
-                    stats::Band::Low => "LOW",
-                    stats::Band::Medium => "MEDIUM",
-                    stats::Band::High => "HIGH",
-                }
-                .to_owned(),
+                    stats::Band::Low => PerformanceBand::Low,
+                    stats::Band::Medium => PerformanceBand::Medium,
+                    stats::Band::High => PerformanceBand::High,
+                },
                 potential: match c.potential {
                     stats::Potential::Low => Potential::Low,
                     stats::Potential::Medium => Potential::Medium,

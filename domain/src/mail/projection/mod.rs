@@ -1,5 +1,7 @@
 //! What the e-mail outbox makes of domain events: which event tells whom, under which dedupe
-//! key, with which typed [`Mail`].
+//! key, with which typed [`Mail`]. The review stage's events are in [`review`].
+
+mod review;
 
 use super::*;
 use crate::employees;
@@ -75,35 +77,8 @@ pub async fn project(
             } => {
                 ids.extend([*employee_id, *by]);
             }
-            DomainEvent::DevelopmentItemDue { employee_id, .. }
-            | DomainEvent::PeersNominated { employee_id, .. }
-            | DomainEvent::PeersApproved { employee_id, .. }
-            | DomainEvent::RatingReleased { employee_id, .. }
-            | DomainEvent::RatingAcknowledged { employee_id, .. } => {
+            DomainEvent::DevelopmentItemDue { employee_id, .. } => {
                 ids.insert(*employee_id);
-            }
-            DomainEvent::ReviewsDue { reviewer_id, .. } => {
-                ids.insert(*reviewer_id);
-            }
-            DomainEvent::ReviewsOverdue {
-                recipient_id,
-                reviewers,
-                ..
-            } => {
-                ids.insert(*recipient_id);
-                ids.extend(reviewers.iter().map(|r| r.reviewer_id));
-            }
-            DomainEvent::PeerReviewRequested {
-                reviewee_id,
-                reviewer_id,
-                ..
-            }
-            | DomainEvent::ReviewReopened {
-                reviewee_id,
-                reviewer_id,
-                ..
-            } => {
-                ids.extend([*reviewee_id, *reviewer_id]);
             }
             DomainEvent::CheckInReminderDue { check_in, .. }
             | DomainEvent::CheckInMissed { check_in } => {
@@ -142,7 +117,7 @@ pub async fn project(
             } => {
                 ids.extend([*employee_id, *recipient_id]);
             }
-            _ => {}
+            other => review::people(other, &mut ids),
         }
     }
     if ids.is_empty() {
@@ -193,6 +168,30 @@ struct Known {
     now: DateTime<Utc>,
 }
 
+impl Known {
+    /// Someone the e-mails name.
+    fn person(&self, id: &Uuid) -> Option<&employee::Model> {
+        self.people.get(id)
+    }
+
+    /// Someone still here to receive an e-mail.
+    fn active(&self, id: &Uuid) -> Option<&employee::Model> {
+        self.person(id).filter(|p| p.active)
+    }
+
+    /// The manager of someone, if still here.
+    fn manager_of(&self, id: &Uuid) -> Option<&employee::Model> {
+        self.person(id)
+            .and_then(|p| p.manager_id)
+            .and_then(|m| self.active(&m))
+    }
+
+    /// Someone's name (empty if unknown).
+    fn name_of(&self, id: &Uuid) -> String {
+        self.person(id).map(|p| p.name.clone()).unwrap_or_default()
+    }
+}
+
 /// Titles of each reminded employee's agreed goals in the check-in's cycle.
 async fn reminder_goal_titles(
     txn: &impl ConnectionTrait,
@@ -220,40 +219,12 @@ async fn reminder_goal_titles(
     Ok(titles)
 }
 
-/// A review-stage e-mail to `to` about `employee_name`.
-fn review_mail(
-    to: &employee::Model,
-    notice: ReviewNotice,
-    round_id: Uuid,
-    employee_name: String,
-    key: String,
-) -> (&employee::Model, String, Mail) {
-    let mail = Mail::Review(ReviewMail {
-        name: to.name.clone(),
-        notice,
-        round_id,
-        employee_name,
-        due_on: None,
-        rating: None,
-        reason: String::new(),
-        pending: 0,
-        lines: Vec::new(),
-        more: 0,
-        days_left: None,
-    });
-    (to, key, mail)
-}
-
 /// The e-mail an event sends, if any, to whom, under which dedupe key.
 fn email_for(event: &DomainEvent, known: &Known) -> Option<Email> {
     let titles = &known.titles;
-    let person = |id: &Uuid| known.people.get(id);
-    let active = |id: &Uuid| person(id).filter(|p| p.active);
-    let manager_of = |id: &Uuid| {
-        person(id)
-            .and_then(|p| p.manager_id)
-            .and_then(|m| active(&m))
-    };
+    let person = |id: &Uuid| known.person(id);
+    let active = |id: &Uuid| known.active(id);
+    let manager_of = |id: &Uuid| known.manager_of(id);
     let goal_mail = |to: &employee::Model, g: &GoalFacts| GoalMail {
         name: to.name.clone(),
         goal_id: g.goal_id,
@@ -264,7 +235,7 @@ fn email_for(event: &DomainEvent, known: &Known) -> Option<Email> {
         due_on: g.due_on,
         weight: g.weight,
     };
-    let name_of = |id: &Uuid| person(id).map(|p| p.name.clone()).unwrap_or_default();
+    let name_of = |id: &Uuid| known.name_of(id);
     let by_mail = |to: &employee::Model, g: &GoalFacts, by: &Uuid| GoalByMail {
         goal: goal_mail(to, g),
         by: name_of(by),
@@ -631,152 +602,7 @@ fn email_for(event: &DomainEvent, known: &Known) -> Option<Email> {
                 }),
             )
         }
-        DomainEvent::PeersNominated {
-            round_id,
-            employee_id,
-            change_id,
-            ..
-        } => review_mail(
-            manager_of(employee_id)?,
-            ReviewNotice::PeersToApprove,
-            *round_id,
-            name_of(employee_id),
-            format!("peers-nominated:{change_id}"),
-        ),
-        DomainEvent::PeersApproved {
-            round_id,
-            employee_id,
-            ..
-        } => review_mail(
-            active(employee_id)?,
-            ReviewNotice::PeersApproved,
-            *round_id,
-            name_of(employee_id),
-            format!("peers-approved:{round_id}:{employee_id}"),
-        ),
-        DomainEvent::PeerReviewRequested {
-            round_id,
-            reviewee_id,
-            reviewer_id,
-            due_on,
-        } => {
-            let (to, key, mut mail) = review_mail(
-                active(reviewer_id)?,
-                ReviewNotice::PeerReviewRequested,
-                *round_id,
-                name_of(reviewee_id),
-                format!("peer-review:{round_id}:{reviewee_id}:{reviewer_id}"),
-            );
-            if let Mail::Review(m) = &mut mail {
-                m.due_on = Some(*due_on);
-            }
-            (to, key, mail)
-        }
-        DomainEvent::ReviewReopened {
-            round_id,
-            reviewee_id,
-            reviewer_id,
-            reason,
-            change_id,
-            ..
-        } => {
-            let (to, key, mut mail) = review_mail(
-                active(reviewer_id)?,
-                ReviewNotice::ReviewReopened,
-                *round_id,
-                name_of(reviewee_id),
-                format!("review-reopened:{change_id}"),
-            );
-            if let Mail::Review(m) = &mut mail {
-                m.reason = reason.clone();
-            }
-            (to, key, mail)
-        }
-        DomainEvent::RatingReleased {
-            round_id,
-            employee_id,
-            rating,
-        } => {
-            let (to, key, mut mail) = review_mail(
-                active(employee_id)?,
-                ReviewNotice::RatingReleased,
-                *round_id,
-                name_of(employee_id),
-                format!("rating-released:{round_id}:{employee_id}"),
-            );
-            if let Mail::Review(m) = &mut mail {
-                m.rating = *rating;
-            }
-            (to, key, mail)
-        }
-        DomainEvent::RatingAcknowledged {
-            round_id,
-            employee_id,
-            ..
-        } => review_mail(
-            manager_of(employee_id)?,
-            ReviewNotice::RatingAcknowledged,
-            *round_id,
-            name_of(employee_id),
-            format!("rating-acknowledged:{round_id}:{employee_id}"),
-        ),
-        DomainEvent::ReviewsDue {
-            round_id,
-            reviewer_id,
-            due_on,
-            pending,
-            day,
-            stage,
-        } => {
-            let (to, key, mut mail) = review_mail(
-                active(reviewer_id)?,
-                ReviewNotice::ReviewsDue,
-                *round_id,
-                String::new(),
-                // One a day, however many rounds and reviews are due.
-                format!("review-due:{reviewer_id}:{day}"),
-            );
-            if let Mail::Review(m) = &mut mail {
-                m.due_on = Some(*due_on);
-                m.pending = *pending;
-                m.days_left = Some(*stage);
-            }
-            (to, key, mail)
-        }
-        DomainEvent::ReviewsOverdue {
-            round_id,
-            recipient_id,
-            to_hr,
-            due_on,
-            people,
-            reviews,
-            reviewers,
-        } => {
-            let notice = if *to_hr {
-                ReviewNotice::ReviewsOverdueHr
-            } else {
-                ReviewNotice::ReviewsOverdue
-            };
-            let stage = if *to_hr { "hr" } else { "manager" };
-            let (to, key, mut mail) = review_mail(
-                active(recipient_id)?,
-                notice,
-                *round_id,
-                String::new(),
-                format!("reviews-overdue:{round_id}:{stage}:{recipient_id}"),
-            );
-            if let Mail::Review(m) = &mut mail {
-                m.due_on = Some(*due_on);
-                m.pending = *reviews;
-                m.lines = reviewers
-                    .iter()
-                    .map(|r| format!("{} ({})", name_of(&r.reviewer_id), r.pending))
-                    .collect();
-                m.more = people - reviewers.len() as i64;
-            }
-            (to, key, mail)
-        }
-        _ => return None,
+        other => review::email(other, known)?,
     };
     Some(Email {
         dedupe_key,

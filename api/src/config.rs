@@ -187,7 +187,13 @@ pub const SETTINGS: &[(&str, &str, &str, &str)] = &[
         "job_schedule",
         "PERFCYCLE_JOB_SCHEDULE",
         "*/2 * * * * *",
-        "cron (with seconds, UTC) for claiming queued background jobs (review launches, closes, releases)",
+        "cron (with seconds, UTC) for claiming queued background jobs (review launches, closes, releases, reward runs and approvals)",
+    ),
+    (
+        "reward_batch",
+        "PERFCYCLE_REWARD_BATCH",
+        "2000",
+        "people a reward run computes per transaction",
     ),
     (
         "reminder_time",
@@ -278,6 +284,8 @@ pub struct Config {
     pub dispatch_schedule: cron::Schedule,
     /// Background job schedule.
     pub job_schedule: cron::Schedule,
+    /// People per reward-run batch.
+    pub reward_batch: u64,
     /// Local reminder time.
     pub reminder_time: chrono::NaiveTime,
     /// Sender address.
@@ -543,6 +551,14 @@ impl Config {
                 "job_schedule",
                 "a cron schedule with seconds, like \"*/2 * * * * *\"",
             )?,
+            reward_batch: {
+                let n = positive("reward_batch", "a whole number")? as u64;
+                if n > 20_000 {
+                    let (_, source) = l.get("reward_batch");
+                    return Err(ConfigError(format!("{source}: at most 20000")));
+                }
+                n
+            },
             reminder_time: {
                 let (v, source) = l.get("reminder_time");
                 chrono::NaiveTime::parse_from_str(v.trim(), "%H:%M")

@@ -298,7 +298,7 @@ fn not_acceptable(state: &AppState, method: &'static str) -> HttpResponse {
     )
 }
 
-async fn authenticate(
+pub(crate) async fn authenticate(
     state: &AppState,
     req: &HttpRequest,
 ) -> Result<RequestAuth, domain::DomainError> {

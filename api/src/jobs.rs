@@ -32,6 +32,7 @@ pub async fn services(
     )
     .context("e-mail")?
     .with_lease(chrono::Duration::seconds(config.email_lease_seconds));
+    domain::reward::run::set_batch_size(config.reward_batch);
     let name = format!("{}-{}", hostname(), std::process::id());
     let services = Arc::new(Services {
         ctx,

@@ -46,6 +46,11 @@ enum Command {
         /// The generator's seed: the same value (and day) gives the same organisation.
         #[arg(long, value_name = "U64", default_value_t = 1, requires = "employees")]
         seed_value: u64,
+        /// With `--employees`: also pay on four grades, a released final rating for everyone,
+        /// a reward policy with tight department budgets, and the cycle moved to REWARDING
+        /// (ready for `startRewardRun`).
+        #[arg(long, requires = "employees")]
+        rewards: bool,
     },
     /// Print a bearer token for an employee (signed with the configured HS256 secret).
     Token {
@@ -153,6 +158,7 @@ async fn run(command: Command, config: Config) -> anyhow::Result<()> {
             demo,
             employees,
             seed_value,
+            rewards,
         } => {
             let ctx = domain_ctx(&config).await?;
             let auth = api::auth::Auth::from_config(&config)?;
@@ -218,6 +224,18 @@ async fn run(command: Command, config: Config) -> anyhow::Result<()> {
                     .map(|(name, secs)| format!("{name} {secs:.2} s"))
                     .collect();
                 println!("phases: {}", phases.join(", "));
+                if rewards {
+                    let started = Instant::now();
+                    let added =
+                        domain::seed::reward_inputs(&ctx, made.cycle_id, seed_value).await?;
+                    println!(
+                        "reward inputs: pay for {}, released ratings for {}, budgets for {} departments in {:.2} s; the cycle is in REWARDING",
+                        added.paid,
+                        added.rated,
+                        added.departments,
+                        started.elapsed().as_secs_f64()
+                    );
+                }
                 println!("active cycle id: {}", made.cycle_id);
                 for (who, email) in [
                     ("HR admin", &made.hr_email),

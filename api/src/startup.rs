@@ -88,6 +88,10 @@ impl Application {
                 .route("/healthz", web::get().to(http::healthz))
                 .route("/readyz", web::get().to(http::readyz))
                 .route("/metrics", web::get().to(http::metrics))
+                .route(
+                    "/exports/rewards.csv",
+                    web::get().to(crate::exports::rewards_csv),
+                )
         })
         .shutdown_timeout(20);
         if workers > 0 {

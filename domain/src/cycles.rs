@@ -328,6 +328,9 @@ pub async fn advance(
     publish::emit(&txn, now, Some(viewer.id()), vec![event]).await?;
     // Everyone hears of the move, a batch at a time once it commits.
     crate::announcements::start(&txn, id, to, now).await?;
+    if to == CyclePhase::Rewarding {
+        crate::reward::run::on_rewarding(&txn, &updated, Some(viewer.id()), now).await?;
+    }
     txn.commit().await?;
     Ok(updated)
 }

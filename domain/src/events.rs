@@ -261,6 +261,49 @@ pub enum DomainEvent {
         employee_id: Uuid,
         with_comment: bool,
     },
+    /// A reward run was queued (by HR, or by the cycle's move to REWARDING).
+    RewardRunStarted {
+        run_id: Uuid,
+        cycle_id: Uuid,
+        preview: bool,
+    },
+    /// A batch of a reward run committed.
+    RewardRunProgressed {
+        run_id: Uuid,
+        cycle_id: Uuid,
+        processed: i64,
+        total: i64,
+    },
+    /// A reward run finished: its rewards are there to approve (or, for a preview, to compare).
+    RewardRunCompleted {
+        run_id: Uuid,
+        cycle_id: Uuid,
+        preview: bool,
+        rewarded: i64,
+    },
+    /// HR approved a run's rewards (all, or one department's): letters follow.
+    RewardsApproved {
+        run_id: Uuid,
+        cycle_id: Uuid,
+        department_id: Option<Uuid>,
+    },
+    /// A manager or HR gave someone a spot award (to be approved by HR).
+    AwardGiven {
+        reward_id: Uuid,
+        employee_id: Uuid,
+        given_by: Uuid,
+    },
+    /// A manager recommended someone for promotion.
+    PromotionRecommended {
+        promotion_id: Uuid,
+        employee_id: Uuid,
+    },
+    /// HR approved or declined a promotion recommendation.
+    PromotionDecided {
+        promotion_id: Uuid,
+        employee_id: Uuid,
+        approved: bool,
+    },
     /// A check-in was submitted.
     CheckInSubmitted {
         check_in_id: Uuid,
@@ -446,6 +489,13 @@ impl DomainEvent {
             Self::RatingCalibrated { .. } => "RATING_CALIBRATED",
             Self::RatingReleased { .. } => "RATING_RELEASED",
             Self::RatingAcknowledged { .. } => "RATING_ACKNOWLEDGED",
+            Self::RewardRunStarted { .. } => "REWARD_RUN_STARTED",
+            Self::RewardRunProgressed { .. } => "REWARD_RUN_PROGRESSED",
+            Self::RewardRunCompleted { .. } => "REWARD_RUN_COMPLETED",
+            Self::RewardsApproved { .. } => "REWARDS_APPROVED",
+            Self::AwardGiven { .. } => "AWARD_GIVEN",
+            Self::PromotionRecommended { .. } => "PROMOTION_RECOMMENDED",
+            Self::PromotionDecided { .. } => "PROMOTION_DECIDED",
             Self::CheckInSubmitted { .. } => "CHECK_IN_SUBMITTED",
             Self::CheckInAcknowledged { .. } => "CHECK_IN_ACKNOWLEDGED",
             Self::CheckInReminderDue { .. } => "CHECK_IN_REMINDER_DUE",
@@ -509,6 +559,13 @@ impl DomainEvent {
             | Self::EmployeeMoved { employee_id, .. }
             | Self::EmployeeDeactivated { employee_id } => *employee_id,
             Self::FeedbackGiven { feedback_id, .. } => *feedback_id,
+            Self::RewardRunStarted { run_id, .. }
+            | Self::RewardRunProgressed { run_id, .. }
+            | Self::RewardRunCompleted { run_id, .. }
+            | Self::RewardsApproved { run_id, .. } => *run_id,
+            Self::AwardGiven { reward_id, .. } => *reward_id,
+            Self::PromotionRecommended { promotion_id, .. }
+            | Self::PromotionDecided { promotion_id, .. } => *promotion_id,
             Self::PlanningConversationDue {
                 conversation_id, ..
             } => *conversation_id,

@@ -396,6 +396,7 @@ pub async fn employees(ctx: &Ctx, reader: impl Read) -> Result<ImportReport, Imp
             hired_on: row.hired_on,
             timezone: row.timezone.clone(),
             active: true,
+            left_on: None,
             job_profile_id,
             created_at: now,
             updated_at: now,

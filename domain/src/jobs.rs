@@ -255,6 +255,8 @@ async fn run(ctx: &Ctx, claim: &mut Claim) -> DomainResult<()> {
         JobKind::LaunchReviews => crate::review::launch::run(ctx, claim).await,
         JobKind::CloseRound => crate::review::close::run(ctx, claim).await,
         JobKind::ReleaseRatings => crate::review::release::run(ctx, claim).await,
+        JobKind::RewardRun => crate::reward::run::run(ctx, claim).await,
+        JobKind::ApproveRewards => crate::reward::approve::run(ctx, claim).await,
     }
 }
 

@@ -29,6 +29,7 @@ pub mod progress;
 pub mod publish;
 pub mod query;
 pub mod review;
+pub mod reward;
 pub mod seed;
 pub mod values;
 pub mod viewer;

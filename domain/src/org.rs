@@ -55,7 +55,7 @@ pub(crate) fn snapshot(e: &employee::Model) -> serde_json::Value {
     json!({
         "email": e.email, "name": e.name, "title": e.title, "departmentId": e.department_id,
         "managerId": e.manager_id, "role": e.role, "hiredOn": e.hired_on, "timezone": e.timezone,
-        "active": e.active, "jobProfileId": e.job_profile_id,
+        "active": e.active, "leftOn": e.left_on, "jobProfileId": e.job_profile_id,
     })
 }
 
@@ -133,6 +133,7 @@ pub async fn create(
         hired_on: Set(input.hired_on),
         timezone: Set(timezone.name().to_owned()),
         active: Set(true),
+        left_on: Set(None),
         job_profile_id: Set(None),
         created_at: Set(now),
         updated_at: Set(now),
@@ -329,9 +330,16 @@ pub async fn move_employee(
     Ok(updated)
 }
 
-/// HR marks someone as having left: they can no longer sign in and drop out of lists and
-/// schedules. Someone who still has active reports must hand them over first.
-pub async fn deactivate(ctx: &Ctx, viewer: &Viewer, id: Uuid) -> DomainResult<employee::Model> {
+/// HR marks someone as having left on `left_on` (today, UTC, when not given; never before
+/// they were hired nor after today): they can no longer sign in and drop out of lists and
+/// schedules; rewards prorate to that day. Someone who still has active reports must hand
+/// them over first.
+pub async fn deactivate(
+    ctx: &Ctx,
+    viewer: &Viewer,
+    id: Uuid,
+    left_on: Option<chrono::NaiveDate>,
+) -> DomainResult<employee::Model> {
     require_hr(viewer, "change the org chart")?;
     if id == viewer.id() {
         return Err(DomainError::conflict(
@@ -357,8 +365,22 @@ pub async fn deactivate(ctx: &Ctx, viewer: &Viewer, id: Uuid) -> DomainResult<em
         )));
     }
     let now = ctx.clock.now();
+    let left_on = left_on.unwrap_or(now.date_naive());
+    if left_on < current.hired_on {
+        return Err(DomainError::bad(
+            "leftOn",
+            format!("{} was hired on {}", current.name, current.hired_on),
+        ));
+    }
+    if left_on > now.date_naive() {
+        return Err(DomainError::bad(
+            "leftOn",
+            "a leaving date cannot be in the future; mark them on their last day",
+        ));
+    }
     let mut model = current.clone().into_active_model();
     model.active = Set(false);
+    model.left_on = Set(Some(left_on));
     model.updated_at = Set(now);
     let updated = model.update(&txn).await?;
     audit::record(

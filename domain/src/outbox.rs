@@ -233,7 +233,8 @@ pub async fn mark_sent_many<'a>(
     rows: impl IntoIterator<Item = &'a email_outbox::Model>,
     now: DateTime<Utc>,
 ) -> DomainResult<()> {
-    for (attempts, ids) in by_attempt(rows) {
+    let rows: Vec<&email_outbox::Model> = rows.into_iter().collect();
+    for (attempts, ids) in by_attempt(rows.iter().copied()) {
         for chunk in ids.chunks(crate::query::IN_CHUNK) {
             email_outbox::Entity::update_many()
                 .col_expr(
@@ -252,7 +253,8 @@ pub async fn mark_sent_many<'a>(
                 .await?;
         }
     }
-    Ok(())
+    // What a sent letter communicates is communicated.
+    crate::reward::approve::mark_communicated(db, &rows, now).await
 }
 
 /// Records a successful send.

@@ -7,8 +7,8 @@ pub use entity::values::{
     AssessmentKind, Cadence, CheckInStatus, ConversationStatus, CyclePhase, DecimalText, Direction,
     ExpectationKind, FeedbackKind, GapSource, GoalHealth, GoalLevel, GoalStatus, GoalStep,
     ItemKind, ItemStatus, JobKind, JobStatus, NominationStatus, OutboxStatus, PlanKind,
-    PlanOutcome, PlanStatus, Potential, QuestionKind, ReviewKind, ReviewStatus, Role, RoundKind,
-    RoundStatus, Visibility,
+    PlanOutcome, PlanStatus, Potential, PromotionStatus, QuestionKind, ReviewKind, ReviewStatus,
+    RewardKind, RewardStatus, Role, RoundKind, RoundStatus, Visibility,
 };
 
 /// A title: trimmed, not empty, at most [`Title::MAX`] characters.

@@ -19,6 +19,8 @@ pub struct Model {
     /// IANA zone name, e.g. `Europe/Berlin`.
     pub timezone: String,
     pub active: bool,
+    /// The last day they were employed, once they have left.
+    pub left_on: Option<Date>,
     /// The job profile whose expected skill levels apply to them.
     pub job_profile_id: Option<Uuid>,
     pub created_at: DateTimeUtc,

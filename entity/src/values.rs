@@ -189,7 +189,8 @@ text_enum!(
     /// What a background job does.
     JobKind {
         LaunchReviews => "LAUNCH_REVIEWS", CloseRound => "CLOSE_ROUND",
-        ReleaseRatings => "RELEASE_RATINGS",
+        ReleaseRatings => "RELEASE_RATINGS", RewardRun => "REWARD_RUN",
+        ApproveRewards => "APPROVE_REWARDS",
     }
 );
 text_enum!(
@@ -203,6 +204,26 @@ text_enum!(
 text_enum!(
     /// Where a gap's expected level comes from.
     GapSource { Profile => "PROFILE", StretchAssignment => "STRETCH_ASSIGNMENT" }
+);
+text_enum!(
+    /// What a reward is: a raise of base salary, the one-off part of a raise above the pay
+    /// range's maximum, a bonus, paid days off, or a spot award.
+    RewardKind {
+        MeritIncrease => "MERIT_INCREASE", LumpSum => "LUMP_SUM", Bonus => "BONUS", Pto => "PTO",
+        Award => "AWARD",
+    }
+);
+text_enum!(
+    /// Where a reward stands: PREVIEW rows belong to a what-if run and go no further;
+    /// SUPERSEDED ones were replaced by a later run before approval.
+    RewardStatus {
+        Preview => "PREVIEW", Proposed => "PROPOSED", Approved => "APPROVED",
+        Communicated => "COMMUNICATED", Superseded => "SUPERSEDED", Declined => "DECLINED",
+    }
+);
+text_enum!(
+    /// A promotion recommendation's state.
+    PromotionStatus { Proposed => "PROPOSED", Approved => "APPROVED", Declined => "DECLINED" }
 );
 text_enum!(
     /// Where an outbox e-mail stands.

@@ -13,6 +13,7 @@
 
 pub mod queue;
 pub mod reviews;
+pub mod rewards;
 pub mod smtp;
 
 use api::auth::Auth;

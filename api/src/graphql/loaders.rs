@@ -42,6 +42,14 @@ batch_loader!(
     TemplateLoader, Uuid => domain::review::templates::Template, domain::review::templates::by_ids
 );
 batch_loader!(
+    /// Pay grade by id.
+    PayGradeLoader, Uuid => entity::pay_grade::Model, domain::reward::compensation::grades_by_ids
+);
+batch_loader!(
+    /// Background job by id.
+    JobLoader, Uuid => entity::background_job::Model, domain::reward::run::jobs_by_ids
+);
+batch_loader!(
     /// Employee by id.
     EmployeeLoader, Uuid => employee::Model, employees::by_ids
 );
@@ -210,6 +218,10 @@ pub struct Loaders {
     pub review_round: DataLoader<RoundLoader>,
     /// Review templates.
     pub review_template: DataLoader<TemplateLoader>,
+    /// Pay grades.
+    pub pay_grade: DataLoader<PayGradeLoader>,
+    /// Background jobs.
+    pub background_job: DataLoader<JobLoader>,
 }
 
 impl Loaders {
@@ -248,6 +260,8 @@ impl Loaders {
             item_skills: make(ItemSkillsLoader(db.clone())),
             review_round: make(RoundLoader(db.clone())),
             review_template: make(TemplateLoader(db.clone())),
+            pay_grade: make(PayGradeLoader(db.clone())),
+            background_job: make(JobLoader(db.clone())),
         }
     }
 }

@@ -13,6 +13,7 @@ pub mod monitoring;
 pub mod organisation;
 pub mod planning;
 pub mod review;
+pub mod reward;
 
 use crate::config::Config;
 use async_graphql::{Context, EmptySubscription, ID, MergedObject, Schema};
@@ -38,6 +39,7 @@ pub struct Query(
     develop::PlanQuery,
     develop::ExpectationQuery,
     review::ReviewQuery,
+    reward::RewardQuery,
 );
 
 /// Every write, one object per stage of the cycle.
@@ -51,6 +53,7 @@ pub struct Mutation(
     develop::DevelopMutation,
     develop::PlanMutation,
     review::ReviewMutation,
+    reward::RewardMutation,
 );
 
 /// The schema type.

@@ -66,6 +66,37 @@ pub enum Mail {
     /// The review stage's notices (peers to approve or approved, a review to write or
     /// reopened, a rating released or acknowledged).
     Review(ReviewMail),
+    /// To someone whose rewards (a year's, or a spot award) were approved: the numbers, the
+    /// rating, their manager's note.
+    RewardLetter(RewardLetterMail),
+}
+
+/// One line of a reward letter.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct LetterItem {
+    pub kind: crate::values::RewardKind,
+    /// Money in `currency`, or days when `currency` is empty.
+    pub amount: DecimalText,
+    pub currency: String,
+    pub effective_on: NaiveDate,
+    pub rationale: String,
+}
+
+/// Data of a reward letter.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct RewardLetterMail {
+    pub name: String,
+    pub cycle_name: String,
+    /// Their final rating, for a year's rewards.
+    pub rating: Option<i32>,
+    pub items: Vec<LetterItem>,
+    /// Their manager's words, if any were written.
+    pub note: String,
+    pub note_by: String,
+    /// The rewards the letter communicates: marked COMMUNICATED once it is sent.
+    pub reward_ids: Vec<Uuid>,
 }
 
 /// What a review-stage e-mail tells.
@@ -492,6 +523,7 @@ impl Mail {
             Self::ImprovementPlan(_) => "improvement_plan",
             Self::ManagerDigest(_) => "manager_digest",
             Self::Review(_) => "review",
+            Self::RewardLetter(_) => "reward_letter",
         }
     }
 

@@ -189,6 +189,7 @@ fn row(p: &Person, now: chrono::DateTime<chrono::Utc>) -> employee::Model {
         hired_on: now.date_naive(),
         timezone: "UTC".to_owned(),
         active: true,
+        left_on: None,
         job_profile_id: None,
         created_at: now,
         updated_at: now,

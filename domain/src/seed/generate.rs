@@ -299,6 +299,7 @@ async fn generate_with(ctx: &Ctx, n: usize, seed: u64, work: bool) -> DomainResu
             hired_on: Set(cycle.starts_on - Duration::days(p.tenure_days)),
             timezone: Set(p.timezone.to_owned()),
             active: Set(true),
+            left_on: Set(None),
             job_profile_id: Set(develop.as_ref().map(|d| d.catalogue.profile_id(p))),
             created_at: Set(now),
             updated_at: Set(now),

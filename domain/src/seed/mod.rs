@@ -6,7 +6,9 @@ mod demo;
 mod develop;
 mod generate;
 mod people;
+mod rewards;
 mod work;
 
 pub use demo::{DEMO_HR_EMAIL, DemoPeople, demo};
 pub use generate::{Generated, generate, generate_people};
+pub use rewards::{RewardInputs, reward_inputs, standard_policy};

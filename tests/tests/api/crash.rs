@@ -1,7 +1,8 @@
 //! A worker process killed with SIGKILL while it holds jobs: another process finishes the
 //! work within about a minute under the default settings, every e-mail arrives, and the only
 //! repeats are messages the mail server had accepted before the kill, under the same
-//! Message-ID.
+//! Message-ID; a reward run killed half-way completes with the results of an uninterrupted
+//! run, one row per person and kind.
 
 use domain::mail::{CheckInMissed, Mail};
 use perfcycle_tests::smtp::{Pace, SmtpSink};
@@ -31,6 +32,7 @@ fn start_worker(
     sink: &SmtpSink,
     data_dir: &std::path::Path,
     namespace: &str,
+    extra: &[(&str, &str)],
 ) -> Child {
     let mut cmd = Command::new(binary());
     cmd.arg("worker")
@@ -47,6 +49,9 @@ fn start_worker(
         .env("RUST_LOG", "warn")
         .stdout(Stdio::null())
         .stderr(Stdio::null());
+    for (k, v) in extra {
+        cmd.env(k, v);
+    }
     if let Ok(redis) = std::env::var("TEST_REDIS_URL") {
         cmd.env("REDIS_URL", redis);
     }
@@ -88,7 +93,7 @@ async fn a_killed_workers_email_goes_out_from_another_within_a_minute_repeating_
     let sink = SmtpSink::start_paced(Pace(Duration::from_millis(150))).await;
     let data_dir = std::env::temp_dir().join(format!("perfcycle-crash-{}", uuid::Uuid::new_v4()));
     let namespace = format!("crash-{}:", uuid::Uuid::new_v4().simple());
-    let mut first = start_worker(&app, &sink, &data_dir, &namespace);
+    let mut first = start_worker(&app, &sink, &data_dir, &namespace, &[]);
     let started = Instant::now();
     // The default dispatch runs every ten seconds.
     while sink.messages().len() < 5 {
@@ -106,7 +111,7 @@ async fn a_killed_workers_email_goes_out_from_another_within_a_minute_repeating_
     let accepted_before: HashSet<String> = sink.messages().iter().map(|m| m.message_id()).collect();
     let claimed = app.count("email_outbox WHERE status = 'SENDING'").await;
     assert!(claimed > 0, "the killed worker held no claimed e-mail");
-    let mut second = start_worker(&app, &sink, &data_dir, &namespace);
+    let mut second = start_worker(&app, &sink, &data_dir, &namespace, &[]);
     while app.count("email_outbox WHERE status = 'SENT'").await < N as i64 {
         assert!(
             killed.elapsed() < Duration::from_secs(75),
@@ -153,7 +158,7 @@ async fn sigterm_lets_jobs_in_flight_finish_then_the_worker_exits() {
     let sink = SmtpSink::start_paced(Pace(Duration::from_millis(300))).await;
     let data_dir = std::env::temp_dir().join(format!("perfcycle-sigterm-{}", uuid::Uuid::new_v4()));
     let namespace = format!("sigterm-{}:", uuid::Uuid::new_v4().simple());
-    let mut worker = start_worker(&app, &sink, &data_dir, &namespace);
+    let mut worker = start_worker(&app, &sink, &data_dir, &namespace, &[]);
     let started = Instant::now();
     while app.count("email_outbox WHERE status = 'SENDING'").await == 0 {
         assert!(
@@ -189,5 +194,113 @@ async fn sigterm_lets_jobs_in_flight_finish_then_the_worker_exits() {
         app.count("email_outbox WHERE status = 'SENDING'").await,
         0,
         "no e-mail left half-sent"
+    );
+}
+
+/// A run's results, sorted: (employee, kind, proposed amount, amount).
+async fn results(app: &TestApp, run: &str) -> Vec<(String, String, String, String)> {
+    use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+    let run: uuid::Uuid = run.parse().unwrap();
+    let mut rows: Vec<_> = entity::reward::Entity::find()
+        .filter(entity::reward::Column::RunId.eq(run))
+        .all(&app.ctx.db)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|r| {
+            (
+                r.employee_id.to_string(),
+                r.kind.to_string(),
+                r.proposed_amount.to_string(),
+                r.amount.to_string(),
+            )
+        })
+        .collect();
+    rows.sort();
+    rows
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_reward_run_killed_half_way_completes_with_the_results_of_an_uninterrupted_one() {
+    let app = spawn_app().await;
+    let made = domain::seed::generate_people(&app.ctx, 3000, 5)
+        .await
+        .unwrap();
+    domain::seed::reward_inputs(&app.ctx, made.cycle_id, 5)
+        .await
+        .unwrap();
+    let hr = app.token(&made.hr_email).await;
+    let cycle = made.cycle_id.to_string();
+    let run = app.start_run(&hr, &cycle, false).await;
+    let sink = SmtpSink::start().await;
+    let data_dir = std::env::temp_dir().join(format!("perfcycle-crash-{}", uuid::Uuid::new_v4()));
+    let namespace = format!("crash-{}:", uuid::Uuid::new_v4().simple());
+    // Small batches and a tick every second: the kill lands between two commits.
+    let settings = [
+        ("PERFCYCLE_REWARD_BATCH", "100"),
+        ("PERFCYCLE_JOB_SCHEDULE", "* * * * * *"),
+    ];
+    let mut first = start_worker(&app, &sink, &data_dir, &namespace, &settings);
+    let started = Instant::now();
+    loop {
+        let got = app.reward_run(&hr, &run).await;
+        let processed = got["processed"].as_i64().unwrap_or_default();
+        assert!(
+            got["status"] != "DONE",
+            "the run finished before it could be killed"
+        );
+        if processed >= 1000 {
+            break;
+        }
+        assert!(
+            started.elapsed() < Duration::from_secs(60),
+            "no progress in 60 s: {got}"
+        );
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+    first.kill().expect("SIGKILL");
+    first.wait().ok();
+    let at_kill = app.reward_run(&hr, &run).await;
+    let (processed, total) = (
+        at_kill["processed"].as_i64().unwrap(),
+        at_kill["total"].as_i64().unwrap(),
+    );
+    assert!(processed < total, "killed after the end: {at_kill}");
+    // Another worker takes the job over once the dead one's lease runs out (60 s).
+    let killed = Instant::now();
+    let mut second = start_worker(&app, &sink, &data_dir, &namespace, &settings);
+    let done = loop {
+        let got = app.reward_run(&hr, &run).await;
+        if got["status"] == "DONE" {
+            break got;
+        }
+        assert!(
+            killed.elapsed() < Duration::from_secs(150),
+            "not done 150 s after the kill: {got}"
+        );
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    };
+    second.kill().ok();
+    second.wait().ok();
+    std::fs::remove_dir_all(&data_dir).ok();
+    assert_eq!(done["job"]["attempts"], 2, "{done}");
+    let crashed = results(&app, &run).await;
+    // The same policy over the same people, uninterrupted, in this process.
+    let again = app.start_run(&hr, &cycle, false).await;
+    app.run_jobs().await;
+    let uninterrupted = app.reward_run(&hr, &again).await;
+    eprintln!(
+        "reward crash test: killed at {processed} of {total}; done {:.1} s after the kill; {} rewards",
+        killed.elapsed().as_secs_f64(),
+        crashed.len()
+    );
+    assert_eq!(done["totals"], uninterrupted["totals"]);
+    assert_eq!(done["totals"]["people"], 3000);
+    assert!(!crashed.is_empty());
+    assert_eq!(crashed, results(&app, &again).await);
+    let budgets = done["totals"]["budgets"].as_array().unwrap();
+    assert!(
+        budgets.iter().any(|b| b["before"] != b["after"]),
+        "no budget was fitted: {budgets:?}"
     );
 }

@@ -483,6 +483,103 @@ async fn another_persons_ids_on_every_id_argument_give_no_data() {
             json!({ "r": round }),
         ),
     ]);
+    // The reward stage: a preview run, Otto's award to Carol and his recommendation of her.
+    app.set_policy(&org.hr, &cycle, perfcycle_tests::rewards::policy())
+        .await;
+    let run = app.start_run(&org.hr, &cycle, true).await;
+    let r = app
+        .gql(
+            Some(&org.other),
+            "mutation($i: GiveAwardInput!) { giveAward(input: $i) { id } }",
+            json!({ "i": { "employeeId": carol, "cycleId": cycle, "reason": "Closed the deal" } }),
+        )
+        .await;
+    let award = r.data()["giveAward"]["id"].clone();
+    let r = app
+        .gql(
+            Some(&org.other),
+            "mutation($i: RecommendPromotionInput!) { recommendPromotion(input: $i) { id } }",
+            json!({ "i": { "employeeId": carol, "title": "Senior AE", "rationale": "Numbers" } }),
+        )
+        .await;
+    let promotion = r.data()["recommendPromotion"]["id"].clone();
+    cases.extend([
+        (
+            "compensation.employeeId",
+            "query($e: ID!) { compensation(employeeId: $e) { id } }".into(),
+            json!({ "e": carol }),
+        ),
+        (
+            "promotions.employeeId",
+            "query($e: ID!) { promotions(employeeId: $e) { id } }".into(),
+            json!({ "e": carol }),
+        ),
+        (
+            "rewardPolicy.cycleId",
+            "query($c: ID!) { rewardPolicy(cycleId: $c) { minTenureDays } }".into(),
+            json!({ "c": cycle }),
+        ),
+        (
+            "rewardRuns.cycleId",
+            "query($c: ID!) { rewardRuns(cycleId: $c) { id } }".into(),
+            json!({ "c": cycle }),
+        ),
+        (
+            "rewardRun.id",
+            "query($id: ID!) { rewardRun(id: $id) { id } }".into(),
+            json!({ "id": run }),
+        ),
+        (
+            "reward.id",
+            "query($id: ID!) { reward(id: $id) { id } }".into(),
+            json!({ "id": award }),
+        ),
+        (
+            "setCompensation.input.employeeId",
+            "mutation($i: SetCompensationInput!) { setCompensation(input: $i) { id } }".into(),
+            json!({ "i": { "employeeId": carol, "effectiveOn": "2027-01-01", "baseSalary": "1", "currency": "EUR", "bonusTargetPct": "1" } }),
+        ),
+        (
+            "setRewardPolicy.cycleId",
+            perfcycle_tests::rewards::SET_POLICY.into(),
+            json!({ "c": cycle, "p": perfcycle_tests::rewards::policy() }),
+        ),
+        (
+            "startRewardRun.input.cycleId",
+            "mutation($c: ID!) { startRewardRun(input: { cycleId: $c, preview: true }) { id } }".into(),
+            json!({ "c": cycle }),
+        ),
+        (
+            "approveRewards.input.runId",
+            "mutation($r: ID!) { approveRewards(input: { runId: $r }) { __typename } }".into(),
+            json!({ "r": run }),
+        ),
+        (
+            "approveRewards.input.awardId",
+            "mutation($a: ID!) { approveRewards(input: { awardId: $a }) { __typename } }".into(),
+            json!({ "a": award }),
+        ),
+        (
+            "giveAward.input.employeeId",
+            "mutation($i: GiveAwardInput!) { giveAward(input: $i) { id } }".into(),
+            json!({ "i": { "employeeId": carol, "cycleId": cycle, "reason": "Mine" } }),
+        ),
+        (
+            "recommendPromotion.input.employeeId",
+            "mutation($i: RecommendPromotionInput!) { recommendPromotion(input: $i) { id } }".into(),
+            json!({ "i": { "employeeId": carol, "title": "Boss", "rationale": "Mine" } }),
+        ),
+        (
+            "decidePromotion.input.id",
+            "mutation($p: ID!) { decidePromotion(input: { id: $p, approve: true }) { status } }".into(),
+            json!({ "p": promotion }),
+        ),
+        (
+            "setRewardNote.input.employeeId",
+            "mutation($i: RewardNoteInput!) { setRewardNote(input: $i) { note } }".into(),
+            json!({ "i": { "cycleId": cycle, "employeeId": carol, "note": "Mine" } }),
+        ),
+    ]);
     let writes_before = (
         app.count("goal").await,
         app.count("feedback").await,
@@ -492,6 +589,10 @@ async fn another_persons_ids_on_every_id_argument_give_no_data() {
         app.count("review WHERE status <> 'PENDING' OR overall_rating IS NOT NULL")
             .await,
         app.count("background_job").await,
+        app.count("reward").await,
+        app.count("promotion").await,
+        app.count("reward_note").await,
+        app.count("compensation").await,
     );
     for (what, query, variables) in &cases {
         let r = app.gql(Some(&org.alice), query, variables.clone()).await;
@@ -533,6 +634,10 @@ async fn another_persons_ids_on_every_id_argument_give_no_data() {
         app.count("review WHERE status <> 'PENDING' OR overall_rating IS NOT NULL")
             .await,
         app.count("background_job").await,
+        app.count("reward").await,
+        app.count("promotion").await,
+        app.count("reward_note").await,
+        app.count("compensation").await,
     );
     assert_eq!(
         writes_before, writes_after,
@@ -594,6 +699,13 @@ async fn another_persons_ids_on_every_id_argument_give_no_data() {
                 "releaseRatings.input.departmentId",
                 "createReviewRound.settings.templateId",
                 "updateReviewRound.settings.templateId",
+                // HR-only, or the reward stage's references to what everyone may read (a
+                // cycle, a department, a job profile): the person named is checked first.
+                "setCompensation.input.payGradeId",
+                "approveRewards.input.departmentId",
+                "giveAward.input.cycleId",
+                "recommendPromotion.input.jobProfileId",
+                "setRewardNote.input.cycleId",
             ]
             .map(String::from),
         )

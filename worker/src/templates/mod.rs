@@ -8,6 +8,7 @@ use domain::values::{Cadence, CyclePhase, FeedbackKind, GoalStatus, Visibility};
 
 mod develop;
 mod review;
+mod reward;
 
 /// A rendered e-mail.
 #[derive(Debug, Clone)]
@@ -276,6 +277,7 @@ pub fn render(mail: &Mail, app_url: &str) -> Rendered {
         Mail::ImprovementPlan(m) => develop::improvement(m, app),
         Mail::ManagerDigest(m) => develop::digest(m, app),
         Mail::Review(m) => review::notice(m, app),
+        Mail::RewardLetter(m) => reward::letter(m, app),
     }
 }
 

@@ -124,6 +124,8 @@ pub struct MoveEmployeeInput {
 #[derive(InputObject)]
 pub struct DeactivateEmployeeInput {
     pub id: ID,
+    /// Their last day (today, UTC, when left out): rewards prorate to it.
+    pub left_on: Option<chrono::NaiveDate>,
 }
 
 /// Which audit-log entries to list; every part is optional.

@@ -66,7 +66,9 @@ impl OrganisationMutation {
     ) -> GqlResult<Employee> {
         let id = parse_id("id", &input.id)?;
         Ok(Employee(
-            org::deactivate(dctx(ctx), viewer(ctx)?, id).await.gql()?,
+            org::deactivate(dctx(ctx), viewer(ctx)?, id, input.left_on)
+                .await
+                .gql()?,
         ))
     }
 }

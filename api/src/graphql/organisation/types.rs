@@ -48,6 +48,11 @@ impl Employee {
     async fn hired_on(&self) -> NaiveDate {
         self.0.hired_on
     }
+
+    /// Their last day, once they have left.
+    async fn left_on(&self) -> Option<NaiveDate> {
+        self.0.left_on
+    }
     /// IANA timezone: schedules (reminders, check-in periods) follow it.
     async fn timezone(&self) -> &str {
         &self.0.timezone

@@ -64,7 +64,9 @@ mirror_enum!(
 );
 mirror_enum!(
     /// What a background job does.
-    JobKind as "BackgroundJobKind" { LaunchReviews, CloseRound, ReleaseRatings }
+    JobKind as "BackgroundJobKind" {
+        LaunchReviews, CloseRound, ReleaseRatings, RewardRun, ApproveRewards,
+    }
 );
 mirror_enum!(
     /// Where a background job stands.

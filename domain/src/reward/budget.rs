@@ -1,0 +1,202 @@
+//! The reward run's fit phase: one department budget at a time, its proposals scaled to what
+//! is left of its pool (earlier approvals come out first), amounts written back with one
+//! upsert per chunk, and a before/after report for the run's totals.
+
+use super::calc;
+use super::fit::fit;
+use super::money::Currency;
+use super::policy;
+use super::run::{BudgetReport, INSERT_CHUNK, Totals};
+use crate::error::DomainResult;
+use crate::values::{RewardKind, RewardStatus};
+use entity::values::DecimalText;
+use entity::{reward, reward_run};
+use rust_decimal::Decimal;
+use sea_orm::sea_query::OnConflict;
+use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
+use std::collections::{BTreeMap, HashMap};
+use uuid::Uuid;
+
+/// Writes fitted amounts back: an upsert on the run's unique key, a chunk per statement.
+async fn update_amounts(txn: &impl ConnectionTrait, rows: Vec<reward::Model>) -> DomainResult<()> {
+    let models: Vec<reward::ActiveModel> = rows.into_iter().map(Into::into).collect();
+    for chunk in models.chunks(INSERT_CHUNK) {
+        reward::Entity::insert_many(chunk.to_vec())
+            .on_conflict(
+                OnConflict::columns([
+                    reward::Column::RunId,
+                    reward::Column::EmployeeId,
+                    reward::Column::Kind,
+                ])
+                .update_column(reward::Column::Amount)
+                .to_owned(),
+            )
+            .exec_without_returning(txn)
+            .await?;
+    }
+    Ok(())
+}
+
+/// What is already approved in the cycle for a department, currency and kinds (earlier runs
+/// and awards): it comes out of the pool first.
+async fn approved_sum(
+    txn: &impl ConnectionTrait,
+    run: &reward_run::Model,
+    budget: &policy::Budget,
+    kinds: &[RewardKind],
+) -> DomainResult<Decimal> {
+    let amounts: Vec<DecimalText> = reward::Entity::find()
+        .select_only()
+        .column(reward::Column::Amount)
+        .filter(reward::Column::CycleId.eq(run.cycle_id))
+        .filter(reward::Column::RunId.is_not_null())
+        .filter(reward::Column::RunId.ne(run.id))
+        .filter(reward::Column::DepartmentId.eq(budget.department_id))
+        .filter(reward::Column::Currency.eq(budget.currency.as_str()))
+        .filter(reward::Column::Kind.is_in(kinds.iter().copied()))
+        .filter(reward::Column::Status.is_in([RewardStatus::Approved, RewardStatus::Communicated]))
+        .into_tuple()
+        .all(txn)
+        .await?;
+    Ok(amounts.into_iter().map(|a| a.0).sum())
+}
+
+async fn pool_rows(
+    txn: &impl ConnectionTrait,
+    run: &reward_run::Model,
+    budget: &policy::Budget,
+    kinds: &[RewardKind],
+) -> DomainResult<Vec<reward::Model>> {
+    Ok(reward::Entity::find()
+        .filter(reward::Column::RunId.eq(run.id))
+        .filter(reward::Column::DepartmentId.eq(budget.department_id))
+        .filter(reward::Column::Currency.eq(budget.currency.as_str()))
+        .filter(reward::Column::Kind.is_in(kinds.iter().copied()))
+        .order_by_asc(reward::Column::EmployeeId)
+        .all(txn)
+        .await?)
+}
+
+fn report(
+    budget: &policy::Budget,
+    pool: &str,
+    pool_amount: Decimal,
+    available: Decimal,
+    before: Decimal,
+    after: Decimal,
+    people: usize,
+) -> BudgetReport {
+    BudgetReport {
+        department_id: budget.department_id,
+        currency: budget.currency.clone(),
+        pool: pool.to_owned(),
+        pool_amount: DecimalText(pool_amount),
+        available: DecimalText(available),
+        before: DecimalText(before),
+        after: DecimalText(after),
+        people: people as i64,
+    }
+}
+
+fn decimal_detail(details: &serde_json::Value, key: &str) -> Option<Decimal> {
+    details.get(key)?.as_str()?.parse().ok()
+}
+
+/// A department's raises into its merit pool: each person's raise (merit increase and lump
+/// sum together) scaled, then split again at their range maximum.
+pub(super) async fn fit_merit(
+    txn: &impl ConnectionTrait,
+    run: &reward_run::Model,
+    budget: &policy::Budget,
+    pool: Decimal,
+    totals: &mut Totals,
+) -> DomainResult<BudgetReport> {
+    let kinds = [RewardKind::MeritIncrease, RewardKind::LumpSum];
+    let currency = Currency::parse("currency", &budget.currency)?;
+    let available = (pool - approved_sum(txn, run, budget, &kinds).await?).max(Decimal::ZERO);
+    let rows = pool_rows(txn, run, budget, &kinds).await?;
+    let mut raises: BTreeMap<Uuid, Decimal> = BTreeMap::new();
+    for r in &rows {
+        *raises.entry(r.employee_id).or_default() += r.proposed_amount.0;
+    }
+    let items: Vec<(Uuid, Decimal)> = raises.into_iter().collect();
+    let before: Decimal = items.iter().map(|(_, a)| *a).sum();
+    let fitted: HashMap<Uuid, Decimal> = fit(&items, available, currency).into_iter().collect();
+    let after: Decimal = fitted.values().copied().sum();
+    if after != before {
+        let mut by_person: HashMap<Uuid, Vec<reward::Model>> = HashMap::new();
+        for r in rows {
+            by_person.entry(r.employee_id).or_default().push(r);
+        }
+        let mut changed = Vec::new();
+        for (employee, mut theirs) in by_person {
+            let raise = fitted.get(&employee).copied().unwrap_or_default();
+            let first = &theirs[0].details;
+            let salary = decimal_detail(first, "salary").unwrap_or_default();
+            let range_max = decimal_detail(first, "rangeMax");
+            let (merit, lump) = calc::split_raise(raise, salary, range_max);
+            for r in theirs.iter_mut() {
+                let new = if r.kind == RewardKind::MeritIncrease {
+                    merit
+                } else {
+                    lump
+                };
+                let t = totals.kind_mut(r.kind, &r.currency);
+                t.amount.0 += new - r.amount.0;
+                r.amount = DecimalText(new);
+            }
+            changed.extend(theirs);
+        }
+        update_amounts(txn, changed).await?;
+    }
+    Ok(report(
+        budget,
+        "MERIT",
+        pool,
+        available,
+        before,
+        after,
+        items.len(),
+    ))
+}
+
+/// A department's bonuses into its bonus pool.
+pub(super) async fn fit_bonus(
+    txn: &impl ConnectionTrait,
+    run: &reward_run::Model,
+    budget: &policy::Budget,
+    pool: Decimal,
+    totals: &mut Totals,
+) -> DomainResult<BudgetReport> {
+    let kinds = [RewardKind::Bonus];
+    let currency = Currency::parse("currency", &budget.currency)?;
+    let available = (pool - approved_sum(txn, run, budget, &kinds).await?).max(Decimal::ZERO);
+    let rows = pool_rows(txn, run, budget, &kinds).await?;
+    let items: Vec<(Uuid, Decimal)> = rows
+        .iter()
+        .map(|r| (r.employee_id, r.proposed_amount.0))
+        .collect();
+    let before: Decimal = items.iter().map(|(_, a)| *a).sum();
+    let fitted: HashMap<Uuid, Decimal> = fit(&items, available, currency).into_iter().collect();
+    let after: Decimal = fitted.values().copied().sum();
+    if after != before {
+        let mut changed = Vec::new();
+        for mut r in rows {
+            let new = fitted.get(&r.employee_id).copied().unwrap_or_default();
+            let t = totals.kind_mut(r.kind, &r.currency);
+            t.amount.0 += new - r.amount.0;
+            r.amount = DecimalText(new);
+            changed.push(r);
+        }
+        update_amounts(txn, changed).await?;
+    }
+    Ok(report(
+        budget,
+        "BONUS",
+        pool,
+        available,
+        before,
+        after,
+        items.len(),
+    ))
+}

@@ -1,0 +1,687 @@
+//! The reward run: HR starts one (or the cycle's move to REWARDING does), a background job
+//! computes it. The job works in three phases, each step committing its rows together with
+//! the job's cursor (which also carries the running totals), so a step repeated after a crash
+//! writes nothing twice and the totals count each person once:
+//!
+//! 1. **compute**: a batch of people at a time along the employee id, their inputs read with
+//!    a few set-based queries (people, pay as of the cycle's end, grades, released ratings,
+//!    earlier approvals), every reward inserted in one statement per chunk; a row that is
+//!    already there (the batch ran before a crash) is left alone.
+//! 2. **fit**: each department budget in the policy's order: the department's proposals
+//!    scaled to its pool (less what is already approved), raises re-split at the range maximum.
+//! 3. **finish**: earlier runs' PROPOSED rewards are superseded (not for a preview), and the
+//!    totals are written on the run.
+
+use super::calc::{self, Pay, Person, Range, Span};
+use super::money::Currency;
+use super::policy::{self, Policy};
+use crate::audit::{self, Change};
+use crate::error::{DomainError, DomainResult};
+use crate::events::DomainEvent;
+use crate::jobs::{self, Claim};
+use crate::permissions::require_hr;
+use crate::publish;
+use crate::query::{find, rows_in};
+use crate::values::{CyclePhase, JobKind, JobStatus, RewardKind, RewardStatus, RoundKind};
+use crate::{Ctx, Viewer};
+use chrono::{DateTime, Duration, NaiveDate, Utc};
+use entity::values::DecimalText;
+use entity::{
+    background_job, compensation, cycle, employee, pay_grade, review_rating, review_round, reward,
+    reward_run,
+};
+use sea_orm::sea_query::Expr;
+use sea_orm::{
+    ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder,
+    QuerySelect, Set,
+};
+use serde::{Deserialize, Serialize};
+use serde_json::json;
+use std::collections::{BTreeMap, HashMap, HashSet};
+use uuid::Uuid;
+
+/// People per compute batch unless configured ([`set_batch_size`]).
+pub const DEFAULT_BATCH: u64 = 2000;
+
+static BATCH: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(DEFAULT_BATCH);
+
+/// Sets how many people a compute batch takes (the process's configuration, read at start;
+/// each batch is one transaction).
+pub fn set_batch_size(people: u64) {
+    BATCH.store(people.max(1), std::sync::atomic::Ordering::Relaxed);
+}
+
+fn batch_size() -> u64 {
+    BATCH.load(std::sync::atomic::Ordering::Relaxed)
+}
+/// Reward rows per insert statement (20 values each, under SQLite's bind limit).
+pub(super) const INSERT_CHUNK: usize = 1000;
+
+/// A run's totals for one kind of reward in one currency (PTO has none).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct KindTotal {
+    pub kind: RewardKind,
+    pub currency: String,
+    pub count: i64,
+    /// Before any budget fit.
+    pub proposed: DecimalText,
+    /// After it.
+    pub amount: DecimalText,
+}
+
+/// What a budget fit did to one department's pool.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct BudgetReport {
+    pub department_id: Uuid,
+    pub currency: String,
+    /// `MERIT` (raises and lump sums) or `BONUS`.
+    pub pool: String,
+    /// The pool as the policy sets it.
+    pub pool_amount: DecimalText,
+    /// What was left of it after rewards already approved in the cycle.
+    pub available: DecimalText,
+    pub before: DecimalText,
+    pub after: DecimalText,
+    pub people: i64,
+}
+
+/// A run's totals: how many people were considered, how many got something, why the others
+/// did not, and the sums.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Totals {
+    pub people: i64,
+    pub rewarded: i64,
+    pub skipped: BTreeMap<String, i64>,
+    pub kinds: Vec<KindTotal>,
+    pub budgets: Vec<BudgetReport>,
+}
+
+impl Totals {
+    pub(super) fn kind_mut(&mut self, kind: RewardKind, currency: &str) -> &mut KindTotal {
+        let i = match self
+            .kinds
+            .iter()
+            .position(|k| k.kind == kind && k.currency == currency)
+        {
+            Some(i) => i,
+            None => {
+                self.kinds.push(KindTotal {
+                    kind,
+                    currency: currency.to_owned(),
+                    count: 0,
+                    proposed: DecimalText::default(),
+                    amount: DecimalText::default(),
+                });
+                self.kinds.len() - 1
+            }
+        };
+        &mut self.kinds[i]
+    }
+}
+
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+enum Phase {
+    #[default]
+    Compute,
+    Fit,
+    Done,
+}
+
+/// The job's cursor: where it is and what it has counted so far.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct State {
+    phase: Phase,
+    /// Compute: the last employee done.
+    after: Option<Uuid>,
+    /// Fit: the next budget of the policy.
+    next_budget: usize,
+    totals: Totals,
+}
+
+/// The totals of a run: final once it completed, so far while it runs.
+pub fn totals_of(run: &reward_run::Model, job: &background_job::Model) -> Option<Totals> {
+    if let Some(t) = &run.totals {
+        return serde_json::from_value(t.clone()).ok();
+    }
+    let state: State = serde_json::from_str(job.cursor.as_deref()?).ok()?;
+    Some(state.totals)
+}
+
+/// The active real run of a cycle, if one is queued or running.
+async fn active_real_run(
+    db: &impl ConnectionTrait,
+    cycle_id: Uuid,
+) -> DomainResult<Option<reward_run::Model>> {
+    let runs = reward_run::Entity::find()
+        .filter(reward_run::Column::CycleId.eq(cycle_id))
+        .filter(reward_run::Column::Preview.eq(false))
+        .filter(reward_run::Column::CompletedAt.is_null())
+        .all(db)
+        .await?;
+    for run in runs {
+        let job = find::<background_job::Entity>(db, run.job_id, "job").await?;
+        if matches!(job.status, JobStatus::Queued | JobStatus::Running) {
+            return Ok(Some(run));
+        }
+    }
+    Ok(None)
+}
+
+/// Queues a run of `cycle` under `policy` in `txn`; a real run already queued or running is
+/// returned instead of a second one.
+pub async fn queue(
+    txn: &impl ConnectionTrait,
+    cycle: &cycle::Model,
+    policy: &Policy,
+    preview: bool,
+    requested_by: Option<Uuid>,
+    now: DateTime<Utc>,
+) -> DomainResult<(reward_run::Model, bool)> {
+    if !preview && let Some(run) = active_real_run(txn, cycle.id).await? {
+        return Ok((run, false));
+    }
+    let id = Uuid::now_v7();
+    let (job, _) = jobs::queue(
+        txn,
+        JobKind::RewardRun,
+        id,
+        Some(cycle.id),
+        requested_by,
+        now,
+    )
+    .await?;
+    let run = reward_run::Entity::insert(reward_run::ActiveModel {
+        id: Set(id),
+        cycle_id: Set(cycle.id),
+        preview: Set(preview),
+        policy: Set(serde_json::to_value(policy)
+            .map_err(|e| DomainError::Internal(format!("reward policy: {e}")))?),
+        job_id: Set(job.id),
+        totals: Set(None),
+        requested_by: Set(requested_by),
+        created_at: Set(now),
+        completed_at: Set(None),
+    })
+    .exec_with_returning(txn)
+    .await?;
+    let event = DomainEvent::RewardRunStarted {
+        run_id: id,
+        cycle_id: cycle.id,
+        preview,
+    };
+    publish::emit(txn, now, requested_by, vec![event]).await?;
+    Ok((run, true))
+}
+
+/// The run the cycle's move to REWARDING starts, when the cycle has a policy (without one
+/// there is nothing to compute: HR starts the run once the policy is set).
+pub async fn on_rewarding(
+    txn: &impl ConnectionTrait,
+    cycle: &cycle::Model,
+    actor: Option<Uuid>,
+    now: DateTime<Utc>,
+) -> DomainResult<()> {
+    if let Some(policy) = policy::of_cycle(txn, cycle.id).await? {
+        queue(txn, cycle, &policy, false, actor, now).await?;
+    }
+    Ok(())
+}
+
+/// HR starts a run. A real run uses the cycle's policy and needs the cycle in REWARDING; a
+/// preview may use another policy (a what-if), in any phase, and changes nothing.
+pub async fn start(
+    ctx: &Ctx,
+    viewer: &Viewer,
+    cycle_id: Uuid,
+    preview: bool,
+    what_if: Option<Policy>,
+) -> DomainResult<reward_run::Model> {
+    require_hr(viewer, "start reward runs")?;
+    if let Some(p) = &what_if {
+        if !preview {
+            return Err(DomainError::bad(
+                "policy",
+                "a real run uses the cycle's policy (setRewardPolicy); another policy is for previews",
+            ));
+        }
+        p.check()?;
+    }
+    let now = ctx.clock.now();
+    let txn = crate::db::begin(&ctx.db).await?;
+    let cycle = find::<cycle::Entity>(&txn, cycle_id, "cycle").await?;
+    if !preview && cycle.phase != CyclePhase::Rewarding {
+        return Err(DomainError::conflict(format!(
+            "the cycle is in {}; real reward runs happen in REWARDING (a preview works in any phase)",
+            cycle.phase
+        )));
+    }
+    let policy = match what_if {
+        Some(p) => {
+            policy::check_departments(&txn, &p).await?;
+            p
+        }
+        None => policy::of_cycle(&txn, cycle_id).await?.ok_or_else(|| {
+            DomainError::conflict("the cycle has no reward policy yet; set it first")
+        })?,
+    };
+    let (run, new) = queue(&txn, &cycle, &policy, preview, Some(viewer.id()), now).await?;
+    if new {
+        audit::record(
+            &txn,
+            now,
+            Change {
+                actor: Some(viewer.id()),
+                action: "reward_run.start",
+                entity: "reward_run",
+                entity_id: run.id,
+                before: None,
+                after: Some(json!({ "cycleId": cycle_id, "preview": preview })),
+            },
+        )
+        .await?;
+    }
+    txn.commit().await?;
+    Ok(run)
+}
+
+/// A run (HR).
+pub async fn get(
+    ctx: &Ctx,
+    viewer: &Viewer,
+    id: Uuid,
+) -> DomainResult<(reward_run::Model, background_job::Model)> {
+    require_hr(viewer, "read reward runs")?;
+    let run = find::<reward_run::Entity>(&ctx.db, id, "reward run").await?;
+    let job = find::<background_job::Entity>(&ctx.db, run.job_id, "job").await?;
+    Ok((run, job))
+}
+
+/// A cycle's runs, newest first (HR).
+pub async fn of_cycle(
+    ctx: &Ctx,
+    viewer: &Viewer,
+    cycle_id: Uuid,
+) -> DomainResult<Vec<reward_run::Model>> {
+    require_hr(viewer, "read reward runs")?;
+    Ok(reward_run::Entity::find()
+        .filter(reward_run::Column::CycleId.eq(cycle_id))
+        .order_by_desc(reward_run::Column::CreatedAt)
+        .order_by_desc(reward_run::Column::Id)
+        .all(&ctx.db)
+        .await?)
+}
+
+/// The latest completed real run of a cycle, if any: what a preview compares with.
+pub async fn last_real(
+    db: &impl ConnectionTrait,
+    cycle_id: Uuid,
+) -> DomainResult<Option<reward_run::Model>> {
+    Ok(reward_run::Entity::find()
+        .filter(reward_run::Column::CycleId.eq(cycle_id))
+        .filter(reward_run::Column::Preview.eq(false))
+        .filter(reward_run::Column::CompletedAt.is_not_null())
+        .order_by_desc(reward_run::Column::CompletedAt)
+        .order_by_desc(reward_run::Column::Id)
+        .one(db)
+        .await?)
+}
+
+/// Jobs by id, for batch loading.
+pub async fn jobs_by_ids(
+    db: &impl ConnectionTrait,
+    ids: &[Uuid],
+) -> DomainResult<HashMap<Uuid, background_job::Model>> {
+    Ok(rows_in(
+        db,
+        background_job::Entity::find(),
+        background_job::Column::Id,
+        ids,
+    )
+    .await?
+    .into_iter()
+    .map(|j| (j.id, j))
+    .collect())
+}
+
+/// Whom a run considers: hired by the cycle's end, not gone before its start.
+fn candidates(span: Span) -> sea_orm::Select<employee::Entity> {
+    employee::Entity::find()
+        .filter(employee::Column::HiredOn.lte(span.ends_on))
+        .filter(
+            sea_orm::Condition::any()
+                .add(employee::Column::LeftOn.is_null())
+                .add(employee::Column::LeftOn.gte(span.starts_on)),
+        )
+}
+
+/// The day whose pay counts: the cycle's last, or the person's last if earlier.
+fn pay_day(person: &employee::Model, span: Span) -> NaiveDate {
+    person.left_on.map_or(span.ends_on, |l| l.min(span.ends_on))
+}
+
+/// Each person's inputs for a batch: four set-based reads, whatever the batch's size.
+async fn inputs(
+    txn: &impl ConnectionTrait,
+    run: &reward_run::Model,
+    round: Option<Uuid>,
+    span: Span,
+    people: &[employee::Model],
+) -> DomainResult<Vec<Person>> {
+    let ids: Vec<Uuid> = people.iter().map(|p| p.id).collect();
+    let history = compensation::Entity::find()
+        .filter(compensation::Column::EffectiveOn.lte(span.ends_on))
+        .order_by_asc(compensation::Column::EffectiveOn);
+    let mut pays: HashMap<Uuid, Vec<compensation::Model>> = HashMap::new();
+    for c in rows_in(txn, history, compensation::Column::EmployeeId, &ids).await? {
+        pays.entry(c.employee_id).or_default().push(c);
+    }
+    let grade_ids: Vec<Uuid> = pays
+        .values()
+        .flatten()
+        .filter_map(|c| c.pay_grade_id)
+        .collect::<HashSet<_>>()
+        .into_iter()
+        .collect();
+    let grades: HashMap<Uuid, pay_grade::Model> = rows_in(
+        txn,
+        pay_grade::Entity::find(),
+        pay_grade::Column::Id,
+        &grade_ids,
+    )
+    .await?
+    .into_iter()
+    .map(|g| (g.id, g))
+    .collect();
+    let ratings: HashMap<Uuid, i32> = match round {
+        Some(round) => {
+            let released = review_rating::Entity::find()
+                .filter(review_rating::Column::RoundId.eq(round))
+                .filter(review_rating::Column::ReleasedAt.is_not_null());
+            rows_in(txn, released, review_rating::Column::EmployeeId, &ids)
+                .await?
+                .into_iter()
+                .filter_map(|r| r.final_rating.map(|f| (r.employee_id, f)))
+                .collect()
+        }
+        None => HashMap::new(),
+    };
+    let approved = reward::Entity::find()
+        .filter(reward::Column::CycleId.eq(run.cycle_id))
+        .filter(reward::Column::RunId.is_not_null())
+        .filter(reward::Column::RunId.ne(run.id))
+        .filter(reward::Column::Status.is_in([RewardStatus::Approved, RewardStatus::Communicated]));
+    let approved: HashSet<Uuid> = rows_in(txn, approved, reward::Column::EmployeeId, &ids)
+        .await?
+        .into_iter()
+        .map(|r| r.employee_id)
+        .collect();
+    Ok(people
+        .iter()
+        .map(|p| {
+            let day = pay_day(p, span);
+            let pay = pays
+                .get(&p.id)
+                .and_then(|h| h.iter().rev().find(|c| c.effective_on <= day))
+                .and_then(|c| {
+                    let currency = Currency::of(&c.currency)?;
+                    let range = c
+                        .pay_grade_id
+                        .and_then(|g| grades.get(&g))
+                        .filter(|g| g.currency == c.currency)
+                        .map(|g| Range {
+                            min: g.range_min.0,
+                            mid: g.range_mid.0,
+                            max: g.range_max.0,
+                        });
+                    Some(Pay {
+                        salary: c.base_salary.0,
+                        currency,
+                        bonus_target_pct: c.bonus_target_pct.0,
+                        range,
+                    })
+                });
+            Person {
+                hired_on: p.hired_on,
+                left_on: p.left_on,
+                left_undated: !p.active && p.left_on.is_none(),
+                rating: ratings.get(&p.id).copied(),
+                pay,
+                already_approved: approved.contains(&p.id),
+            }
+        })
+        .collect())
+}
+
+fn span_of(cycle: &cycle::Model) -> Span {
+    Span {
+        starts_on: cycle.starts_on,
+        ends_on: cycle.ends_on,
+    }
+}
+
+/// The reward run job.
+pub async fn run(ctx: &Ctx, claim: &mut Claim) -> DomainResult<()> {
+    let run = find::<reward_run::Entity>(&ctx.db, claim.job.subject_id, "reward run").await?;
+    let policy = policy::of_json(&run.policy)?;
+    let cycle = find::<cycle::Entity>(&ctx.db, run.cycle_id, "cycle").await?;
+    let span = span_of(&cycle);
+    let round = review_round::Entity::find()
+        .filter(review_round::Column::CycleId.eq(cycle.id))
+        .filter(review_round::Column::Kind.eq(RoundKind::Annual))
+        .one(&ctx.db)
+        .await?
+        .map(|r| r.id);
+    let mut state: State = match claim.job.cursor.as_deref() {
+        Some(c) => serde_json::from_str(c)
+            .map_err(|e| DomainError::Internal(format!("reward run cursor: {e}")))?,
+        None => State::default(),
+    };
+    let total = if claim.job.total > 0 {
+        claim.job.total
+    } else {
+        candidates(span).count(&ctx.db).await? as i64
+    };
+    let effective_on = policy
+        .effective_on
+        .unwrap_or(span.ends_on + Duration::days(1));
+    let status = if run.preview {
+        RewardStatus::Preview
+    } else {
+        RewardStatus::Proposed
+    };
+    while state.phase == Phase::Compute {
+        let now = ctx.clock.now();
+        let txn = crate::db::begin(&ctx.db).await?;
+        let mut page = candidates(span).order_by_asc(employee::Column::Id);
+        if let Some(after) = state.after {
+            page = page.filter(employee::Column::Id.gt(after));
+        }
+        let people = page.limit(batch_size()).all(&txn).await?;
+        let Some(last) = people.last() else {
+            state.phase = Phase::Fit;
+            let processed = claim.job.processed;
+            claim
+                .advance(&txn, processed, total, Some(encode(&state)?), now)
+                .await?;
+            txn.commit().await?;
+            break;
+        };
+        state.after = Some(last.id);
+        let persons = inputs(&txn, &run, round, span, &people).await?;
+        let mut rows = Vec::new();
+        for (p, input) in people.iter().zip(&persons) {
+            state.totals.people += 1;
+            match calc::compute(&policy, span, input) {
+                Err(skip) => {
+                    *state
+                        .totals
+                        .skipped
+                        .entry(skip.as_str().to_owned())
+                        .or_default() += 1
+                }
+                Ok(proposals) => {
+                    if !proposals.is_empty() {
+                        state.totals.rewarded += 1;
+                    }
+                    let currency = input
+                        .pay
+                        .as_ref()
+                        .map(|p| p.currency.code)
+                        .unwrap_or_default();
+                    for proposal in proposals {
+                        let money = if proposal.kind == RewardKind::Pto {
+                            ""
+                        } else {
+                            currency
+                        };
+                        let t = state.totals.kind_mut(proposal.kind, money);
+                        t.count += 1;
+                        t.proposed.0 += proposal.amount;
+                        t.amount.0 += proposal.amount;
+                        rows.push(reward::ActiveModel {
+                            id: Set(Uuid::now_v7()),
+                            run_id: Set(Some(run.id)),
+                            cycle_id: Set(run.cycle_id),
+                            employee_id: Set(p.id),
+                            department_id: Set(p.department_id),
+                            kind: Set(proposal.kind),
+                            status: Set(status),
+                            amount: Set(DecimalText(proposal.amount)),
+                            proposed_amount: Set(DecimalText(proposal.amount)),
+                            currency: Set(money.to_owned()),
+                            rating: Set(input.rating),
+                            details: Set(proposal.details),
+                            rationale: Set(proposal.rationale),
+                            effective_on: Set(effective_on),
+                            given_by: Set(None),
+                            approved_by: Set(None),
+                            approved_at: Set(None),
+                            communicated_at: Set(None),
+                            created_at: Set(now),
+                        });
+                    }
+                }
+            }
+        }
+        insert_rewards(&txn, rows).await?;
+        let processed = claim.job.processed + people.len() as i64;
+        claim
+            .advance(
+                &txn,
+                processed,
+                Ord::max(total, processed),
+                Some(encode(&state)?),
+                now,
+            )
+            .await?;
+        let event = DomainEvent::RewardRunProgressed {
+            run_id: run.id,
+            cycle_id: run.cycle_id,
+            processed,
+            total: Ord::max(total, processed),
+        };
+        publish::emit(&txn, now, None, vec![event]).await?;
+        txn.commit().await?;
+    }
+    while state.phase == Phase::Fit {
+        let now = ctx.clock.now();
+        let txn = crate::db::begin(&ctx.db).await?;
+        match policy.budgets.get(state.next_budget) {
+            Some(budget) => {
+                if let Some(pool) = &budget.merit_pool {
+                    let report =
+                        super::budget::fit_merit(&txn, &run, budget, pool.0, &mut state.totals)
+                            .await?;
+                    state.totals.budgets.push(report);
+                }
+                if let Some(pool) = &budget.bonus_pool {
+                    let report =
+                        super::budget::fit_bonus(&txn, &run, budget, pool.0, &mut state.totals)
+                            .await?;
+                    state.totals.budgets.push(report);
+                }
+                state.next_budget += 1;
+            }
+            None => {
+                finish(&txn, &run, &state.totals, now).await?;
+                state.phase = Phase::Done;
+            }
+        }
+        let processed = claim.job.processed;
+        claim
+            .advance(
+                &txn,
+                processed,
+                Ord::max(total, processed),
+                Some(encode(&state)?),
+                now,
+            )
+            .await?;
+        txn.commit().await?;
+    }
+    Ok(())
+}
+
+fn encode(state: &State) -> DomainResult<String> {
+    serde_json::to_string(state).map_err(|e| DomainError::Internal(format!("reward cursor: {e}")))
+}
+
+/// Inserts a batch's rewards; a row already there (the batch ran before) is left as it is.
+async fn insert_rewards(
+    txn: &impl ConnectionTrait,
+    rows: Vec<reward::ActiveModel>,
+) -> DomainResult<()> {
+    for chunk in rows.chunks(INSERT_CHUNK) {
+        reward::Entity::insert_many(chunk.to_vec())
+            .on_conflict_do_nothing_on([
+                reward::Column::RunId,
+                reward::Column::EmployeeId,
+                reward::Column::Kind,
+            ])
+            .exec_without_returning(txn)
+            .await?;
+    }
+    Ok(())
+}
+
+/// The last step: a real run supersedes what earlier runs proposed; the totals are written.
+async fn finish(
+    txn: &impl ConnectionTrait,
+    run: &reward_run::Model,
+    totals: &Totals,
+    now: DateTime<Utc>,
+) -> DomainResult<()> {
+    if !run.preview {
+        reward::Entity::update_many()
+            .col_expr(
+                reward::Column::Status,
+                Expr::value(RewardStatus::Superseded),
+            )
+            .filter(reward::Column::CycleId.eq(run.cycle_id))
+            .filter(reward::Column::RunId.is_not_null())
+            .filter(reward::Column::RunId.ne(run.id))
+            .filter(reward::Column::Status.eq(RewardStatus::Proposed))
+            .exec(txn)
+            .await?;
+    }
+    let value = serde_json::to_value(totals)
+        .map_err(|e| DomainError::Internal(format!("reward totals: {e}")))?;
+    reward_run::Entity::update_many()
+        .col_expr(reward_run::Column::Totals, Expr::value(value))
+        .col_expr(reward_run::Column::CompletedAt, Expr::value(now))
+        .filter(reward_run::Column::Id.eq(run.id))
+        .exec(txn)
+        .await?;
+    let event = DomainEvent::RewardRunCompleted {
+        run_id: run.id,
+        cycle_id: run.cycle_id,
+        preview: run.preview,
+        rewarded: totals.rewarded,
+    };
+    publish::emit(txn, now, None, vec![event]).await.map(|_| ())
+}

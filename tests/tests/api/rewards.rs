@@ -1,0 +1,367 @@
+//! The reward run: started by the cycle's move to REWARDING, computed by the job tick, every
+//! person's rewards as worked out by hand; previews that change nothing and compare with the
+//! last real run; later runs superseding what was only proposed; budgets fitted exactly.
+
+use perfcycle_tests::rewards::{APPROVE, START_RUN, expected, policy};
+use perfcycle_tests::spawn_app;
+use serde_json::{Value, json};
+
+fn triples(rows: Vec<(String, String, String, String)>) -> Vec<(String, String, String)> {
+    rows.into_iter().map(|(e, k, a, _)| (e, k, a)).collect()
+}
+
+fn kind<'a>(totals: &'a Value, kind: &str) -> &'a Value {
+    totals["kinds"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|k| k["kind"] == kind)
+        .unwrap_or_else(|| panic!("no {kind} in {totals}"))
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn moving_to_rewarding_runs_the_policy_over_everyone_as_worked_out_by_hand() {
+    let app = spawn_app().await;
+    let s = app.reward_setup().await;
+    let hr = &s.org.hr;
+    // A real run needs a policy and the REWARDING phase.
+    app.gql(Some(hr), START_RUN, json!({ "i": { "cycleId": s.cycle } }))
+        .await
+        .assert_error("CONFLICT", None);
+    app.set_policy(hr, &s.cycle, policy()).await;
+    app.gql(Some(hr), START_RUN, json!({ "i": { "cycleId": s.cycle } }))
+        .await
+        .assert_error("CONFLICT", None);
+    app.advance_cycle(hr, &s.cycle, "REWARDING").await;
+    let r = app
+        .gql(
+            Some(hr),
+            "query($c: ID!) { rewardRuns(cycleId: $c) { id preview status processed } }",
+            json!({ "c": s.cycle }),
+        )
+        .await;
+    let runs = r.data()["rewardRuns"].as_array().unwrap().clone();
+    assert_eq!(runs.len(), 1, "the move started one run");
+    assert_eq!(runs[0]["status"], "QUEUED");
+    assert_eq!(runs[0]["preview"], false);
+    let run = runs[0]["id"].as_str().unwrap().to_owned();
+    // Starting again while it is queued returns the same run.
+    assert_eq!(app.start_run(hr, &s.cycle, false).await, run);
+    let finished = app.run_jobs().await;
+    let got = app.reward_run(hr, &run).await;
+    assert_eq!(finished, 1, "{got}");
+    assert_eq!(got["status"], "DONE");
+    assert_eq!(
+        (got["processed"].as_i64(), got["total"].as_i64()),
+        (Some(9), Some(9))
+    );
+    let totals = &got["totals"];
+    assert_eq!(totals["people"], 9);
+    assert_eq!(totals["rewarded"], 6);
+    assert_eq!(
+        totals["skipped"],
+        json!([{ "reason": "NO_COMPENSATION", "count": 2 }, { "reason": "NO_RATING", "count": 1 }])
+    );
+    assert_eq!(kind(totals, "MERIT_INCREASE")["amount"], "12260.00");
+    assert_eq!(kind(totals, "LUMP_SUM")["amount"], "40.00");
+    assert_eq!(kind(totals, "BONUS")["amount"], "50534.30");
+    assert_eq!(kind(totals, "BONUS")["count"], 6);
+    assert_eq!(kind(totals, "PTO")["amount"], "5");
+    assert_eq!(kind(totals, "PTO")["currency"], "");
+
+    let rows = app.rewards_seen(hr, json!({ "runId": run })).await;
+    assert!(rows.iter().all(|r| r.3 == "PROPOSED"), "{rows:?}");
+    assert_eq!(triples(rows), expected());
+    // The reasons and the calculation are there for HR.
+    let r = app
+        .gql(Some(hr), "query($f: RewardFilterInput) { rewards(first: 50, filter: $f) { nodes { kind rationale effectiveOn calculation } } }",
+            json!({ "f": { "runId": run, "employeeId": app.id_of("carol@t.io").await } }))
+        .await;
+    let carol = &r.data()["rewards"]["nodes"][0];
+    assert_eq!(carol["kind"], "BONUS");
+    assert!(
+        carol["rationale"]
+            .as_str()
+            .unwrap()
+            .contains("181 of the cycle's 365 days"),
+        "{carol}"
+    );
+    assert_eq!(carol["calculation"]["employedDays"], 181);
+    assert_eq!(carol["effectiveOn"], "2028-01-01");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_preview_changes_nothing_and_compares_with_the_last_real_run() {
+    let app = spawn_app().await;
+    let s = app.reward_setup().await;
+    let hr = &s.org.hr;
+    app.set_policy(hr, &s.cycle, policy()).await;
+    // A preview works before REWARDING, with the cycle's policy or another.
+    let first = app.start_run(hr, &s.cycle, true).await;
+    app.run_jobs().await;
+    let r = app.gql(Some(hr), "query($id: ID!) { rewardRun(id: $id) { comparedWithLastRun { kind } totals { rewarded } } }", json!({ "id": first })).await;
+    assert_eq!(
+        r.data()["rewardRun"]["comparedWithLastRun"],
+        Value::Null,
+        "no real run yet"
+    );
+    assert_eq!(r.data()["rewardRun"]["totals"]["rewarded"], 6);
+    app.advance_cycle(hr, &s.cycle, "REWARDING").await;
+    app.run_jobs().await;
+    let mut what_if = policy();
+    what_if["companyMultiplier"] = json!("2.2");
+    let r = app
+        .gql(
+            Some(hr),
+            "mutation($i: StartRewardRunInput!) { startRewardRun(input: $i) { id preview policy { companyMultiplier } } }",
+            json!({ "i": { "cycleId": s.cycle, "preview": true, "policy": what_if } }),
+        )
+        .await;
+    let preview = r.data()["startRewardRun"]["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    assert_eq!(
+        r.data()["startRewardRun"]["policy"]["companyMultiplier"],
+        "2.2"
+    );
+    app.run_jobs().await;
+    let r = app
+        .gql(Some(hr), "query($id: ID!) { rewardRun(id: $id) { comparedWithLastRun { kind currency preview lastRun difference } } }", json!({ "id": preview }))
+        .await;
+    let bonus = r.data()["rewardRun"]["comparedWithLastRun"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|k| k["kind"] == "BONUS")
+        .unwrap()
+        .clone();
+    // Twice the company multiplier: twice every bonus (2618.30 × 2 is 5236.60 exactly here).
+    assert_eq!(bonus["lastRun"], "50534.30");
+    assert_eq!(bonus["preview"], "101068.60");
+    assert_eq!(bonus["difference"], "50534.30");
+    // The preview's rows are PREVIEW, the real run's still PROPOSED, and the policy is as set.
+    let rows = app.rewards_seen(hr, json!({ "runId": preview })).await;
+    assert!(rows.iter().all(|r| r.3 == "PREVIEW"));
+    let r = app
+        .gql(
+            Some(hr),
+            "query($c: ID!) { rewardPolicy(cycleId: $c) { companyMultiplier } }",
+            json!({ "c": s.cycle }),
+        )
+        .await;
+    assert_eq!(r.data()["rewardPolicy"]["companyMultiplier"], "1.1");
+    let statuses = app.rewards_seen(hr, json!({ "status": "PROPOSED" })).await;
+    assert_eq!(statuses.len(), expected().len());
+    // A preview is never approved; a real run's preview option needs preview: true.
+    app.gql(Some(hr), APPROVE, json!({ "i": { "runId": preview } }))
+        .await
+        .assert_error("CONFLICT", None);
+    app.gql(
+        Some(hr),
+        START_RUN,
+        json!({ "i": { "cycleId": s.cycle, "policy": policy() } }),
+    )
+    .await
+    .assert_error("BAD_USER_INPUT", Some("policy"));
+    // Managers never see previews.
+    let seen = app
+        .rewards_seen(&s.org.mgr, json!({ "runId": preview }))
+        .await;
+    assert!(seen.is_empty(), "{seen:?}");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_later_run_supersedes_what_was_proposed_and_leaves_what_was_approved() {
+    let app = spawn_app().await;
+    let s = app.reward_setup().await;
+    let hr = &s.org.hr;
+    app.set_policy(hr, &s.cycle, policy()).await;
+    app.advance_cycle(hr, &s.cycle, "REWARDING").await;
+    app.run_jobs().await;
+    let first = app.rewards_seen(hr, json!({})).await;
+    let r = app
+        .gql(
+            Some(hr),
+            "query($c: ID!) { rewardRuns(cycleId: $c) { id } }",
+            json!({ "c": s.cycle }),
+        )
+        .await;
+    let run1 = r.data()["rewardRuns"][0]["id"].as_str().unwrap().to_owned();
+    // Sales is approved (Carol's bonus); then the policy changes and HR runs again.
+    let sales = app
+        .employee("other@t.io")
+        .await
+        .department_id
+        .unwrap()
+        .to_string();
+    let r = app
+        .gql(
+            Some(hr),
+            APPROVE,
+            json!({ "i": { "runId": run1, "departmentId": sales } }),
+        )
+        .await;
+    assert_eq!(r.data()["approveRewards"]["__typename"], "BackgroundJob");
+    app.run_jobs().await;
+    let mut raised = policy();
+    raised["companyMultiplier"] = json!("1.2");
+    app.set_policy(hr, &s.cycle, raised).await;
+    let run2 = app.start_run(hr, &s.cycle, false).await;
+    assert_ne!(run2, run1);
+    // Run 1 cannot be approved while run 2 computes, nor once run 2 superseded it.
+    app.gql(Some(hr), APPROVE, json!({ "i": { "runId": run1 } }))
+        .await
+        .assert_error("CONFLICT", None);
+    app.run_jobs().await;
+    app.gql(Some(hr), APPROVE, json!({ "i": { "runId": run1 } }))
+        .await
+        .assert_error("CONFLICT", None);
+    let got = app.reward_run(hr, &run2).await;
+    assert_eq!(
+        got["totals"]["skipped"],
+        json!([{ "reason": "ALREADY_APPROVED", "count": 1 }, { "reason": "NO_COMPENSATION", "count": 2 }, { "reason": "NO_RATING", "count": 1 }])
+    );
+    let run1_rows = app.rewards_seen(hr, json!({ "runId": run1 })).await;
+    for (email, _, _, status) in &run1_rows {
+        let want = if email == "carol@t.io" {
+            "APPROVED"
+        } else {
+            "SUPERSEDED"
+        };
+        assert_eq!(status, want, "{email}");
+    }
+    assert_eq!(run1_rows.len(), first.len());
+    // Run 2: everyone but Carol again, bonuses 1.2/1.1 of before (Alice 9900 → 10800).
+    let run2_rows = app.rewards_seen(hr, json!({ "runId": run2 })).await;
+    assert!(
+        run2_rows
+            .iter()
+            .all(|r| r.0 != "carol@t.io" && r.3 == "PROPOSED")
+    );
+    assert!(run2_rows.contains(&(
+        "alice@t.io".into(),
+        "BONUS".into(),
+        "10800.00".into(),
+        "PROPOSED".into()
+    )));
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn budgets_scale_proposals_to_fit_exactly_and_a_zero_budget_gives_nothing() {
+    let app = spawn_app().await;
+    let s = app.reward_setup().await;
+    let hr = &s.org.hr;
+    let engineering = app
+        .employee("alice@t.io")
+        .await
+        .department_id
+        .unwrap()
+        .to_string();
+    let sales = app
+        .employee("other@t.io")
+        .await
+        .department_id
+        .unwrap()
+        .to_string();
+    let mut p = policy();
+    p["budgets"] = json!([
+        { "departmentId": engineering, "currency": "EUR", "meritPool": "5000", "bonusPool": "40000" },
+        { "departmentId": sales, "currency": "EUR", "bonusPool": "0" },
+    ]);
+    app.set_policy(hr, &s.cycle, p).await;
+    app.advance_cycle(hr, &s.cycle, "REWARDING").await;
+    app.run_jobs().await;
+    let r = app
+        .gql(
+            Some(hr),
+            "query($c: ID!) { rewardRuns(cycleId: $c) { id } }",
+            json!({ "c": s.cycle }),
+        )
+        .await;
+    let run = r.data()["rewardRuns"][0]["id"].as_str().unwrap().to_owned();
+    let got = app.reward_run(hr, &run).await;
+    let budgets = got["totals"]["budgets"].as_array().unwrap().clone();
+    assert_eq!(budgets.len(), 3, "{budgets:?}");
+    let find = |dept: &str, pool: &str| {
+        budgets
+            .iter()
+            .find(|b| b["department"]["name"] == dept && b["pool"] == pool)
+            .unwrap()
+            .clone()
+    };
+    let merit = find("Engineering", "MERIT");
+    assert_eq!(
+        (merit["before"].as_str(), merit["after"].as_str()),
+        (Some("12300.00"), Some("5000.00"))
+    );
+    assert_eq!(merit["people"], 5);
+    let bonus = find("Engineering", "BONUS");
+    assert_eq!(
+        (bonus["before"].as_str(), bonus["after"].as_str()),
+        (Some("47916.00"), Some("40000.00"))
+    );
+    let zero = find("Sales", "BONUS");
+    assert_eq!(
+        (zero["before"].as_str(), zero["after"].as_str()),
+        (Some("2618.30"), Some("0.00"))
+    );
+
+    // Every person's fitted amount: the pool's total exactly, each within a cent of the exact
+    // share, the order of the proposals kept.
+    let r = app
+        .gql(Some(hr), "query($f: RewardFilterInput) { rewards(first: 100, filter: $f) { nodes { kind amount proposedAmount employee { email } } } }", json!({ "f": { "runId": run } }))
+        .await;
+    let nodes = r.data()["rewards"]["nodes"].as_array().unwrap().clone();
+    let dec = |v: &Value| {
+        v.as_str()
+            .unwrap()
+            .parse::<rust_decimal::Decimal>()
+            .unwrap()
+    };
+    let bonuses: Vec<(rust_decimal::Decimal, rust_decimal::Decimal)> = nodes
+        .iter()
+        .filter(|n| n["kind"] == "BONUS" && n["employee"]["email"] != "carol@t.io")
+        .map(|n| (dec(&n["proposedAmount"]), dec(&n["amount"])))
+        .collect();
+    assert_eq!(bonuses.len(), 5);
+    let total: rust_decimal::Decimal = bonuses.iter().map(|b| b.1).sum();
+    assert_eq!(total, "40000".parse().unwrap());
+    let factor = rust_decimal::Decimal::from(40000) / rust_decimal::Decimal::from(47916);
+    for (before, after) in &bonuses {
+        assert!(
+            (*after - *before * factor).abs() < "0.01".parse().unwrap(),
+            "{before} → {after}"
+        );
+        for (b2, a2) in &bonuses {
+            if before > b2 {
+                assert!(after >= a2);
+            }
+        }
+    }
+    // Raises: merit and lump sum together fill the merit pool; Bob's scaled raise (829.27)
+    // no longer reaches his range's maximum, so his lump sum is zero.
+    let raises: rust_decimal::Decimal = nodes
+        .iter()
+        .filter(|n| n["kind"] == "MERIT_INCREASE" || n["kind"] == "LUMP_SUM")
+        .map(|n| dec(&n["amount"]))
+        .sum();
+    assert_eq!(raises, "5000".parse().unwrap());
+    let bob: Vec<_> = nodes
+        .iter()
+        .filter(|n| n["employee"]["email"] == "bob@t.io")
+        .collect();
+    let of = |k: &str| {
+        bob.iter()
+            .find(|n| n["kind"] == k)
+            .map(|n| n["amount"].clone())
+    };
+    assert_eq!(of("MERIT_INCREASE"), Some(json!("829.27")));
+    assert_eq!(of("LUMP_SUM"), Some(json!("0.00")));
+    let carol: Vec<_> = nodes
+        .iter()
+        .filter(|n| n["employee"]["email"] == "carol@t.io")
+        .collect();
+    assert_eq!(carol[0]["amount"], "0.00");
+    assert_eq!(carol[0]["proposedAmount"], "2618.30");
+}

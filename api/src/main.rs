@@ -51,6 +51,10 @@ enum Command {
         /// (ready for `startRewardRun`).
         #[arg(long, requires = "employees")]
         rewards: bool,
+        /// With `--employees`: the people, departments and cycle only (no goals, check-ins,
+        /// feedback or develop stage).
+        #[arg(long, requires = "employees")]
+        people_only: bool,
     },
     /// Print a bearer token for an employee (signed with the configured HS256 secret).
     Token {
@@ -159,6 +163,7 @@ async fn run(command: Command, config: Config) -> anyhow::Result<()> {
             employees,
             seed_value,
             rewards,
+            people_only,
         } => {
             let ctx = domain_ctx(&config).await?;
             let auth = api::auth::Auth::from_config(&config)?;
@@ -184,7 +189,11 @@ async fn run(command: Command, config: Config) -> anyhow::Result<()> {
                 }
             } else if let Some(n) = employees {
                 let started = Instant::now();
-                let made = domain::seed::generate(&ctx, n as usize, seed_value).await?;
+                let made = if people_only {
+                    domain::seed::generate_people(&ctx, n as usize, seed_value).await?
+                } else {
+                    domain::seed::generate(&ctx, n as usize, seed_value).await?
+                };
                 let took = started.elapsed();
                 let rows = made.employees
                     + made.departments

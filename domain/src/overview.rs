@@ -1,17 +1,21 @@
 //! A cycle's overview for HR dashboards and managers: goals by status and health, the
-//! agreement rate, check-in compliance over the last weeks, and the people without goals,
+//! agreement rate, check-in compliance over the last weeks, kudos (praise) received, and the
+//! people without goals,
 //! over the whole organisation (HR), a department with its sub-departments, or everyone below
 //! a manager. Each figure is one aggregate query, whatever the organisation's size.
 
 use crate::error::{DomainError, DomainResult};
 use crate::page::{Page, PageRequest};
+use crate::values::FeedbackKind;
 use crate::values::{CheckInStatus, GoalHealth, GoalStatus};
 use crate::viewer::column_in;
 use crate::{Ctx, Viewer};
 use chrono::{Datelike, Duration, NaiveDate};
-use entity::{check_in, cycle, employee, goal};
+use entity::{check_in, cycle, employee, feedback, goal};
 use sea_orm::sea_query::{Expr, ExprTrait, Query, SelectStatement};
-use sea_orm::{ColumnTrait, Condition, EntityTrait, PaginatorTrait, QueryFilter, QuerySelect};
+use sea_orm::{
+    ColumnTrait, Condition, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect,
+};
 use std::collections::BTreeMap;
 use uuid::Uuid;
 
@@ -147,6 +151,71 @@ impl Overview {
             .collect();
         counts.sort_by_key(|c| (c.status.as_str(), c.health.map(|h| h.as_str())));
         Ok(counts)
+    }
+
+    /// Praise given during the cycle (UTC days) to people in scope.
+    fn kudos(&self, backend: sea_orm::DbBackend) -> sea_orm::Select<feedback::Entity> {
+        let from = self
+            .cycle
+            .starts_on
+            .and_time(chrono::NaiveTime::MIN)
+            .and_utc();
+        let to = (self.cycle.ends_on + Duration::days(1))
+            .and_time(chrono::NaiveTime::MIN)
+            .and_utc();
+        feedback::Entity::find()
+            .filter(feedback::Column::Kind.eq(FeedbackKind::Praise))
+            .filter(feedback::Column::CreatedAt.gte(from))
+            .filter(feedback::Column::CreatedAt.lt(to))
+            .filter(self.covers(r#""feedback"."recipient_id""#, backend))
+    }
+
+    /// Kudos received by people in scope during the cycle, by their department (now),
+    /// most first.
+    pub async fn kudos_by_department(&self, ctx: &Ctx) -> DomainResult<Vec<(Option<Uuid>, u64)>> {
+        let backend = ctx.db.get_database_backend();
+        let to_recipient = feedback::Entity::belongs_to(employee::Entity)
+            .from(feedback::Column::RecipientId)
+            .to(employee::Column::Id)
+            .into();
+        let rows: Vec<(Option<Uuid>, i64)> = self
+            .kudos(backend)
+            .select_only()
+            .column(employee::Column::DepartmentId)
+            .column_as(Expr::cust("COUNT(*)"), "n")
+            .join(sea_orm::JoinType::InnerJoin, to_recipient)
+            .group_by(employee::Column::DepartmentId)
+            .into_tuple()
+            .all(&ctx.db)
+            .await?;
+        let mut out: Vec<(Option<Uuid>, u64)> = rows
+            .into_iter()
+            .map(|(d, n)| (d, u64::try_from(n).unwrap_or(0)))
+            .collect();
+        out.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+        Ok(out)
+    }
+
+    /// The `limit` people in scope who received the most kudos during the cycle, most first
+    /// (ties by id), with their counts.
+    pub async fn kudos_by_person(&self, ctx: &Ctx, limit: u64) -> DomainResult<Vec<(Uuid, u64)>> {
+        let backend = ctx.db.get_database_backend();
+        let rows: Vec<(Uuid, i64)> = self
+            .kudos(backend)
+            .select_only()
+            .column(feedback::Column::RecipientId)
+            .column_as(Expr::cust("COUNT(*)"), "n")
+            .group_by(feedback::Column::RecipientId)
+            .order_by_desc(Expr::cust("COUNT(*)"))
+            .order_by_asc(feedback::Column::RecipientId)
+            .limit(limit)
+            .into_tuple()
+            .all(&ctx.db)
+            .await?;
+        Ok(rows
+            .into_iter()
+            .map(|(id, n)| (id, u64::try_from(n).unwrap_or(0)))
+            .collect())
     }
 
     /// Check-ins of the cycle, of people in scope, whose period ended in each of the last

@@ -189,3 +189,77 @@ async fn hr_and_managers_see_their_peoples_numbers_and_nobody_elses() {
         .assert_error("BAD_USER_INPUT", Some("weeks"));
     }
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn kudos_are_counted_per_department_and_person_within_the_cycle_and_the_viewers_scope() {
+    let app = spawn_app().await;
+    let org = app.org().await;
+    let cycle = app.active_cycle(&org.hr).await;
+    let praise = |to: String, kind: &str, visibility: &str| json!({ "i": { "recipientId": to, "kind": kind, "visibility": visibility, "body": "Thanks!" } });
+    let give = "mutation($i: GiveFeedbackInput!) { giveFeedback(input: $i) { id } }";
+    let (alice, bob, carol) = (
+        app.id_of("alice@t.io").await,
+        app.id_of("bob@t.io").await,
+        app.id_of("carol@t.io").await,
+    );
+    app.clock.set(perfcycle_tests::at("2027-03-01T10:00:00Z"));
+    for (token, to, kind, visibility) in [
+        (&org.bob, &alice, "PRAISE", "PUBLIC"),
+        (&org.dave, &alice, "PRAISE", "PRIVATE"),
+        (&org.carol, &alice, "PRAISE", "PUBLIC"),
+        (&org.alice, &bob, "PRAISE", "PUBLIC"),
+        (&org.alice, &carol, "PRAISE", "PUBLIC"),
+        // Feedback that is not praise is not kudos.
+        (&org.mgr, &bob, "FEEDBACK", "PRIVATE"),
+    ] {
+        app.gql(Some(token), give, praise(to.clone(), kind, visibility))
+            .await
+            .data();
+    }
+    // After the cycle's last day: not this cycle's kudos.
+    app.clock.set(perfcycle_tests::at("2028-01-01T00:00:00Z"));
+    app.gql(
+        Some(&org.bob),
+        give,
+        praise(alice.clone(), "PRAISE", "PUBLIC"),
+    )
+    .await
+    .data();
+    let q = "query($c: ID!) { cycleOverview(cycleId: $c) { kudosByDepartment { department { name } count } topKudos(first: 2) { employee { email } count } } }";
+    let r = app.gql(Some(&org.hr), q, json!({ "c": cycle })).await;
+    let o = &r.data()["cycleOverview"];
+    assert_eq!(
+        o["kudosByDepartment"],
+        json!([{ "department": { "name": "Engineering" }, "count": 4 }, { "department": { "name": "Sales" }, "count": 1 }])
+    );
+    // Bob and Carol tie with one each: the lower id comes first.
+    let (bob_id, carol_id) = (
+        bob.parse::<uuid::Uuid>().unwrap(),
+        carol.parse::<uuid::Uuid>().unwrap(),
+    );
+    let second = if bob_id < carol_id {
+        "bob@t.io"
+    } else {
+        "carol@t.io"
+    };
+    assert_eq!(
+        o["topKudos"],
+        json!([{ "employee": { "email": "alice@t.io" }, "count": 3 }, { "employee": { "email": second }, "count": 1 }])
+    );
+    // Mia sees her subtree only: nothing of Carol's.
+    let r = app.gql(Some(&org.mgr), q, json!({ "c": cycle })).await;
+    assert_eq!(
+        r.data()["cycleOverview"]["kudosByDepartment"],
+        json!([{ "department": { "name": "Engineering" }, "count": 4 }])
+    );
+    app.gql(Some(&org.alice), q, json!({ "c": cycle }))
+        .await
+        .assert_error("FORBIDDEN", None);
+    app.gql(
+        Some(&org.hr),
+        "query($c: ID!) { cycleOverview(cycleId: $c) { topKudos(first: 0) { count } } }",
+        json!({ "c": cycle }),
+    )
+    .await
+    .assert_error("BAD_USER_INPUT", Some("first"));
+}

@@ -128,6 +128,40 @@ impl CycleOverview {
             })
             .collect())
     }
+    /// Kudos (feedback of kind PRAISE) received during the cycle by people in scope, by their
+    /// department, most first.
+    async fn kudos_by_department(&self, ctx: &Context<'_>) -> GqlResult<Vec<DepartmentKudos>> {
+        let rows = self.0.kudos_by_department(dctx(ctx)).await.gql()?;
+        Ok(rows
+            .into_iter()
+            .map(|(department_id, count)| DepartmentKudos {
+                department_id,
+                count,
+            })
+            .collect())
+    }
+    /// The people in scope who received the most kudos during the cycle (1–100), most first.
+    async fn top_kudos(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(default = 10)] first: u32,
+    ) -> GqlResult<Vec<PersonKudos>> {
+        if !(1..=100).contains(&first) {
+            return Err(crate::graphql::errors::bad_input(
+                "first",
+                "between 1 and 100",
+            ));
+        }
+        let rows = self
+            .0
+            .kudos_by_person(dctx(ctx), u64::from(first))
+            .await
+            .gql()?;
+        Ok(rows
+            .into_iter()
+            .map(|(employee_id, count)| PersonKudos { employee_id, count })
+            .collect())
+    }
     /// How many active people in scope have no goal in the cycle (dropped ones do not count).
     async fn people_without_goals(&self, ctx: &Context<'_>) -> GqlResult<u64> {
         self.0.count_without_goals(dctx(ctx)).await.gql()
@@ -143,6 +177,50 @@ impl CycleOverview {
         let page = page_request(ctx, "withoutGoals", first, after)?;
         let found = self.0.without_goals_page(dctx(ctx), &page).await.gql()?;
         Ok(connection("withoutGoals", found, Employee))
+    }
+}
+
+/// Kudos received in one department.
+pub struct DepartmentKudos {
+    department_id: Option<uuid::Uuid>,
+    count: u64,
+}
+
+#[Object]
+impl DepartmentKudos {
+    /// None for people without a department.
+    async fn department(&self, ctx: &Context<'_>) -> GqlResult<Option<Department>> {
+        let Some(id) = self.department_id else {
+            return Ok(None);
+        };
+        Ok(crate::graphql::loaders(ctx)
+            .department
+            .load_one(id)
+            .await?
+            .map(Department))
+    }
+    async fn count(&self) -> u64 {
+        self.count
+    }
+}
+
+/// Kudos one person received.
+pub struct PersonKudos {
+    employee_id: uuid::Uuid,
+    count: u64,
+}
+
+#[Object]
+impl PersonKudos {
+    async fn employee(&self, ctx: &Context<'_>) -> GqlResult<Option<Employee>> {
+        Ok(crate::graphql::loaders(ctx)
+            .employee
+            .load_one(self.employee_id)
+            .await?
+            .map(Employee))
+    }
+    async fn count(&self) -> u64 {
+        self.count
     }
 }
 

@@ -6,32 +6,44 @@ use super::calc;
 use super::fit::fit;
 use super::money::Currency;
 use super::policy;
-use super::run::{BudgetReport, INSERT_CHUNK, Totals};
+use super::run::{BudgetReport, Totals};
 use crate::error::DomainResult;
 use crate::values::{RewardKind, RewardStatus};
 use entity::values::DecimalText;
 use entity::{reward, reward_run};
 use rust_decimal::Decimal;
-use sea_orm::sea_query::OnConflict;
-use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
+use sea_orm::{
+    ColumnTrait, ConnectionTrait, DbBackend, EntityTrait, QueryFilter, QueryOrder, QuerySelect,
+    Statement,
+};
 use std::collections::{BTreeMap, HashMap};
 use uuid::Uuid;
 
-/// Writes fitted amounts back: an upsert on the run's unique key, a chunk per statement.
+/// Rows per amount update: two values each.
+const UPDATE_CHUNK: usize = 5000;
+
+/// Writes fitted amounts back: one `UPDATE … FROM (VALUES …)` per chunk, setting the amount
+/// column alone (both backends take this form; PostgreSQL needs the id's type spelled out).
 async fn update_amounts(txn: &impl ConnectionTrait, rows: Vec<reward::Model>) -> DomainResult<()> {
-    let models: Vec<reward::ActiveModel> = rows.into_iter().map(Into::into).collect();
-    for chunk in models.chunks(INSERT_CHUNK) {
-        reward::Entity::insert_many(chunk.to_vec())
-            .on_conflict(
-                OnConflict::columns([
-                    reward::Column::RunId,
-                    reward::Column::EmployeeId,
-                    reward::Column::Kind,
-                ])
-                .update_column(reward::Column::Amount)
-                .to_owned(),
-            )
-            .exec_without_returning(txn)
+    let backend = txn.get_database_backend();
+    for chunk in rows.chunks(UPDATE_CHUNK) {
+        let mut values: Vec<sea_orm::Value> = Vec::with_capacity(chunk.len() * 2);
+        let mut tuples = Vec::with_capacity(chunk.len());
+        for r in chunk {
+            let (a, b) = (values.len() + 1, values.len() + 2);
+            tuples.push(match backend {
+                DbBackend::Postgres => format!("(${a}::uuid, ${b})"),
+                _ => format!("(?{a}, ?{b})"),
+            });
+            values.push(r.id.into());
+            values.push(r.amount.to_string().into());
+        }
+        let sql = format!(
+            "UPDATE reward SET amount = v.amount FROM (SELECT column1 AS id, column2 AS amount \
+             FROM (VALUES {}) AS t) AS v WHERE reward.id = v.id",
+            tuples.join(", ")
+        );
+        txn.execute_raw(Statement::from_sql_and_values(backend, sql, values))
             .await?;
     }
     Ok(())

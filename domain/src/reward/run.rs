@@ -55,7 +55,7 @@ fn batch_size() -> u64 {
     BATCH.load(std::sync::atomic::Ordering::Relaxed)
 }
 /// Reward rows per insert statement (20 values each, under SQLite's bind limit).
-pub(super) const INSERT_CHUNK: usize = 1000;
+const INSERT_CHUNK: usize = 1000;
 
 /// A run's totals for one kind of reward in one currency (PTO has none).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

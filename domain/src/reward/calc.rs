@@ -146,7 +146,7 @@ pub fn compute(policy: &Policy, span: Span, person: &Person) -> Result<Vec<Propo
     // Merit: the matrix's % for the rating and compa-ratio band, capped; a leaver gets none.
     if !left_early {
         let compa = pay.range.map(|r| pay.salary / r.mid);
-        let band = policy.band(compa.unwrap_or(Decimal::ONE));
+        let band = policy.band(pay.salary, pay.range.map(|r| r.mid));
         let pct = rule.raise_pcts[band].0;
         let capped = match &policy.raise_cap_pct {
             Some(cap) => pct.min(cap.0),
@@ -193,13 +193,15 @@ pub fn compute(policy: &Policy, span: Span, person: &Person) -> Result<Vec<Propo
     }
 
     // Bonus: prorated by the days employed in the cycle.
+    // One division, last: a result that is exactly half a minor unit stays exactly that.
     let employed = (last - first).num_days() + 1;
-    let proration = Decimal::from(employed) / Decimal::from(span.days());
     let bonus = cur.round(
-        pay.salary * pay.bonus_target_pct / hundred
+        pay.salary
+            * pay.bonus_target_pct
             * policy.company_multiplier.0
             * rule.bonus_multiplier.0
-            * proration,
+            * Decimal::from(employed)
+            / (hundred * Decimal::from(span.days())),
     );
     if bonus > Decimal::ZERO {
         out.push(Proposal {

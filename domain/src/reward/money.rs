@@ -6,7 +6,7 @@ use rust_decimal::{Decimal, RoundingStrategy};
 
 /// ISO 4217 codes perfcycle pays in, with their minor-unit digits.
 #[rustfmt::skip]
-const CURRENCIES: &[(&str, u32)] = &[
+pub(super) const CURRENCIES: &[(&str, u32)] = &[
     ("AED", 2), ("ARS", 2), ("AUD", 2), ("BHD", 3), ("BRL", 2), ("CAD", 2), ("CHF", 2),
     ("CLP", 0), ("CNY", 2), ("COP", 2), ("CZK", 2), ("DKK", 2), ("EGP", 2), ("EUR", 2),
     ("GBP", 2), ("HKD", 2), ("HUF", 2), ("IDR", 2), ("ILS", 2), ("INR", 2), ("ISK", 0),

@@ -73,9 +73,17 @@ impl Policy {
         self.ratings.iter().find(|r| r.rating == rating)
     }
 
-    /// The band of compa-ratio `compa`: how many band bounds it reaches.
-    pub fn band(&self, compa: Decimal) -> usize {
-        self.compa_bands.iter().filter(|b| compa >= b.0).count()
+    /// The band of a salary against its grade's midpoint: how many band bounds its
+    /// compa-ratio reaches, compared as `salary ≥ bound × midpoint` (exact, no division);
+    /// without a grade, the band of compa-ratio 1.
+    pub fn band(&self, salary: Decimal, mid: Option<Decimal>) -> usize {
+        self.compa_bands
+            .iter()
+            .filter(|b| match mid {
+                Some(mid) => salary >= b.0 * mid,
+                None => Decimal::ONE >= b.0,
+            })
+            .count()
     }
 
     /// The budget of `department` in `currency`, if there is one.

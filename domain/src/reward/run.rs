@@ -12,8 +12,8 @@
 //! 3. **finish**: earlier runs' PROPOSED rewards are superseded (not for a preview), and the
 //!    totals are written on the run.
 
-use super::calc::{self, Pay, Person, Range, Span};
-use super::money::Currency;
+use super::calc::Span;
+use super::engine::{Batch, BatchOf, Engine, compute_in_rust};
 use super::policy::{self, Policy};
 use crate::audit::{self, Change};
 use crate::error::{DomainError, DomainResult};
@@ -24,12 +24,9 @@ use crate::publish;
 use crate::query::{find, rows_in};
 use crate::values::{CyclePhase, JobKind, JobStatus, RewardKind, RewardStatus, RoundKind};
 use crate::{Ctx, Viewer};
-use chrono::{DateTime, Duration, NaiveDate, Utc};
+use chrono::{DateTime, Duration, Utc};
 use entity::values::DecimalText;
-use entity::{
-    background_job, compensation, cycle, employee, pay_grade, review_rating, review_round, reward,
-    reward_run,
-};
+use entity::{background_job, cycle, employee, review_round, reward, reward_run};
 use sea_orm::sea_query::Expr;
 use sea_orm::{
     ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder,
@@ -37,7 +34,7 @@ use sea_orm::{
 };
 use serde::{Deserialize, Serialize};
 use serde_json::json;
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::{BTreeMap, HashMap};
 use uuid::Uuid;
 
 /// People per compute batch unless configured ([`set_batch_size`]).
@@ -54,8 +51,6 @@ pub fn set_batch_size(people: u64) {
 fn batch_size() -> u64 {
     BATCH.load(std::sync::atomic::Ordering::Relaxed)
 }
-/// Reward rows per insert statement (20 values each, under SQLite's bind limit).
-const INSERT_CHUNK: usize = 1000;
 
 /// A run's totals for one kind of reward in one currency (PTO has none).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -100,6 +95,13 @@ pub struct Totals {
 }
 
 impl Totals {
+    /// The kinds in a fixed order (kind, then currency), whatever order the batches met them.
+    fn sorted(mut self) -> Totals {
+        self.kinds
+            .sort_by(|a, b| (a.kind.as_str(), &a.currency).cmp(&(b.kind.as_str(), &b.currency)));
+        self
+    }
+
     pub(super) fn kind_mut(&mut self, kind: RewardKind, currency: &str) -> &mut KindTotal {
         let i = match self
             .kinds
@@ -146,10 +148,12 @@ struct State {
 /// The totals of a run: final once it completed, so far while it runs.
 pub fn totals_of(run: &reward_run::Model, job: &background_job::Model) -> Option<Totals> {
     if let Some(t) = &run.totals {
-        return serde_json::from_value(t.clone()).ok();
+        return serde_json::from_value::<Totals>(t.clone())
+            .ok()
+            .map(Totals::sorted);
     }
     let state: State = serde_json::from_str(job.cursor.as_deref()?).ok()?;
-    Some(state.totals)
+    Some(state.totals.sorted())
 }
 
 /// The active real run of a cycle, if one is queued or running.
@@ -359,104 +363,6 @@ fn candidates(span: Span) -> sea_orm::Select<employee::Entity> {
         )
 }
 
-/// The day whose pay counts: the cycle's last, or the person's last if earlier.
-fn pay_day(person: &employee::Model, span: Span) -> NaiveDate {
-    person.left_on.map_or(span.ends_on, |l| l.min(span.ends_on))
-}
-
-/// Each person's inputs for a batch: four set-based reads, whatever the batch's size.
-async fn inputs(
-    txn: &impl ConnectionTrait,
-    run: &reward_run::Model,
-    round: Option<Uuid>,
-    span: Span,
-    people: &[employee::Model],
-) -> DomainResult<Vec<Person>> {
-    let ids: Vec<Uuid> = people.iter().map(|p| p.id).collect();
-    let history = compensation::Entity::find()
-        .filter(compensation::Column::EffectiveOn.lte(span.ends_on))
-        .order_by_asc(compensation::Column::EffectiveOn);
-    let mut pays: HashMap<Uuid, Vec<compensation::Model>> = HashMap::new();
-    for c in rows_in(txn, history, compensation::Column::EmployeeId, &ids).await? {
-        pays.entry(c.employee_id).or_default().push(c);
-    }
-    let grade_ids: Vec<Uuid> = pays
-        .values()
-        .flatten()
-        .filter_map(|c| c.pay_grade_id)
-        .collect::<HashSet<_>>()
-        .into_iter()
-        .collect();
-    let grades: HashMap<Uuid, pay_grade::Model> = rows_in(
-        txn,
-        pay_grade::Entity::find(),
-        pay_grade::Column::Id,
-        &grade_ids,
-    )
-    .await?
-    .into_iter()
-    .map(|g| (g.id, g))
-    .collect();
-    let ratings: HashMap<Uuid, i32> = match round {
-        Some(round) => {
-            let released = review_rating::Entity::find()
-                .filter(review_rating::Column::RoundId.eq(round))
-                .filter(review_rating::Column::ReleasedAt.is_not_null());
-            rows_in(txn, released, review_rating::Column::EmployeeId, &ids)
-                .await?
-                .into_iter()
-                .filter_map(|r| r.final_rating.map(|f| (r.employee_id, f)))
-                .collect()
-        }
-        None => HashMap::new(),
-    };
-    let approved = reward::Entity::find()
-        .filter(reward::Column::CycleId.eq(run.cycle_id))
-        .filter(reward::Column::RunId.is_not_null())
-        .filter(reward::Column::RunId.ne(run.id))
-        .filter(reward::Column::Status.is_in([RewardStatus::Approved, RewardStatus::Communicated]));
-    let approved: HashSet<Uuid> = rows_in(txn, approved, reward::Column::EmployeeId, &ids)
-        .await?
-        .into_iter()
-        .map(|r| r.employee_id)
-        .collect();
-    Ok(people
-        .iter()
-        .map(|p| {
-            let day = pay_day(p, span);
-            let pay = pays
-                .get(&p.id)
-                .and_then(|h| h.iter().rev().find(|c| c.effective_on <= day))
-                .and_then(|c| {
-                    let currency = Currency::of(&c.currency)?;
-                    let range = c
-                        .pay_grade_id
-                        .and_then(|g| grades.get(&g))
-                        .filter(|g| g.currency == c.currency)
-                        .map(|g| Range {
-                            min: g.range_min.0,
-                            mid: g.range_mid.0,
-                            max: g.range_max.0,
-                        });
-                    Some(Pay {
-                        salary: c.base_salary.0,
-                        currency,
-                        bonus_target_pct: c.bonus_target_pct.0,
-                        range,
-                    })
-                });
-            Person {
-                hired_on: p.hired_on,
-                left_on: p.left_on,
-                left_undated: !p.active && p.left_on.is_none(),
-                rating: ratings.get(&p.id).copied(),
-                pay,
-                already_approved: approved.contains(&p.id),
-            }
-        })
-        .collect())
-}
-
 fn span_of(cycle: &cycle::Model) -> Span {
     Span {
         starts_on: cycle.starts_on,
@@ -464,8 +370,13 @@ fn span_of(cycle: &cycle::Model) -> Span {
     }
 }
 
-/// The reward run job.
+/// The reward run job, computed where [`Engine::of`] says.
 pub async fn run(ctx: &Ctx, claim: &mut Claim) -> DomainResult<()> {
+    run_with(ctx, claim, Engine::of(&ctx.db)).await
+}
+
+/// The reward run job with the compute step on `engine`.
+pub async fn run_with(ctx: &Ctx, claim: &mut Claim, engine: Engine) -> DomainResult<()> {
     let run = find::<reward_run::Entity>(&ctx.db, claim.job.subject_id, "reward run").await?;
     let policy = policy::of_json(&run.policy)?;
     let cycle = find::<cycle::Entity>(&ctx.db, run.cycle_id, "cycle").await?;
@@ -501,8 +412,23 @@ pub async fn run(ctx: &Ctx, claim: &mut Claim) -> DomainResult<()> {
         if let Some(after) = state.after {
             page = page.filter(employee::Column::Id.gt(after));
         }
-        let people = page.limit(batch_size()).all(&txn).await?;
-        let Some(last) = people.last() else {
+        let (count, people) = match engine {
+            Engine::Sql => {
+                let ids: Vec<Uuid> = page
+                    .select_only()
+                    .column(employee::Column::Id)
+                    .limit(batch_size())
+                    .into_tuple()
+                    .all(&txn)
+                    .await?;
+                (ids.len(), Batch::Ids(ids))
+            }
+            Engine::Rust => {
+                let people = page.limit(batch_size()).all(&txn).await?;
+                (people.len(), Batch::People(people))
+            }
+        };
+        let Some(upto) = people.last() else {
             state.phase = Phase::Fit;
             let processed = claim.job.processed;
             claim
@@ -511,65 +437,36 @@ pub async fn run(ctx: &Ctx, claim: &mut Claim) -> DomainResult<()> {
             txn.commit().await?;
             break;
         };
-        state.after = Some(last.id);
-        let persons = inputs(&txn, &run, round, span, &people).await?;
-        let mut rows = Vec::new();
-        for (p, input) in people.iter().zip(&persons) {
-            state.totals.people += 1;
-            match calc::compute(&policy, span, input) {
-                Err(skip) => {
-                    *state
-                        .totals
-                        .skipped
-                        .entry(skip.as_str().to_owned())
-                        .or_default() += 1
-                }
-                Ok(proposals) => {
-                    if !proposals.is_empty() {
-                        state.totals.rewarded += 1;
-                    }
-                    let currency = input
-                        .pay
-                        .as_ref()
-                        .map(|p| p.currency.code)
-                        .unwrap_or_default();
-                    for proposal in proposals {
-                        let money = if proposal.kind == RewardKind::Pto {
-                            ""
-                        } else {
-                            currency
-                        };
-                        let t = state.totals.kind_mut(proposal.kind, money);
-                        t.count += 1;
-                        t.proposed.0 += proposal.amount;
-                        t.amount.0 += proposal.amount;
-                        rows.push(reward::ActiveModel {
-                            id: Set(Uuid::now_v7()),
-                            run_id: Set(Some(run.id)),
-                            cycle_id: Set(run.cycle_id),
-                            employee_id: Set(p.id),
-                            department_id: Set(p.department_id),
-                            kind: Set(proposal.kind),
-                            status: Set(status),
-                            amount: Set(DecimalText(proposal.amount)),
-                            proposed_amount: Set(DecimalText(proposal.amount)),
-                            currency: Set(money.to_owned()),
-                            rating: Set(input.rating),
-                            details: Set(proposal.details),
-                            rationale: Set(proposal.rationale),
-                            effective_on: Set(effective_on),
-                            given_by: Set(None),
-                            approved_by: Set(None),
-                            approved_at: Set(None),
-                            communicated_at: Set(None),
-                            created_at: Set(now),
-                        });
-                    }
-                }
+        let after = state.after.replace(upto);
+        let batch = BatchOf {
+            run: &run,
+            policy: &policy,
+            span,
+            round,
+            status,
+            effective_on,
+            now,
+        };
+        match people {
+            Batch::Ids(_) => {
+                let b = super::sql::Batch {
+                    run: &run,
+                    policy: &policy,
+                    span,
+                    round,
+                    status,
+                    effective_on,
+                    now,
+                    after,
+                    upto,
+                };
+                super::sql::compute_batch(&txn, &b, &mut state.totals).await?;
+            }
+            Batch::People(people) => {
+                compute_in_rust(&txn, &batch, &people, &mut state.totals).await?;
             }
         }
-        insert_rewards(&txn, rows).await?;
-        let processed = claim.job.processed + people.len() as i64;
+        let processed = claim.job.processed + count as i64;
         claim
             .advance(
                 &txn,
@@ -629,24 +526,6 @@ pub async fn run(ctx: &Ctx, claim: &mut Claim) -> DomainResult<()> {
 
 fn encode(state: &State) -> DomainResult<String> {
     serde_json::to_string(state).map_err(|e| DomainError::Internal(format!("reward cursor: {e}")))
-}
-
-/// Inserts a batch's rewards; a row already there (the batch ran before) is left as it is.
-async fn insert_rewards(
-    txn: &impl ConnectionTrait,
-    rows: Vec<reward::ActiveModel>,
-) -> DomainResult<()> {
-    for chunk in rows.chunks(INSERT_CHUNK) {
-        reward::Entity::insert_many(chunk.to_vec())
-            .on_conflict_do_nothing_on([
-                reward::Column::RunId,
-                reward::Column::EmployeeId,
-                reward::Column::Kind,
-            ])
-            .exec_without_returning(txn)
-            .await?;
-    }
-    Ok(())
 }
 
 /// The last step: a real run supersedes what earlier runs proposed; the totals are written.

@@ -65,6 +65,59 @@ pub async fn queue(
     Ok((job, true))
 }
 
+/// What HR asks a job to do over everyone, or over one department (which must exist).
+pub struct Request<'a> {
+    pub kind: JobKind,
+    pub subject_id: Uuid,
+    pub department_id: Option<Uuid>,
+    pub viewer: &'a crate::Viewer,
+    /// The audit log's action and entity for a new job (`review_round.release`).
+    pub action: &'static str,
+    pub entity: &'static str,
+}
+
+/// [`queue`]s `request`'s job, checking its department first and auditing a new job with its
+/// scope. Returns the job and whether it is new.
+pub async fn request(
+    txn: &impl ConnectionTrait,
+    request: Request<'_>,
+    now: DateTime<Utc>,
+) -> DomainResult<(background_job::Model, bool)> {
+    if let Some(d) = request.department_id {
+        crate::employees::departments_by_ids(txn, &[d])
+            .await?
+            .get(&d)
+            .ok_or_else(|| DomainError::bad("departmentId", "no such department"))?;
+    }
+    let (job, new) = queue(
+        txn,
+        request.kind,
+        request.subject_id,
+        request.department_id,
+        Some(request.viewer.id()),
+        now,
+    )
+    .await?;
+    if new {
+        crate::audit::record(
+            txn,
+            now,
+            crate::audit::Change {
+                actor: Some(request.viewer.id()),
+                action: request.action,
+                entity: request.entity,
+                entity_id: request.subject_id,
+                before: None,
+                after: Some(serde_json::json!({
+                    "departmentId": request.department_id, "jobId": job.id
+                })),
+            },
+        )
+        .await?;
+    }
+    Ok((job, new))
+}
+
 /// The latest job of `kind` for `subject`, if any.
 pub async fn latest(
     db: &impl ConnectionTrait,

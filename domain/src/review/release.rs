@@ -4,7 +4,6 @@
 //! their manager's review and the anonymous aggregates; they may acknowledge it once, with a
 //! comment their manager hears.
 
-use crate::audit::{self, Change};
 use crate::error::{DomainError, DomainResult};
 use crate::events::DomainEvent;
 use crate::jobs::{self, Claim};
@@ -17,7 +16,6 @@ use sea_orm::sea_query::{Expr, ExprTrait};
 use sea_orm::{
     ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, Select,
 };
-use serde_json::json;
 use uuid::Uuid;
 
 /// Ratings released per transaction.
@@ -54,36 +52,19 @@ pub async fn release(
         }
         _ => {}
     }
-    if let Some(d) = department_id {
-        crate::employees::departments_by_ids(&txn, &[d])
-            .await?
-            .get(&d)
-            .ok_or_else(|| DomainError::bad("departmentId", "no such department"))?;
-    }
-    let (job, new) = jobs::queue(
+    let (job, _) = jobs::request(
         &txn,
-        JobKind::ReleaseRatings,
-        round.id,
-        department_id,
-        Some(viewer.id()),
+        jobs::Request {
+            kind: JobKind::ReleaseRatings,
+            subject_id: round.id,
+            department_id,
+            viewer,
+            action: "review_round.release",
+            entity: "review_round",
+        },
         now,
     )
     .await?;
-    if new {
-        audit::record(
-            &txn,
-            now,
-            Change {
-                actor: Some(viewer.id()),
-                action: "review_round.release",
-                entity: "review_round",
-                entity_id: round.id,
-                before: None,
-                after: Some(json!({ "departmentId": department_id, "jobId": job.id })),
-            },
-        )
-        .await?;
-    }
     txn.commit().await?;
     Ok(job)
 }

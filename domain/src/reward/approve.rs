@@ -3,7 +3,6 @@
 //! letter per person (deduped per run and person) with the numbers, the rating and their
 //! manager's note. A letter's rewards become COMMUNICATED when the outbox has sent it.
 
-use crate::audit::{self, Change};
 use crate::error::{DomainError, DomainResult};
 use crate::events::DomainEvent;
 use crate::jobs::{self, Claim};
@@ -12,7 +11,7 @@ use crate::outbox::{self, Email};
 use crate::permissions::require_hr;
 use crate::publish;
 use crate::query::{find, rows_in};
-use crate::values::{JobKind, JobStatus, RewardKind, RewardStatus, optional_text};
+use crate::values::{JobKind, RewardKind, RewardStatus, optional_text};
 use crate::{Ctx, Viewer};
 use chrono::{DateTime, Utc};
 use entity::{background_job, cycle, email_outbox, employee, reward, reward_note, reward_run};
@@ -20,7 +19,6 @@ use sea_orm::sea_query::{Expr, OnConflict};
 use sea_orm::{
     ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Select, Set,
 };
-use serde_json::json;
 use std::collections::HashMap;
 use uuid::Uuid;
 
@@ -57,49 +55,28 @@ pub async fn approve(
             "a later run superseded this one; approve the latest run",
         ));
     }
-    let later = reward_run::Entity::find()
-        .filter(reward_run::Column::CycleId.eq(run.cycle_id))
-        .filter(reward_run::Column::Preview.eq(false))
-        .filter(reward_run::Column::CompletedAt.is_null())
-        .all(&txn)
-        .await?;
-    for other in later {
-        let job = find::<background_job::Entity>(&txn, other.job_id, "job").await?;
-        if matches!(job.status, JobStatus::Queued | JobStatus::Running) {
-            return Err(DomainError::conflict(
-                "another run of the cycle is computing; approve once it completes",
-            ));
-        }
+    if super::run::active_real_run(&txn, run.cycle_id)
+        .await?
+        .is_some()
+    {
+        return Err(DomainError::conflict(
+            "another run of the cycle is computing; approve once it completes",
+        ));
     }
-    if let Some(d) = department_id {
-        crate::employees::departments_by_ids(&txn, &[d])
-            .await?
-            .get(&d)
-            .ok_or_else(|| DomainError::bad("departmentId", "no such department"))?;
-    }
-    let (job, new) = jobs::queue(
+    let (job, new) = jobs::request(
         &txn,
-        JobKind::ApproveRewards,
-        run.id,
-        department_id,
-        Some(viewer.id()),
+        jobs::Request {
+            kind: JobKind::ApproveRewards,
+            subject_id: run.id,
+            department_id,
+            viewer,
+            action: "reward_run.approve",
+            entity: "reward_run",
+        },
         now,
     )
     .await?;
     if new {
-        audit::record(
-            &txn,
-            now,
-            Change {
-                actor: Some(viewer.id()),
-                action: "reward_run.approve",
-                entity: "reward_run",
-                entity_id: run.id,
-                before: None,
-                after: Some(json!({ "departmentId": department_id, "jobId": job.id })),
-            },
-        )
-        .await?;
         let event = DomainEvent::RewardsApproved {
             run_id: run.id,
             cycle_id: run.cycle_id,

@@ -157,7 +157,7 @@ pub fn totals_of(run: &reward_run::Model, job: &background_job::Model) -> Option
 }
 
 /// The active real run of a cycle, if one is queued or running.
-async fn active_real_run(
+pub(super) async fn active_real_run(
     db: &impl ConnectionTrait,
     cycle_id: Uuid,
 ) -> DomainResult<Option<reward_run::Model>> {

@@ -192,6 +192,15 @@ impl MigrationTrait for Migration {
                     .to_owned(),
             )
             .await?;
+        // Approved rewards of a cycle, the only rows a run's check for earlier approvals
+        // reads: without it the check walks every reward of the cycle, the running one's too.
+        manager
+            .get_connection()
+            .execute_unprepared(
+                "CREATE INDEX ix_reward_approved ON reward (cycle_id, employee_id) \
+                 WHERE status IN ('APPROVED', 'COMMUNICATED') AND run_id IS NOT NULL",
+            )
+            .await?;
         manager
             .create_index(
                 Index::create()

@@ -12,6 +12,7 @@ use crate::values::{RewardKind, RewardStatus};
 use entity::values::DecimalText;
 use entity::{reward, reward_run};
 use rust_decimal::Decimal;
+use sea_orm::sea_query::Expr;
 use sea_orm::{
     ColumnTrait, ConnectionTrait, DbBackend, EntityTrait, QueryFilter, QueryOrder, QuerySelect,
     Statement,
@@ -24,7 +25,7 @@ const UPDATE_CHUNK: usize = 5000;
 
 /// Writes fitted amounts back: one `UPDATE … FROM (VALUES …)` per chunk, setting the amount
 /// column alone (both backends take this form; PostgreSQL needs the id's type spelled out).
-async fn update_amounts(txn: &impl ConnectionTrait, rows: Vec<reward::Model>) -> DomainResult<()> {
+async fn update_amounts(txn: &impl ConnectionTrait, rows: Vec<PoolRow>) -> DomainResult<()> {
     let backend = txn.get_database_backend();
     for chunk in rows.chunks(UPDATE_CHUNK) {
         let mut values: Vec<sea_orm::Value> = Vec::with_capacity(chunk.len() * 2);
@@ -73,20 +74,74 @@ async fn approved_sum(
     Ok(amounts.into_iter().map(|a| a.0).sum())
 }
 
+/// What the fit reads of a reward: the salary and range maximum its raise is split at come
+/// from the calculation's details.
+struct PoolRow {
+    id: Uuid,
+    employee_id: Uuid,
+    kind: RewardKind,
+    currency: String,
+    amount: DecimalText,
+    proposed_amount: DecimalText,
+    salary: Option<String>,
+    range_max: Option<String>,
+}
+
 async fn pool_rows(
     txn: &impl ConnectionTrait,
     run: &reward_run::Model,
     budget: &policy::Budget,
     kinds: &[RewardKind],
-) -> DomainResult<Vec<reward::Model>> {
-    Ok(reward::Entity::find()
+) -> DomainResult<Vec<PoolRow>> {
+    type Row = (
+        Uuid,
+        Uuid,
+        RewardKind,
+        String,
+        DecimalText,
+        DecimalText,
+        Option<String>,
+        Option<String>,
+    );
+    let rows: Vec<Row> = reward::Entity::find()
+        .select_only()
+        .column(reward::Column::Id)
+        .column(reward::Column::EmployeeId)
+        .column(reward::Column::Kind)
+        .column(reward::Column::Currency)
+        .column(reward::Column::Amount)
+        .column(reward::Column::ProposedAmount)
+        // `->>` reads a JSON member as text on PostgreSQL and on SQLite (3.38 on).
+        .column_as(Expr::cust(r#""reward"."details" ->> 'salary'"#), "salary")
+        .column_as(
+            Expr::cust(r#""reward"."details" ->> 'rangeMax'"#),
+            "range_max",
+        )
         .filter(reward::Column::RunId.eq(run.id))
         .filter(reward::Column::DepartmentId.eq(budget.department_id))
         .filter(reward::Column::Currency.eq(budget.currency.as_str()))
         .filter(reward::Column::Kind.is_in(kinds.iter().copied()))
         .order_by_asc(reward::Column::EmployeeId)
+        .into_tuple()
         .all(txn)
-        .await?)
+        .await?;
+    Ok(rows
+        .into_iter()
+        .map(
+            |(id, employee_id, kind, currency, amount, proposed_amount, salary, range_max)| {
+                PoolRow {
+                    id,
+                    employee_id,
+                    kind,
+                    currency,
+                    amount,
+                    proposed_amount,
+                    salary,
+                    range_max,
+                }
+            },
+        )
+        .collect())
 }
 
 fn report(
@@ -108,10 +163,6 @@ fn report(
         after: DecimalText(after),
         people: people as i64,
     }
-}
-
-fn decimal_detail(details: &serde_json::Value, key: &str) -> Option<Decimal> {
-    details.get(key)?.as_str()?.parse().ok()
 }
 
 /// A department's raises into its merit pool: each person's raise (merit increase and lump
@@ -136,16 +187,19 @@ pub(super) async fn fit_merit(
     let fitted: HashMap<Uuid, Decimal> = fit(&items, available, currency).into_iter().collect();
     let after: Decimal = fitted.values().copied().sum();
     if after != before {
-        let mut by_person: HashMap<Uuid, Vec<reward::Model>> = HashMap::new();
+        let mut by_person: HashMap<Uuid, Vec<PoolRow>> = HashMap::new();
         for r in rows {
             by_person.entry(r.employee_id).or_default().push(r);
         }
         let mut changed = Vec::new();
         for (employee, mut theirs) in by_person {
             let raise = fitted.get(&employee).copied().unwrap_or_default();
-            let first = &theirs[0].details;
-            let salary = decimal_detail(first, "salary").unwrap_or_default();
-            let range_max = decimal_detail(first, "rangeMax");
+            let salary = theirs[0]
+                .salary
+                .as_deref()
+                .and_then(|s| s.parse().ok())
+                .unwrap_or_default();
+            let range_max = theirs[0].range_max.as_deref().and_then(|m| m.parse().ok());
             let (merit, lump) = calc::split_raise(raise, salary, range_max);
             for r in theirs.iter_mut() {
                 let new = if r.kind == RewardKind::MeritIncrease {

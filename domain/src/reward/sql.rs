@@ -7,7 +7,9 @@
 //! generated organisation and compares every row.
 //!
 //! Every value written into the statement's text is a validated number, date, id or one of
-//! the code's own names: nothing a client typed.
+//! the code's own names: nothing a client typed. The insert has no `ON CONFLICT`: a batch's
+//! rows commit with the cursor that moves past them, so a batch never meets its own rows
+//! (and the unique index would refuse them if it did).
 
 use super::calc::Span;
 use super::money::CURRENCIES;
@@ -103,8 +105,8 @@ fn statement(b: &Batch<'_>) -> String {
   SELECT p.*, pay.salary, pay.pct, pay.currency, cur.minor, g.range_mid::numeric AS mid,
          g.range_max::numeric AS max, rr.final_rating AS rating,
          EXISTS (SELECT 1 FROM reward a WHERE a.cycle_id = '{cycle}' AND a.employee_id = p.id
-                   AND a.run_id IS NOT NULL AND a.run_id <> '{run}'
-                   AND a.status IN ('APPROVED', 'COMMUNICATED')) AS approved
+                   AND a.status IN ('APPROVED', 'COMMUNICATED') AND a.run_id IS NOT NULL
+                   AND a.run_id <> '{run}') AS approved
   FROM people p
   LEFT JOIN LATERAL (SELECT c.base_salary::numeric AS salary, c.bonus_target_pct::numeric AS pct,
                             c.currency, c.pay_grade_id
@@ -175,7 +177,6 @@ fn statement(b: &Batch<'_>) -> String {
          trim_scale(amount)::text, trim_scale(amount)::text, currency, rating, details, rationale,
          DATE '{effective_on}', NULL, NULL, NULL, NULL, TIMESTAMPTZ '{now}'
   FROM out_rows
-  ON CONFLICT (run_id, employee_id, kind) DO NOTHING
   RETURNING employee_id, kind, currency, amount
 )
 SELECT 'people' AS what, '' AS key, '' AS currency, count(*) AS n, '0' AS total FROM judged

@@ -52,7 +52,7 @@ fn statement(b: &Batch<'_>) -> String {
     let days = b.span.days();
     let currencies: Vec<String> = CURRENCIES
         .iter()
-        .map(|(code, minor)| format!("('{code}', {minor})"))
+        .map(|(code, minor)| format!("WHEN '{code}' THEN {minor}"))
         .collect();
     let rules: Vec<String> = p
         .ratings
@@ -102,7 +102,8 @@ fn statement(b: &Batch<'_>) -> String {
   WHERE {after} AND e.id <= '{upto}' AND e.hired_on <= DATE '{end}'
     AND (e.left_on IS NULL OR e.left_on >= DATE '{start}')
 ), inputs AS (
-  SELECT p.*, pay.salary, pay.pct, pay.currency, cur.minor, g.range_mid::numeric AS mid,
+  SELECT p.*, pay.salary, pay.pct, pay.currency, CASE pay.currency {currencies} END AS minor,
+         g.range_mid::numeric AS mid,
          g.range_max::numeric AS max, rr.final_rating AS rating,
          EXISTS (SELECT 1 FROM reward a WHERE a.cycle_id = '{cycle}' AND a.employee_id = p.id
                    AND a.status IN ('APPROVED', 'COMMUNICATED') AND a.run_id IS NOT NULL
@@ -113,10 +114,11 @@ fn statement(b: &Batch<'_>) -> String {
                      FROM compensation c
                      WHERE c.employee_id = p.id AND c.effective_on <= p.last_day
                      ORDER BY c.effective_on DESC LIMIT 1) pay ON TRUE
-  LEFT JOIN (VALUES {currencies}) cur(code, minor) ON cur.code = pay.currency
   LEFT JOIN pay_grade g ON g.id = pay.pay_grade_id AND g.currency = pay.currency
-  LEFT JOIN review_rating rr ON rr.round_id = {round} AND rr.employee_id = p.id
-                             AND rr.released_at IS NOT NULL
+  -- One index probe per person (a plain join hashed every rating of the round per batch).
+  LEFT JOIN LATERAL (SELECT r.final_rating FROM review_rating r
+                     WHERE r.round_id = {round} AND r.employee_id = p.id
+                       AND r.released_at IS NOT NULL) rr ON TRUE
 ), judged AS (
   SELECT i.*, CASE
       WHEN approved THEN 'ALREADY_APPROVED'
@@ -183,7 +185,7 @@ SELECT 'people' AS what, '' AS key, '' AS currency, count(*) AS n, '0' AS total 
 UNION ALL SELECT 'skip', skip, '', count(*), '0' FROM judged WHERE skip IS NOT NULL GROUP BY skip
 UNION ALL SELECT 'kind', kind, currency, count(*), sum(amount::numeric)::text FROM ins GROUP BY kind, currency
 UNION ALL SELECT 'rewarded', '', '', count(DISTINCT employee_id), '0' FROM ins",
-        currencies = currencies.join(", "),
+        currencies = currencies.join(" "),
         rules = rules.join(", "),
         bounds = if bounds.is_empty() { "NULL".to_owned() } else { bounds.join(", ") },
         company_text = company.normalize(),

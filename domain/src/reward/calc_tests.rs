@@ -327,7 +327,7 @@ fn policies_are_checked_whole() {
             .contains("one budget per")
     );
     p.budgets = vec![Budget {
-        currency: "XXX".into(),
+        currency: "ZZZ".into(),
         merit_pool: None,
         ..budget
     }];

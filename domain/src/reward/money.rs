@@ -109,7 +109,7 @@ mod tests {
         assert_eq!(jpy.round(d("2.5")), d("2"));
         assert_eq!(jpy.round(d("3.5")), d("4"));
         assert_eq!(Currency::of("KWD").unwrap().unit(), d("0.001"));
-        assert!(Currency::of("XXX").is_none());
+        assert!(Currency::of("ZZZ").is_none());
         assert!(Currency::of("eur").is_none());
     }
 

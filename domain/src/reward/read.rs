@@ -8,9 +8,13 @@ use crate::permissions::require_hr;
 use crate::query::{Keyset, find, keyset_page};
 use crate::values::{RewardKind, RewardStatus};
 use crate::{Ctx, Viewer};
+use chrono::NaiveDate;
 use chrono::{DateTime, Utc};
+use entity::values::DecimalText;
 use entity::{employee, reward, reward_run};
-use sea_orm::{ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder};
+use sea_orm::{
+    ColumnTrait, Condition, EntityTrait, JoinType, QueryFilter, QueryOrder, QuerySelect,
+};
 use uuid::Uuid;
 
 /// Which rewards to list; every part optional.
@@ -113,19 +117,31 @@ pub async fn get(ctx: &Ctx, viewer: &Viewer, id: Uuid) -> DomainResult<reward::M
 pub async fn export_csv(ctx: &Ctx, viewer: &Viewer, run_id: Uuid) -> DomainResult<String> {
     require_hr(viewer, "export rewards")?;
     let run = find::<reward_run::Entity>(&ctx.db, run_id, "reward run").await?;
-    let rows = reward::Entity::find()
-        .filter(reward::Column::RunId.eq(run.id))
-        .filter(reward::Column::Status.is_in([RewardStatus::Approved, RewardStatus::Communicated]))
-        .order_by_asc(reward::Column::EmployeeId)
-        .order_by_asc(reward::Column::Kind)
-        .all(&ctx.db)
-        .await?;
-    csv_of(&ctx.db, rows).await
-}
-
-async fn csv_of(db: &impl ConnectionTrait, rows: Vec<reward::Model>) -> DomainResult<String> {
-    let ids: Vec<Uuid> = rows.iter().map(|r| r.employee_id).collect();
-    let people = crate::employees::by_ids(db, &ids).await?;
+    // One query, each reward with its person's e-mail (a second lookup by id would cost a
+    // statement per thousand people).
+    let to_person = reward::Entity::belongs_to(employee::Entity)
+        .from(reward::Column::EmployeeId)
+        .to(employee::Column::Id)
+        .into();
+    let rows: Vec<(Uuid, String, RewardKind, DecimalText, String, NaiveDate)> =
+        reward::Entity::find()
+            .select_only()
+            .column(reward::Column::EmployeeId)
+            .column(employee::Column::Email)
+            .column(reward::Column::Kind)
+            .column(reward::Column::Amount)
+            .column(reward::Column::Currency)
+            .column(reward::Column::EffectiveOn)
+            .join(JoinType::InnerJoin, to_person)
+            .filter(reward::Column::RunId.eq(run.id))
+            .filter(
+                reward::Column::Status.is_in([RewardStatus::Approved, RewardStatus::Communicated]),
+            )
+            .order_by_asc(reward::Column::EmployeeId)
+            .order_by_asc(reward::Column::Kind)
+            .into_tuple()
+            .all(&ctx.db)
+            .await?;
     let mut out = csv::Writer::from_writer(Vec::new());
     let fail = |e: csv::Error| DomainError::Internal(format!("csv: {e}"));
     out.write_record([
@@ -137,20 +153,16 @@ async fn csv_of(db: &impl ConnectionTrait, rows: Vec<reward::Model>) -> DomainRe
         "effective_on",
     ])
     .map_err(fail)?;
-    for r in rows {
-        let email = people
-            .get(&r.employee_id)
-            .map(|p| p.email.as_str())
-            .unwrap_or_default();
+    for (employee_id, email, kind, amount, currency, effective_on) in rows {
         out.write_record([
-            r.employee_id.to_string().as_str(),
-            email,
-            r.kind.as_str(),
-            super::money::scaled(r.amount.0, &r.currency)
+            employee_id.to_string().as_str(),
+            email.as_str(),
+            kind.as_str(),
+            super::money::scaled(amount.0, &currency)
                 .to_string()
                 .as_str(),
-            r.currency.as_str(),
-            r.effective_on.to_string().as_str(),
+            currency.as_str(),
+            effective_on.to_string().as_str(),
         ])
         .map_err(fail)?;
     }

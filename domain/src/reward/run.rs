@@ -449,18 +449,7 @@ pub async fn run_with(ctx: &Ctx, claim: &mut Claim, engine: Engine) -> DomainRes
         };
         match people {
             Batch::Ids(_) => {
-                let b = super::sql::Batch {
-                    run: &run,
-                    policy: &policy,
-                    span,
-                    round,
-                    status,
-                    effective_on,
-                    now,
-                    after,
-                    upto,
-                };
-                super::sql::compute_batch(&txn, &b, &mut state.totals).await?;
+                super::sql::compute_batch(&txn, &batch, after, upto, &mut state.totals).await?;
             }
             Batch::People(people) => {
                 compute_in_rust(&txn, &batch, &people, &mut state.totals).await?;

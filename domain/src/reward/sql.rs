@@ -11,31 +11,14 @@
 //! rows commit with the cursor that moves past them, so a batch never meets its own rows
 //! (and the unique index would refuse them if it did).
 
-use super::calc::Span;
+use super::engine::BatchOf;
 use super::money::CURRENCIES;
-use super::policy::Policy;
 use super::run::Totals;
 use crate::error::DomainResult;
-use crate::values::{RewardKind, RewardStatus};
-use chrono::{DateTime, NaiveDate, Utc};
-use entity::reward_run;
+use crate::values::RewardKind;
 use entity::values::DecimalText;
 use sea_orm::{ConnectionTrait, DbBackend, Statement};
 use uuid::Uuid;
-
-/// What one batch is.
-pub struct Batch<'a> {
-    pub run: &'a reward_run::Model,
-    pub policy: &'a Policy,
-    pub span: Span,
-    pub round: Option<Uuid>,
-    pub status: RewardStatus,
-    pub effective_on: NaiveDate,
-    pub now: DateTime<Utc>,
-    /// The batch's people: ids after `after` up to `upto` (both along the primary key).
-    pub after: Option<Uuid>,
-    pub upto: Uuid,
-}
 
 /// `x` (non-negative) rounded half-even to `minor` decimals, in SQL.
 fn half_even(x: &str, minor: &str) -> String {
@@ -46,7 +29,9 @@ fn half_even(x: &str, minor: &str) -> String {
     )
 }
 
-fn statement(b: &Batch<'_>) -> String {
+/// The statement for the batch of people with ids after `after` up to `upto` (along the
+/// primary key).
+fn statement(b: &BatchOf<'_>, after: Option<Uuid>, upto: Uuid) -> String {
     let p = b.policy;
     let (start, end) = (b.span.starts_on, b.span.ends_on);
     let days = b.span.days();
@@ -73,13 +58,11 @@ fn statement(b: &Batch<'_>) -> String {
         || "NULL::numeric".to_owned(),
         |c| format!("{}::numeric", c.0),
     );
-    let after = b
-        .after
-        .map_or_else(|| "TRUE".to_owned(), |a| format!("e.id > '{a}'"));
+    let after = after.map_or_else(|| "TRUE".to_owned(), |a| format!("e.id > '{a}'"));
     let round = b
         .round
         .map_or_else(|| "NULL::uuid".to_owned(), |r| format!("'{r}'::uuid"));
-    let (run, cycle, upto) = (b.run.id, b.run.cycle_id, b.upto);
+    let (run, cycle) = (b.run.id, b.run.cycle_id);
     let company = p.company_multiplier.0;
     let raise = half_even("salary * applied / 100", "minor");
     let bonus = half_even(
@@ -192,13 +175,16 @@ UNION ALL SELECT 'rewarded', '', '', count(DISTINCT employee_id), '0' FROM ins",
     )
 }
 
-/// Computes and inserts one batch on PostgreSQL, adding its counts to `totals`.
+/// Computes and inserts the batch after `after` up to `upto` on PostgreSQL, adding its counts
+/// to `totals`.
 pub async fn compute_batch(
     txn: &impl ConnectionTrait,
-    batch: &Batch<'_>,
+    batch: &BatchOf<'_>,
+    after: Option<Uuid>,
+    upto: Uuid,
     totals: &mut Totals,
 ) -> DomainResult<()> {
-    let sql = statement(batch);
+    let sql = statement(batch, after, upto);
     let rows = txn
         .query_all_raw(Statement::from_string(DbBackend::Postgres, sql))
         .await?;

@@ -444,7 +444,7 @@ async fn on_postgresql_the_database_computes_exactly_what_the_rules_in_rust_comp
         "UPDATE employee SET active = false WHERE abs(hashtext(id::text)) % 50 = 3",
         "UPDATE compensation SET currency = 'JPY', pay_grade_id = NULL, base_salary = '6000000'
            WHERE abs(hashtext(employee_id::text)) % 20 = 4",
-        "UPDATE compensation SET currency = 'XXX' WHERE abs(hashtext(employee_id::text)) % 100 = 5",
+        "UPDATE compensation SET currency = 'ZZZ' WHERE abs(hashtext(employee_id::text)) % 100 = 5",
         "UPDATE compensation SET base_salary = '157897', bonus_target_pct = '15' WHERE abs(hashtext(employee_id::text)) % 20 = 6",
         "UPDATE review_rating SET final_rating = 7 WHERE abs(hashtext(employee_id::text)) % 50 = 7",
         "UPDATE review_rating SET released_at = NULL WHERE abs(hashtext(employee_id::text)) % 50 = 8",

@@ -59,6 +59,9 @@ pub enum TokenError {
     UnknownEmployee,
 }
 
+/// How far past `exp` (or before `nbf`) a token is still taken: clocks differ.
+pub const LEEWAY_SECONDS: u64 = 30;
+
 /// Issues and checks tokens.
 #[derive(Clone)]
 pub struct Auth {
@@ -133,9 +136,15 @@ impl Auth {
     /// provider's (RS256) are matched by e-mail only, which it must have verified, and must
     /// carry the configured issuer and audience.
     pub fn verify(&self, token: &str) -> Result<Subject, TokenError> {
+        self.verify_with_expiry(token).map(|(subject, _)| subject)
+    }
+
+    /// As [`Auth::verify`], with the token's expiry (seconds since the epoch): a live
+    /// connection authenticated by it is closed then.
+    pub fn verify_with_expiry(&self, token: &str) -> Result<(Subject, i64), TokenError> {
         let header = decode_header(token).map_err(|_| TokenError::Invalid)?;
         let mut validation = Validation::new(header.alg);
-        validation.leeway = 30;
+        validation.leeway = LEEWAY_SECONDS;
         // A token that names a time before which it is not valid is refused until then.
         validation.validate_nbf = true;
         validation.validate_aud = false;
@@ -165,7 +174,8 @@ impl Auth {
                 ErrorKind::InvalidAudience => TokenError::WrongAudience,
                 _ => TokenError::Invalid,
             })?;
-        match header.alg {
+        let exp = claims.exp;
+        let subject = match header.alg {
             Algorithm::HS256 => Uuid::parse_str(&claims.sub)
                 .map(Subject::Employee)
                 .map_err(|_| TokenError::Invalid),
@@ -173,7 +183,8 @@ impl Auth {
                 (Some(email), Some(true)) => Ok(Subject::Email(email)),
                 _ => Err(TokenError::Invalid),
             },
-        }
+        }?;
+        Ok((subject, exp))
     }
 
     /// Makes the configured issuer and audience required claims of an identity provider's

@@ -163,7 +163,7 @@ pub const SETTINGS: &[(&str, &str, &str, &str)] = &[
         "queue_namespace",
         "PERFCYCLE_QUEUE_NAMESPACE",
         "perfcycle",
-        "prefix of the job queue's keys in Redis",
+        "prefix of the job queue's keys and name of the live-event channel in Redis",
     ),
     (
         "worker_concurrency",
@@ -194,6 +194,12 @@ pub const SETTINGS: &[(&str, &str, &str, &str)] = &[
         "PERFCYCLE_REWARD_BATCH",
         "2000",
         "people a reward run computes per transaction",
+    ),
+    (
+        "live_buffer",
+        "PERFCYCLE_LIVE_BUFFER",
+        "4096",
+        "live events a server holds for a slow subscription before telling it that it lagged",
     ),
     (
         "reminder_time",
@@ -286,6 +292,8 @@ pub struct Config {
     pub job_schedule: cron::Schedule,
     /// People per reward-run batch.
     pub reward_batch: u64,
+    /// Live events buffered per server for slow subscriptions.
+    pub live_buffer: usize,
     /// Local reminder time.
     pub reminder_time: chrono::NaiveTime,
     /// Sender address.
@@ -556,6 +564,14 @@ impl Config {
                 if n > 20_000 {
                     let (_, source) = l.get("reward_batch");
                     return Err(ConfigError(format!("{source}: at most 20000")));
+                }
+                n
+            },
+            live_buffer: {
+                let n = positive("live_buffer", "a whole number")?;
+                if n > 1_000_000 {
+                    let (_, source) = l.get("live_buffer");
+                    return Err(ConfigError(format!("{source}: at most 1000000")));
                 }
                 n
             },

@@ -313,7 +313,15 @@ pub(crate) async fn authenticate(
         Ok(c) => c,
         Err(e) => return Ok(RequestAuth::Refused(e.to_string())),
     };
-    let found = match claims {
+    viewer_of(state, claims).await
+}
+
+/// The active employee a verified token names, or why there is none.
+pub(crate) async fn viewer_of(
+    state: &AppState,
+    subject: Subject,
+) -> Result<RequestAuth, domain::DomainError> {
+    let found = match subject {
         Subject::Employee(id) => domain::employees::authenticate_by_id(&state.ctx.db, id).await,
         Subject::Email(email) => {
             domain::employees::authenticate_by_email(&state.ctx.db, &email).await

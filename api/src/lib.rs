@@ -1,4 +1,5 @@
-//! perfcycle's server: GraphQL over HTTP on actix-web, the `perfcycle` command's pieces.
+//! perfcycle's server: GraphQL over HTTP and WebSocket on actix-web, the `perfcycle`
+//! command's pieces.
 
 pub mod auth;
 pub mod config;
@@ -7,9 +8,11 @@ pub mod exports;
 pub mod graphql;
 pub mod http;
 pub mod jobs;
+pub mod live;
 pub mod metrics;
 pub mod startup;
 pub mod telemetry;
+pub mod ws;
 
 pub use config::Config;
 pub use startup::Application;

@@ -139,6 +139,21 @@ async fn run(command: Command, config: Config) -> anyhow::Result<()> {
         }
         Command::Worker => {
             let ctx = domain_ctx(&config).await?;
+            // On Redis a worker relays the events its jobs commit; embedded, the server does.
+            if let Some(url) = &config.redis_url {
+                let client = redis::Client::open(url.as_str()).with_context(|| {
+                    format!("REDIS_URL: {} is not usable", api::config::redact(url))
+                })?;
+                let bus = api::live::Bus::redis(
+                    &client,
+                    api::live::channel(&config.queue_namespace),
+                    false,
+                    config.live_buffer,
+                )
+                .await
+                .context("REDIS_URL: cannot open the live-event channel")?;
+                api::live::spawn_relay(ctx.clone(), bus);
+            }
             let (services, settings) = api::jobs::services(&config, ctx).await?;
             println!(
                 "perfcycle worker {} on the {} queue; stop with SIGTERM",

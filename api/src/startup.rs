@@ -5,6 +5,7 @@ use crate::auth::Auth;
 use crate::config::Config;
 use crate::graphql::build_schema;
 use crate::http::{self, AppState};
+use crate::live::{self, Bus};
 use crate::metrics::Metrics;
 use actix_web::dev::Server;
 use actix_web::{App, HttpServer, web};
@@ -61,7 +62,21 @@ impl Application {
         };
         let auth = Auth::from_config(&config)?;
         let ctx = domain::Ctx { db, clock };
-        let schema = build_schema(&config, ctx.clone());
+        // Live events: through Redis pub/sub when there is Redis (every replica hears every
+        // process's events), else in this process.
+        let bus = match &redis {
+            Some(client) => Bus::redis(
+                client,
+                live::channel(&config.queue_namespace),
+                true,
+                config.live_buffer,
+            )
+            .await
+            .context("REDIS_URL: cannot open the live-event channel")?,
+            None => Bus::local(config.live_buffer),
+        };
+        live::spawn_relay(ctx.clone(), bus.clone());
+        let schema = build_schema(&config, ctx.clone(), bus.clone());
         let listener =
             TcpListener::bind((config.host.as_str(), config.port)).with_context(|| {
                 format!(
@@ -84,6 +99,12 @@ impl Application {
             App::new()
                 .app_data(state.clone())
                 .route("/graphql", web::post().to(http::graphql_post))
+                .route(
+                    "/graphql",
+                    web::get()
+                        .guard(actix_web::guard::fn_guard(crate::ws::is_upgrade))
+                        .to(crate::ws::graphql_ws),
+                )
                 .route("/graphql", web::get().to(http::graphql_get))
                 .route("/healthz", web::get().to(http::healthz))
                 .route("/readyz", web::get().to(http::readyz))

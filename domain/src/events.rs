@@ -261,6 +261,15 @@ pub enum DomainEvent {
         employee_id: Uuid,
         with_comment: bool,
     },
+    /// A background job failed for good (its last attempt failed, or its workers kept dying).
+    JobFailed {
+        job_id: Uuid,
+        /// The job's kind, e.g. `REWARD_RUN`.
+        job_kind: String,
+        /// What it worked on (a run, a round, a cycle).
+        job_subject_id: Uuid,
+        error: String,
+    },
     /// A reward run was queued (by HR, or by the cycle's move to REWARDING).
     RewardRunStarted {
         run_id: Uuid,
@@ -455,10 +464,66 @@ pub struct OverdueReviewer {
     pub pending: i64,
 }
 
+/// Every event kind [`DomainEvent::kind`] names (the activity stream filters by them).
+pub const KINDS: &[&str] = &[
+    "JOB_FAILED",
+    "CYCLE_CREATED",
+    "CYCLE_UPDATED",
+    "CYCLE_PHASE_CHANGED",
+    "GOAL_CREATED",
+    "GOAL_UPDATED",
+    "GOAL_PROPOSED",
+    "GOAL_RETURNED",
+    "GOAL_AGREED",
+    "GOAL_CLOSED",
+    "GOAL_DELETED",
+    "KEY_RESULT_PROGRESSED",
+    "GOAL_TARGET_REVISED",
+    "GOAL_REOPENED",
+    "FOLLOW_UP_GOAL_SET",
+    "DEVELOPMENT_ITEM_MOVED",
+    "DEVELOPMENT_ITEM_DUE",
+    "IMPROVEMENT_PLAN_CHANGED",
+    "REVIEWS_LAUNCHED",
+    "PEERS_NOMINATED",
+    "PEERS_APPROVED",
+    "PEER_REVIEW_REQUESTED",
+    "REVIEW_SUBMITTED",
+    "REVIEW_DECLINED",
+    "REVIEW_REOPENED",
+    "REVIEW_ROUND_CLOSED",
+    "REVIEWS_DUE",
+    "REVIEWS_OVERDUE",
+    "RATING_CALIBRATED",
+    "RATING_RELEASED",
+    "RATING_ACKNOWLEDGED",
+    "REWARD_RUN_STARTED",
+    "REWARD_RUN_PROGRESSED",
+    "REWARD_RUN_COMPLETED",
+    "REWARDS_APPROVED",
+    "AWARD_GIVEN",
+    "PROMOTION_RECOMMENDED",
+    "PROMOTION_DECIDED",
+    "CHECK_IN_SUBMITTED",
+    "CHECK_IN_ACKNOWLEDGED",
+    "CHECK_IN_REMINDER_DUE",
+    "CHECK_IN_MISSED",
+    "CHECK_INS_MISSED_IN_A_ROW",
+    "GOAL_OFF_TRACK",
+    "CHECK_IN_CADENCE_SET",
+    "FEEDBACK_GIVEN",
+    "PLANNING_CONVERSATION_DUE",
+    "EMPLOYEE_CREATED",
+    "EMPLOYEE_UPDATED",
+    "EMPLOYEE_MOVED",
+    "EMPLOYEE_DEACTIVATED",
+];
+
 impl DomainEvent {
     /// The event's name, as stored in `domain_event.kind`.
     pub fn kind(&self) -> &'static str {
         match self {
+            Self::JobFailed { .. } => "JOB_FAILED",
             Self::CycleCreated { .. } => "CYCLE_CREATED",
             Self::CycleUpdated { .. } => "CYCLE_UPDATED",
             Self::CyclePhaseChanged { .. } => "CYCLE_PHASE_CHANGED",
@@ -515,6 +580,7 @@ impl DomainEvent {
     /// The object the event is about.
     pub fn subject_id(&self) -> Uuid {
         match self {
+            Self::JobFailed { job_id, .. } => *job_id,
             Self::CycleCreated { cycle_id, .. }
             | Self::CycleUpdated { cycle_id, .. }
             | Self::CyclePhaseChanged { cycle_id, .. } => *cycle_id,
@@ -613,5 +679,17 @@ mod tests {
                 ..
             }
         ));
+    }
+    #[test]
+    fn kinds_lists_every_kind_the_match_names() {
+        let source = include_str!("events.rs");
+        let body = &source
+            [source.find("pub fn kind(&self)").unwrap()..source.find("pub fn subject_id").unwrap()];
+        let named: Vec<&str> = body
+            .split("=> \"")
+            .skip(1)
+            .map(|rest| &rest[..rest.find('"').unwrap()])
+            .collect();
+        assert_eq!(named, KINDS);
     }
 }

@@ -277,6 +277,15 @@ impl Claim {
             .filter(background_job::Column::LeaseOwner.eq(self.owner.as_str()))
             .exec(db)
             .await?;
+        if let (Some(error), 1) = (error, done.rows_affected) {
+            let event = crate::events::DomainEvent::JobFailed {
+                job_id: self.job.id,
+                job_kind: self.job.kind.to_string(),
+                job_subject_id: self.job.subject_id,
+                error: error.to_owned(),
+            };
+            crate::publish::emit(db, now, None, vec![event]).await?;
+        }
         Ok(done.rows_affected == 1)
     }
 

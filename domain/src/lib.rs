@@ -18,6 +18,7 @@ pub mod feedback;
 pub mod goals;
 pub mod import;
 pub mod jobs;
+pub mod live;
 pub mod mail;
 pub mod org;
 pub mod outbox;

@@ -1,7 +1,7 @@
 //! Where events leave a use-case: stored in `domain_event` and handed, in the same
 //! transaction, to the consumers that must never miss one: today the e-mail outbox
-//! ([`crate::mail`]), which sends after commit. Live subscriptions will read the committed
-//! stream.
+//! ([`crate::mail`]), which sends after commit. Live subscriptions read the committed stream
+//! through the relay ([`crate::live`]).
 
 use crate::error::{DomainError, DomainResult};
 use crate::events::DomainEvent;
@@ -36,6 +36,7 @@ pub async fn emit(
                         DomainError::Internal(format!("event {}: {err}", e.kind()))
                     })?),
                     occurred_at: Set(at),
+                    relayed_at: Set(None),
                 })
             })
             .collect::<DomainResult<Vec<_>>>()?;

@@ -16,6 +16,8 @@ pub struct Model {
     /// The whole event.
     pub payload: Json,
     pub occurred_at: DateTimeUtc,
+    /// When the relay handed it to the live-event bus (`None` until then).
+    pub relayed_at: Option<DateTimeUtc>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -23,6 +23,7 @@ mod m20261127_000018_overview_indexes;
 mod m20261127_000019_development;
 mod m20261127_000020_reviews;
 mod m20261128_000021_rewards;
+mod m20261128_000022_event_relay;
 
 pub use m20261127_000007_goal_progress::NAME as GOAL_PROGRESS;
 pub use m20261127_000010_goal_health::NAME as GOAL_HEALTH;
@@ -55,6 +56,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261127_000019_development::Migration),
             Box::new(m20261127_000020_reviews::Migration),
             Box::new(m20261128_000021_rewards::Migration),
+            Box::new(m20261128_000022_event_relay::Migration),
         ]
     }
 }

@@ -11,10 +11,12 @@
 // should stop the test on the spot, as in the tests themselves.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+pub mod process;
 pub mod queue;
 pub mod reviews;
 pub mod rewards;
 pub mod smtp;
+pub mod ws;
 
 use api::auth::Auth;
 use api::{Application, Config};
@@ -159,6 +161,8 @@ pub struct TestApp {
     pub jwt_secret: String,
     /// The app's database URL (for processes started beside it).
     pub database_url: String,
+    /// The app's queue namespace (its live-event channel too), for processes beside it.
+    pub namespace: String,
     _db: TestDb,
 }
 
@@ -174,6 +178,11 @@ pub fn test_config(database_url: String, extra: &[(&str, &str)]) -> Config {
         format!("test-secret-{}", Uuid::new_v4().simple()),
     );
     env.insert("PERFCYCLE_MAX_BODY_BYTES".to_owned(), "65536".to_owned());
+    // Tests share one Redis: each app its own queues and live-event channel.
+    env.insert(
+        "PERFCYCLE_QUEUE_NAMESPACE".to_owned(),
+        format!("test-{}", Uuid::new_v4().simple()),
+    );
     // Tests drive the schedules themselves, at the times they choose.
     env.insert("PERFCYCLE_EMBEDDED_WORKER".to_owned(), "false".to_owned());
     if let Ok(redis) = std::env::var("TEST_REDIS_URL") {
@@ -212,6 +221,7 @@ pub async fn spawn_app_with(extra: &[(&str, &str)]) -> TestApp {
         auth,
         jwt_secret: config.jwt_secret.clone().unwrap(),
         database_url: url,
+        namespace: config.queue_namespace.clone(),
         _db: db,
     }
 }

@@ -4,6 +4,7 @@ pub mod connection;
 pub mod enums;
 pub mod errors;
 pub mod limits;
+pub mod live;
 pub mod loaders;
 pub mod order;
 
@@ -16,9 +17,11 @@ pub mod review;
 pub mod reward;
 
 use crate::config::Config;
-use async_graphql::{Context, EmptySubscription, ID, MergedObject, Schema};
+use crate::live::Bus;
+use async_graphql::{Context, ID, MergedObject, Schema};
 use domain::{DomainError, Viewer};
 use errors::{GqlResult, TagErrors, bad_input, code, to_gql};
+use std::sync::Arc;
 use uuid::Uuid;
 
 pub use loaders::Loaders;
@@ -57,7 +60,7 @@ pub struct Mutation(
 );
 
 /// The schema type.
-pub type AppSchema = Schema<Query, Mutation, EmptySubscription>;
+pub type AppSchema = Schema<Query, Mutation, live::Subscription>;
 
 /// Who a request is from, or why that is unknown.
 pub enum RequestAuth {
@@ -70,9 +73,10 @@ pub enum RequestAuth {
 }
 
 /// Builds the schema with the configured limits.
-pub fn build_schema(config: &Config, ctx: domain::Ctx) -> AppSchema {
-    let mut builder = Schema::build(Query::default(), Mutation::default(), EmptySubscription)
+pub fn build_schema(config: &Config, ctx: domain::Ctx, bus: Arc<Bus>) -> AppSchema {
+    let mut builder = Schema::build(Query::default(), Mutation::default(), live::Subscription)
         .data(ctx)
+        .data(bus)
         .limit_depth(config.max_depth)
         .limit_complexity(config.max_complexity)
         .limit_recursive_depth(64)
@@ -96,7 +100,7 @@ pub fn limits(config: &Config) -> limits::Limits {
 
 /// The SDL of the schema, as committed in `schema.graphql`.
 pub fn sdl() -> String {
-    Schema::build(Query::default(), Mutation::default(), EmptySubscription)
+    Schema::build(Query::default(), Mutation::default(), live::Subscription)
         .finish()
         .sdl()
 }

@@ -5,27 +5,12 @@
 //! run, one row per person and kind.
 
 use domain::mail::{CheckInMissed, Mail};
+use perfcycle_tests::process::binary;
 use perfcycle_tests::smtp::{Pace, SmtpSink};
 use perfcycle_tests::{TestApp, spawn_app};
 use std::collections::{HashMap, HashSet};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
-
-/// The `perfcycle` binary cargo built for this workspace's tests.
-fn binary() -> std::path::PathBuf {
-    let exe = std::env::current_exe().unwrap();
-    let dir = exe
-        .parent()
-        .and_then(|d| d.parent())
-        .expect("the test binary is not in a target directory");
-    let bin = dir.join("perfcycle");
-    assert!(
-        bin.exists(),
-        "{} is missing: run the suite with `cargo test --workspace`",
-        bin.display()
-    );
-    bin
-}
 
 fn start_worker(
     app: &TestApp,

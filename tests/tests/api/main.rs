@@ -47,4 +47,5 @@ mod rewards;
 mod schema;
 mod skills;
 mod smart_rules;
+mod subscriptions;
 mod team_check_ins;

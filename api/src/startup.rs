@@ -106,6 +106,11 @@ impl Application {
                         .to(crate::ws::graphql_ws),
                 )
                 .route("/graphql", web::get().to(http::graphql_get))
+                .route("/dashboard", web::get().to(crate::dashboard::page))
+                .route(
+                    "/dashboard/dashboard.js",
+                    web::get().to(crate::dashboard::script),
+                )
                 .route("/healthz", web::get().to(http::healthz))
                 .route("/readyz", web::get().to(http::readyz))
                 .route("/metrics", web::get().to(http::metrics))

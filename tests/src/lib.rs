@@ -11,6 +11,7 @@
 // should stop the test on the spot, as in the tests themselves.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+pub mod browser;
 pub mod process;
 pub mod queue;
 pub mod reviews;

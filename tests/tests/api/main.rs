@@ -8,6 +8,7 @@ mod auth;
 mod check_ins;
 mod crash;
 mod cycles;
+mod dashboard;
 mod development;
 mod development_jobs;
 mod emails;

@@ -313,6 +313,12 @@ pub enum DomainEvent {
         employee_id: Uuid,
         approved: bool,
     },
+    /// A scan opened check-ins for a cycle's new periods.
+    CheckInsOpened {
+        cycle_id: Uuid,
+        /// How many check-ins this scan opened in the cycle.
+        opened: u64,
+    },
     /// A check-in was submitted.
     CheckInSubmitted {
         check_in_id: Uuid,
@@ -504,6 +510,7 @@ pub const KINDS: &[&str] = &[
     "AWARD_GIVEN",
     "PROMOTION_RECOMMENDED",
     "PROMOTION_DECIDED",
+    "CHECK_INS_OPENED",
     "CHECK_IN_SUBMITTED",
     "CHECK_IN_ACKNOWLEDGED",
     "CHECK_IN_REMINDER_DUE",
@@ -561,6 +568,7 @@ impl DomainEvent {
             Self::AwardGiven { .. } => "AWARD_GIVEN",
             Self::PromotionRecommended { .. } => "PROMOTION_RECOMMENDED",
             Self::PromotionDecided { .. } => "PROMOTION_DECIDED",
+            Self::CheckInsOpened { .. } => "CHECK_INS_OPENED",
             Self::CheckInSubmitted { .. } => "CHECK_IN_SUBMITTED",
             Self::CheckInAcknowledged { .. } => "CHECK_IN_ACKNOWLEDGED",
             Self::CheckInReminderDue { .. } => "CHECK_IN_REMINDER_DUE",
@@ -613,6 +621,7 @@ impl DomainEvent {
             | Self::RatingCalibrated { employee_id, .. }
             | Self::RatingReleased { employee_id, .. }
             | Self::RatingAcknowledged { employee_id, .. } => *employee_id,
+            Self::CheckInsOpened { cycle_id, .. } => *cycle_id,
             Self::CheckInSubmitted { check_in_id, .. }
             | Self::CheckInAcknowledged { check_in_id, .. } => *check_in_id,
             Self::CheckInReminderDue { check_in, .. } | Self::CheckInMissed { check_in } => {

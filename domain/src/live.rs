@@ -123,6 +123,7 @@ pub fn audience(event: &DomainEvent) -> Audience {
         E::CycleCreated { .. }
         | E::CycleUpdated { .. }
         | E::CyclePhaseChanged { .. }
+        | E::CheckInsOpened { .. }
         | E::ReviewsLaunched { .. }
         | E::ReviewRoundClosed { .. } => Audience::Everyone,
         E::JobFailed { .. }

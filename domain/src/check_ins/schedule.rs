@@ -65,6 +65,7 @@ pub async fn open_due(
         .all(&ctx.db)
         .await?;
     for cycle in active {
+        let before = opened;
         let overrides = overrides(&ctx.db, cycle.id).await?;
         let default = cycle.check_in_cadence;
         let mut pages = employee::Entity::find()
@@ -151,6 +152,13 @@ pub async fn open_due(
                     opened += n;
                 }
             }
+        }
+        if opened > before {
+            let event = crate::events::DomainEvent::CheckInsOpened {
+                cycle_id: cycle.id,
+                opened: opened - before,
+            };
+            crate::publish::emit(&ctx.db, now, None, vec![event]).await?;
         }
     }
     Ok(opened)

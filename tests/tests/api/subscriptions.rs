@@ -221,6 +221,29 @@ async fn activity_shows_each_subscriber_only_what_they_may_see() {
 }
 
 #[tokio::test(flavor = "multi_thread")]
+async fn opening_a_weeks_check_ins_tells_every_dashboard_once() {
+    let app = spawn_app().await;
+    let org = app.org().await;
+    let cycle = app.active_cycle(&org.hr).await;
+    let mut bob = app.ws(TRANSPORT_WS).await;
+    bob.init(&org.bob).await;
+    bob.subscribe(
+        "a",
+        ACTIVITY,
+        json!({ "f": { "kinds": ["CHECK_INS_OPENED"] } }),
+    )
+    .await;
+    tokio::time::sleep(StdDuration::from_millis(300)).await;
+    assert_eq!(app.open_check_ins().await, 9);
+    let e = event(&mut bob, "a").await;
+    assert_eq!(e["subjectId"], cycle.as_str());
+    assert_eq!(e["employeeId"], serde_json::Value::Null);
+    // A scan that opens nothing says nothing.
+    assert_eq!(app.open_check_ins().await, 0);
+    bob.quiet_for(StdDuration::from_millis(500)).await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
 async fn private_feedback_reaches_only_its_recipient_and_review_requests_only_hr() {
     let app = spawn_app().await;
     let org = app.org().await;

@@ -244,6 +244,88 @@ async fn opening_a_weeks_check_ins_tells_every_dashboard_once() {
 }
 
 #[tokio::test(flavor = "multi_thread")]
+async fn review_events_never_name_a_reviewer_and_reach_neither_the_reviewee_nor_the_peers() {
+    let app = spawn_app().await;
+    let s = app.review_setup(json!({})).await;
+    let org = &s.org;
+    let alice = app.employee("alice@t.io").await;
+    let peers = [
+        app.employee("bob@t.io").await,
+        app.employee("lead@t.io").await,
+        app.employee("dave@t.io").await,
+    ];
+    let filter = json!({ "f": { "kinds": ["REVIEW_SUBMITTED", "PEER_REVIEW_REQUESTED", "PEERS_APPROVED"] } });
+    let mut watchers = vec![];
+    for token in [&org.hr, &org.mgr, &org.alice, &org.bob] {
+        let mut ws = app.ws(TRANSPORT_WS).await;
+        ws.init(token).await;
+        ws.subscribe("a", ACTIVITY, filter.clone()).await;
+        watchers.push(ws);
+    }
+    tokio::time::sleep(StdDuration::from_millis(300)).await;
+    app.gql(
+        Some(&org.mgr),
+        "mutation($i: ApprovePeersInput!) { approvePeers(input: $i) { status } }",
+        json!({ "i": { "roundId": s.round, "employeeId": alice.id, "peerIds": peers.iter().map(|p| p.id).collect::<Vec<_>>() } }),
+    )
+    .await
+    .data();
+    let review = app
+        .review_id(&org.bob, &s.round, "PEER", "alice@t.io")
+        .await;
+    app.submit_review(&org.bob, &review, 4, Some("Calm under pressure"), false)
+        .await
+        .data();
+    let secrets = [
+        peers[0].id.to_string(),
+        peers[0].email.clone(),
+        review.clone(),
+    ];
+    let [hr, mgr, alice_ws, bob_ws] = &mut watchers[..] else {
+        unreachable!()
+    };
+    // HR hears who was asked (ids of the round and the reviewee only), then the submission.
+    let mut hr_kinds = vec![];
+    while !hr_kinds.contains(&"REVIEW_SUBMITTED".to_owned()) {
+        let e = event(hr, "a").await;
+        for secret in &secrets {
+            assert!(!e.to_string().contains(secret.as_str()), "{e}");
+        }
+        hr_kinds.push(e["kind"].as_str().unwrap().to_owned());
+    }
+    assert!(
+        hr_kinds.contains(&"PEER_REVIEW_REQUESTED".to_owned()),
+        "{hr_kinds:?}"
+    );
+    // Alice's manager: her peers approved, a review of her submitted; never who was asked.
+    let mut mgr_kinds = vec![];
+    while !mgr_kinds.contains(&"REVIEW_SUBMITTED".to_owned()) {
+        let e = event(mgr, "a").await;
+        for secret in &secrets {
+            assert!(!e.to_string().contains(secret.as_str()), "{e}");
+        }
+        assert_eq!(e["employeeId"], alice.id.to_string());
+        mgr_kinds.push(e["kind"].as_str().unwrap().to_owned());
+    }
+    assert!(
+        !mgr_kinds.contains(&"PEER_REVIEW_REQUESTED".to_owned()),
+        "{mgr_kinds:?}"
+    );
+    // Alice does not learn when a peer wrote about her; Bob is told nothing of it either.
+    loop {
+        match alice_ws.recv_within(StdDuration::from_millis(700)).await {
+            None => break,
+            Some(Incoming::Message(m)) => {
+                let kind = &m["payload"]["data"]["activity"]["kind"];
+                assert_eq!(kind, "PEERS_APPROVED", "{m}");
+            }
+            Some(closed) => panic!("{closed:?}"),
+        }
+    }
+    bob_ws.quiet_for(StdDuration::from_millis(300)).await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
 async fn private_feedback_reaches_only_its_recipient_and_review_requests_only_hr() {
     let app = spawn_app().await;
     let org = app.org().await;

@@ -37,6 +37,8 @@ pub struct AppState {
     pub config: Arc<Config>,
     /// Counters.
     pub metrics: Arc<Metrics>,
+    /// The live-event bus (its subscriber count is a metric).
+    pub bus: Arc<crate::live::Bus>,
 }
 
 const GRAPHQL_RESPONSE: &str = "application/graphql-response+json";
@@ -583,9 +585,16 @@ pub async fn redis_ping(client: &redis::Client) -> bool {
 /// counted at scrape time (a scrape does not fail when the database does not answer).
 pub async fn metrics(state: web::Data<AppState>) -> HttpResponse {
     let depth = queue_depth(&state.ctx.db).await;
+    let mut body = state.metrics.render(depth);
+    body.push_str(&format!(
+        "# HELP perfcycle_live_subscriptions Open GraphQL subscriptions on this server.\n\
+         # TYPE perfcycle_live_subscriptions gauge\n\
+         perfcycle_live_subscriptions {}\n",
+        state.bus.subscribers()
+    ));
     HttpResponse::Ok()
         .content_type("text/plain; version=0.0.4; charset=utf-8")
-        .body(state.metrics.render(depth))
+        .body(body)
 }
 
 async fn queue_depth(db: &sea_orm::DatabaseConnection) -> Option<QueueDepth> {

@@ -41,7 +41,9 @@ pub struct Bus {
 }
 
 struct RedisOut {
-    conn: redis::aio::MultiplexedConnection,
+    client: redis::Client,
+    /// Opened again after an error (a Redis restart drops it).
+    conn: tokio::sync::Mutex<Option<redis::aio::MultiplexedConnection>>,
     channel: String,
 }
 
@@ -73,7 +75,11 @@ impl Bus {
         }
         Ok(Arc::new(Bus {
             local,
-            redis: Some(RedisOut { conn, channel }),
+            redis: Some(RedisOut {
+                client: client.clone(),
+                conn: tokio::sync::Mutex::new(Some(conn)),
+                channel,
+            }),
         }))
     }
 
@@ -102,8 +108,14 @@ impl Bus {
                     pipe.publish(&out.channel, serde_json::to_string(e)?)
                         .ignore();
                 }
-                let mut conn = out.conn.clone();
+                let mut held = out.conn.lock().await;
+                let mut conn = match held.take() {
+                    Some(c) => c,
+                    None => out.client.get_multiplexed_async_connection().await?,
+                };
                 pipe.query_async::<()>(&mut conn).await?;
+                // Kept only after it worked: an error drops it, and the next round reconnects.
+                *held = Some(conn);
             }
         }
         Ok(())

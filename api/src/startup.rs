@@ -94,6 +94,7 @@ impl Application {
             redis,
             config: Arc::new(config),
             metrics: metrics.clone(),
+            bus,
         });
         let mut server = HttpServer::new(move || {
             App::new()

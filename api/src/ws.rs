@@ -7,15 +7,20 @@
 //! - `4401` a subscription was sent before `connection_init` was accepted, or the token
 //!   expired while the connection was open (it is closed then: reconnect with a fresh one);
 //! - `4408` no `connection_init` within ten seconds;
-//! - `4400` a frame that is not protocol text (binary, or larger than the request limit).
+//! - `4400` a frame that is not protocol text (binary, or larger than the request limit), a
+//!   subscription beyond the request limits, or a query or mutation (those go over HTTP).
+//!
+//! While the connection is open its employee is looked up again every minute: one who has
+//! left (or whose token no longer names anyone active) is closed with `4403`.
 
-use crate::auth::{LEEWAY_SECONDS, TokenError};
-use crate::graphql::{Loaders, RequestAuth};
+use crate::auth::{LEEWAY_SECONDS, Subject, TokenError};
+use crate::graphql::{Loaders, RequestAuth, limits};
 use crate::http::{AppState, viewer_of};
 use actix_web::http::header;
 use actix_web::{HttpRequest, HttpResponse, web};
 use actix_ws::{AggregatedMessage, CloseCode, CloseReason, Session};
 use async_graphql::http::{WebSocket, WebSocketProtocols as Protocols, WsMessage};
+use async_graphql::parser::types::{DocumentOperations, OperationType};
 use async_graphql::{Data, Error};
 use chrono::{DateTime, Utc};
 use futures_util::{StreamExt, stream};
@@ -49,6 +54,8 @@ struct Init {
     refused: Option<(u16, String)>,
     /// Accepted: when the token stops being valid.
     expires: Option<DateTime<Utc>>,
+    /// Accepted: whom the token names, looked up again while the connection lasts.
+    subject: Option<Subject>,
 }
 
 /// GET /graphql with `Upgrade: websocket`.
@@ -90,8 +97,9 @@ async fn accept(
     let decided = decide(&state, &payload).await;
     let mut shared = init.lock().map_err(|_| Error::new("internal error"))?;
     match decided {
-        Ok((viewer, expires)) => {
+        Ok((viewer, expires, subject)) => {
             shared.expires = Some(expires);
+            shared.subject = Some(subject);
             let mut data = Data::default();
             data.insert(RequestAuth::Viewer(viewer));
             data.insert(Loaders::new(&state.ctx.db));
@@ -107,7 +115,7 @@ async fn accept(
 async fn decide(
     state: &AppState,
     payload: &Value,
-) -> Result<(domain::Viewer, DateTime<Utc>), (u16, String)> {
+) -> Result<(domain::Viewer, DateTime<Utc>, Subject), (u16, String)> {
     let field = |k: &str| payload.get(k).and_then(Value::as_str);
     let token = match (
         field("Authorization").or(field("authorization")),
@@ -133,8 +141,8 @@ async fn decide(
         .map_err(|e| (FORBIDDEN, e.to_string()))?;
     let expires = DateTime::from_timestamp(exp.saturating_add(LEEWAY_SECONDS as i64), 0)
         .unwrap_or(DateTime::<Utc>::MAX_UTC);
-    match viewer_of(state, subject).await {
-        Ok(RequestAuth::Viewer(v)) => Ok((v, expires)),
+    match viewer_of(state, subject.clone()).await {
+        Ok(RequestAuth::Viewer(v)) => Ok((v, expires, subject)),
         Ok(RequestAuth::Refused(why)) => Err((FORBIDDEN, why)),
         Ok(RequestAuth::Anonymous) => Err((FORBIDDEN, TokenError::Invalid.to_string())),
         Err(e) => {
@@ -151,48 +159,113 @@ fn reason(code: u16, text: impl Into<String>) -> Option<CloseReason> {
     })
 }
 
+/// How often an open connection's employee is looked up again.
+const RECHECK: Duration = Duration::from_secs(60);
+
+/// Reads the client's frames into `to_graphql` until the client goes: answers pings, and
+/// refuses what is not a protocol message or a subscription within the request limits. Its
+/// own task, so that a client sending faster than async-graphql reads waits on the channel
+/// without stopping the connection's loop. Returns the close to send, if any.
+async fn read(
+    state: Arc<AppState>,
+    mut session: Session,
+    mut messages: actix_ws::AggregatedMessageStream,
+    to_graphql: mpsc::Sender<String>,
+) -> Option<CloseReason> {
+    while let Some(frame) = messages.next().await {
+        match frame {
+            Ok(AggregatedMessage::Text(text)) => {
+                if let Err(why) = admit(&state, &text) {
+                    return reason(BAD_FRAME, why);
+                }
+                if to_graphql.send(text.to_string()).await.is_err() {
+                    return None;
+                }
+            }
+            Ok(AggregatedMessage::Ping(bytes)) => {
+                if session.pong(&bytes).await.is_err() {
+                    return None;
+                }
+            }
+            Ok(AggregatedMessage::Pong(_)) => {}
+            Ok(AggregatedMessage::Binary(_)) => {
+                return reason(BAD_FRAME, "binary frames are not part of the protocol");
+            }
+            Err(e) => return reason(BAD_FRAME, e.to_string()),
+            Ok(AggregatedMessage::Close(_)) => return None,
+        }
+    }
+    None
+}
+
+/// A client message the server will hand on: a subscription must be one, within the limits
+/// HTTP requests have (checked before anything recursive reads it).
+fn admit(state: &AppState, text: &str) -> Result<(), String> {
+    let Ok(message) = serde_json::from_str::<Value>(text) else {
+        return Err("messages are JSON objects".to_owned());
+    };
+    if !matches!(message["type"].as_str(), Some("subscribe" | "start")) {
+        return Ok(());
+    }
+    let payload = &message["payload"];
+    let query = payload["query"].as_str().unwrap_or_default();
+    let limits = crate::graphql::limits(&state.config);
+    limits::check_text(query, &limits).map_err(|e| e.message)?;
+    if let Some(v @ Value::Object(_)) = payload.get("variables") {
+        limits::check_variables(v, &limits).map_err(|e| e.message)?;
+    }
+    if let Ok(doc) = async_graphql::parser::parse_query(query) {
+        limits::check_document(&doc, &limits).map_err(|e| e.message)?;
+        let subscriptions_only = match &doc.operations {
+            DocumentOperations::Single(op) => op.node.ty == OperationType::Subscription,
+            DocumentOperations::Multiple(ops) => ops
+                .values()
+                .all(|op| op.node.ty == OperationType::Subscription),
+        };
+        if !subscriptions_only {
+            return Err(
+                "only subscriptions go over the WebSocket; send queries and mutations over HTTP"
+                    .to_owned(),
+            );
+        }
+    }
+    Ok(())
+}
+
 /// One connection, until either side closes it.
 async fn serve(
     state: Arc<AppState>,
     protocol: Protocols,
     mut session: Session,
-    mut messages: actix_ws::AggregatedMessageStream,
+    messages: actix_ws::AggregatedMessageStream,
 ) {
     let (to_graphql, from_client) = mpsc::channel::<String>(16);
     let incoming = stream::unfold(from_client, |mut rx| async move {
         rx.recv().await.map(|m| (m, rx))
     });
+    // The loop keeps a sender too: the client's side ends through the reader's result, never
+    // by async-graphql seeing its input end first.
+    let mut reader = actix_web::rt::spawn(read(
+        state.clone(),
+        session.clone(),
+        messages,
+        to_graphql.clone(),
+    ));
     let init = Arc::new(Mutex::new(Init::default()));
     let (st, shared) = (state.clone(), init.clone());
     let graphql = WebSocket::new(state.schema.clone(), incoming, protocol)
         .on_connection_init(move |payload| accept(st, payload, shared));
     let mut graphql = std::pin::pin!(graphql);
     let opened = tokio::time::Instant::now();
+    let mut checked = opened;
     let mut tick = tokio::time::interval(Duration::from_secs(1));
     let close = loop {
         tokio::select! {
-            frame = messages.next() => match frame {
-                Some(Ok(AggregatedMessage::Text(text))) => {
-                    if to_graphql.send(text.to_string()).await.is_err() {
-                        break None;
-                    }
-                }
-                Some(Ok(AggregatedMessage::Ping(bytes))) => {
-                    if session.pong(&bytes).await.is_err() {
-                        return;
-                    }
-                }
-                Some(Ok(AggregatedMessage::Pong(_))) => {}
-                Some(Ok(AggregatedMessage::Binary(_))) => {
-                    break reason(BAD_FRAME, "binary frames are not part of the protocol");
-                }
-                Some(Err(e)) => break reason(BAD_FRAME, e.to_string()),
-                Some(Ok(AggregatedMessage::Close(_))) | None => break None,
-            },
+            ended = &mut reader => break ended.unwrap_or(None),
             out = graphql.next() => match out {
                 Some(WsMessage::Text(text)) => {
                     if session.text(text).await.is_err() {
-                        return;
+                        break None;
                     }
                 }
                 Some(WsMessage::Close(code, text)) => break closing(&init, code, text),
@@ -200,8 +273,8 @@ async fn serve(
                 None => break closing(&init, 1000, String::new()),
             },
             _ = tick.tick() => {
-                let (refused, expires) = match init.lock() {
-                    Ok(i) => (i.refused.is_some(), i.expires),
+                let (refused, expires, subject) = match init.lock() {
+                    Ok(i) => (i.refused.is_some(), i.expires, i.subject.clone()),
                     Err(_) => break reason(1011, "internal error"),
                 };
                 match expires {
@@ -213,9 +286,20 @@ async fn serve(
                     }
                     _ => {}
                 }
+                if let Some(subject) = subject
+                    && checked.elapsed() >= RECHECK
+                {
+                    checked = tokio::time::Instant::now();
+                    match viewer_of(&state, subject).await {
+                        Ok(RequestAuth::Viewer(_)) | Err(_) => {}
+                        Ok(_) => break reason(FORBIDDEN, TokenError::UnknownEmployee.to_string()),
+                    }
+                }
             }
         }
     };
+    reader.abort();
+    drop(to_graphql);
     let _ = session.close(close).await;
 }
 

@@ -149,21 +149,38 @@ pub struct Claim {
 pub async fn claim(ctx: &Ctx, worker: &str) -> DomainResult<Option<Claim>> {
     let now = ctx.clock.now();
     let owner = format!("{worker}/{}", Uuid::new_v4().simple());
-    background_job::Entity::update_many()
-        .col_expr(
-            background_job::Column::Status,
-            Expr::value(JobStatus::Failed),
-        )
-        .col_expr(
-            background_job::Column::LastError,
-            Expr::value("its worker stopped before finishing it too many times"),
-        )
-        .col_expr(background_job::Column::FinishedAt, Expr::value(now))
+    let dead = background_job::Entity::find()
         .filter(background_job::Column::Status.eq(JobStatus::Running))
         .filter(background_job::Column::LeaseUntil.lt(now))
         .filter(background_job::Column::Attempts.gte(MAX_ATTEMPTS))
-        .exec(&ctx.db)
+        .all(&ctx.db)
         .await?;
+    for job in dead {
+        const DIED: &str = "its worker stopped before finishing it too many times";
+        let txn = crate::db::begin(&ctx.db).await?;
+        let failed = background_job::Entity::update_many()
+            .col_expr(
+                background_job::Column::Status,
+                Expr::value(JobStatus::Failed),
+            )
+            .col_expr(background_job::Column::LastError, Expr::value(DIED))
+            .col_expr(background_job::Column::FinishedAt, Expr::value(now))
+            .filter(background_job::Column::Id.eq(job.id))
+            .filter(background_job::Column::Status.eq(JobStatus::Running))
+            .filter(background_job::Column::LeaseUntil.lt(now))
+            .exec(&txn)
+            .await?;
+        if failed.rows_affected == 1 {
+            let event = crate::events::DomainEvent::JobFailed {
+                job_id: job.id,
+                job_kind: job.kind.to_string(),
+                job_subject_id: job.subject_id,
+                error: DIED.to_owned(),
+            };
+            crate::publish::emit(&txn, now, None, vec![event]).await?;
+        }
+        txn.commit().await?;
+    }
     let claimable = Condition::any()
         .add(background_job::Column::Status.eq(JobStatus::Queued))
         .add(

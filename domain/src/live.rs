@@ -1,7 +1,8 @@
 //! Live events: the committed stream of [`DomainEvent`]s as dashboards receive it. A use-case
 //! stores its events in its own transaction ([`crate::publish::emit`]); the relay in every
 //! process claims the ones no process has relayed yet, after they committed, and hands them to
-//! the event bus. Claiming marks them, so with many processes each event is relayed once.
+//! the event bus. Claiming marks them, so with many processes each event is relayed by one
+//! of them (again only if its publish fails before the claim commits).
 
 use crate::error::{DomainError, DomainResult};
 use crate::events::DomainEvent;
@@ -25,7 +26,8 @@ pub struct LiveEvent {
 }
 
 /// Claims up to `limit` committed events that no relay has taken yet, oldest first, marking
-/// them relayed at `now`. On PostgreSQL concurrent relays skip each other's rows; SQLite has
+/// them relayed at `now` (in the caller's transaction: the relay commits once it published,
+/// so an event is delivered at least once). On PostgreSQL concurrent relays skip each other's rows; SQLite has
 /// one writer at a time.
 pub async fn claim(
     db: &impl ConnectionTrait,
@@ -48,10 +50,17 @@ pub async fn claim(
     let mut events = Vec::with_capacity(rows.len());
     for row in rows {
         let payload: serde_json::Value = row.try_get("", "payload")?;
-        let event: DomainEvent = serde_json::from_value(payload)
-            .map_err(|e| DomainError::Internal(format!("stored event: {e}")))?;
+        let id: Uuid = row.try_get("", "id")?;
+        // One unreadable row must not stall the relay: it is claimed, logged and skipped.
+        let event: DomainEvent = match serde_json::from_value(payload) {
+            Ok(e) => e,
+            Err(e) => {
+                tracing::error!(event = %id, error = %e, "live events: a stored event does not read");
+                continue;
+            }
+        };
         events.push(LiveEvent {
-            id: row.try_get("", "id")?,
+            id,
             actor_id: row.try_get("", "actor_id")?,
             occurred_at: row.try_get("", "occurred_at")?,
             event,

@@ -39,6 +39,36 @@ impl TestApp {
     pub async fn ws(&self, protocol: &'static str) -> Ws {
         ws_to(&self.address, protocol).await
     }
+
+    /// Waits (up to 20 s) until the server holds `n` subscriptions (its metric says so):
+    /// from then on every event reaches them.
+    pub async fn wait_subscriptions(&self, n: usize) {
+        let started = std::time::Instant::now();
+        loop {
+            let metrics = self
+                .http
+                .get(format!("{}/metrics", self.address))
+                .send()
+                .await
+                .unwrap()
+                .text()
+                .await
+                .unwrap();
+            let open = metrics
+                .lines()
+                .find_map(|l| l.strip_prefix("perfcycle_live_subscriptions "))
+                .and_then(|v| v.trim().parse::<usize>().ok())
+                .expect("the subscriptions metric");
+            if open >= n {
+                return;
+            }
+            assert!(
+                started.elapsed() < WAIT,
+                "{open} subscriptions open after {WAIT:?}, not {n}"
+            );
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+    }
 }
 
 /// Opens a WebSocket to `address` (`http://host:port`) `/graphql` offering `protocol`.
@@ -59,6 +89,14 @@ impl Ws {
     pub async fn send(&mut self, message: Value) {
         self.socket
             .send(Message::Text(message.to_string().into()))
+            .await
+            .expect("cannot send");
+    }
+
+    /// Sends a text frame as it is.
+    pub async fn send_raw(&mut self, text: &str) {
+        self.socket
+            .send(Message::Text(text.to_owned().into()))
             .await
             .expect("cannot send");
     }

@@ -128,9 +128,7 @@ impl Subscription {
                             Err(_) => break,
                         }
                     }
-                    domain::reward::run::get(&s.dctx, &s.viewer, s.id)
-                        .await
-                        .gql()
+                    settled(&s.dctx, &s.viewer, s.id).await
                 }
             };
             let item = match read {
@@ -282,6 +280,25 @@ impl Subscription {
             },
         ))
     }
+}
+
+/// A run as it is now. Its last batch commits `REWARD_RUN_COMPLETED` a moment before its job
+/// is marked DONE: a completed run is read again (for up to five seconds) until its job says so.
+async fn settled(
+    dctx: &domain::Ctx,
+    viewer: &domain::Viewer,
+    id: Uuid,
+) -> GqlResult<(entity::reward_run::Model, entity::background_job::Model)> {
+    let mut read = domain::reward::run::get(dctx, viewer, id).await.gql()?;
+    for _ in 0..25 {
+        let (run, job) = &read;
+        if run.completed_at.is_none() || matches!(job.status, JobStatus::Done | JobStatus::Failed) {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(200)).await;
+        read = domain::reward::run::get(dctx, viewer, id).await.gql()?;
+    }
+    Ok(read)
 }
 
 /// Whether `event` moves reward run `run`.

@@ -68,6 +68,40 @@ async fn a_connection_without_a_valid_token_is_closed_with_4403_and_nothing_runs
         let (code, _) = ws.closed().await;
         assert_eq!(code, 4401, "{protocol}");
     }
+    // Queries and mutations go over HTTP; a subscription beyond the request limits is refused
+    // before it runs; so is a frame that is not a protocol message.
+    let hr = app.token("hr@t.io").await;
+    let aliases: String = (0..30)
+        .map(|i| format!("a{i}: activity {{ __typename }} "))
+        .collect();
+    for (protocol, message, says) in [
+        (
+            TRANSPORT_WS,
+            "{ me { id } }".to_owned(),
+            "only subscriptions",
+        ),
+        (
+            LEGACY_WS,
+            "mutation { __typename }".to_owned(),
+            "only subscriptions",
+        ),
+        (
+            TRANSPORT_WS,
+            format!("subscription {{ {aliases} }}"),
+            "root fields",
+        ),
+    ] {
+        let mut ws = app.ws(protocol).await;
+        ws.init(&hr).await;
+        ws.subscribe("q", &message, json!({})).await;
+        let (code, reason) = ws.closed().await;
+        assert_eq!(code, 4400, "{message}: {reason}");
+        assert!(reason.contains(says), "{message}: {reason}");
+    }
+    let mut ws = app.ws(TRANSPORT_WS).await;
+    ws.init(&hr).await;
+    ws.send_raw("not json").await;
+    assert_eq!(ws.closed().await.0, 4400);
     // Without a subprotocol there is no GraphQL over this socket.
     let refused = reqwest::Client::new()
         .get(format!("{}/graphql", app.address))
@@ -97,6 +131,7 @@ async fn a_connection_is_closed_with_4401_when_its_token_expires() {
         ws.init(&short).await;
         ws.subscribe("a", ACTIVITY, json!({ "f": { "kinds": ["GOAL_CREATED"] } }))
             .await;
+        app.wait_subscriptions(1).await;
         goal(&app, &org.alice, &cycle, "Seen before the expiry").await;
         assert_eq!(event(&mut ws, "a").await["kind"], "GOAL_CREATED");
         let (code, reason) = ws.closed().await;
@@ -168,8 +203,7 @@ async fn activity_shows_each_subscriber_only_what_they_may_see() {
             .await;
         watchers.push((who, ws));
     }
-    // Give the subscriptions a moment to be listening.
-    tokio::time::sleep(StdDuration::from_millis(300)).await;
+    app.wait_subscriptions(5).await;
     let dave_goal = goal(&app, &org.dave, &cycle, "Dave's goal").await;
     let dave = app.employee("dave@t.io").await.id.to_string();
     for (who, ws) in &mut watchers {
@@ -213,7 +247,7 @@ async fn activity_shows_each_subscriber_only_what_they_may_see() {
         refused[0]["extensions"]["code"], "BAD_USER_INPUT",
         "{refused}"
     );
-    tokio::time::sleep(StdDuration::from_millis(300)).await;
+    app.wait_subscriptions(6).await;
     goal(&app, &org.alice, &cycle, "Alice's goal").await;
     let carol_goal = goal(&app, &org.carol, &cycle, "Carol's goal").await;
     let e = event(&mut ws, "s").await;
@@ -233,7 +267,7 @@ async fn opening_a_weeks_check_ins_tells_every_dashboard_once() {
         json!({ "f": { "kinds": ["CHECK_INS_OPENED"] } }),
     )
     .await;
-    tokio::time::sleep(StdDuration::from_millis(300)).await;
+    app.wait_subscriptions(1).await;
     assert_eq!(app.open_check_ins().await, 9);
     let e = event(&mut bob, "a").await;
     assert_eq!(e["subjectId"], cycle.as_str());
@@ -262,7 +296,7 @@ async fn review_events_never_name_a_reviewer_and_reach_neither_the_reviewee_nor_
         ws.subscribe("a", ACTIVITY, filter.clone()).await;
         watchers.push(ws);
     }
-    tokio::time::sleep(StdDuration::from_millis(300)).await;
+    app.wait_subscriptions(4).await;
     app.gql(
         Some(&org.mgr),
         "mutation($i: ApprovePeersInput!) { approvePeers(input: $i) { status } }",
@@ -342,7 +376,7 @@ async fn private_feedback_reaches_only_its_recipient_and_review_requests_only_hr
         .await;
         watchers.push(ws);
     }
-    tokio::time::sleep(StdDuration::from_millis(300)).await;
+    app.wait_subscriptions(3).await;
     let alice = app.employee("alice@t.io").await.id.to_string();
     app.gql(
         Some(&org.bob),
@@ -379,7 +413,9 @@ async fn cycle_progress_pushes_the_overview_at_most_every_250_ms_and_ends_on_its
     let org = app.org().await;
     let cycle = app.active_cycle(&org.hr).await;
     // The cycle's own events are relayed first (they would move everyone's figures).
-    tokio::time::sleep(StdDuration::from_millis(500)).await;
+    while app.count("domain_event WHERE relayed_at IS NULL").await > 0 {
+        tokio::time::sleep(StdDuration::from_millis(20)).await;
+    }
     let mut hr = app.ws(TRANSPORT_WS).await;
     hr.init(&org.hr).await;
     hr.subscribe("p", PROGRESS, json!({ "c": cycle })).await;
@@ -401,23 +437,31 @@ async fn cycle_progress_pushes_the_overview_at_most_every_250_ms_and_ends_on_its
     }
     let took = burst.elapsed();
     let mut pushes = vec![];
-    let last = loop {
+    let mut last = loop {
         let p = hr.next("p").await.unwrap()["cycleProgress"].clone();
         pushes.push(std::time::Instant::now());
         if p["goals"]["total"] == 12 {
             break p;
         }
     };
-    hr.quiet_for(StdDuration::from_millis(600)).await;
-    // Never two pushes within 250 ms, and far fewer pushes than events.
+    // The last events may still be on their way when a push already counts them: one more
+    // push may follow, with the same figures.
+    while let Some(Incoming::Message(m)) = hr.recv_within(StdDuration::from_millis(800)).await {
+        pushes.push(std::time::Instant::now());
+        let p = m["payload"]["data"]["cycleProgress"].clone();
+        assert_eq!(p, last, "a push after the burst with other figures");
+        last = p;
+    }
+    // Pushes come at least 250 ms apart (less what the network blurs), and far fewer than
+    // the events.
     for w in pushes.windows(2) {
         assert!(
-            w[1] - w[0] >= StdDuration::from_millis(240),
+            w[1] - w[0] >= StdDuration::from_millis(200),
             "{:?}",
             w[1] - w[0]
         );
     }
-    let bound = (took.as_millis() / 250) as usize + 2;
+    let bound = (took.as_millis() / 250) as usize + 3;
     assert!(
         pushes.len() <= bound,
         "{} pushes for a {took:?} burst",
@@ -458,7 +502,7 @@ async fn a_subscriber_that_falls_behind_is_told_it_lagged_and_goes_on() {
     let mut ws = app.ws(TRANSPORT_WS).await;
     ws.init(&org.hr).await;
     ws.subscribe("a", ACTIVITY, json!({})).await;
-    tokio::time::sleep(StdDuration::from_millis(300)).await;
+    app.wait_subscriptions(1).await;
     // Twenty events committed together (as a bulk change commits them) are relayed at once.
     let alice = app.employee("alice@t.io").await.id;
     let burst: Vec<_> = (0..20)

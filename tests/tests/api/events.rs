@@ -71,7 +71,10 @@ async fn agreeing_a_goal_records_its_event_and_queues_the_owners_email_with_it()
     let id = app
         .goal_id(&org.alice, &cycle, json!({ "weight": 100 }))
         .await;
+    // A second apart each, so the stored events have an order to read them back in.
+    app.clock.set(perfcycle_tests::at("2027-03-01T12:00:01Z"));
     app.goal_action(&org.alice, "proposeGoal", &id).await.data();
+    app.clock.set(perfcycle_tests::at("2027-03-01T12:00:02Z"));
     // The owner cannot agree her own goal: no event, no e-mail.
     app.goal_action(&org.alice, "agreeGoal", &id)
         .await

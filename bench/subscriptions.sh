@@ -25,7 +25,7 @@ if [ -z "${NO_BUILD:-}" ]; then
   cargo build --release -q -p perfcycle-bench --bin subscriptions
 fi
 # Each connection is a file descriptor on both sides.
-ulimit -n 65536
+ulimit -n "$(ulimit -Hn)"
 work=$(mktemp -d)
 SERVER=
 DB=perfcycle_subs_$$
@@ -68,8 +68,8 @@ run_case() { # backend
   load=$(cut -d' ' -f1 /proc/loadavg)
   kill "$SERVER"; wait "$SERVER" 2>/dev/null || true; SERVER=
   val() { awk -F'\t' -v k="$1" '$1 == k { print $2 }' "$dir/result.tsv"; }
-  ROWS+=("| $backend | $(val subscribers) ($(val failed_to_connect) failed) | $(val rss_before_kib) → $(val rss_after_kib) | **$(val kib_per_subscription) KiB** | $(val all_events) | $load |")
-  for e in $(seq 0 $((E - 1))); do ROWS+=("| | | | | event $e: $(val "event_$e") | |"); done
+  ROWS+=("| $backend | $(val subscribers) ($(val failed_to_connect) failed) | $(val rss_before_kib) → $(val rss_connected_kib) → $(val rss_after_kib) | $(val kib_per_connection) KiB | **$(val kib_per_subscription) KiB** | $(val kib_per_both) KiB | $(val all_events) | $load |")
+  for e in $(seq 0 $((E - 1))); do ROWS+=("| | | | | | | event $e: $(val "event_$e") | |"); done
 }
 for b in $BACKENDS; do run_case "$b"; done
 
@@ -81,14 +81,15 @@ report=bench/reports/subscriptions-$(date -u +%F).md
   echo "one \`perfcycle serve\` (PostgreSQL + Redis: every event through Redis pub/sub; SQLite: the"
   echo "in-process bus). $N WebSocket connections (graphql-transport-ws) from one client process on the"
   echo "same machine, each with one idle \`activity(filter: { kinds: [GOAL_CREATED] })\` subscription as"
-  echo "HR. Memory is the server's resident set (/proc VmRSS) before the first connection and 5 s after"
-  echo "the last, divided by the connections (the connection and its subscription together). Delivery is"
+  echo "HR. Memory is the server's resident set (/proc VmRSS): before the first connection, 5 s after the"
+  echo "last connection was open and authenticated (idle, no subscription), and 5 s after each had"
+  echo "subscribed; the differences divided by the connections. Delivery is"
   echo "from \`createGoal\`'s response (the write committed) to the event's arrival at each subscriber;"
   echo "it includes the relay's poll (up to 100 ms) and, on PostgreSQL, the trip through Redis. Targets:"
   echo "≤ 25 KB per idle subscription, p99 < 500 ms to 10 000 subscribers."
   echo
-  echo "| backend | subscribers | server RSS (KiB) | per subscription | delivery (all events) | load (1 min) |"
-  echo "|---|---|---|---|---|---|"
+  echo "| backend | subscribers | server RSS (KiB): none → connected → subscribed | per connection | per subscription | both | delivery (all events) | load (1 min) |"
+  echo "|---|---|---|---|---|---|---|---|"
   for r in "${ROWS[@]}"; do echo "$r"; done
 } > "$report"
 cat "$report"

@@ -41,8 +41,15 @@ fn rss_kib(pid: u32) -> Res<u64> {
 /// Arrival times, one list per subscriber.
 type Arrivals = Arc<Mutex<Vec<Vec<Instant>>>>;
 
-/// One subscriber: connects, subscribes, then records when each event arrives.
-async fn subscriber(url: String, token: String, slot: usize, arrivals: Arrivals) -> Res<()> {
+/// One subscriber: connects and authenticates, subscribes once `go` says so, then records
+/// when each event arrives.
+async fn subscriber(
+    url: String,
+    token: String,
+    slot: usize,
+    arrivals: Arrivals,
+    mut go: tokio::sync::watch::Receiver<bool>,
+) -> Res<()> {
     let mut request = url.into_client_request()?;
     request
         .headers_mut()
@@ -54,6 +61,7 @@ async fn subscriber(url: String, token: String, slot: usize, arrivals: Arrivals)
         Some(Ok(Message::Text(t))) if t.contains("connection_ack") => {}
         other => return Err(format!("no connection_ack: {other:?}").into()),
     }
+    go.wait_for(|go| *go).await?;
     let subscribe = json!({ "type": "subscribe", "id": "1", "payload": { "query": ACTIVITY } });
     socket
         .send(Message::Text(subscribe.to_string().into()))
@@ -107,6 +115,7 @@ async fn main() -> Res<()> {
     tokio::time::sleep(Duration::from_secs(1)).await;
     let before = rss_kib(pid)?;
     let mut tasks = Vec::with_capacity(n);
+    let (go, wait) = tokio::sync::watch::channel(false);
     // Connect in waves so the listen backlog never overflows.
     for wave in (0..n).collect::<Vec<_>>().chunks(250) {
         for &slot in wave {
@@ -115,23 +124,29 @@ async fn main() -> Res<()> {
                 hr.clone(),
                 slot,
                 arrivals.clone(),
+                wait.clone(),
             )));
         }
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
-    // Let every subscription settle, then read the idle server's memory.
+    // Every connection open and authenticated, idle: the server's memory; then each
+    // subscribes, idle again: its memory once more.
+    tokio::time::sleep(Duration::from_secs(5)).await;
+    let connected_kib = rss_kib(pid)?;
+    go.send(true)?;
     tokio::time::sleep(Duration::from_secs(5)).await;
     let failed = tasks.iter().filter(|t| t.is_finished()).count();
     let after = rss_kib(pid)?;
     let connected = n - failed;
+    let per = |kib: u64| kib as f64 / connected.max(1) as f64;
     println!("subscribers\t{connected}");
     println!("failed_to_connect\t{failed}");
     println!("rss_before_kib\t{before}");
+    println!("rss_connected_kib\t{connected_kib}");
     println!("rss_after_kib\t{after}");
-    println!(
-        "kib_per_subscription\t{:.1}",
-        (after.saturating_sub(before)) as f64 / connected.max(1) as f64
-    );
+    println!("kib_per_connection\t{:.1}", per(connected_kib.saturating_sub(before)));
+    println!("kib_per_subscription\t{:.1}", per(after.saturating_sub(connected_kib)));
+    println!("kib_per_both\t{:.1}", per(after.saturating_sub(before)));
 
     let http = reqwest::Client::new();
     let ends: serde_json::Value = http

@@ -144,8 +144,14 @@ async fn main() -> Res<()> {
     println!("rss_before_kib\t{before}");
     println!("rss_connected_kib\t{connected_kib}");
     println!("rss_after_kib\t{after}");
-    println!("kib_per_connection\t{:.1}", per(connected_kib.saturating_sub(before)));
-    println!("kib_per_subscription\t{:.1}", per(after.saturating_sub(connected_kib)));
+    println!(
+        "kib_per_connection\t{:.1}",
+        per(connected_kib.saturating_sub(before))
+    );
+    println!(
+        "kib_per_subscription\t{:.1}",
+        per(after.saturating_sub(connected_kib))
+    );
     println!("kib_per_both\t{:.1}", per(after.saturating_sub(before)));
 
     let http = reqwest::Client::new();

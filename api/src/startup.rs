@@ -75,7 +75,18 @@ impl Application {
             .context("REDIS_URL: cannot open the live-event channel")?,
             None => Bus::local(config.live_buffer),
         };
-        live::spawn_relay(ctx.clone(), bus.clone());
+        // The relay polls on a small pool of its own: it neither waits behind requests for a
+        // connection nor shows in the requests' statement counts.
+        let relay_db = crate::db::connect(&config.database_url, 2, None)
+            .await
+            .context("DATABASE_URL: cannot open the live-event relay's connections")?;
+        live::spawn_relay(
+            domain::Ctx {
+                db: relay_db,
+                clock: ctx.clock.clone(),
+            },
+            bus.clone(),
+        );
         let schema = build_schema(&config, ctx.clone(), bus.clone());
         let listener =
             TcpListener::bind((config.host.as_str(), config.port)).with_context(|| {

@@ -488,8 +488,8 @@ impl TestApp {
             .collect()
     }
 
-    /// SQL statements the app has run so far, read from `/metrics`.
-    pub async fn statements(&self) -> u64 {
+    /// A value the app reports on `/metrics` (a counter or gauge without labels).
+    pub async fn metric(&self, name: &str) -> u64 {
         let text = self
             .http
             .get(format!("{}/metrics", self.address))
@@ -499,10 +499,16 @@ impl TestApp {
             .text()
             .await
             .unwrap();
+        let prefix = format!("{name} ");
         text.lines()
-            .find_map(|l| l.strip_prefix("perfcycle_db_statements_total "))
+            .find_map(|l| l.strip_prefix(prefix.as_str()))
             .and_then(|n| n.trim().parse().ok())
-            .unwrap_or_else(|| panic!("no statement counter in {text}"))
+            .unwrap_or_else(|| panic!("no {name} in {text}"))
+    }
+
+    /// SQL statements the app has run so far, read from `/metrics`.
+    pub async fn statements(&self) -> u64 {
+        self.metric("perfcycle_db_statements_total").await
     }
 
     /// Asserts the server is alive and still answers `token`'s holder.

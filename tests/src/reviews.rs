@@ -102,6 +102,24 @@ impl TestApp {
         }
     }
 
+    /// `manager` approves `peers` (ids) as `employee`'s reviewers in `round`.
+    pub async fn approve_peers<P: ToString>(
+        &self,
+        manager: &str,
+        round: &str,
+        employee: impl ToString,
+        peers: &[P],
+    ) {
+        let peers: Vec<String> = peers.iter().map(ToString::to_string).collect();
+        self.gql(
+            Some(manager),
+            "mutation($i: ApprovePeersInput!) { approvePeers(input: $i) { status } }",
+            json!({ "i": { "roundId": round, "employeeId": employee.to_string(), "peerIds": peers } }),
+        )
+        .await
+        .data();
+    }
+
     /// The id of the review of `kind` about `reviewee` that `token`'s holder writes.
     pub async fn review_id(&self, token: &str, round: &str, kind: &str, reviewee: &str) -> String {
         let r = self

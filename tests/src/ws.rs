@@ -45,20 +45,7 @@ impl TestApp {
     pub async fn wait_subscriptions(&self, n: usize) {
         let started = std::time::Instant::now();
         loop {
-            let metrics = self
-                .http
-                .get(format!("{}/metrics", self.address))
-                .send()
-                .await
-                .unwrap()
-                .text()
-                .await
-                .unwrap();
-            let open = metrics
-                .lines()
-                .find_map(|l| l.strip_prefix("perfcycle_live_subscriptions "))
-                .and_then(|v| v.trim().parse::<usize>().ok())
-                .expect("the subscriptions metric");
+            let open = self.metric("perfcycle_live_subscriptions").await as usize;
             if open >= n {
                 return;
             }

@@ -222,11 +222,20 @@ async function connect() {
       r.errors ? setState("error", r.errors[0].message) : renderProgress(r.data.cycleProgress),
     );
     const refreshReviews = () =>
-      query(token, ROUNDS, { c: cycle }).then((d) => renderReviews(d.reviewRounds), () => {});
+      query(token, ROUNDS, { c: cycle }).then(
+        (d) => renderReviews(d.reviewRounds),
+        (e) => ($("reviews").textContent = `reviews: ${e.message}`),
+      );
     let stopRun = null;
     const followRun = async () => {
-      const runs = await query(token, RUNS, { c: cycle }).catch(() => null);
-      const latest = runs && runs.rewardRuns[0];
+      let runs;
+      try {
+        runs = await query(token, RUNS, { c: cycle });
+      } catch (e) {
+        $("reward").textContent = `reward runs: ${e.message}`;
+        return;
+      }
+      const latest = runs.rewardRuns[0];
       renderRun(latest);
       if (stopRun) stopRun();
       if (latest) stopRun = await live.subscribe(RUN, { r: latest.id }, (r) => r.data && renderRun(r.data.rewardRun));

@@ -152,13 +152,9 @@ async fn no_field_of_the_schema_tells_anyone_who_wrote_an_anonymous_review() {
         id("dave@t.io").await,
         id("carol@t.io").await,
     ];
-    app.gql(
-        Some(&org.mgr),
-        "mutation($i: ApprovePeersInput!) { approvePeers(input: $i) { status } }",
-        json!({ "i": { "roundId": s.round, "employeeId": alice.id, "peerIds": peers.iter().map(|p| p.id).collect::<Vec<_>>() } }),
-    )
-    .await
-    .data();
+    let peer_ids: Vec<_> = peers.iter().map(|p| p.id).collect();
+    app.approve_peers(&org.mgr, &s.round, alice.id, &peer_ids)
+        .await;
     // Three peers submit with comments, each at its own second; Carol declines. Alice, Bob
     // and Lea review Mia upward.
     let mut secret_ids = Vec::new();

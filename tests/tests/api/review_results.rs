@@ -38,13 +38,8 @@ async fn with_peers(app: &TestApp, s: &ReviewSetup) {
         id(app, "lead@t.io").await,
         id(app, "dave@t.io").await,
     ];
-    app.gql(
-        Some(&s.org.mgr),
-        "mutation($i: ApprovePeersInput!) { approvePeers(input: $i) { status } }",
-        json!({ "i": { "roundId": s.round, "employeeId": id(app, "alice@t.io").await, "peerIds": peers } }),
-    )
-    .await
-    .data();
+    app.approve_peers(&s.org.mgr, &s.round, id(app, "alice@t.io").await, &peers)
+        .await;
 }
 
 async fn summary(app: &TestApp, token: &str, s: &ReviewSetup, email: &str) -> Gql {
@@ -252,13 +247,8 @@ async fn a_threshold_of_two_shows_two_but_not_to_one_of_the_two() {
         id(&app, "ceo@t.io").await,
         id(&app, "lead@t.io").await,
     ];
-    app.gql(
-        Some(&org.mgr),
-        "mutation($i: ApprovePeersInput!) { approvePeers(input: $i) { status } }",
-        json!({ "i": { "roundId": s.round, "employeeId": id(&app, "alice@t.io").await, "peerIds": peers } }),
-    )
-    .await
-    .data();
+    app.approve_peers(&org.mgr, &s.round, id(&app, "alice@t.io").await, &peers)
+        .await;
     peer(&app, &s, &org.bob, 5, None).await;
     peer(&app, &s, &org.ceo, 2, None).await;
     // One of Mia's direct reports reviews her upward: one is not enough.

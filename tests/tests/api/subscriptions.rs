@@ -4,7 +4,7 @@
 //! subscribers of two API servers.
 
 use chrono::Duration;
-use perfcycle_tests::rewards::policy;
+use perfcycle_tests::rewards::{RewardSetup, policy};
 use perfcycle_tests::ws::{Incoming, LEGACY_WS, TRANSPORT_WS, Ws, ws_to};
 use perfcycle_tests::{TestApp, goal_input, spawn_app};
 use serde_json::{Value, json};
@@ -23,6 +23,16 @@ async fn goal(app: &TestApp, token: &str, cycle: &str, title: &str) -> String {
         )
         .await;
     r.data()["createGoal"]["id"].as_str().unwrap().to_owned()
+}
+
+/// The organisation in REWARDING with the standard policy, and a preview run queued.
+async fn previewed(app: &TestApp) -> (RewardSetup, String) {
+    let s = app.reward_setup().await;
+    let hr = &s.org.hr;
+    app.set_policy(hr, &s.cycle, policy()).await;
+    app.advance_cycle(hr, &s.cycle, "REWARDING").await;
+    let run = app.start_run(hr, &s.cycle, true).await;
+    (s, run)
 }
 
 /// The next activity event, skipping none.
@@ -142,11 +152,8 @@ async fn a_connection_is_closed_with_4401_when_its_token_expires() {
 #[tokio::test(flavor = "multi_thread")]
 async fn a_subscription_to_a_reward_run_gets_its_state_then_each_batch_until_done() {
     let app = spawn_app().await;
-    let s = app.reward_setup().await;
+    let (s, run) = previewed(&app).await;
     let hr = &s.org.hr;
-    app.set_policy(hr, &s.cycle, policy()).await;
-    app.advance_cycle(hr, &s.cycle, "REWARDING").await;
-    let run = app.start_run(hr, &s.cycle, true).await;
     // Only HR may follow a run; a bad id is bad input.
     let mut ws = app.ws(TRANSPORT_WS).await;
     ws.init(&s.org.mgr).await;
@@ -297,13 +304,9 @@ async fn review_events_never_name_a_reviewer_and_reach_neither_the_reviewee_nor_
         watchers.push(ws);
     }
     app.wait_subscriptions(4).await;
-    app.gql(
-        Some(&org.mgr),
-        "mutation($i: ApprovePeersInput!) { approvePeers(input: $i) { status } }",
-        json!({ "i": { "roundId": s.round, "employeeId": alice.id, "peerIds": peers.iter().map(|p| p.id).collect::<Vec<_>>() } }),
-    )
-    .await
-    .data();
+    let peer_ids: Vec<_> = peers.iter().map(|p| p.id).collect();
+    app.approve_peers(&org.mgr, &s.round, alice.id, &peer_ids)
+        .await;
     let review = app
         .review_id(&org.bob, &s.round, "PEER", "alice@t.io")
         .await;
@@ -548,11 +551,8 @@ async fn an_event_from_a_worker_process_reaches_subscribers_on_two_api_servers()
         return;
     }
     let app = spawn_app().await;
-    let s = app.reward_setup().await;
+    let (s, run) = previewed(&app).await;
     let hr = &s.org.hr;
-    app.set_policy(hr, &s.cycle, policy()).await;
-    app.advance_cycle(hr, &s.cycle, "REWARDING").await;
-    let run = app.start_run(hr, &s.cycle, true).await;
     // A second API server on the same database and channel, as a separate process.
     let port = free_port();
     let mut second = perfcycle_tests::process::start(

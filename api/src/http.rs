@@ -8,7 +8,7 @@ use crate::auth::{Auth, Subject, TokenError};
 use crate::config::Config;
 use crate::graphql::errors::code;
 use crate::graphql::limits::{self, Exceeded};
-use crate::graphql::{AppSchema, Loaders, RequestAuth};
+use crate::graphql::{AppSchema, RequestAuth, RequestLoaders};
 use crate::metrics::{Metrics, QueueDepth};
 use actix_web::http::StatusCode;
 use actix_web::http::header::{self, HeaderValue};
@@ -468,7 +468,7 @@ async fn execute(
     let mut request = Request::new(query)
         .variables(variables)
         .data(auth)
-        .data(Loaders::new(&state.ctx.db));
+        .data(RequestLoaders::default());
     // Kept to put the response's fields back in the query's order.
     let shape = document.clone();
     if let Some(doc) = document {

@@ -14,7 +14,7 @@
 //! left (or whose token no longer names anyone active) is closed with `4403`.
 
 use crate::auth::{LEEWAY_SECONDS, Subject, TokenError};
-use crate::graphql::{Loaders, RequestAuth, limits};
+use crate::graphql::{RequestAuth, RequestLoaders, limits};
 use crate::http::{AppState, viewer_of};
 use actix_web::http::header;
 use actix_web::{HttpRequest, HttpResponse, web};
@@ -102,7 +102,7 @@ async fn accept(
             shared.subject = Some(subject);
             let mut data = Data::default();
             data.insert(RequestAuth::Viewer(viewer));
-            data.insert(Loaders::new(&state.ctx.db));
+            data.insert(RequestLoaders::default());
             Ok(data)
         }
         Err((code, reason)) => {

@@ -1,15 +1,16 @@
-//! Subscription load for a running `perfcycle serve`: N WebSocket connections, each one
-//! `activity` subscription (graphql-transport-ws) as HR, idle; the server's resident memory
-//! before and after (from /proc); then E events, one at a time, and for each the time from
-//! the write's response to its arrival at every subscriber.
+//! Subscription load for a running `perfcycle serve`: N WebSocket connections, each holding S
+//! `activity` subscriptions (graphql-transport-ws) as HR, idle; the server's resident memory
+//! before, once connected and once subscribed (from /proc); then E events, one at a time, and
+//! for each the time from the write's response to its arrival at every subscription.
 //!
 //! ```text
-//! subscriptions ADDRESS SERVER_PID HR_TOKEN WRITER_TOKEN CYCLE_ID [--subscribers 10000] [--events 5]
+//! subscriptions ADDRESS SERVER_PID HR_TOKEN WRITER_TOKEN CYCLE_ID [--subscribers 10000] [--per-connection 1] [--events 5]
 //! ```
 //!
-//! Prints `key<TAB>value` lines: subscribers connected, RSS before and after (KiB), KiB per
-//! subscription, then per event and over all events the p50, p99 and max delivery in ms and
-//! how many subscribers got it.
+//! `--subscribers` counts subscriptions; they are spread over subscribers ÷ per-connection
+//! connections. Prints `key<TAB>value` lines: connections and subscriptions, RSS (KiB), KiB
+//! per connection and per subscription, then per event and over all events the p50, p99 and
+//! max delivery in ms and how many subscriptions got it.
 
 use futures_util::{SinkExt, StreamExt};
 use serde_json::json;
@@ -38,15 +39,16 @@ fn rss_kib(pid: u32) -> Res<u64> {
         .parse()?)
 }
 
-/// Arrival times, one list per subscriber.
+/// Arrival times, one list per subscription.
 type Arrivals = Arc<Mutex<Vec<Vec<Instant>>>>;
 
-/// One subscriber: connects and authenticates, subscribes once `go` says so, then records
-/// when each event arrives.
+/// One connection: connects and authenticates, opens `per` subscriptions (ids 0..per) once
+/// `go` says so, then records when each event arrives at each (slots `first..first + per`).
 async fn subscriber(
     url: String,
     token: String,
-    slot: usize,
+    first: usize,
+    per: usize,
     arrivals: Arrivals,
     mut go: tokio::sync::watch::Receiver<bool>,
 ) -> Res<()> {
@@ -62,15 +64,23 @@ async fn subscriber(
         other => return Err(format!("no connection_ack: {other:?}").into()),
     }
     go.wait_for(|go| *go).await?;
-    let subscribe = json!({ "type": "subscribe", "id": "1", "payload": { "query": ACTIVITY } });
-    socket
-        .send(Message::Text(subscribe.to_string().into()))
-        .await?;
+    for id in 0..per {
+        let subscribe =
+            json!({ "type": "subscribe", "id": id.to_string(), "payload": { "query": ACTIVITY } });
+        socket
+            .send(Message::Text(subscribe.to_string().into()))
+            .await?;
+    }
     while let Some(frame) = socket.next().await {
         match frame? {
             Message::Text(t) if t.contains("\"next\"") => {
                 let at = Instant::now();
-                arrivals.lock().map_err(|_| "poisoned")?[slot].push(at);
+                let message: serde_json::Value = serde_json::from_str(&t)?;
+                let id: usize = message["id"].as_str().ok_or("no id")?.parse()?;
+                if id >= per {
+                    return Err(format!("an unknown subscription id {id}").into());
+                }
+                arrivals.lock().map_err(|_| "poisoned")?[first + id].push(at);
             }
             Message::Ping(p) => socket.send(Message::Pong(p)).await?,
             Message::Close(_) => break,
@@ -92,7 +102,7 @@ fn percentile(sorted: &[f64], p: f64) -> f64 {
 async fn main() -> Res<()> {
     let args: Vec<String> = std::env::args().collect();
     if args.len() < 6 {
-        return Err("usage: subscriptions ADDRESS SERVER_PID HR_TOKEN WRITER_TOKEN CYCLE_ID [--subscribers N] [--events E]".into());
+        return Err("usage: subscriptions ADDRESS SERVER_PID HR_TOKEN WRITER_TOKEN CYCLE_ID [--subscribers N] [--per-connection S] [--events E]".into());
     }
     let (address, pid, hr, writer, cycle) = (
         args[1].clone(),
@@ -107,7 +117,9 @@ async fn main() -> Res<()> {
             None => Ok(default),
         }
     };
-    let n = flag("--subscribers", 10_000)?;
+    let per = flag("--per-connection", 1)?.max(1);
+    let connections = flag("--subscribers", 10_000)?.div_ceil(per);
+    let n = connections * per;
     let events = flag("--events", 5)?;
     let ws_url = format!("{}/graphql", address.replacen("http", "ws", 1));
     let arrivals: Arrivals = Arc::new(Mutex::new(vec![Vec::new(); n]));
@@ -117,12 +129,13 @@ async fn main() -> Res<()> {
     let mut tasks = Vec::with_capacity(n);
     let (go, wait) = tokio::sync::watch::channel(false);
     // Connect in waves so the listen backlog never overflows.
-    for wave in (0..n).collect::<Vec<_>>().chunks(250) {
-        for &slot in wave {
+    for wave in (0..connections).collect::<Vec<_>>().chunks(250) {
+        for &c in wave {
             tasks.push(tokio::spawn(subscriber(
                 ws_url.clone(),
                 hr.clone(),
-                slot,
+                c * per,
+                per,
                 arrivals.clone(),
                 wait.clone(),
             )));
@@ -137,8 +150,10 @@ async fn main() -> Res<()> {
     tokio::time::sleep(Duration::from_secs(5)).await;
     let failed = tasks.iter().filter(|t| t.is_finished()).count();
     let after = rss_kib(pid)?;
-    let connected = n - failed;
-    let per = |kib: u64| kib as f64 / connected.max(1) as f64;
+    let open = connections - failed;
+    let connected = open * per;
+    let each = |kib: u64, count: usize| kib as f64 / count.max(1) as f64;
+    println!("connections\t{open}");
     println!("subscribers\t{connected}");
     println!("failed_to_connect\t{failed}");
     println!("rss_before_kib\t{before}");
@@ -146,13 +161,17 @@ async fn main() -> Res<()> {
     println!("rss_after_kib\t{after}");
     println!(
         "kib_per_connection\t{:.1}",
-        per(connected_kib.saturating_sub(before))
+        each(connected_kib.saturating_sub(before), open)
     );
     println!(
         "kib_per_subscription\t{:.1}",
-        per(after.saturating_sub(connected_kib))
+        each(after.saturating_sub(connected_kib), connected)
     );
-    println!("kib_per_both\t{:.1}", per(after.saturating_sub(before)));
+    // Everything, the connections included, shared out over the subscriptions they carry.
+    println!(
+        "kib_per_subscription_all_in\t{:.1}",
+        each(after.saturating_sub(before), connected)
+    );
 
     let http = reqwest::Client::new();
     let ends: serde_json::Value = http

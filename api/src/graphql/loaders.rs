@@ -13,6 +13,7 @@ use entity::{
 use sea_orm::DatabaseConnection;
 use std::collections::HashMap;
 use std::future::Future;
+use std::sync::OnceLock;
 use uuid::Uuid;
 
 macro_rules! batch_loader {
@@ -157,6 +158,18 @@ batch_loader!(
     /// Goals by (owner, cycle).
     OwnerGoalsLoader, (Uuid, Option<Uuid>) => Vec<goal::Model>, goals::of_owners
 );
+
+/// A request's (or a WebSocket connection's) loaders, built on first use: a subscription that
+/// resolves no relation, like `activity`, never pays for them while it idles.
+#[derive(Default)]
+pub struct RequestLoaders(OnceLock<Loaders>);
+
+impl RequestLoaders {
+    /// The loaders, built over `db` the first time they are asked for.
+    pub fn get(&self, db: &DatabaseConnection) -> &Loaders {
+        self.0.get_or_init(|| Loaders::new(db))
+    }
+}
 
 /// One set of loaders per request, so that caches never outlive a request or a viewer.
 pub struct Loaders {

@@ -24,7 +24,7 @@ use errors::{GqlResult, TagErrors, bad_input, code, to_gql};
 use std::sync::Arc;
 use uuid::Uuid;
 
-pub use loaders::Loaders;
+pub use loaders::{Loaders, RequestLoaders};
 
 // Each stage of the cycle is a module of the same shape — `types`, `inputs`, `queries`,
 // `mutations` — and adds its own object below. The order here is the order of the fields
@@ -121,7 +121,7 @@ pub fn dctx<'a>(ctx: &'a Context<'_>) -> &'a domain::Ctx {
 
 /// This request's loaders.
 pub fn loaders<'a>(ctx: &'a Context<'_>) -> &'a Loaders {
-    ctx.data_unchecked::<Loaders>()
+    ctx.data_unchecked::<RequestLoaders>().get(&dctx(ctx).db)
 }
 
 /// Parses a GraphQL `ID` as one of our ids.

@@ -57,6 +57,9 @@ pub enum TokenError {
     /// Valid, but no active employee matches it.
     #[error("the token's employee does not exist or is no longer active")]
     UnknownEmployee,
+    /// Valid, but its holder's tokens were revoked after it was issued.
+    #[error("the token was revoked; sign in again")]
+    Revoked,
 }
 
 /// How far past `exp` (or before `nbf`) a token is still taken: clocks differ.
@@ -71,6 +74,18 @@ pub struct Auth {
     issuer: Option<String>,
     audience: Option<String>,
     ttl: Duration,
+}
+
+/// A token that passed the checks: whose it is, and when it was issued and expires
+/// (seconds since the epoch).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Verified {
+    /// Whose token it is.
+    pub subject: Subject,
+    /// Its `iat`: revocation refuses tokens issued up to an instant.
+    pub issued_at: i64,
+    /// Its `exp`: a live connection authenticated by it is closed then.
+    pub expires: i64,
 }
 
 /// Whose token it is.
@@ -122,7 +137,7 @@ impl Auth {
     }
 
     /// Checks an `Authorization` header value.
-    pub fn verify_header(&self, header: &str) -> Result<Subject, TokenError> {
+    pub fn verify_header(&self, header: &str) -> Result<Verified, TokenError> {
         let token = header
             .strip_prefix("Bearer ")
             .or_else(|| header.strip_prefix("bearer "))
@@ -135,13 +150,10 @@ impl Auth {
     /// Checks a bare token. Our own (HS256) tokens name an employee id; an identity
     /// provider's (RS256) are matched by e-mail only, which it must have verified, and must
     /// carry the configured issuer and audience.
-    pub fn verify(&self, token: &str) -> Result<Subject, TokenError> {
-        self.verify_with_expiry(token).map(|(subject, _)| subject)
-    }
-
-    /// As [`Auth::verify`], with the token's expiry (seconds since the epoch): a live
-    /// connection authenticated by it is closed then.
-    pub fn verify_with_expiry(&self, token: &str) -> Result<(Subject, i64), TokenError> {
+    ///
+    /// Clocks may differ by [`LEEWAY_SECONDS`] and no more: past `exp`, before `nbf`, or
+    /// issued (`iat`) further in the future than that, a token is refused.
+    pub fn verify(&self, token: &str) -> Result<Verified, TokenError> {
         let header = decode_header(token).map_err(|_| TokenError::Invalid)?;
         let mut validation = Validation::new(header.alg);
         validation.leeway = LEEWAY_SECONDS;
@@ -174,7 +186,9 @@ impl Auth {
                 ErrorKind::InvalidAudience => TokenError::WrongAudience,
                 _ => TokenError::Invalid,
             })?;
-        let exp = claims.exp;
+        if claims.iat > Utc::now().timestamp().saturating_add(LEEWAY_SECONDS as i64) {
+            return Err(TokenError::NotYetValid);
+        }
         let subject = match header.alg {
             Algorithm::HS256 => Uuid::parse_str(&claims.sub)
                 .map(Subject::Employee)
@@ -184,7 +198,11 @@ impl Auth {
                 _ => Err(TokenError::Invalid),
             },
         }?;
-        Ok((subject, exp))
+        Ok(Verified {
+            subject,
+            issued_at: claims.iat,
+            expires: claims.exp,
+        })
     }
 
     /// Makes the configured issuer and audience required claims of an identity provider's

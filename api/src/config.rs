@@ -7,6 +7,8 @@ use std::collections::BTreeMap;
 use std::fmt;
 use std::path::{Path, PathBuf};
 
+mod profile;
+
 /// Every setting: its file key, its environment variable, its default, and what it does.
 pub const SETTINGS: &[(&str, &str, &str, &str)] = &[
     (
@@ -26,6 +28,18 @@ pub const SETTINGS: &[(&str, &str, &str, &str)] = &[
         "SMTP_URL",
         "",
         "mail server: smtp://[user:password@]host[:port] (plain, port 25), with ?tls=required or ?tls=opportunistic for STARTTLS (port 587), or smtps:// for TLS from the start (port 465); empty: .eml files in data_dir/outbox",
+    ),
+    (
+        "env",
+        "PERFCYCLE_ENV",
+        "development",
+        "`development` or `production`: production turns GraphiQL, introspection and field suggestions off, needs PERFCYCLE_JWT_SECRET, and refuses a non-loopback PERFCYCLE_HOST unless PERFCYCLE_BEHIND_PROXY says TLS ends in front",
+    ),
+    (
+        "behind_proxy",
+        "PERFCYCLE_BEHIND_PROXY",
+        "false",
+        "a reverse proxy in front terminates TLS and appends the client's address to X-Forwarded-For (the last entry is then the client, for rate limits)",
     ),
     (
         "host",
@@ -202,6 +216,36 @@ pub const SETTINGS: &[(&str, &str, &str, &str)] = &[
         "live events a server holds for a slow subscription before telling it that it lagged",
     ),
     (
+        "rate_limit_ip",
+        "PERFCYCLE_RATE_LIMIT_IP",
+        "1200",
+        "requests a minute one client address may make, in bursts of up to rate_limit_burst (0: no limit); /healthz, /readyz and /metrics are exempt",
+    ),
+    (
+        "rate_limit_user",
+        "PERFCYCLE_RATE_LIMIT_USER",
+        "600",
+        "requests a minute one token's holder may make, in bursts of up to rate_limit_burst (0: no limit)",
+    ),
+    (
+        "rate_limit_burst",
+        "PERFCYCLE_RATE_LIMIT_BURST",
+        "60",
+        "requests a client address or user may make at once before the per-minute rate applies",
+    ),
+    (
+        "metrics_address",
+        "PERFCYCLE_METRICS_ADDRESS",
+        "",
+        "host:port to serve /metrics on instead of the API's address (empty: the API's address)",
+    ),
+    (
+        "ws_recheck_seconds",
+        "PERFCYCLE_WS_RECHECK_SECONDS",
+        "60",
+        "how often an open WebSocket's employee is looked up again (left, or tokens revoked: closed with 4403)",
+    ),
+    (
         "reminder_time",
         "PERFCYCLE_REMINDER_TIME",
         "09:00",
@@ -302,6 +346,22 @@ pub struct Config {
     pub email_lease_seconds: i64,
     /// Log as JSON lines.
     pub json_logs: bool,
+    /// The production profile (see [`profile`]).
+    pub production: bool,
+    /// A TLS-terminating proxy is in front and appends the client to `X-Forwarded-For`.
+    pub behind_proxy: bool,
+    /// Field suggestions in error messages ("did you mean …"), off in production.
+    pub suggestions: bool,
+    /// Requests a minute per client address (0: unlimited).
+    pub rate_limit_ip: u32,
+    /// Requests a minute per user (0: unlimited).
+    pub rate_limit_user: u32,
+    /// Requests at once before the per-minute rates apply.
+    pub rate_limit_burst: u32,
+    /// Where `/metrics` is served instead of the API's address.
+    pub metrics_address: Option<String>,
+    /// How often an open WebSocket's employee is looked up again.
+    pub ws_recheck: std::time::Duration,
 }
 
 impl fmt::Debug for Config {
@@ -517,7 +577,7 @@ impl Config {
             }
             Ok(n)
         };
-        Ok(Self {
+        Self {
             database_url,
             redis_url,
             smtp_url,
@@ -592,7 +652,19 @@ impl Config {
             },
             email_lease_seconds: positive("email_lease_seconds", "a number of seconds")? as i64,
             json_logs,
-        })
+            production: false,
+            behind_proxy: l.flag("behind_proxy")?,
+            suggestions: true,
+            rate_limit_ip: l.parse("rate_limit_ip", "a whole number of requests a minute")?,
+            rate_limit_user: l.parse("rate_limit_user", "a whole number of requests a minute")?,
+            rate_limit_burst: positive("rate_limit_burst", "a whole number of requests")? as u32,
+            metrics_address: l.text("metrics_address"),
+            ws_recheck: std::time::Duration::from_secs(positive(
+                "ws_recheck_seconds",
+                "a number of seconds",
+            )? as u64),
+        }
+        .with_profile(l)
     }
 
     /// The HS256 secret: configured, or kept in `data_dir/jwt.secret` (created on first use)

@@ -53,7 +53,7 @@ pub async fn rewards_csv(
     query: web::Query<RewardsQuery>,
 ) -> HttpResponse {
     let viewer = match authenticate(&state, &req).await {
-        Ok(RequestAuth::Viewer(v)) => v,
+        Ok(RequestAuth::Viewer(v)) => *v,
         Ok(RequestAuth::Anonymous) => {
             return error(
                 StatusCode::UNAUTHORIZED,

@@ -4,7 +4,7 @@
 //! queries over GET. A request is one JSON object (no batches); its nesting, aliases, root
 //! fields and directives are bounded (`graphql::limits`) before async-graphql parses it.
 
-use crate::auth::{Auth, Subject, TokenError};
+use crate::auth::{Auth, Subject, TokenError, Verified};
 use crate::config::Config;
 use crate::graphql::errors::code;
 use crate::graphql::limits::{self, Exceeded};
@@ -39,6 +39,8 @@ pub struct AppState {
     pub metrics: Arc<Metrics>,
     /// The live-event bus (its subscriber count is a metric).
     pub bus: Arc<crate::live::Bus>,
+    /// This process's rate-limit buckets.
+    pub limits: Arc<crate::ratelimit::RateLimits>,
 }
 
 const GRAPHQL_RESPONSE: &str = "application/graphql-response+json";
@@ -307,30 +309,34 @@ pub(crate) async fn authenticate(
     let Some(value) = req.headers().get(header::AUTHORIZATION) else {
         return Ok(RequestAuth::Anonymous);
     };
-    let claims = match value
+    let verified = match value
         .to_str()
         .map_err(|_| TokenError::Malformed)
         .and_then(|h| state.auth.verify_header(h))
     {
-        Ok(c) => c,
+        Ok(v) => v,
         Err(e) => return Ok(RequestAuth::Refused(e.to_string())),
     };
-    viewer_of(state, claims).await
+    viewer_of(state, &verified).await
 }
 
-/// The active employee a verified token names, or why there is none.
+/// The active employee a verified token names, or why there is none (they left, or their
+/// tokens were revoked after this one was issued).
 pub(crate) async fn viewer_of(
     state: &AppState,
-    subject: Subject,
+    token: &Verified,
 ) -> Result<RequestAuth, domain::DomainError> {
-    let found = match subject {
-        Subject::Employee(id) => domain::employees::authenticate_by_id(&state.ctx.db, id).await,
+    let found = match &token.subject {
+        Subject::Employee(id) => domain::employees::authenticate_by_id(&state.ctx.db, *id).await,
         Subject::Email(email) => {
-            domain::employees::authenticate_by_email(&state.ctx.db, &email).await
+            domain::employees::authenticate_by_email(&state.ctx.db, email).await
         }
     };
     match found {
-        Ok(v) => Ok(RequestAuth::Viewer(v)),
+        Ok(v) if domain::tokens::revoked(&v.employee, token.issued_at) => {
+            Ok(RequestAuth::Refused(TokenError::Revoked.to_string()))
+        }
+        Ok(v) => Ok(RequestAuth::Viewer(Box::new(v))),
         Err(domain::DomainError::Unauthenticated) => Ok(RequestAuth::Refused(
             TokenError::UnknownEmployee.to_string(),
         )),

@@ -11,6 +11,7 @@ pub mod http;
 pub mod jobs;
 pub mod live;
 pub mod metrics;
+pub mod ratelimit;
 pub mod startup;
 pub mod telemetry;
 pub mod ws;

@@ -67,6 +67,8 @@ pub struct Metrics {
     db_micros: AtomicU64,
     graphql: Mutex<BTreeMap<(&'static str, u16), u64>>,
     operations: Mutex<BTreeMap<String, Histogram>>,
+    /// Requests refused by the address limit, and by the user limit.
+    rate_limited: [AtomicU64; 2],
 }
 
 impl Metrics {
@@ -98,6 +100,15 @@ impl Metrics {
             h.observe(elapsed.as_secs_f64());
             map.insert(key.to_owned(), h);
         }
+    }
+
+    /// Counts one request refused by a rate limit.
+    pub fn rate_limited(&self, limit: crate::ratelimit::Limit) {
+        let slot = match limit {
+            crate::ratelimit::Limit::Address => 0,
+            crate::ratelimit::Limit::User => 1,
+        };
+        self.rate_limited[slot].fetch_add(1, Ordering::Relaxed);
     }
 
     /// SQL statements so far.
@@ -167,6 +178,25 @@ impl Metrics {
                 &format!("operation=\"{name}\""),
                 &h.buckets,
                 h.seconds,
+            );
+        }
+        let _ = writeln!(
+            out,
+            "# HELP perfcycle_rate_limited_total Requests refused with 429, by the limit they hit."
+        );
+        let _ = writeln!(out, "# TYPE perfcycle_rate_limited_total counter");
+        for (limit, n) in [
+            crate::ratelimit::Limit::Address,
+            crate::ratelimit::Limit::User,
+        ]
+        .into_iter()
+        .zip(&self.rate_limited)
+        {
+            let _ = writeln!(
+                out,
+                "perfcycle_rate_limited_total{{limit=\"{}\"}} {}",
+                limit.label(),
+                n.load(Ordering::Relaxed)
             );
         }
         let jobs = worker::job_stats::snapshot();

@@ -7,6 +7,7 @@ use crate::graphql::build_schema;
 use crate::http::{self, AppState};
 use crate::live::{self, Bus};
 use crate::metrics::Metrics;
+use crate::ratelimit::RateLimits;
 use actix_web::dev::Server;
 use actix_web::{App, HttpServer, web};
 use anyhow::Context as _;
@@ -18,6 +19,9 @@ use std::sync::Arc;
 pub struct Application {
     port: u16,
     server: Server,
+    /// `/metrics` on its own address, when configured.
+    metrics_server: Option<Server>,
+    metrics_port: Option<u16>,
     ctx: domain::Ctx,
     metrics: Arc<Metrics>,
 }
@@ -98,6 +102,21 @@ impl Application {
         let port = listener.local_addr()?.port();
         let workers = config.http_workers;
         let worker_config = config.clone();
+        let limits = Arc::new(RateLimits::new(&config));
+        crate::ratelimit::spawn_sweeper(limits.clone());
+        // `/metrics` on an address of its own (one a load balancer does not expose), or
+        // beside the API.
+        let metrics_listener = match &config.metrics_address {
+            None => None,
+            Some(address) => Some(TcpListener::bind(address.as_str()).with_context(|| {
+                format!("PERFCYCLE_METRICS_ADDRESS: cannot listen on {address}")
+            })?),
+        };
+        let metrics_port = match &metrics_listener {
+            Some(l) => Some(l.local_addr()?.port()),
+            None => None,
+        };
+        let metrics_here = metrics_listener.is_none();
         let state = web::Data::new(AppState {
             schema,
             ctx: ctx.clone(),
@@ -106,10 +125,29 @@ impl Application {
             config: Arc::new(config),
             metrics: metrics.clone(),
             bus,
+            limits,
         });
+        let metrics_server = match metrics_listener {
+            None => None,
+            Some(listener) => {
+                let state = state.clone();
+                Some(
+                    HttpServer::new(move || {
+                        App::new()
+                            .app_data(state.clone())
+                            .route("/metrics", web::get().to(http::metrics))
+                    })
+                    .workers(1)
+                    .shutdown_timeout(5)
+                    .listen(listener)?
+                    .run(),
+                )
+            }
+        };
         let mut server = HttpServer::new(move || {
-            App::new()
+            let app = App::new()
                 .app_data(state.clone())
+                .wrap(actix_web::middleware::from_fn(crate::ratelimit::enforce))
                 .route("/graphql", web::post().to(http::graphql_post))
                 .route(
                     "/graphql",
@@ -125,11 +163,15 @@ impl Application {
                 )
                 .route("/healthz", web::get().to(http::healthz))
                 .route("/readyz", web::get().to(http::readyz))
-                .route("/metrics", web::get().to(http::metrics))
                 .route(
                     "/exports/rewards.csv",
                     web::get().to(crate::exports::rewards_csv),
-                )
+                );
+            if metrics_here {
+                app.route("/metrics", web::get().to(http::metrics))
+            } else {
+                app
+            }
         })
         .shutdown_timeout(20);
         if workers > 0 {
@@ -147,7 +189,9 @@ impl Application {
         }
         Ok(Self {
             port,
+            metrics_port,
             server,
+            metrics_server,
             ctx,
             metrics,
         })
@@ -156,6 +200,11 @@ impl Application {
     /// The bound port.
     pub fn port(&self) -> u16 {
         self.port
+    }
+
+    /// The port `/metrics` is served on when `PERFCYCLE_METRICS_ADDRESS` moved it.
+    pub fn metrics_port(&self) -> Option<u16> {
+        self.metrics_port
     }
 
     /// The domain context (database and clock) the server uses.
@@ -170,6 +219,9 @@ impl Application {
 
     /// Serves until stopped by a signal.
     pub async fn run_until_stopped(self) -> std::io::Result<()> {
-        self.server.await
+        match self.metrics_server {
+            None => self.server.await,
+            Some(metrics) => futures_util::try_join!(self.server, metrics).map(|_| ()),
+        }
     }
 }

@@ -10,10 +10,11 @@
 //! - `4400` a frame that is not protocol text (binary, or larger than the request limit), a
 //!   subscription beyond the request limits, or a query or mutation (those go over HTTP).
 //!
-//! While the connection is open its employee is looked up again every minute: one who has
-//! left (or whose token no longer names anyone active) is closed with `4403`.
+//! While the connection is open its employee is looked up again every
+//! `PERFCYCLE_WS_RECHECK_SECONDS` (a minute by default): one who has left, or whose tokens
+//! were revoked after this one was issued, is closed with `4403`.
 
-use crate::auth::{LEEWAY_SECONDS, Subject, TokenError};
+use crate::auth::{LEEWAY_SECONDS, TokenError, Verified};
 use crate::graphql::{RequestAuth, RequestLoaders, limits};
 use crate::http::{AppState, viewer_of};
 use actix_web::http::header;
@@ -54,8 +55,8 @@ struct Init {
     refused: Option<(u16, String)>,
     /// Accepted: when the token stops being valid.
     expires: Option<DateTime<Utc>>,
-    /// Accepted: whom the token names, looked up again while the connection lasts.
-    subject: Option<Subject>,
+    /// Accepted: the token, its holder looked up again while the connection lasts.
+    token: Option<Verified>,
 }
 
 /// GET /graphql with `Upgrade: websocket`.
@@ -97,11 +98,11 @@ async fn accept(
     let decided = decide(&state, &payload).await;
     let mut shared = init.lock().map_err(|_| Error::new("internal error"))?;
     match decided {
-        Ok((viewer, expires, subject)) => {
+        Ok((viewer, expires, token)) => {
             shared.expires = Some(expires);
-            shared.subject = Some(subject);
+            shared.token = Some(token);
             let mut data = Data::default();
-            data.insert(RequestAuth::Viewer(viewer));
+            data.insert(RequestAuth::Viewer(Box::new(viewer)));
             data.insert(RequestLoaders::default());
             Ok(data)
         }
@@ -115,7 +116,7 @@ async fn accept(
 async fn decide(
     state: &AppState,
     payload: &Value,
-) -> Result<(domain::Viewer, DateTime<Utc>, Subject), (u16, String)> {
+) -> Result<(domain::Viewer, DateTime<Utc>, Verified), (u16, String)> {
     let field = |k: &str| payload.get(k).and_then(Value::as_str);
     let token = match (
         field("Authorization").or(field("authorization")),
@@ -135,14 +136,15 @@ async fn decide(
             ));
         }
     };
-    let (subject, exp) = state
+    let verified = state
         .auth
-        .verify_with_expiry(token)
+        .verify(token)
         .map_err(|e| (FORBIDDEN, e.to_string()))?;
-    let expires = DateTime::from_timestamp(exp.saturating_add(LEEWAY_SECONDS as i64), 0)
-        .unwrap_or(DateTime::<Utc>::MAX_UTC);
-    match viewer_of(state, subject.clone()).await {
-        Ok(RequestAuth::Viewer(v)) => Ok((v, expires, subject)),
+    let expires =
+        DateTime::from_timestamp(verified.expires.saturating_add(LEEWAY_SECONDS as i64), 0)
+            .unwrap_or(DateTime::<Utc>::MAX_UTC);
+    match viewer_of(state, &verified).await {
+        Ok(RequestAuth::Viewer(v)) => Ok((*v, expires, verified)),
         Ok(RequestAuth::Refused(why)) => Err((FORBIDDEN, why)),
         Ok(RequestAuth::Anonymous) => Err((FORBIDDEN, TokenError::Invalid.to_string())),
         Err(e) => {
@@ -158,9 +160,6 @@ fn reason(code: u16, text: impl Into<String>) -> Option<CloseReason> {
         description: Some(text.into()),
     })
 }
-
-/// How often an open connection's employee is looked up again.
-const RECHECK: Duration = Duration::from_secs(60);
 
 /// Reads the client's frames into `to_graphql` until the client goes: answers pings, and
 /// refuses what is not a protocol message or a subscription within the request limits. Its
@@ -273,8 +272,8 @@ async fn serve(
                 None => break closing(&init, 1000, String::new()),
             },
             _ = tick.tick() => {
-                let (refused, expires, subject) = match init.lock() {
-                    Ok(i) => (i.refused.is_some(), i.expires, i.subject.clone()),
+                let (refused, expires, token) = match init.lock() {
+                    Ok(i) => (i.refused.is_some(), i.expires, i.token.clone()),
                     Err(_) => break reason(1011, "internal error"),
                 };
                 match expires {
@@ -286,13 +285,16 @@ async fn serve(
                     }
                     _ => {}
                 }
-                if let Some(subject) = subject
-                    && checked.elapsed() >= RECHECK
+                if let Some(token) = token
+                    && checked.elapsed() >= state.config.ws_recheck
                 {
                     checked = tokio::time::Instant::now();
-                    match viewer_of(&state, subject).await {
+                    match viewer_of(&state, &token).await {
                         Ok(RequestAuth::Viewer(_)) | Err(_) => {}
-                        Ok(_) => break reason(FORBIDDEN, TokenError::UnknownEmployee.to_string()),
+                        Ok(RequestAuth::Refused(why)) => break reason(FORBIDDEN, why),
+                        Ok(RequestAuth::Anonymous) => {
+                            break reason(FORBIDDEN, TokenError::UnknownEmployee.to_string());
+                        }
                     }
                 }
             }

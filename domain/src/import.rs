@@ -398,6 +398,8 @@ pub async fn employees(ctx: &Ctx, reader: impl Read) -> Result<ImportReport, Imp
             active: true,
             left_on: None,
             job_profile_id,
+            // An import never undoes a revocation.
+            tokens_revoked_at: by_email.get(&row.email).and_then(|e| e.tokens_revoked_at),
             created_at: now,
             updated_at: now,
         };

@@ -32,6 +32,7 @@ pub mod query;
 pub mod review;
 pub mod reward;
 pub mod seed;
+pub mod tokens;
 pub mod values;
 pub mod viewer;
 

@@ -135,6 +135,7 @@ pub async fn create(
         active: Set(true),
         left_on: Set(None),
         job_profile_id: Set(None),
+        tokens_revoked_at: Set(None),
         created_at: Set(now),
         updated_at: Set(now),
     }

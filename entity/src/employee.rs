@@ -23,6 +23,8 @@ pub struct Model {
     pub left_on: Option<Date>,
     /// The job profile whose expected skill levels apply to them.
     pub job_profile_id: Option<Uuid>,
+    /// Tokens issued at or before this second are refused (HR revoked them).
+    pub tokens_revoked_at: Option<DateTimeUtc>,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
 }

@@ -24,6 +24,7 @@ mod m20261127_000019_development;
 mod m20261127_000020_reviews;
 mod m20261128_000021_rewards;
 mod m20261128_000022_event_relay;
+mod m20261128_000023_token_revocation;
 
 pub use m20261127_000007_goal_progress::NAME as GOAL_PROGRESS;
 pub use m20261127_000010_goal_health::NAME as GOAL_HEALTH;
@@ -57,6 +58,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261127_000020_reviews::Migration),
             Box::new(m20261128_000021_rewards::Migration),
             Box::new(m20261128_000022_event_relay::Migration),
+            Box::new(m20261128_000023_token_revocation::Migration),
         ]
     }
 }

@@ -164,6 +164,8 @@ pub struct TestApp {
     pub database_url: String,
     /// The app's queue namespace (its live-event channel too), for processes beside it.
     pub namespace: String,
+    /// `http://127.0.0.1:PORT` of `/metrics` when `PERFCYCLE_METRICS_ADDRESS` moved it.
+    pub metrics_address: Option<String>,
     _db: TestDb,
 }
 
@@ -186,6 +188,9 @@ pub fn test_config(database_url: String, extra: &[(&str, &str)]) -> Config {
     );
     // Tests drive the schedules themselves, at the times they choose.
     env.insert("PERFCYCLE_EMBEDDED_WORKER".to_owned(), "false".to_owned());
+    // Every test talks from 127.0.0.1, some in bursts; the rate-limit tests set their own.
+    env.insert("PERFCYCLE_RATE_LIMIT_IP".to_owned(), "0".to_owned());
+    env.insert("PERFCYCLE_RATE_LIMIT_USER".to_owned(), "0".to_owned());
     if let Ok(redis) = std::env::var("TEST_REDIS_URL") {
         env.insert("REDIS_URL".to_owned(), redis);
     }
@@ -211,6 +216,9 @@ pub async fn spawn_app_with(extra: &[(&str, &str)]) -> TestApp {
         .await
         .expect("the app did not start");
     let address = format!("http://127.0.0.1:{}", app.port());
+    let metrics_address = app
+        .metrics_port()
+        .map(|port| format!("http://127.0.0.1:{port}"));
     let ctx = app.ctx().clone();
     tokio::spawn(app.run_until_stopped());
     let auth = Auth::from_config(&config).unwrap();
@@ -223,6 +231,7 @@ pub async fn spawn_app_with(extra: &[(&str, &str)]) -> TestApp {
         jwt_secret: config.jwt_secret.clone().unwrap(),
         database_url: url,
         namespace: config.queue_namespace.clone(),
+        metrics_address,
         _db: db,
     }
 }
@@ -488,11 +497,15 @@ impl TestApp {
             .collect()
     }
 
-    /// A value the app reports on `/metrics` (a counter or gauge without labels).
+    /// A value the app reports on `/metrics`: a counter or gauge, named with its labels as
+    /// exposed (`name{label="value"}`) when it has any.
     pub async fn metric(&self, name: &str) -> u64 {
         let text = self
             .http
-            .get(format!("{}/metrics", self.address))
+            .get(format!(
+                "{}/metrics",
+                self.metrics_address.as_deref().unwrap_or(&self.address)
+            ))
             .send()
             .await
             .unwrap()

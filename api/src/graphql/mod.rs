@@ -65,7 +65,7 @@ pub type AppSchema = Schema<Query, Mutation, live::Subscription>;
 /// Who a request is from, or why that is unknown.
 pub enum RequestAuth {
     /// A valid token of an active employee.
-    Viewer(Viewer),
+    Viewer(Box<Viewer>),
     /// No `Authorization` header.
     Anonymous,
     /// A header that was refused, and why.
@@ -83,6 +83,9 @@ pub fn build_schema(config: &Config, ctx: domain::Ctx, bus: Arc<Bus>) -> AppSche
         .extension(TagErrors);
     if !config.introspection {
         builder = builder.disable_introspection();
+    }
+    if !config.suggestions {
+        builder = builder.disable_suggestions();
     }
     builder.finish()
 }
@@ -108,7 +111,7 @@ pub fn sdl() -> String {
 /// The viewer, or `UNAUTHENTICATED`.
 pub fn viewer<'a>(ctx: &'a Context<'_>) -> GqlResult<&'a Viewer> {
     match ctx.data_opt::<RequestAuth>() {
-        Some(RequestAuth::Viewer(v)) => Ok(v),
+        Some(RequestAuth::Viewer(v)) => Ok(&**v),
         Some(RequestAuth::Refused(why)) => Err(errors::coded(why.clone(), code::UNAUTHENTICATED)),
         _ => Err(to_gql(DomainError::Unauthenticated)),
     }

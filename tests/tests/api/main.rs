@@ -46,6 +46,7 @@ mod reward_letters;
 mod reward_rules;
 mod rewards;
 mod schema;
+mod security;
 mod skills;
 mod smart_rules;
 mod subscriptions;

@@ -1,4 +1,4 @@
-//! Org-chart writes (HR): each takes one input object and returns the employee it changed.
+//! Org-chart writes (HR), and revoking tokens: each returns the employee it changed.
 
 use super::inputs::{
     CreateEmployeeInput, DeactivateEmployeeInput, MoveEmployeeInput, UpdateEmployeeInput,
@@ -6,7 +6,7 @@ use super::inputs::{
 use super::types::Employee;
 use crate::graphql::errors::{GqlResult, OrGql};
 use crate::graphql::{dctx, parse_id, parse_opt_id, viewer};
-use async_graphql::{Context, Object};
+use async_graphql::{Context, ID, Object};
 use domain::org;
 
 /// Org-chart writes.
@@ -67,6 +67,19 @@ impl OrganisationMutation {
         let id = parse_id("id", &input.id)?;
         Ok(Employee(
             org::deactivate(dctx(ctx), viewer(ctx)?, id, input.left_on)
+                .await
+                .gql()?,
+        ))
+    }
+
+    /// Makes every token `employeeId` holds worthless, on every replica and every open
+    /// WebSocket (closed within `PERFCYCLE_WS_RECHECK_SECONDS`): HR for anyone (a lost
+    /// laptop), everyone for themselves (sign out everywhere). A token issued in the same
+    /// second is revoked too; tokens issued afterwards work. Audited.
+    async fn revoke_tokens(&self, ctx: &Context<'_>, employee_id: ID) -> GqlResult<Employee> {
+        let id = parse_id("employeeId", &employee_id)?;
+        Ok(Employee(
+            domain::tokens::revoke(dctx(ctx), viewer(ctx)?, id, chrono::Utc::now())
                 .await
                 .gql()?,
         ))

@@ -336,7 +336,10 @@ pub(crate) async fn viewer_of(
         Ok(v) if domain::tokens::revoked(&v.employee, token.issued_at) => {
             Ok(RequestAuth::Refused(TokenError::Revoked.to_string()))
         }
-        Ok(v) => Ok(RequestAuth::Viewer(Box::new(v))),
+        Ok(v) => {
+            crate::request_id::record_user(v.id());
+            Ok(RequestAuth::Viewer(Box::new(v)))
+        }
         Err(domain::DomainError::Unauthenticated) => Ok(RequestAuth::Refused(
             TokenError::UnknownEmployee.to_string(),
         )),

@@ -12,6 +12,7 @@ pub mod jobs;
 pub mod live;
 pub mod metrics;
 pub mod ratelimit;
+pub mod request_id;
 pub mod startup;
 pub mod telemetry;
 pub mod ws;

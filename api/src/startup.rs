@@ -148,6 +148,8 @@ impl Application {
             let app = App::new()
                 .app_data(state.clone())
                 .wrap(actix_web::middleware::from_fn(crate::ratelimit::enforce))
+                // Outermost, so that refusals carry an id too.
+                .wrap(actix_web::middleware::from_fn(crate::request_id::assign))
                 .route("/graphql", web::post().to(http::graphql_post))
                 .route(
                     "/graphql",

@@ -14,6 +14,7 @@ use sea_orm::sea_query::{Condition, Expr};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, Set,
 };
+use tracing::Instrument;
 use uuid::Uuid;
 
 /// How long a claim lasts without a batch renewing it.
@@ -344,19 +345,28 @@ async fn run(ctx: &Ctx, claim: &mut Claim) -> DomainResult<()> {
 pub async fn run_due(ctx: &Ctx, owner: &str) -> DomainResult<usize> {
     let mut finished = 0;
     while let Some(mut claim) = claim(ctx, owner).await? {
-        match run(ctx, &mut claim).await {
-            Ok(()) => {
-                if claim.finish(&ctx.db, None, ctx.clock.now()).await? {
-                    finished += 1;
+        // Every line logged while the job runs names it.
+        let span = tracing::info_span!(
+            "job",
+            job.id = %claim.job.id,
+            job.kind = %claim.job.kind,
+            attempt = claim.job.attempts,
+        );
+        let done = async {
+            match run(ctx, &mut claim).await {
+                Ok(()) => claim.finish(&ctx.db, None, ctx.clock.now()).await,
+                // Another process holds it now: leave it to them.
+                Err(DomainError::Conflict(_)) => Ok(false),
+                Err(e) => {
+                    tracing::error!(error = %e, "background job failed");
+                    claim.give_back(ctx, &e.to_string()).await?;
+                    Ok(false)
                 }
             }
-            // Another process holds it now: leave it to them.
-            Err(DomainError::Conflict(_)) => {}
-            Err(e) => {
-                tracing::error!(job.id = %claim.job.id, job.kind = %claim.job.kind, attempt = claim.job.attempts, error = %e, "background job failed");
-                claim.give_back(ctx, &e.to_string()).await?;
-            }
         }
+        .instrument(span)
+        .await?;
+        finished += usize::from(done);
     }
     Ok(finished)
 }

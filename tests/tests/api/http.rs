@@ -597,3 +597,61 @@ async fn metrics_count_jobs_by_kind_and_show_the_email_queue_depth() {
         Some(0.0)
     );
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn every_response_carries_a_request_id_the_caller_may_supply() {
+    let app = spawn_app().await;
+    let id_of = |res: &reqwest::Response| {
+        res.headers()
+            .get("x-request-id")
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or_default()
+            .to_owned()
+    };
+    let send = |id: Option<&'static str>| {
+        let mut req = app
+            .http
+            .post(format!("{}/graphql", app.address))
+            .json(&json!({ "query": "{ me { email } }" }));
+        if let Some(id) = id {
+            req = req.header("x-request-id", id);
+        }
+        req.send()
+    };
+    // Fresh ids: time-ordered UUIDs, one per request.
+    let first = id_of(&send(None).await.unwrap());
+    let second = id_of(&send(None).await.unwrap());
+    let parsed = uuid::Uuid::parse_str(&first).map(|u| u.get_version_num());
+    assert_eq!(parsed, Ok(7), "{first}");
+    assert_ne!(first, second);
+    // A load balancer's id is kept; one that is not a plain short token is replaced.
+    assert_eq!(
+        id_of(&send(Some("lb-7f3a.trace_1")).await.unwrap()),
+        "lb-7f3a.trace_1"
+    );
+    for bad in ["two words", "<script>", "ünïcode"] {
+        let res = app
+            .http
+            .post(format!("{}/graphql", app.address))
+            .header(
+                "x-request-id",
+                reqwest::header::HeaderValue::from_bytes(bad.as_bytes()).unwrap(),
+            )
+            .json(&json!({ "query": "{ me { email } }" }))
+            .send()
+            .await
+            .unwrap();
+        let id = id_of(&res);
+        assert!(uuid::Uuid::parse_str(&id).is_ok(), "{bad:?} gave {id:?}");
+    }
+    // Probes and refusals carry one too.
+    for path in ["/healthz", "/nowhere"] {
+        let res = app
+            .http
+            .get(format!("{}{path}", app.address))
+            .send()
+            .await
+            .unwrap();
+        assert!(uuid::Uuid::parse_str(&id_of(&res)).is_ok(), "{path}");
+    }
+}

@@ -18,6 +18,22 @@ pub async fn connect(
     Ok(db)
 }
 
+/// How many connections the pool holds and how many of them are idle.
+pub fn pool_usage(db: &DatabaseConnection, max: u32) -> crate::metrics::PoolUsage {
+    let (open, idle) = match db.get_database_backend() {
+        DbBackend::Postgres => {
+            let pool = db.get_postgres_connection_pool();
+            (pool.size(), pool.num_idle() as u32)
+        }
+        DbBackend::Sqlite => {
+            let pool = db.get_sqlite_connection_pool();
+            (pool.size(), pool.num_idle() as u32)
+        }
+        _ => (0, 0),
+    };
+    crate::metrics::PoolUsage { open, idle, max }
+}
+
 /// Applies pending migrations. On PostgreSQL they run in one transaction under an advisory
 /// lock, so replicas starting together migrate once and never see half a schema.
 pub async fn migrate(db: &DatabaseConnection) -> Result<(), DbErr> {

@@ -595,6 +595,10 @@ pub async fn redis_ping(client: &redis::Client) -> bool {
 pub async fn metrics(state: web::Data<AppState>) -> HttpResponse {
     let depth = queue_depth(&state.ctx.db).await;
     let mut body = state.metrics.render(depth);
+    body.push_str(&state.metrics.render_gauges(crate::db::pool_usage(
+        &state.ctx.db,
+        state.config.db_max_connections,
+    )));
     body.push_str(&format!(
         "# HELP perfcycle_live_subscriptions Open GraphQL subscriptions on this server.\n\
          # TYPE perfcycle_live_subscriptions gauge\n\

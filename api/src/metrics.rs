@@ -69,6 +69,28 @@ pub struct Metrics {
     operations: Mutex<BTreeMap<String, Histogram>>,
     /// Requests refused by the address limit, and by the user limit.
     rate_limited: [AtomicU64; 2],
+    /// Open WebSocket connections.
+    websockets: AtomicU64,
+}
+
+/// Counts one open WebSocket connection for as long as it lives.
+pub struct OpenWebSocket(std::sync::Arc<Metrics>);
+
+impl Drop for OpenWebSocket {
+    fn drop(&mut self) {
+        self.0.websockets.fetch_sub(1, Ordering::Relaxed);
+    }
+}
+
+/// The database pool of one process, read when `/metrics` is scraped.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct PoolUsage {
+    /// Connections open.
+    pub open: u32,
+    /// Of those, idle.
+    pub idle: u32,
+    /// The most it may open.
+    pub max: u32,
 }
 
 impl Metrics {
@@ -100,6 +122,41 @@ impl Metrics {
             h.observe(elapsed.as_secs_f64());
             map.insert(key.to_owned(), h);
         }
+    }
+
+    /// Counts a WebSocket connection until the returned guard is dropped.
+    pub fn websocket_opened(self: &std::sync::Arc<Self>) -> OpenWebSocket {
+        self.websockets.fetch_add(1, Ordering::Relaxed);
+        OpenWebSocket(self.clone())
+    }
+
+    /// The gauges read at scrape time: WebSockets, the database pool.
+    pub fn render_gauges(&self, pool: PoolUsage) -> String {
+        let mut out = String::new();
+        let _ = writeln!(
+            out,
+            "# HELP perfcycle_websocket_connections Open WebSocket connections on this server.\n\
+             # TYPE perfcycle_websocket_connections gauge\n\
+             perfcycle_websocket_connections {}",
+            self.websockets.load(Ordering::Relaxed)
+        );
+        let _ = writeln!(
+            out,
+            "# HELP perfcycle_db_pool_connections Database connections of this process, by state.\n\
+             # TYPE perfcycle_db_pool_connections gauge\n\
+             perfcycle_db_pool_connections{{state=\"busy\"}} {}\n\
+             perfcycle_db_pool_connections{{state=\"idle\"}} {}",
+            pool.open.saturating_sub(pool.idle),
+            pool.idle
+        );
+        let _ = writeln!(
+            out,
+            "# HELP perfcycle_db_pool_max_connections The most connections this process opens.\n\
+             # TYPE perfcycle_db_pool_max_connections gauge\n\
+             perfcycle_db_pool_max_connections {}",
+            pool.max
+        );
+        out
     }
 
     /// Counts one request refused by a rate limit.

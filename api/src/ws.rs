@@ -238,6 +238,7 @@ async fn serve(
     mut session: Session,
     messages: actix_ws::AggregatedMessageStream,
 ) {
+    let _open = state.metrics.websocket_opened();
     let (to_graphql, from_client) = mpsc::channel::<String>(16);
     let incoming = stream::unfold(from_client, |mut rx| async move {
         rx.recv().await.map(|m| (m, rx))

@@ -655,3 +655,30 @@ async fn every_response_carries_a_request_id_the_caller_may_supply() {
         assert!(uuid::Uuid::parse_str(&id_of(&res)).is_ok(), "{path}");
     }
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn metrics_show_open_websockets_and_the_database_pool() {
+    let app = spawn_app().await;
+    let org = app.org().await;
+    assert_eq!(app.metric("perfcycle_websocket_connections").await, 0);
+    // The tests' pool holds four connections.
+    assert_eq!(app.metric("perfcycle_db_pool_max_connections").await, 4);
+    let busy = app
+        .metric("perfcycle_db_pool_connections{state=\"busy\"}")
+        .await;
+    let idle = app
+        .metric("perfcycle_db_pool_connections{state=\"idle\"}")
+        .await;
+    assert!(busy + idle <= 4, "{busy} busy, {idle} idle");
+    let mut ws = app.ws(perfcycle_tests::ws::TRANSPORT_WS).await;
+    ws.init(&org.hr).await;
+    assert_eq!(app.metric("perfcycle_websocket_connections").await, 1);
+    // A connection that ends is no longer counted.
+    ws.send_raw("not json").await;
+    assert_eq!(ws.closed().await.0, 4400);
+    let started = std::time::Instant::now();
+    while app.metric("perfcycle_websocket_connections").await != 0 {
+        assert!(started.elapsed() < std::time::Duration::from_secs(10));
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    }
+}

@@ -682,3 +682,42 @@ async fn metrics_show_open_websockets_and_the_database_pool() {
         tokio::time::sleep(std::time::Duration::from_millis(20)).await;
     }
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_grafana_dashboard_graphs_only_metrics_the_server_exposes() {
+    let app = spawn_app().await;
+    let path =
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../deploy/grafana-dashboard.json");
+    let dashboard: Value = serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
+    let exposition = app
+        .http
+        .get(format!("{}/metrics", app.address))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    let mut graphed = std::collections::BTreeSet::new();
+    for panel in dashboard["panels"].as_array().unwrap() {
+        for target in panel["targets"].as_array().unwrap() {
+            let expr = target["expr"].as_str().unwrap();
+            let mut rest = expr;
+            while let Some(at) = rest.find("perfcycle_") {
+                let name: String = rest[at..]
+                    .chars()
+                    .take_while(|c| c.is_ascii_alphanumeric() || *c == '_')
+                    .collect();
+                rest = &rest[at + name.len()..];
+                graphed.insert(name.trim_end_matches("_bucket").to_owned());
+            }
+        }
+    }
+    assert!(graphed.len() >= 10, "{graphed:?}");
+    for name in &graphed {
+        assert!(
+            exposition.contains(&format!("# TYPE {name} ")),
+            "the dashboard graphs {name}, which /metrics does not expose"
+        );
+    }
+}

@@ -133,8 +133,9 @@ impl Subscription {
             };
             let item = match read {
                 Ok((run, job)) => {
+                    // The status sent and the decision to end come from the same read.
                     s.ended = matches!(job.status, JobStatus::Done | JobStatus::Failed);
-                    Ok(RewardRun(run))
+                    Ok(RewardRun(run, Some(job)))
                 }
                 Err(e) => {
                     s.ended = true;
@@ -283,14 +284,16 @@ impl Subscription {
 }
 
 /// A run as it is now. Its last batch commits `REWARD_RUN_COMPLETED` a moment before its job
-/// is marked DONE: a completed run is read again (for up to five seconds) until its job says so.
+/// is marked DONE: a completed run is read again until its job says so — a moment normally,
+/// up to the job's lease (60 s) when its worker died in between and another takes the job
+/// over; after 90 s it is sent as it stands and the next event moves it on.
 async fn settled(
     dctx: &domain::Ctx,
     viewer: &domain::Viewer,
     id: Uuid,
 ) -> GqlResult<(entity::reward_run::Model, entity::background_job::Model)> {
     let mut read = domain::reward::run::get(dctx, viewer, id).await.gql()?;
-    for _ in 0..25 {
+    for _ in 0..450 {
         let (run, job) = &read;
         if run.completed_at.is_none() || matches!(job.status, JobStatus::Done | JobStatus::Failed) {
             break;

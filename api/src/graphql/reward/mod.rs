@@ -59,14 +59,14 @@ impl RewardQuery {
     async fn reward_run(&self, ctx: &Context<'_>, id: ID) -> GqlResult<RewardRun> {
         let id = parse_id("id", &id)?;
         let (row, _) = run::get(dctx(ctx), viewer(ctx)?, id).await.gql()?;
-        Ok(RewardRun(row))
+        Ok(RewardRun::new(row))
     }
 
     /// A cycle's reward runs, newest first (HR).
     async fn reward_runs(&self, ctx: &Context<'_>, cycle_id: ID) -> GqlResult<Vec<RewardRun>> {
         let id = parse_id("cycleId", &cycle_id)?;
         let rows = run::of_cycle(dctx(ctx), viewer(ctx)?, id).await.gql()?;
-        Ok(rows.into_iter().map(RewardRun).collect())
+        Ok(rows.into_iter().map(RewardRun::new).collect())
     }
 
     /// Rewards the viewer may see: HR all; a manager their teams' (not previews, not
@@ -167,7 +167,7 @@ impl RewardMutation {
     ) -> GqlResult<RewardRun> {
         let cycle = parse_id("cycleId", &input.cycle_id)?;
         let what_if = input.policy.map(|p| p.into_domain()).transpose()?;
-        Ok(RewardRun(
+        Ok(RewardRun::new(
             run::start(dctx(ctx), viewer(ctx)?, cycle, input.preview, what_if)
                 .await
                 .gql()?,

@@ -322,11 +322,21 @@ pub struct KindComparison {
 }
 
 /// A reward run (HR).
-pub struct RewardRun(pub reward_run::Model);
+pub struct RewardRun(pub reward_run::Model, pub Option<background_job::Model>);
 
 impl RewardRun {
+    /// A run whose job is read when a field needs it.
+    pub fn new(run: reward_run::Model) -> Self {
+        Self(run, None)
+    }
+
+    /// Its job: as read with the run (so that status and progress agree with what decided
+    /// to send it), else loaded.
     async fn job_row(&self, ctx: &Context<'_>) -> GqlResult<Option<background_job::Model>> {
-        loaders(ctx).background_job.load_one(self.0.job_id).await
+        match &self.1 {
+            Some(job) => Ok(Some(job.clone())),
+            None => loaders(ctx).background_job.load_one(self.0.job_id).await,
+        }
     }
 }
 

@@ -59,6 +59,8 @@ PORT=$((20000 + $$ % 10000))
 URL=http://127.0.0.1:$PORT/graphql
 export PERFCYCLE_JWT_SECRET=$SECRET PERFCYCLE_PORT=$PORT PERFCYCLE_EMBEDDED_WORKER=false \
   PERFCYCLE_QUEUE_NAMESPACE=$DB PERFCYCLE_DATA_DIR=$work RUST_LOG=${RUST_LOG:-warn}
+# The load comes from one address and a few users: no rate limits.
+export PERFCYCLE_RATE_LIMIT_IP=0 PERFCYCLE_RATE_LIMIT_USER=0
 
 SCENARIOS=(
   "employee: own goals + key results"

@@ -48,6 +48,8 @@ run_case() { # backend
   PERFCYCLE_JWT_SECRET=$(head -c 48 /dev/urandom | base64 | tr -d '/+=' | head -c 40)
   export PERFCYCLE_PORT=$port PERFCYCLE_DATA_DIR=$dir PERFCYCLE_EMBEDDED_WORKER=false \
     PERFCYCLE_QUEUE_NAMESPACE=subs_$$ PERFCYCLE_SCAN_SCHEDULE="0 0 0 1 1 * 2099" RUST_LOG=warn
+  # Ten thousand connections from one address: no rate limits.
+  export PERFCYCLE_RATE_LIMIT_IP=0 PERFCYCLE_RATE_LIMIT_USER=0
   if [ "$backend" = postgres ]; then
     psql "$PG/postgres" -qc "CREATE DATABASE $DB"
     export DATABASE_URL=$PG/$DB REDIS_URL=$REDIS

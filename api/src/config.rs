@@ -218,8 +218,8 @@ pub const SETTINGS: &[(&str, &str, &str, &str)] = &[
     (
         "rate_limit_ip",
         "PERFCYCLE_RATE_LIMIT_IP",
-        "1200",
-        "requests a minute one client address may make, in bursts of up to rate_limit_burst (0: no limit); /healthz, /readyz and /metrics are exempt",
+        "6000",
+        "requests a minute one client address may make, in bursts of up to rate_limit_burst (0: no limit); an office behind one NAT address shares it; /healthz, /readyz and /metrics are exempt",
     ),
     (
         "rate_limit_user",
@@ -230,7 +230,7 @@ pub const SETTINGS: &[(&str, &str, &str, &str)] = &[
     (
         "rate_limit_burst",
         "PERFCYCLE_RATE_LIMIT_BURST",
-        "60",
+        "120",
         "requests a client address or user may make at once before the per-minute rate applies",
     ),
     (

@@ -225,7 +225,7 @@ pub const SETTINGS: &[(&str, &str, &str, &str)] = &[
         "rate_limit_user",
         "PERFCYCLE_RATE_LIMIT_USER",
         "600",
-        "requests a minute one token's holder may make, in bursts of up to rate_limit_burst (0: no limit)",
+        "requests a minute one signed token may make, in bursts of up to rate_limit_burst (0: no limit); a revoked token keeps its own bucket",
     ),
     (
         "rate_limit_burst",

@@ -1,5 +1,6 @@
-//! Rate limits: a token bucket per client address and one per user (the subject of a token
-//! whose signature checked out), each refilling at its per-minute rate up to a burst. A
+//! Rate limits: a token bucket per client address and one per user token (one whose signature
+//! checked out: its holder and issue time), each refilling at its per-minute rate up to a
+//! burst. A
 //! request over either gets `429 Too Many Requests` with `Retry-After` and nothing runs.
 //! `/healthz`, `/readyz` and `/metrics` are exempt, so probes and scrapes never starve.
 //!
@@ -132,6 +133,16 @@ impl RateLimits {
     }
 }
 
+/// The user bucket of a verified token.
+fn bucket_of(token: &crate::auth::Verified) -> String {
+    match &token.subject {
+        crate::auth::Subject::Employee(id) => format!("{id}@{}", token.issued_at),
+        crate::auth::Subject::Email(email) => {
+            format!("{}@{}", email.trim().to_lowercase(), token.issued_at)
+        }
+    }
+}
+
 /// Forgets idle buckets every minute while the server runs.
 pub fn spawn_sweeper(limits: std::sync::Arc<RateLimits>) {
     tokio::spawn(async move {
@@ -160,14 +171,15 @@ pub async fn enforce(
             .await
             .map(ServiceResponse::map_into_boxed_body);
     }
-    // Only a token whose signature checks out names a user: a forged one cannot spend
-    // someone else's bucket.
+    // Only a token whose signature checks out has a bucket, so a forged one cannot spend
+    // anyone's; and the bucket is the token's (its holder and issue time), so a revoked token
+    // still in a thief's hands cannot starve the fresh one its owner signs in with.
     let user = req
         .headers()
         .get(header::AUTHORIZATION)
         .and_then(|v| v.to_str().ok())
         .and_then(|h| state.auth.verify_header(h).ok())
-        .map(|t| format!("{:?}", t.subject));
+        .map(|t| bucket_of(&t));
     let client = state.limits.client(&req);
     match state.limits.take(client, user.as_deref()) {
         Ok(()) => next
@@ -184,7 +196,7 @@ pub async fn enforce(
                 .json(json!({ "errors": [{
                     "message": format!(
                         "too many requests from this {}; try again in {seconds} s",
-                        match limit { Limit::Address => "address", Limit::User => "user" }
+                        match limit { Limit::Address => "address", Limit::User => "token" }
                     ),
                     "extensions": { "code": "RATE_LIMITED", "retryAfterSeconds": seconds },
                 }] }));

@@ -382,6 +382,9 @@ pub async fn deactivate(
     let mut model = current.clone().into_active_model();
     model.active = Set(false);
     model.left_on = Set(Some(left_on));
+    // Their tokens die with their leaving, so that an import bringing them back (a rehire)
+    // does not revive tokens issued before. Tokens are dated by the wall clock.
+    model.tokens_revoked_at = Set(Some(chrono::Utc::now()));
     model.updated_at = Set(now);
     let updated = model.update(&txn).await?;
     audit::record(

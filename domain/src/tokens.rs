@@ -37,6 +37,9 @@ pub async fn revoke(
         ));
     }
     let txn = crate::db::begin(&ctx.db).await?;
+    // The lock every org-chart write takes: an import running meanwhile (it rewrites whole
+    // employee rows) cannot put back the value read before this revocation.
+    crate::db::lock_org_chart(&txn).await?;
     let current = find::<employee::Entity>(&txn, id, "employee").await?;
     let mut model = current.clone().into_active_model();
     model.tokens_revoked_at = Set(Some(at));

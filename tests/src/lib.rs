@@ -497,11 +497,9 @@ impl TestApp {
             .collect()
     }
 
-    /// A value the app reports on `/metrics`: a counter or gauge, named with its labels as
-    /// exposed (`name{label="value"}`) when it has any.
-    pub async fn metric(&self, name: &str) -> u64 {
-        let text = self
-            .http
+    /// The app's whole `/metrics` exposition, from wherever it is served.
+    pub async fn metrics_text(&self) -> String {
+        self.http
             .get(format!(
                 "{}/metrics",
                 self.metrics_address.as_deref().unwrap_or(&self.address)
@@ -511,7 +509,13 @@ impl TestApp {
             .unwrap()
             .text()
             .await
-            .unwrap();
+            .unwrap()
+    }
+
+    /// A value the app reports on `/metrics`: a counter or gauge, named with its labels as
+    /// exposed (`name{label="value"}`) when it has any.
+    pub async fn metric(&self, name: &str) -> u64 {
+        let text = self.metrics_text().await;
         let prefix = format!("{name} ");
         text.lines()
             .find_map(|l| l.strip_prefix(prefix.as_str()))

@@ -25,7 +25,7 @@ impl Config {
         self.suggestions = false;
         for key in ["graphiql", "introspection"] {
             let (_, from) = l.get(key);
-            if !from.starts_with("default") && l.flag(key)? {
+            if from != format!("default {key}") && l.flag(key)? {
                 return Err(ConfigError(format!(
                     "{from}: {key} stays off in production (PERFCYCLE_ENV=production)"
                 )));
@@ -33,12 +33,23 @@ impl Config {
         }
         self.graphiql = false;
         self.introspection = false;
-        if self.jwt_secret.is_none() {
-            return Err(ConfigError(
-                "PERFCYCLE_JWT_SECRET: production needs a configured secret of 32+ characters; \
-                 a generated one would differ between replicas"
-                    .to_owned(),
-            ));
+        match &self.jwt_secret {
+            None => {
+                return Err(ConfigError(
+                    "PERFCYCLE_JWT_SECRET: production needs a configured secret of 32+ \
+                     characters; a generated one would differ between replicas"
+                        .to_owned(),
+                ));
+            }
+            // docker-compose.yml's stand-in for trying it: public, so anyone could sign tokens.
+            Some(secret) if secret.starts_with("change-me") => {
+                return Err(ConfigError(
+                    "PERFCYCLE_JWT_SECRET: that is the published placeholder; production \
+                     needs a secret of your own (e.g. `openssl rand -base64 48`)"
+                        .to_owned(),
+                ));
+            }
+            Some(_) => {}
         }
         if !is_loopback(&self.host) && !self.behind_proxy {
             return Err(ConfigError(format!(
@@ -95,6 +106,13 @@ mod tests {
             assert!(err.contains(needle), "{pairs:?}: {err}");
         };
         refused(&[], "PERFCYCLE_JWT_SECRET");
+        refused(
+            &[(
+                "PERFCYCLE_JWT_SECRET",
+                "change-me-to-a-long-random-secret-of-32-chars-or-more",
+            )],
+            "the published placeholder",
+        );
         refused(
             &[
                 ("PERFCYCLE_JWT_SECRET", SECRET),

@@ -293,12 +293,19 @@ async fn settled(
     id: Uuid,
 ) -> GqlResult<(entity::reward_run::Model, entity::background_job::Model)> {
     let mut read = domain::reward::run::get(dctx, viewer, id).await.gql()?;
-    for _ in 0..450 {
+    let started = Instant::now();
+    while started.elapsed() < Duration::from_secs(90) {
         let (run, job) = &read;
         if run.completed_at.is_none() || matches!(job.status, JobStatus::Done | JobStatus::Failed) {
             break;
         }
-        tokio::time::sleep(Duration::from_millis(200)).await;
+        // Every 200 ms at first (the usual moment), then every 2 s (a dead worker's lease).
+        let pause = if started.elapsed() < Duration::from_secs(5) {
+            200
+        } else {
+            2000
+        };
+        tokio::time::sleep(Duration::from_millis(pause)).await;
         read = domain::reward::run::get(dctx, viewer, id).await.gql()?;
     }
     Ok(read)

@@ -192,6 +192,10 @@ impl Subscription {
                 s.pushed = Instant::now();
                 return Some((Ok(CycleOverview(first)), s));
             }
+            // The next item is asked for once the previous one is resolved and on its way, so
+            // the interval counts from here: a push that took long to resolve does not shorten
+            // the gap its subscriber sees before the next one.
+            s.pushed = Instant::now();
             // Until a change in scope, or a gap (which may have hidden one).
             while let Ok(e) = next(&mut s.rx).await? {
                 if Scope::moves_people(&e.event)
@@ -222,7 +226,6 @@ impl Subscription {
             let read = domain::overview::overview(&s.dctx, &s.viewer, s.cycle, s.department)
                 .await
                 .gql();
-            s.pushed = Instant::now();
             Some((read.map(CycleOverview), s))
         }))
     }

@@ -1,5 +1,6 @@
 //! File exports over HTTP, with the same bearer auth as `/graphql`: `GET
-//! /exports/rewards.csv?run=<id>` is a reward run's payroll export (HR only). Errors are JSON
+//! /exports/rewards.csv?run=<id>` is a reward run's payroll export (HR only); `GET
+//! /exports/person.json?employee=<id>` is everything held about one person (HR only). Errors are JSON
 //! in the GraphQL error shape, with the matching status (401, 403, 404, 400, 500).
 
 use crate::graphql::RequestAuth;
@@ -46,31 +47,76 @@ fn domain_error(e: DomainError) -> HttpResponse {
     error(status, &err.message, &code)
 }
 
+/// The bearer token's viewer, or the response refusing the request.
+async fn viewer(state: &AppState, req: &HttpRequest) -> Result<domain::Viewer, HttpResponse> {
+    match authenticate(state, req).await {
+        Ok(RequestAuth::Viewer(v)) => Ok(*v),
+        Ok(RequestAuth::Anonymous) => Err(error(
+            StatusCode::UNAUTHORIZED,
+            "authentication required: send Authorization: Bearer <token>",
+            code::UNAUTHENTICATED,
+        )),
+        Ok(RequestAuth::Refused(why)) => {
+            Err(error(StatusCode::UNAUTHORIZED, &why, code::UNAUTHENTICATED))
+        }
+        Err(e) => Err(domain_error(e)),
+    }
+}
+
+/// A required id in the query string (`?name=<id>`).
+fn id_param(value: Option<&str>, name: &str) -> Result<uuid::Uuid, DomainError> {
+    let value =
+        value.ok_or_else(|| DomainError::bad(name, format!("give the id: ?{name}=<id>")))?;
+    uuid::Uuid::parse_str(value).map_err(|_| DomainError::bad(name, "not a valid id"))
+}
+
+/// The person export's query string.
+#[derive(Deserialize)]
+pub struct PersonQuery {
+    employee: Option<String>,
+}
+
+/// GET /exports/person.json?employee=<id>: everything held about one person (HR only;
+/// audited), see `domain::privacy::export`.
+pub async fn person_json(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    query: web::Query<PersonQuery>,
+) -> HttpResponse {
+    let viewer = match viewer(&state, &req).await {
+        Ok(v) => v,
+        Err(response) => return response,
+    };
+    let id = match id_param(query.employee.as_deref(), "employee") {
+        Ok(id) => id,
+        Err(e) => return domain_error(e),
+    };
+    match domain::privacy::export(&state.ctx, &viewer, id).await {
+        Ok(document) => HttpResponse::Ok()
+            .insert_header((header::CONTENT_TYPE, "application/json; charset=utf-8"))
+            .insert_header((
+                header::CONTENT_DISPOSITION,
+                format!("attachment; filename=\"person-{id}.json\""),
+            ))
+            .insert_header((header::CACHE_CONTROL, "no-store"))
+            .body(document.to_string()),
+        Err(e) => domain_error(e),
+    }
+}
+
 /// GET /exports/rewards.csv?run=<id>.
 pub async fn rewards_csv(
     state: web::Data<AppState>,
     req: HttpRequest,
     query: web::Query<RewardsQuery>,
 ) -> HttpResponse {
-    let viewer = match authenticate(&state, &req).await {
-        Ok(RequestAuth::Viewer(v)) => *v,
-        Ok(RequestAuth::Anonymous) => {
-            return error(
-                StatusCode::UNAUTHORIZED,
-                "authentication required: send Authorization: Bearer <token>",
-                code::UNAUTHENTICATED,
-            );
-        }
-        Ok(RequestAuth::Refused(why)) => {
-            return error(StatusCode::UNAUTHORIZED, &why, code::UNAUTHENTICATED);
-        }
+    let viewer = match viewer(&state, &req).await {
+        Ok(v) => v,
+        Err(response) => return response,
+    };
+    let run = match id_param(query.run.as_deref(), "run") {
+        Ok(id) => id,
         Err(e) => return domain_error(e),
-    };
-    let Some(run) = query.run.as_deref() else {
-        return domain_error(DomainError::bad("run", "give the run's id: ?run=<id>"));
-    };
-    let Ok(run) = uuid::Uuid::parse_str(run) else {
-        return domain_error(DomainError::bad("run", "not a valid id"));
     };
     match domain::reward::read::export_csv(&state.ctx, &viewer, run).await {
         Ok(csv) => HttpResponse::Ok()

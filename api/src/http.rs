@@ -41,7 +41,21 @@ pub struct AppState {
     pub bus: Arc<crate::live::Bus>,
     /// This process's rate-limit buckets.
     pub limits: Arc<crate::ratelimit::RateLimits>,
+    /// The last readiness check, reused for a second.
+    pub readiness: Arc<Readiness>,
 }
+
+/// `/readyz` is exempt from rate limits (probes must get through), so its checks are shared:
+/// a check runs at most once a second per process, and callers meanwhile get its answer.
+#[derive(Default)]
+pub struct Readiness {
+    last: tokio::sync::Mutex<Option<(std::time::Instant, bool, Value)>>,
+}
+
+/// How long one readiness answer is reused.
+const READINESS_FRESH: std::time::Duration = std::time::Duration::from_secs(1);
+/// How long each dependency may take to answer a readiness check.
+const READINESS_WAIT: std::time::Duration = std::time::Duration::from_secs(2);
 
 const GRAPHQL_RESPONSE: &str = "application/graphql-response+json";
 const JSON: &str = "application/json";
@@ -560,7 +574,30 @@ pub async fn healthz() -> HttpResponse {
 
 /// GET /readyz: the database (and Redis, when configured) answer.
 pub async fn readyz(state: web::Data<AppState>) -> HttpResponse {
-    let database = state.ctx.db.ping().await.is_ok();
+    let mut last = state.readiness.last.lock().await;
+    let (ready, body) = match &*last {
+        Some((at, ready, body)) if at.elapsed() < READINESS_FRESH => (*ready, body.clone()),
+        _ => {
+            let (ready, body) = check_readiness(&state).await;
+            *last = Some((std::time::Instant::now(), ready, body.clone()));
+            (ready, body)
+        }
+    };
+    drop(last);
+    if ready {
+        HttpResponse::Ok().json(body)
+    } else {
+        HttpResponse::ServiceUnavailable().json(body)
+    }
+}
+
+/// Whether the database and Redis answer, each within [`READINESS_WAIT`], and the body that
+/// says which does not.
+async fn check_readiness(state: &AppState) -> (bool, Value) {
+    let database = matches!(
+        tokio::time::timeout(READINESS_WAIT, state.ctx.db.ping()).await,
+        Ok(Ok(()))
+    );
     let redis = match &state.redis {
         None => None,
         Some(client) => Some(redis_ping(client).await),
@@ -571,11 +608,7 @@ pub async fn readyz(state: web::Data<AppState>) -> HttpResponse {
         "database": if database { "ok" } else { "unreachable" },
         "redis": redis.map(|ok| if ok { "ok" } else { "unreachable" }).unwrap_or("not configured"),
     });
-    if ready {
-        HttpResponse::Ok().json(body)
-    } else {
-        HttpResponse::ServiceUnavailable().json(body)
-    }
+    (ready, body)
 }
 
 /// Whether Redis answers PING within two seconds.
@@ -585,13 +618,13 @@ pub async fn redis_ping(client: &redis::Client) -> bool {
         redis::cmd("PING").query_async::<String>(&mut conn).await
     };
     matches!(
-        tokio::time::timeout(std::time::Duration::from_secs(2), attempt).await,
+        tokio::time::timeout(READINESS_WAIT, attempt).await,
         Ok(Ok(_))
     )
 }
 
-/// GET /metrics: Prometheus text. The e-mail queue's depth is the outbox's unsent rows,
-/// counted at scrape time (a scrape does not fail when the database does not answer).
+/// GET /metrics: Prometheus text. The e-mail queue's depth is the outbox's unsent rows, the
+/// job queue's the background jobs not finished, counted at scrape time (a scrape does not fail when the database does not answer).
 pub async fn metrics(state: web::Data<AppState>) -> HttpResponse {
     let depth = queue_depth(&state.ctx.db).await;
     let mut body = state.metrics.render(depth);
@@ -611,11 +644,24 @@ pub async fn metrics(state: web::Data<AppState>) -> HttpResponse {
 }
 
 async fn queue_depth(db: &sea_orm::DatabaseConnection) -> Option<QueueDepth> {
+    use entity::background_job;
     use entity::email_outbox::{Column, Entity};
-    use entity::values::OutboxStatus;
+    use entity::values::{JobStatus, OutboxStatus};
     use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
     let count = |status: OutboxStatus| Entity::find().filter(Column::Status.eq(status)).count(db);
     let pending = count(OutboxStatus::Pending).await.ok()?;
     let sending = count(OutboxStatus::Sending).await.ok()?;
-    Some(QueueDepth { pending, sending })
+    let jobs = |status: JobStatus| {
+        background_job::Entity::find()
+            .filter(background_job::Column::Status.eq(status))
+            .count(db)
+    };
+    let jobs_queued = jobs(JobStatus::Queued).await.ok()?;
+    let jobs_running = jobs(JobStatus::Running).await.ok()?;
+    Some(QueueDepth {
+        pending,
+        sending,
+        jobs_queued,
+        jobs_running,
+    })
 }

@@ -57,6 +57,10 @@ pub struct QueueDepth {
     pub pending: u64,
     /// Rows a sender holds under a lease.
     pub sending: u64,
+    /// Background jobs (reward runs, review launches, …) waiting for a worker.
+    pub jobs_queued: u64,
+    /// Background jobs a worker holds under a lease.
+    pub jobs_running: u64,
 }
 
 /// Counters of one process.
@@ -307,6 +311,35 @@ impl Metrics {
                 "perfcycle_email_queue_depth{{status=\"SENDING\"}} {}",
                 depth.sending
             );
+            let _ = writeln!(
+                out,
+                "# HELP perfcycle_job_queue_depth Background jobs not finished, by status."
+            );
+            let _ = writeln!(out, "# TYPE perfcycle_job_queue_depth gauge");
+            let _ = writeln!(
+                out,
+                "perfcycle_job_queue_depth{{status=\"QUEUED\"}} {}",
+                depth.jobs_queued
+            );
+            let _ = writeln!(
+                out,
+                "perfcycle_job_queue_depth{{status=\"RUNNING\"}} {}",
+                depth.jobs_running
+            );
+        }
+        let emails = worker::job_stats::emails();
+        let _ = writeln!(
+            out,
+            "# HELP perfcycle_emails_total E-mails this process handed to the mail server, by \
+             outcome: sent, retry (refused for now, tried again later), failed (given up)."
+        );
+        let _ = writeln!(out, "# TYPE perfcycle_emails_total counter");
+        for (outcome, n) in [
+            ("sent", emails.sent),
+            ("retry", emails.retry),
+            ("failed", emails.failed),
+        ] {
+            let _ = writeln!(out, "perfcycle_emails_total{{outcome=\"{outcome}\"}} {n}");
         }
         out
     }

@@ -102,6 +102,12 @@ impl RateLimits {
         Ok(())
     }
 
+    /// Takes one request from a verified token's bucket (a subscription started over a
+    /// WebSocket costs what a request over HTTP does), or says how long until one is taken.
+    pub fn take_for(&self, token: &crate::auth::Verified) -> Result<(), Duration> {
+        self.check(self.user.as_ref(), &bucket_of(token))
+    }
+
     /// Forgets buckets that are full again, so that memory follows the clients of the last
     /// minutes rather than every client ever seen.
     pub fn forget_idle(&self) {

@@ -1,7 +1,8 @@
 //! Request ids: every HTTP request gets one — the caller's `X-Request-Id` when it is a sane
 //! token (a load balancer's, say), else a fresh time-ordered UUID — returned in the
 //! response's `X-Request-Id`, and every log line written while serving it carries it in a
-//! `request` span (method, path, and once the token is checked, the user).
+//! `request` span (method, path, and once the token is checked, the user). A background job
+//! the request queues records the id, and its `job` span carries it.
 
 use actix_web::Error;
 use actix_web::body::MessageBody;
@@ -40,7 +41,9 @@ pub async fn assign(
         path = %req.path(),
         user = tracing::field::Empty,
     );
-    let mut response = next.call(req).instrument(span).await?;
+    let mut response = domain::jobs::in_request(id.clone(), next.call(req))
+        .instrument(span)
+        .await?;
     if let Ok(value) = HeaderValue::from_str(&id) {
         response.headers_mut().insert(HEADER, value);
     }

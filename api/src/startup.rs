@@ -126,6 +126,7 @@ impl Application {
             metrics: metrics.clone(),
             bus,
             limits,
+            readiness: Default::default(),
         });
         let metrics_server = match metrics_listener {
             None => None,
@@ -168,6 +169,10 @@ impl Application {
                 .route(
                     "/exports/rewards.csv",
                     web::get().to(crate::exports::rewards_csv),
+                )
+                .route(
+                    "/exports/person.json",
+                    web::get().to(crate::exports::person_json),
                 );
             if metrics_here {
                 app.route("/metrics", web::get().to(http::metrics))

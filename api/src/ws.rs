@@ -166,7 +166,7 @@ fn reason(code: u16, text: impl Into<String>) -> Option<CloseReason> {
 /// own task, so that a client sending faster than async-graphql reads waits on the channel
 /// without stopping the connection's loop. Returns the close to send, if any.
 async fn read(
-    state: Arc<AppState>,
+    reader: Reader,
     mut session: Session,
     mut messages: actix_ws::AggregatedMessageStream,
     to_graphql: mpsc::Sender<String>,
@@ -174,8 +174,15 @@ async fn read(
     while let Some(frame) = messages.next().await {
         match frame {
             Ok(AggregatedMessage::Text(text)) => {
-                if let Err(why) = admit(&state, &text) {
-                    return reason(BAD_FRAME, why);
+                let subscription = match admit(&reader.state, &text) {
+                    Err(why) => return reason(BAD_FRAME, why),
+                    Ok(subscription) => subscription,
+                };
+                if let Some(refusal) = subscription.and_then(|id| reader.over_limit(&id)) {
+                    if session.text(refusal).await.is_err() {
+                        return None;
+                    }
+                    continue;
                 }
                 if to_graphql.send(text.to_string()).await.is_err() {
                     return None;
@@ -197,14 +204,44 @@ async fn read(
     None
 }
 
+/// What the reading task needs besides the socket.
+struct Reader {
+    state: Arc<AppState>,
+    protocol: Protocols,
+    init: Arc<Mutex<Init>>,
+}
+
+impl Reader {
+    /// When the connection's token has no request left in its bucket, the protocol's error
+    /// message for subscription `id` (the subscription does not start; the connection stays).
+    fn over_limit(&self, id: &Value) -> Option<String> {
+        let token = self.init.lock().ok()?.token.clone()?;
+        let wait = self.state.limits.take_for(&token).err()?;
+        self.state
+            .metrics
+            .rate_limited(crate::ratelimit::Limit::User);
+        let seconds = (wait.as_secs() + u64::from(wait.subsec_nanos() > 0)).max(1);
+        let error = json!({
+            "message": format!("too many requests from this token; try again in {seconds} s"),
+            "extensions": { "code": "RATE_LIMITED", "retryAfterSeconds": seconds },
+        });
+        let payload = match self.protocol {
+            Protocols::GraphQLWS => json!([error]),
+            _ => error,
+        };
+        Some(json!({ "id": id, "type": "error", "payload": payload }).to_string())
+    }
+}
+
 /// A client message the server will hand on: a subscription must be one, within the limits
-/// HTTP requests have (checked before anything recursive reads it).
-fn admit(state: &AppState, text: &str) -> Result<(), String> {
+/// HTTP requests have (checked before anything recursive reads it). Gives a subscription's
+/// id.
+fn admit(state: &AppState, text: &str) -> Result<Option<Value>, String> {
     let Ok(message) = serde_json::from_str::<Value>(text) else {
         return Err("messages are JSON objects".to_owned());
     };
     if !matches!(message["type"].as_str(), Some("subscribe" | "start")) {
-        return Ok(());
+        return Ok(None);
     }
     let payload = &message["payload"];
     let query = payload["query"].as_str().unwrap_or_default();
@@ -228,7 +265,7 @@ fn admit(state: &AppState, text: &str) -> Result<(), String> {
             );
         }
     }
-    Ok(())
+    Ok(Some(message["id"].clone()))
 }
 
 /// One connection, until either side closes it.
@@ -245,13 +282,17 @@ async fn serve(
     });
     // The loop keeps a sender too: the client's side ends through the reader's result, never
     // by async-graphql seeing its input end first.
+    let init = Arc::new(Mutex::new(Init::default()));
     let mut reader = actix_web::rt::spawn(read(
-        state.clone(),
+        Reader {
+            state: state.clone(),
+            protocol,
+            init: init.clone(),
+        },
         session.clone(),
         messages,
         to_graphql.clone(),
     ));
-    let init = Arc::new(Mutex::new(Init::default()));
     let (st, shared) = (state.clone(), init.clone());
     let graphql = WebSocket::new(state.schema.clone(), incoming, protocol)
         .on_connection_init(move |payload| accept(st, payload, shared));

@@ -400,6 +400,7 @@ pub async fn employees(ctx: &Ctx, reader: impl Read) -> Result<ImportReport, Imp
             job_profile_id,
             // An import never undoes a revocation.
             tokens_revoked_at: by_email.get(&row.email).and_then(|e| e.tokens_revoked_at),
+            erased_at: None,
             created_at: now,
             updated_at: now,
         };

@@ -22,6 +22,21 @@ pub const LEASE: Duration = Duration::seconds(60);
 /// Attempts before a job that keeps failing is marked FAILED.
 pub const MAX_ATTEMPTS: i32 = 5;
 
+tokio::task_local! {
+    /// The id of the HTTP request being served, for the jobs it queues.
+    static REQUEST_ID: String;
+}
+
+/// Runs `work` as part of the request `id`: jobs it queues record the id, and their logs
+/// carry it in the `job` span.
+pub async fn in_request<F: std::future::Future>(id: String, work: F) -> F::Output {
+    REQUEST_ID.scope(id, work).await
+}
+
+fn current_request_id() -> Option<String> {
+    REQUEST_ID.try_with(Clone::clone).ok()
+}
+
 /// The job of `kind` for `subject` (and `scope`) that is queued or running, or a new queued
 /// one. Returns the row and whether it is new.
 pub async fn queue(
@@ -57,6 +72,7 @@ pub async fn queue(
         lease_until: Set(None),
         last_error: Set(String::new()),
         requested_by: Set(requested_by),
+        request_id: Set(current_request_id()),
         created_at: Set(now),
         started_at: Set(None),
         finished_at: Set(None),
@@ -351,6 +367,7 @@ pub async fn run_due(ctx: &Ctx, owner: &str) -> DomainResult<usize> {
             job.id = %claim.job.id,
             job.kind = %claim.job.kind,
             attempt = claim.job.attempts,
+            request_id = claim.job.request_id.as_deref().unwrap_or(""),
         );
         let done = async {
             match run(ctx, &mut claim).await {

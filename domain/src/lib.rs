@@ -26,6 +26,7 @@ pub mod overview;
 pub mod page;
 pub mod permissions;
 pub mod planning;
+pub mod privacy;
 pub mod progress;
 pub mod publish;
 pub mod query;

@@ -136,6 +136,7 @@ pub async fn create(
         left_on: Set(None),
         job_profile_id: Set(None),
         tokens_revoked_at: Set(None),
+        erased_at: Set(None),
         created_at: Set(now),
         updated_at: Set(now),
     }

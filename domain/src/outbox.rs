@@ -349,6 +349,27 @@ pub async fn take_for_dispatch(
     Ok(ids)
 }
 
+/// Undoes [`take_for_dispatch`] for rows whose send job could not be queued: they are
+/// taken again by the next dispatch round. Rows dispatched again since (`at` changed) stay.
+pub async fn undo_dispatch(
+    db: &impl ConnectionTrait,
+    ids: &[Uuid],
+    at: DateTime<Utc>,
+) -> DomainResult<()> {
+    for chunk in ids.chunks(crate::query::IN_CHUNK) {
+        email_outbox::Entity::update_many()
+            .col_expr(
+                email_outbox::Column::DispatchedAt,
+                Expr::value(Option::<DateTime<Utc>>::None),
+            )
+            .filter(email_outbox::Column::Id.is_in(chunk.iter().copied()))
+            .filter(email_outbox::Column::DispatchedAt.eq(at))
+            .exec(db)
+            .await?;
+    }
+    Ok(())
+}
+
 /// Failures are listed newest first.
 const FAILURE_ORDER: crate::query::Keyset<email_outbox::Entity> = crate::query::Keyset {
     key: email_outbox::Column::CreatedAt,

@@ -23,6 +23,8 @@ pub struct Model {
     pub lease_until: Option<DateTimeUtc>,
     pub last_error: String,
     pub requested_by: Option<Uuid>,
+    /// The `X-Request-Id` of the request that queued it.
+    pub request_id: Option<String>,
     pub created_at: DateTimeUtc,
     pub started_at: Option<DateTimeUtc>,
     pub finished_at: Option<DateTimeUtc>,

@@ -25,6 +25,8 @@ pub struct Model {
     pub job_profile_id: Option<Uuid>,
     /// Tokens issued at or before this second are refused (HR revoked them).
     pub tokens_revoked_at: Option<DateTimeUtc>,
+    /// When HR erased their personal data (they had left); the row stays, anonymous.
+    pub erased_at: Option<DateTimeUtc>,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
 }

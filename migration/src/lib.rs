@@ -25,6 +25,8 @@ mod m20261127_000020_reviews;
 mod m20261128_000021_rewards;
 mod m20261128_000022_event_relay;
 mod m20261128_000023_token_revocation;
+mod m20261128_000024_erasure;
+mod m20261128_000025_job_request;
 
 pub use m20261127_000007_goal_progress::NAME as GOAL_PROGRESS;
 pub use m20261127_000010_goal_health::NAME as GOAL_HEALTH;
@@ -59,6 +61,8 @@ impl MigratorTrait for Migrator {
             Box::new(m20261128_000021_rewards::Migration),
             Box::new(m20261128_000022_event_relay::Migration),
             Box::new(m20261128_000023_token_revocation::Migration),
+            Box::new(m20261128_000024_erasure::Migration),
+            Box::new(m20261128_000025_job_request::Migration),
         ]
     }
 }

@@ -37,6 +37,14 @@ pub fn start(app: &TestApp, command: &str, extra: &[(&str, &str)]) -> Child {
         .env("RUST_LOG", "warn")
         .stdout(Stdio::null())
         .stderr(Stdio::null());
+    // PERFCYCLE_TEST_PROCESS_LOGS=DIR keeps each process's log there, for a failing test.
+    if let Ok(dir) = std::env::var("PERFCYCLE_TEST_PROCESS_LOGS")
+        && let Ok(file) = std::fs::File::create(
+            std::path::Path::new(&dir).join(format!("{command}-{}.log", uuid::Uuid::new_v4())),
+        )
+    {
+        cmd.stderr(file);
+    }
     if let Ok(redis) = std::env::var("TEST_REDIS_URL") {
         cmd.env("REDIS_URL", redis);
     }

@@ -33,6 +33,33 @@ pub struct KindStats {
 
 static STATS: Mutex<BTreeMap<&'static str, KindStats>> = Mutex::new(BTreeMap::new());
 
+/// What the mail server answered this process, by outcome.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct EmailStats {
+    /// Accepted.
+    pub sent: u64,
+    /// Refused for now: the row goes back to the outbox and is tried again later.
+    pub retry: u64,
+    /// Refused for good, or too many attempts: the row is FAILED.
+    pub failed: u64,
+}
+
+static EMAILS: Mutex<EmailStats> = Mutex::new(EmailStats {
+    sent: 0,
+    retry: 0,
+    failed: 0,
+});
+
+/// Counts one e-mail's outcome.
+pub fn record_email(outcome: impl FnOnce(&mut EmailStats)) {
+    outcome(&mut EMAILS.lock().unwrap_or_else(|e| e.into_inner()));
+}
+
+/// The e-mail counts so far.
+pub fn emails() -> EmailStats {
+    *EMAILS.lock().unwrap_or_else(|e| e.into_inner())
+}
+
 fn record(kind: &'static str, elapsed: Duration, failed: bool, panicked: bool) {
     let mut stats = STATS.lock().unwrap_or_else(|e| e.into_inner());
     let s = stats.entry(kind).or_default();

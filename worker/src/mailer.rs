@@ -223,6 +223,7 @@ impl Mailer {
                     match result {
                         Ok(()) => {
                             tracing::info!(email.id = %row.id, email.key = %row.dedupe_key, "e-mail sent");
+                            crate::job_stats::record_email(|e| e.sent += 1);
                             sent.push(row);
                             if sent.len() >= RECORD_EVERY {
                                 outbox::mark_sent_many(&ctx.db, &sent, ctx.clock.now()).await?;
@@ -235,8 +236,10 @@ impl Mailer {
                             tracing::warn!(email.id = %row.id, email.key = %row.dedupe_key, attempts = row.attempts, %error, %status, "e-mail not sent");
                             if status == OutboxStatus::Failed {
                                 report.failed += 1;
+                                crate::job_stats::record_email(|e| e.failed += 1);
                             } else {
                                 report.retrying += 1;
+                                crate::job_stats::record_email(|e| e.retry += 1);
                             }
                         }
                     }

@@ -215,12 +215,19 @@ pub async fn dispatch(svc: &Services) -> Result<usize, BoxDynError> {
         if room == 0 {
             return Ok(total);
         }
-        let ids = outbox::take_for_dispatch(&svc.ctx.db, svc.ctx.clock.now(), room as u64).await?;
+        let now = svc.ctx.clock.now();
+        let ids = outbox::take_for_dispatch(&svc.ctx.db, now, room as u64).await?;
         if ids.is_empty() {
             return Ok(total);
         }
         total += ids.len();
-        svc.queue.push(ids).await?;
+        if let Err(e) = svc.queue.push(ids.clone()).await {
+            // The rows were marked as queued; they are not. Unmarked, the next dispatch
+            // round takes them again instead of leaving them for the re-dispatch interval
+            // (while Redis is down, say).
+            outbox::undo_dispatch(&svc.ctx.db, &ids, now).await?;
+            return Err(e);
+        }
     }
 }
 

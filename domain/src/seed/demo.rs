@@ -192,6 +192,7 @@ fn row(p: &Person, now: chrono::DateTime<chrono::Utc>) -> employee::Model {
         left_on: None,
         job_profile_id: None,
         tokens_revoked_at: None,
+        erased_at: None,
         created_at: now,
         updated_at: now,
     }

@@ -302,6 +302,7 @@ async fn generate_with(ctx: &Ctx, n: usize, seed: u64, work: bool) -> DomainResu
             left_on: Set(None),
             job_profile_id: Set(develop.as_ref().map(|d| d.catalogue.profile_id(p))),
             tokens_revoked_at: Set(None),
+            erased_at: Set(None),
             created_at: Set(now),
             updated_at: Set(now),
         })

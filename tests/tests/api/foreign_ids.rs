@@ -381,6 +381,11 @@ async fn another_persons_ids_on_every_id_argument_give_no_data() {
             json!({}),
         ),
         (
+            "erasePerson.employeeId",
+            format!("mutation {{ erasePerson(employeeId: \"{carol}\") {{ id }} }}"),
+            json!({}),
+        ),
+        (
             "planningConversation.id",
             "query($id: ID!) { planningConversation(id: $id) { id } }".into(),
             json!({ "id": conversation }),

@@ -657,6 +657,57 @@ async fn every_response_carries_a_request_id_the_caller_may_supply() {
 }
 
 #[tokio::test(flavor = "multi_thread")]
+async fn a_job_records_the_request_that_queued_it_and_counts_in_the_job_queue() {
+    use perfcycle_tests::reviews::{LAUNCH, UPDATE_ROUND};
+    use sea_orm::EntityTrait;
+    let app = spawn_app().await;
+    let org = app.org().await;
+    let cycle = app.active_cycle(&org.hr).await;
+    let template = app.review_template(&org.hr).await;
+    let round = app.annual_round(&org.hr, &cycle).await;
+    app.gql(
+        Some(&org.hr),
+        UPDATE_ROUND,
+        json!({ "id": round, "s": { "templateId": template } }),
+    )
+    .await
+    .data();
+    let res = app
+        .http
+        .post(format!("{}/graphql", app.address))
+        .bearer_auth(&org.hr)
+        .header("x-request-id", "launch-from-ui-42")
+        .json(&json!({ "query": LAUNCH, "variables": { "r": round } }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 200);
+    let jobs = entity::background_job::Entity::find()
+        .all(&app.ctx.db)
+        .await
+        .unwrap();
+    assert_eq!(jobs.len(), 1);
+    assert_eq!(jobs[0].request_id.as_deref(), Some("launch-from-ui-42"));
+
+    let text = metrics_text(&app).await;
+    let depth = |text: &str, status: &str| {
+        metric(
+            text,
+            &format!("perfcycle_job_queue_depth{{status=\"{status}\"}}"),
+        )
+    };
+    assert_eq!(depth(&text, "QUEUED"), Some(1.0), "{text}");
+    assert_eq!(depth(&text, "RUNNING"), Some(0.0));
+    for outcome in ["sent", "retry", "failed"] {
+        let series = format!("perfcycle_emails_total{{outcome=\"{outcome}\"}}");
+        assert!(metric(&text, &series).is_some(), "no {series} in {text}");
+    }
+    app.run_jobs().await;
+    let text = metrics_text(&app).await;
+    assert_eq!(depth(&text, "QUEUED"), Some(0.0), "{text}");
+}
+
+#[tokio::test(flavor = "multi_thread")]
 async fn metrics_show_open_websockets_and_the_database_pool() {
     let app = spawn_app().await;
     let org = app.org().await;

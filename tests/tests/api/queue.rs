@@ -129,3 +129,45 @@ async fn a_live_senders_renewed_claim_is_kept_and_a_dead_senders_rows_are_queued
         .unwrap();
     assert_eq!(app.count("email_outbox WHERE status = 'SENT'").await, 18);
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn rows_whose_send_job_could_not_be_queued_are_taken_again_by_the_next_dispatch() {
+    let app = spawn_app().await;
+    let org = app.org().await;
+    let cycle = app.active_cycle(&org.hr).await;
+    let goal = app.goal_id(&org.alice, &cycle, serde_json::json!({})).await;
+    app.goal_action(&org.alice, "proposeGoal", &goal)
+        .await
+        .data();
+    let now = app.clock.now();
+    let taken = domain::outbox::take_for_dispatch(&app.ctx.db, now, 10)
+        .await
+        .unwrap();
+    assert_eq!(taken.len(), 1, "the manager's e-mail");
+    // Marked as queued: the next round leaves it to the queue.
+    let later = now + chrono::Duration::seconds(1);
+    assert!(
+        domain::outbox::take_for_dispatch(&app.ctx.db, later, 10)
+            .await
+            .unwrap()
+            .is_empty()
+    );
+    // The push failed (Redis away): undone, the next round takes it again at once.
+    domain::outbox::undo_dispatch(&app.ctx.db, &taken, now)
+        .await
+        .unwrap();
+    let again = domain::outbox::take_for_dispatch(&app.ctx.db, later, 10)
+        .await
+        .unwrap();
+    assert_eq!(again, taken);
+    // Undoing the first round's mark does not undo a later round's.
+    domain::outbox::undo_dispatch(&app.ctx.db, &taken, now)
+        .await
+        .unwrap();
+    assert!(
+        domain::outbox::take_for_dispatch(&app.ctx.db, later + chrono::Duration::seconds(1), 10)
+            .await
+            .unwrap()
+            .is_empty()
+    );
+}

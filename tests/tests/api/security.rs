@@ -211,6 +211,42 @@ async fn an_open_websocket_is_closed_once_its_tokens_are_revoked_or_its_holder_l
 }
 
 #[tokio::test(flavor = "multi_thread")]
+async fn subscriptions_started_over_a_websocket_spend_the_tokens_bucket() {
+    let app = spawn_app_with(&[
+        ("PERFCYCLE_RATE_LIMIT_USER", "6"),
+        ("PERFCYCLE_RATE_LIMIT_BURST", "2"),
+    ])
+    .await;
+    app.org().await;
+    for (protocol, email) in [(TRANSPORT_WS, "alice@t.io"), (LEGACY_WS, "bob@t.io")] {
+        let token = app.token(email).await;
+        let mut ws = app.ws(protocol).await;
+        ws.init(&token).await;
+        ws.subscribe("a", ACTIVITY, json!({})).await;
+        ws.subscribe("b", ACTIVITY, json!({})).await;
+        app.wait_subscriptions(2).await;
+        ws.subscribe("c", ACTIVITY, json!({})).await;
+        let refused = ws.next("c").await.unwrap_err();
+        let error = if protocol == TRANSPORT_WS {
+            &refused[0]
+        } else {
+            &refused
+        };
+        assert_eq!(error["extensions"]["code"], "RATE_LIMITED", "{refused}");
+        assert!(error["extensions"]["retryAfterSeconds"].as_u64() >= Some(1));
+        // The connection and its two subscriptions stay; the token's bucket is the one
+        // HTTP requests take from too.
+        assert_eq!(ask(&app, Some(&token), &[]).await.0, 429);
+        ws.quiet_for(Duration::from_millis(200)).await;
+    }
+    assert_eq!(
+        app.metric("perfcycle_rate_limited_total{limit=\"user\"}")
+            .await,
+        4
+    );
+}
+
+#[tokio::test(flavor = "multi_thread")]
 async fn a_token_dated_beyond_the_allowed_clock_skew_is_refused() {
     let app = spawn_app().await;
     app.org().await;

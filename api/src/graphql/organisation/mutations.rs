@@ -84,4 +84,19 @@ impl OrganisationMutation {
                 .gql()?,
         ))
     }
+
+    /// Erases the personal data of someone who has left (HR; GDPR): name, e-mail, title and
+    /// timezone are replaced, every text about them is blanked (ratings, amounts and pay stay,
+    /// anonymous), e-mails to them lose their content, and events, audit entries and e-mails
+    /// that quote them are scrubbed. What they wrote about others stays with those records,
+    /// attributed to the anonymous row, so their peer reviews stay anonymous. Someone still
+    /// employed is a CONFLICT; erasing twice changes nothing. Audited with counts only.
+    async fn erase_person(&self, ctx: &Context<'_>, employee_id: ID) -> GqlResult<Employee> {
+        let id = parse_id("employeeId", &employee_id)?;
+        Ok(Employee(
+            domain::privacy::erase(dctx(ctx), viewer(ctx)?, id)
+                .await
+                .gql()?,
+        ))
+    }
 }

@@ -53,6 +53,11 @@ impl Employee {
     async fn left_on(&self) -> Option<NaiveDate> {
         self.0.left_on
     }
+    /// When HR erased their personal data (`erasePerson`); their name then reads "Former
+    /// employee …".
+    async fn erased_at(&self) -> Option<chrono::DateTime<chrono::Utc>> {
+        self.0.erased_at
+    }
     /// IANA timezone: schedules (reminders, check-in periods) follow it.
     async fn timezone(&self) -> &str {
         &self.0.timezone

@@ -60,3 +60,27 @@ pub async fn wait_for_sent(app: &TestApp, expected: i64) {
         app.count("email_outbox WHERE status = 'SENT'").await
     );
 }
+
+/// Puts `n` missed-check-in notes in the outbox, as a scan would.
+pub async fn queue_emails(app: &TestApp, prefix: &str, n: usize) {
+    for i in 0..n {
+        domain::outbox::enqueue(
+            &app.ctx.db,
+            domain::outbox::Email {
+                dedupe_key: format!("{prefix}:{i}"),
+                to_email: format!("person{i}@t.io"),
+                to_name: format!("Person {i}"),
+                mail: domain::mail::Mail::CheckinMissed(domain::mail::CheckInMissed {
+                    name: "Mia".into(),
+                    employee_name: format!("Person {i}"),
+                    employee_id: uuid::Uuid::new_v4(),
+                    period_start: crate::date("2027-03-01"),
+                    period_end: crate::date("2027-03-07"),
+                }),
+            },
+            chrono::Utc::now(),
+        )
+        .await
+        .unwrap();
+    }
+}

@@ -236,3 +236,27 @@ pub fn expected() -> Vec<(String, String, String)> {
     out.sort();
     out
 }
+
+/// A run's rewards as (employee, kind, proposed amount, amount), sorted: two runs over the
+/// same inputs compare equal.
+pub async fn run_results(app: &TestApp, run: &str) -> Vec<(String, String, String, String)> {
+    use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+    let run: uuid::Uuid = run.parse().unwrap();
+    let mut rows: Vec<_> = entity::reward::Entity::find()
+        .filter(entity::reward::Column::RunId.eq(run))
+        .all(&app.ctx.db)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|r| {
+            (
+                r.employee_id.to_string(),
+                r.kind.to_string(),
+                r.proposed_amount.to_string(),
+                r.amount.to_string(),
+            )
+        })
+        .collect();
+    rows.sort();
+    rows
+}

@@ -4,8 +4,9 @@
 //! Message-ID; a reward run killed half-way completes with the results of an uninterrupted
 //! run, one row per person and kind.
 
-use domain::mail::{CheckInMissed, Mail};
 use perfcycle_tests::process::binary;
+use perfcycle_tests::queue::queue_emails;
+use perfcycle_tests::rewards::run_results as results;
 use perfcycle_tests::smtp::{Pace, SmtpSink};
 use perfcycle_tests::{TestApp, spawn_app};
 use std::collections::{HashMap, HashSet};
@@ -41,30 +42,6 @@ fn start_worker(
         cmd.env("REDIS_URL", redis);
     }
     cmd.spawn().expect("cannot start the worker")
-}
-
-/// Puts `n` missed-check-in notes in the outbox, as a scan would.
-async fn queue_emails(app: &TestApp, prefix: &str, n: usize) {
-    for i in 0..n {
-        domain::outbox::enqueue(
-            &app.ctx.db,
-            domain::outbox::Email {
-                dedupe_key: format!("{prefix}:{i}"),
-                to_email: format!("person{i}@t.io"),
-                to_name: format!("Person {i}"),
-                mail: Mail::CheckinMissed(CheckInMissed {
-                    name: "Mia".into(),
-                    employee_name: format!("Person {i}"),
-                    employee_id: uuid::Uuid::new_v4(),
-                    period_start: perfcycle_tests::date("2027-03-01"),
-                    period_end: perfcycle_tests::date("2027-03-07"),
-                }),
-            },
-            chrono::Utc::now(),
-        )
-        .await
-        .unwrap();
-    }
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -183,28 +160,6 @@ async fn sigterm_lets_jobs_in_flight_finish_then_the_worker_exits() {
 }
 
 /// A run's results, sorted: (employee, kind, proposed amount, amount).
-async fn results(app: &TestApp, run: &str) -> Vec<(String, String, String, String)> {
-    use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
-    let run: uuid::Uuid = run.parse().unwrap();
-    let mut rows: Vec<_> = entity::reward::Entity::find()
-        .filter(entity::reward::Column::RunId.eq(run))
-        .all(&app.ctx.db)
-        .await
-        .unwrap()
-        .into_iter()
-        .map(|r| {
-            (
-                r.employee_id.to_string(),
-                r.kind.to_string(),
-                r.proposed_amount.to_string(),
-                r.amount.to_string(),
-            )
-        })
-        .collect();
-    rows.sort();
-    rows
-}
-
 #[tokio::test(flavor = "multi_thread")]
 async fn a_reward_run_killed_half_way_completes_with_the_results_of_an_uninterrupted_one() {
     let app = spawn_app().await;

@@ -6,6 +6,7 @@
 //! the reward run ends with the results of an uninterrupted one.
 
 use super::*;
+use perfcycle_tests::rewards::run_results as results;
 use perfcycle_tests::spawn_app;
 use std::collections::HashSet;
 use std::process::Command;
@@ -61,27 +62,6 @@ impl Drop for StartOnDrop<'_> {
             self.0.run("start");
         }
     }
-}
-
-async fn results(app: &TestApp, run: &str) -> Vec<(String, String, String)> {
-    use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
-    let run: uuid::Uuid = run.parse().unwrap();
-    let mut rows: Vec<_> = entity::reward::Entity::find()
-        .filter(entity::reward::Column::RunId.eq(run))
-        .all(&app.ctx.db)
-        .await
-        .unwrap()
-        .into_iter()
-        .map(|r| {
-            (
-                r.employee_id.to_string(),
-                r.kind.to_string(),
-                r.amount.to_string(),
-            )
-        })
-        .collect();
-    rows.sort();
-    rows
 }
 
 async fn wait_done(app: &TestApp, hr: &str, run: &str, within: Duration) -> Value {

@@ -8,7 +8,6 @@
 //! for, so that restarting it disturbs nothing else.
 
 use super::*;
-use domain::mail::{CheckInMissed, Mail};
 use perfcycle_tests::spawn_app_with;
 use perfcycle_tests::ws::{TRANSPORT_WS, ws_to};
 use std::process::{Command, Stdio};
@@ -138,26 +137,7 @@ async fn a_redis_restart_keeps_queued_jobs_and_subscriptions_receive_again() {
 
     // E-mails handed to the queue the way the dispatcher hands them over (marked as
     // queued, so nothing would hand them over again for half an hour), no worker yet.
-    for i in 0..QUEUED {
-        domain::outbox::enqueue(
-            &app.ctx.db,
-            domain::outbox::Email {
-                dedupe_key: format!("redis-fault:{i}"),
-                to_email: format!("person{i}@t.io"),
-                to_name: format!("Person {i}"),
-                mail: Mail::CheckinMissed(CheckInMissed {
-                    name: "Mia".into(),
-                    employee_name: format!("Person {i}"),
-                    employee_id: uuid::Uuid::new_v4(),
-                    period_start: perfcycle_tests::date("2027-03-01"),
-                    period_end: perfcycle_tests::date("2027-03-07"),
-                }),
-            },
-            chrono::Utc::now(),
-        )
-        .await
-        .unwrap();
-    }
+    perfcycle_tests::queue::queue_emails(&app, "redis-fault", QUEUED).await;
     let queue = worker::pool::Queue::redis(&redis.url(), &app.namespace)
         .await
         .unwrap();

@@ -28,16 +28,25 @@ pub(crate) async fn json_rows<E: EntityTrait>(
     Ok(rows.into_iter().map(parse_json_text).collect())
 }
 
+/// The JSON columns of the tables an export reads (a text column that merely looks like JSON
+/// stays text).
+const JSON_COLUMNS: [&str; 7] = [
+    "answers",
+    "payload",
+    "before",
+    "after",
+    "data",
+    "details",
+    "components",
+];
+
 fn parse_json_text(row: Value) -> Value {
     match row {
         Value::Object(map) => Value::Object(
             map.into_iter()
                 .map(|(k, v)| {
                     let v = match v {
-                        Value::String(s)
-                            if (s.starts_with('{') || s.starts_with('['))
-                                && serde_json::from_str::<Value>(&s).is_ok() =>
-                        {
+                        Value::String(s) if JSON_COLUMNS.contains(&k.as_str()) => {
                             serde_json::from_str(&s).unwrap_or(Value::String(s))
                         }
                         other => other,
@@ -47,5 +56,21 @@ fn parse_json_text(row: Value) -> Value {
                 .collect(),
         ),
         other => other,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::parse_json_text;
+    use serde_json::json;
+
+    #[test]
+    fn json_columns_read_as_text_are_parsed_and_text_columns_are_not() {
+        let row =
+            json!({ "answers": "{\"q1\":{\"rating\":4}}", "wins": "[shipped]", "body": "[1, 2]" });
+        assert_eq!(
+            parse_json_text(row),
+            json!({ "answers": { "q1": { "rating": 4 } }, "wins": "[shipped]", "body": "[1, 2]" })
+        );
     }
 }

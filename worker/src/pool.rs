@@ -349,8 +349,10 @@ pub fn monitor(svc: Arc<Services>, settings: &PoolSettings) -> Monitor {
         Queue::Redis { storage, .. } => monitor.register(move |_| {
             WorkerBuilder::new(name.clone())
                 .backend(storage.clone())
-                .retry(retry_policy())
+                // Concurrency first: a retry then waits in its job's slot instead of taking
+                // another one (apalis warns about the other order).
                 .concurrency(concurrency)
+                .retry(retry_policy())
                 .data(s1.clone())
                 .build(send_email)
         }),

@@ -452,6 +452,7 @@ fn check(
         Some(doc) => operation_label(doc, params.operation_name.as_deref()),
         None => crate::metrics::UNNAMED.to_owned(),
     };
+    crate::request_id::record_operation(&label);
     Ok(Checked {
         query,
         operation_name: params.operation_name,

@@ -1,7 +1,8 @@
 //! Request ids: every HTTP request gets one — the caller's `X-Request-Id` when it is a sane
 //! token (a load balancer's, say), else a fresh time-ordered UUID — returned in the
 //! response's `X-Request-Id`, and every log line written while serving it carries it in a
-//! `request` span (method, path, and once the token is checked, the user). A background job
+//! `request` span (method, path, the GraphQL operation's name, and once the token is checked,
+//! the user). A background job
 //! the request queues records the id, and its `job` span carries it.
 
 use actix_web::Error;
@@ -39,15 +40,29 @@ pub async fn assign(
         request_id = %id,
         method = %req.method(),
         path = %req.path(),
+        operation = tracing::field::Empty,
         user = tracing::field::Empty,
     );
+    let started = std::time::Instant::now();
     let mut response = domain::jobs::in_request(id.clone(), next.call(req))
-        .instrument(span)
+        .instrument(span.clone())
         .await?;
+    // The access log: one line per request, in its span.
+    tracing::info!(
+        parent: &span,
+        status = response.status().as_u16(),
+        ms = started.elapsed().as_secs_f64() * 1000.0,
+        "request served"
+    );
     if let Ok(value) = HeaderValue::from_str(&id) {
         response.headers_mut().insert(HEADER, value);
     }
     Ok(response)
+}
+
+/// Names the GraphQL operation in the request's span (the bounded label metrics use).
+pub fn record_operation(label: &str) {
+    tracing::Span::current().record("operation", label);
 }
 
 /// Names the request's user in its span, once the token named one.

@@ -371,7 +371,13 @@ pub async fn run_due(ctx: &Ctx, owner: &str) -> DomainResult<usize> {
         );
         let done = async {
             match run(ctx, &mut claim).await {
-                Ok(()) => claim.finish(&ctx.db, None, ctx.clock.now()).await,
+                Ok(()) => {
+                    let finished = claim.finish(&ctx.db, None, ctx.clock.now()).await?;
+                    if finished {
+                        tracing::info!("background job finished");
+                    }
+                    Ok::<bool, DomainError>(finished)
+                }
                 // Another process holds it now: leave it to them.
                 Err(DomainError::Conflict(_)) => Ok(false),
                 Err(e) => {

@@ -24,6 +24,16 @@ pub fn binary() -> std::path::PathBuf {
 /// Starts `perfcycle <command>` on `app`'s database, secret, namespace and (when the suite
 /// has one) Redis, with `extra` settings; its output is discarded.
 pub fn start(app: &TestApp, command: &str, extra: &[(&str, &str)]) -> Child {
+    start_logged(app, command, extra, None)
+}
+
+/// [`start`], with the process's log (its standard error) written to `log` when given.
+pub fn start_logged(
+    app: &TestApp,
+    command: &str,
+    extra: &[(&str, &str)],
+    log: Option<&std::path::Path>,
+) -> Child {
     let data_dir = std::env::temp_dir().join(format!("perfcycle-process-{}", uuid::Uuid::new_v4()));
     let mut cmd = Command::new(binary());
     cmd.arg(command)
@@ -43,6 +53,9 @@ pub fn start(app: &TestApp, command: &str, extra: &[(&str, &str)]) -> Child {
             std::path::Path::new(&dir).join(format!("{command}-{}.log", uuid::Uuid::new_v4())),
         )
     {
+        cmd.stderr(file);
+    }
+    if let Some(file) = log.and_then(|path| std::fs::File::create(path).ok()) {
         cmd.stderr(file);
     }
     if let Ok(redis) = std::env::var("TEST_REDIS_URL") {

@@ -708,6 +708,95 @@ async fn a_job_records_the_request_that_queued_it_and_counts_in_the_job_queue() 
 }
 
 #[tokio::test(flavor = "multi_thread")]
+async fn a_jobs_log_lines_name_the_request_that_queued_it() {
+    use perfcycle_tests::process::{start_logged, wait_healthy};
+    use perfcycle_tests::reviews::UPDATE_ROUND;
+    let app = spawn_app().await;
+    let org = app.org().await;
+    let cycle = app.active_cycle(&org.hr).await;
+    let template = app.review_template(&org.hr).await;
+    let round = app.annual_round(&org.hr, &cycle).await;
+    app.gql(
+        Some(&org.hr),
+        UPDATE_ROUND,
+        json!({ "id": round, "s": { "templateId": template } }),
+    )
+    .await
+    .data();
+    let dir = std::env::temp_dir().join(format!("perfcycle-logs-{}", uuid::Uuid::new_v4()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+        .to_string();
+    let json_logs = [("PERFCYCLE_LOG_FORMAT", "json"), ("RUST_LOG", "info")];
+    let mut serve_env = vec![
+        ("PERFCYCLE_PORT", port.as_str()),
+        ("PERFCYCLE_EMBEDDED_WORKER", "false"),
+    ];
+    serve_env.extend(json_logs);
+    let mut serve = start_logged(&app, "serve", &serve_env, Some(&dir.join("serve.log")));
+    let address = format!("http://127.0.0.1:{port}");
+    wait_healthy(&address).await;
+    let res = app
+        .http
+        .post(format!("{address}/graphql"))
+        .bearer_auth(&org.hr)
+        .header("x-request-id", "trace-launch-7")
+        .json(&json!({
+            "query": "mutation Launch($r: ID!) { launchReviews(roundId: $r) { id } }",
+            "variables": { "r": round },
+        }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 200);
+    let mut worker_env = vec![("PERFCYCLE_JOB_SCHEDULE", "* * * * * *")];
+    worker_env.extend(json_logs);
+    let mut worker = start_logged(&app, "worker", &worker_env, Some(&dir.join("worker.log")));
+    let started = std::time::Instant::now();
+    while app.count("background_job WHERE status = 'DONE'").await < 1 {
+        assert!(
+            started.elapsed() < std::time::Duration::from_secs(30),
+            "the worker did not finish the launch in 30 s"
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    for p in [&mut serve, &mut worker] {
+        p.kill().ok();
+        p.wait().ok();
+    }
+    let lines = |file: &str| -> Vec<Value> {
+        std::fs::read_to_string(dir.join(file))
+            .unwrap()
+            .lines()
+            .filter_map(|l| serde_json::from_str(l).ok())
+            .collect()
+    };
+    let (served, worked) = (lines("serve.log"), lines("worker.log"));
+    std::fs::remove_dir_all(&dir).ok();
+    let hr = app.id_of("hr@t.io").await;
+    let access = served
+        .iter()
+        .find(|l| {
+            l["fields"]["message"] == "request served"
+                && l["span"]["request_id"] == "trace-launch-7"
+        })
+        .unwrap_or_else(|| panic!("no access line for the request in {served:#?}"));
+    assert_eq!(access["span"]["operation"], "Launch", "{access}");
+    assert_eq!(access["span"]["user"], hr.as_str(), "{access}");
+    assert_eq!(access["fields"]["status"], 200, "{access}");
+    let done = worked
+        .iter()
+        .find(|l| l["fields"]["message"] == "background job finished")
+        .unwrap_or_else(|| panic!("no job line in {worked:#?}"));
+    assert_eq!(done["span"]["request_id"], "trace-launch-7", "{done}");
+    assert!(done["span"]["job.kind"].is_string(), "{done}");
+}
+
+#[tokio::test(flavor = "multi_thread")]
 async fn metrics_show_open_websockets_and_the_database_pool() {
     let app = spawn_app().await;
     let org = app.org().await;

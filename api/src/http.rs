@@ -625,7 +625,8 @@ pub async fn redis_ping(client: &redis::Client) -> bool {
 }
 
 /// GET /metrics: Prometheus text. The e-mail queue's depth is the outbox's unsent rows, the
-/// job queue's the background jobs not finished, counted at scrape time (a scrape does not fail when the database does not answer).
+/// job queue's the background jobs not finished, both counted at scrape time (a scrape does
+/// not fail when the database does not answer).
 pub async fn metrics(state: web::Data<AppState>) -> HttpResponse {
     let depth = queue_depth(&state.ctx.db).await;
     let mut body = state.metrics.render(depth);

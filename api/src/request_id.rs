@@ -2,8 +2,8 @@
 //! token (a load balancer's, say), else a fresh time-ordered UUID — returned in the
 //! response's `X-Request-Id`, and every log line written while serving it carries it in a
 //! `request` span (method, path, the GraphQL operation's name, and once the token is checked,
-//! the user). A background job
-//! the request queues records the id, and its `job` span carries it.
+//! the user). A background job the request queues records the id, and its `job` span carries
+//! it.
 
 use actix_web::Error;
 use actix_web::body::MessageBody;

@@ -151,7 +151,7 @@ async fn a_redis_restart_keeps_queued_jobs_and_subscriptions_receive_again() {
     let sink = SmtpSink::start().await;
     let mut deployment = Deployment::start(&app, &redis.url(), &sink, 0, &[]).await;
     let mut ws = ws_to(&deployment.address, TRANSPORT_WS).await;
-    // Private feedback is the recipient's to see.
+    // Bob follows the feedback he receives.
     ws.init(&org.bob).await;
     ws.subscribe("f", FEEDBACK_EVENTS, json!({})).await;
     deployment.wait_subscriptions(1).await;

@@ -295,51 +295,44 @@ impl Metrics {
                 s.seconds,
             );
         }
-        if let Some(depth) = depth {
-            let _ = writeln!(
-                out,
-                "# HELP perfcycle_email_queue_depth E-mails in the outbox not yet sent, by status."
-            );
-            let _ = writeln!(out, "# TYPE perfcycle_email_queue_depth gauge");
-            let _ = writeln!(
-                out,
-                "perfcycle_email_queue_depth{{status=\"PENDING\"}} {}",
-                depth.pending
-            );
-            let _ = writeln!(
-                out,
-                "perfcycle_email_queue_depth{{status=\"SENDING\"}} {}",
-                depth.sending
-            );
-            let _ = writeln!(
-                out,
-                "# HELP perfcycle_job_queue_depth Background jobs not finished, by status."
-            );
-            let _ = writeln!(out, "# TYPE perfcycle_job_queue_depth gauge");
-            let _ = writeln!(
-                out,
-                "perfcycle_job_queue_depth{{status=\"QUEUED\"}} {}",
-                depth.jobs_queued
-            );
-            let _ = writeln!(
-                out,
-                "perfcycle_job_queue_depth{{status=\"RUNNING\"}} {}",
-                depth.jobs_running
-            );
-        }
         let emails = worker::job_stats::emails();
-        let _ = writeln!(
-            out,
-            "# HELP perfcycle_emails_total E-mails this process handed to the mail server, by \
-             outcome: sent, retry (refused for now, tried again later), failed (given up)."
-        );
-        let _ = writeln!(out, "# TYPE perfcycle_emails_total counter");
-        for (outcome, n) in [
-            ("sent", emails.sent),
-            ("retry", emails.retry),
-            ("failed", emails.failed),
-        ] {
-            let _ = writeln!(out, "perfcycle_emails_total{{outcome=\"{outcome}\"}} {n}");
+        let mut families = vec![(
+            "perfcycle_emails_total",
+            "E-mails this process handed to the mail server, by outcome: sent, retry (refused \
+             for now, tried again later), failed (given up).",
+            "counter",
+            "outcome",
+            vec![
+                ("sent", emails.sent),
+                ("retry", emails.retry),
+                ("failed", emails.failed),
+            ],
+        )];
+        if let Some(depth) = depth {
+            families.push((
+                "perfcycle_email_queue_depth",
+                "E-mails in the outbox not yet sent, by status.",
+                "gauge",
+                "status",
+                vec![("PENDING", depth.pending), ("SENDING", depth.sending)],
+            ));
+            families.push((
+                "perfcycle_job_queue_depth",
+                "Background jobs not finished, by status.",
+                "gauge",
+                "status",
+                vec![
+                    ("QUEUED", depth.jobs_queued),
+                    ("RUNNING", depth.jobs_running),
+                ],
+            ));
+        }
+        for (metric, help, kind, label, values) in families {
+            let _ = writeln!(out, "# HELP {metric} {help}");
+            let _ = writeln!(out, "# TYPE {metric} {kind}");
+            for (value, n) in values {
+                let _ = writeln!(out, "{metric}{{{label}=\"{value}\"}} {n}");
+            }
         }
         out
     }

@@ -75,20 +75,27 @@ impl TestApp {
             .to_owned()
     }
 
+    /// `cycle`'s annual round set up by HR with the standard template and `settings`, not
+    /// launched; returns (template, round).
+    pub async fn prepared_round(&self, hr: &str, cycle: &str, settings: Value) -> (String, String) {
+        let template = self.review_template(hr).await;
+        let round = self.annual_round(hr, cycle).await;
+        let mut s = json!({ "templateId": template });
+        for (k, v) in settings.as_object().into_iter().flatten() {
+            s[k] = v.clone();
+        }
+        self.gql(Some(hr), UPDATE_ROUND, json!({ "id": round, "s": s }))
+            .await
+            .data();
+        (template, round)
+    }
+
     /// The standard organisation, its active cycle's annual round with the standard
     /// template and `settings`, launched (jobs run), and the clock inside the window.
     pub async fn review_setup(&self, settings: Value) -> ReviewSetup {
         let org = self.org().await;
         let cycle = self.active_cycle(&org.hr).await;
-        let template = self.review_template(&org.hr).await;
-        let round = self.annual_round(&org.hr, &cycle).await;
-        let mut s = json!({ "templateId": template });
-        for (k, v) in settings.as_object().into_iter().flatten() {
-            s[k] = v.clone();
-        }
-        self.gql(Some(&org.hr), UPDATE_ROUND, json!({ "id": round, "s": s }))
-            .await
-            .data();
+        let (template, round) = self.prepared_round(&org.hr, &cycle, settings).await;
         self.gql(Some(&org.hr), LAUNCH, json!({ "r": round }))
             .await
             .data();

@@ -30,6 +30,7 @@ mod key_results;
 mod milestones;
 mod n_plus_one;
 mod negotiation;
+mod observability;
 mod org_chart;
 mod overview;
 mod pagination;

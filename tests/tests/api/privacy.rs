@@ -3,7 +3,7 @@
 //! afterwards: nothing about Carol survives anywhere, what she wrote about others does, and
 //! her peer review is byte for byte what it was.
 
-use perfcycle_tests::reviews::{LAUNCH, UPDATE_ROUND};
+use perfcycle_tests::reviews::LAUNCH;
 use perfcycle_tests::{Org, TestApp, at, backend, spawn_app};
 use sea_orm::{EntityTrait, FromQueryResult, JsonValue, Statement};
 use serde_json::{Value, json};
@@ -77,15 +77,7 @@ async fn carols_story(app: &TestApp) -> Story {
     .await
     .data();
 
-    let template = app.review_template(&org.hr).await;
-    let round = app.annual_round(&org.hr, &cycle).await;
-    app.gql(
-        Some(&org.hr),
-        UPDATE_ROUND,
-        json!({ "id": round, "s": { "templateId": template } }),
-    )
-    .await
-    .data();
+    let (_, round) = app.prepared_round(&org.hr, &cycle, json!({})).await;
     app.gql(Some(&org.hr), LAUNCH, json!({ "r": round }))
         .await
         .data();

@@ -139,32 +139,36 @@ run_case() { # backend (postgres|sqlite), N
   totals=$(gql 'query($r: ID!) { rewardRun(id: $r) { totals { rewarded kinds { kind count amount } budgets { before after } } } }' \
     "{\"r\": \"$run\"}" | jq -c '.data.rewardRun.totals | {rewarded, kinds: [.kinds[] | "\(.kind) \(.count)"], fitted: ([.budgets[] | select(.before != .after)] | length), pools: (.budgets | length)}')
   stop
-  # The compute phase: from the job's start to its last progress event.
-  local compute_s rows
+  # The job: from its start to its end (the run without the wait for the tick); its compute
+  # phase: from its start to its last progress event.
+  local compute_s job_s rows
   if [ "$backend" = postgres ]; then
     compute_s=$(sql "SELECT round(extract(epoch FROM (SELECT max(occurred_at) FROM domain_event WHERE kind = 'REWARD_RUN_PROGRESSED'))
       - extract(epoch FROM (SELECT started_at FROM background_job WHERE kind = 'REWARD_RUN')), 2)")
+    job_s=$(sql "SELECT round(extract(epoch FROM finished_at) - extract(epoch FROM started_at), 2) FROM background_job WHERE kind = 'REWARD_RUN'")
   else
     compute_s=$(sql "SELECT round((julianday((SELECT max(occurred_at) FROM domain_event WHERE kind = 'REWARD_RUN_PROGRESSED'))
       - julianday((SELECT started_at FROM background_job WHERE kind = 'REWARD_RUN'))) * 86400, 2)")
+    job_s=$(sql "SELECT round((julianday(finished_at) - julianday(started_at)) * 86400, 2) FROM background_job WHERE kind = 'REWARD_RUN'")
   fi
-  rows=$(sql "SELECT count(*) FROM reward")
+  # Reward lines (one per person rewarded) and the rewards they hold (one per kind).
+  rows=$(sql "SELECT count(*) || ' lines, ' || coalesce(sum((kinds & 1) + ((kinds >> 1) & 1) + ((kinds >> 2) & 1) + ((kinds >> 3) & 1)), 0) || ' rewards' FROM reward_line")
   local ref_s matching ref_rows
   t=$(now)
   if [ "$backend" = postgres ]; then sql "$PG_REFERENCE"; else sql "$SQLITE_REFERENCE"; fi
   ref_s=$(since "$t")
   ref_rows=$(sql "SELECT count(*) FROM bonus_ref WHERE bonus > 0")
   if [ "$backend" = postgres ]; then
-    matching=$(sql "SELECT count(*) FROM bonus_ref b JOIN reward w ON w.kind = 'BONUS' AND w.employee_id = b.employee_id
-      WHERE w.proposed_amount::numeric = b.bonus")
+    matching=$(sql "SELECT count(*) FROM bonus_ref b JOIN reward_line w ON w.kinds & 4 <> 0 AND w.employee_id = b.employee_id
+      WHERE w.proposed_bonus::numeric = b.bonus")
   else
-    matching=$(sql "SELECT count(*) FROM bonus_ref b JOIN reward w ON w.kind = 'BONUS' AND w.employee_id = b.employee_id
-      WHERE abs(CAST(w.proposed_amount AS REAL) - b.bonus) < 0.0101")
+    matching=$(sql "SELECT count(*) FROM bonus_ref b JOIN reward_line w ON w.kinds & 4 <> 0 AND w.employee_id = b.employee_id
+      WHERE abs(CAST(w.proposed_bonus AS REAL) - b.bonus) < 0.0101")
   fi
-  local ratio compute_ratio
+  local ratio job_ratio
   ratio=$(ratio "$run_s" "$ref_s")
-  compute_ratio=$(ratio "$compute_s" "$ref_s")
-  ROWS+=("| $backend | $n | $seeded | **$run_s** ($state) | $compute_s | **$ref_s** | **$ratio** (compute $compute_ratio) | $rows | $matching of $ref_rows | $load_before → $(cut -d' ' -f1 /proc/loadavg) | \`$totals\` |")
+  job_ratio=$(ratio "$job_s" "$ref_s")
+  ROWS+=("| $backend | $n | $seeded | $run_s ($state) | **$job_s** | $compute_s | **$ref_s** | **$job_ratio** (run $ratio) | $rows | $matching of $ref_rows | $load_before → $(cut -d' ' -f1 /proc/loadavg) | \`$totals\` |")
   echo "${ROWS[-1]}"
 }
 
@@ -172,20 +176,21 @@ run_case() { # backend (postgres|sqlite), N
 [ "$N_BIG" != 0 ] && run_case postgres "$N_BIG"
 [ "$N_SQLITE" != 0 ] && run_case sqlite "$N_SQLITE"
 
-report=bench/reports/reward-$(date -u +%F).md
+report=${REPORT:-bench/reports/reward-$(date -u +%F).md}
 {
   echo "# The reward run at size"
   echo
   echo "$(date -u +%FT%TZ), $(nproc) cores, $(uname -m), release build, PostgreSQL $(psql "$PG/postgres" -Atc 'SHOW server_version');"
   echo "batches of ${PERFCYCLE_REWARD_BATCH:-2000} people (\`PERFCYCLE_REWARD_BATCH\`); the job tick every second."
   echo "\"run\" is from \`startRewardRun\` to DONE as \`rewardRun\` reports it (polled every 0.1 s: up to a"
-  echo "second of it is the wait for the tick); \"compute\" is the job's start to its last batch (people read,"
-  echo "every reward computed and inserted); the rest is the budget fit and the finish. The reference is one"
+  echo "second of it is the wait for the tick); \"job\" is the run's job from its start to its end; \"compute\""
+  echo "is the job's start to its last batch (people read and priced, their lines inserted); the rest of the"
+  echo "job is the budget fit and the finish. The reference is one"
   echo "\`CREATE TABLE … AS SELECT\` computing only the bonuses (no raises, lump sums, days off, budgets);"
   echo "on SQLite in floating point (it has no exact decimals), so its bonuses are compared within a cent."
   echo
-  echo "| backend | people | seed (s) | run (s) | compute (s) | one statement (s) | run ÷ statement | reward rows | bonuses equal to the statement's | load (1 min) | totals |"
-  echo "|---|---|---|---|---|---|---|---|---|---|---|"
+  echo "| backend | people | seed (s) | run (s) | job (s) | compute (s) | one statement (s) | job ÷ statement | stored | bonuses equal to the statement's | load (1 min) | totals |"
+  echo "|---|---|---|---|---|---|---|---|---|---|---|---|"
   for r in "${ROWS[@]}"; do echo "$r"; done
 } > "$report"
 cat "$report"

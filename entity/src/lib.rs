@@ -36,6 +36,7 @@ pub mod review_rating;
 pub mod review_round;
 pub mod review_template;
 pub mod reward;
+pub mod reward_line;
 pub mod reward_note;
 pub mod reward_policy;
 pub mod reward_run;

@@ -1,8 +1,9 @@
 use crate::values::*;
 use sea_orm::entity::prelude::*;
 
-/// One reward: a run's result for one person and kind (unique per run, person and kind), or a
-/// spot award (no run). Money in `currency`'s minor unit; PTO in days.
+/// A spot award (no run), or a run's result for one person and kind from a run computed
+/// before reward lines (`reward_line` holds a run's results since). The API lists both kinds
+/// of rewards in this shape. Money in `currency`'s minor unit; PTO in days.
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
 #[sea_orm(table_name = "reward")]
 pub struct Model {

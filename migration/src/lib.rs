@@ -27,6 +27,7 @@ mod m20261128_000022_event_relay;
 mod m20261128_000023_token_revocation;
 mod m20261128_000024_erasure;
 mod m20261128_000025_job_request;
+mod m20261128_000026_reward_lines;
 
 pub use m20261127_000007_goal_progress::NAME as GOAL_PROGRESS;
 pub use m20261127_000010_goal_health::NAME as GOAL_HEALTH;
@@ -63,6 +64,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261128_000023_token_revocation::Migration),
             Box::new(m20261128_000024_erasure::Migration),
             Box::new(m20261128_000025_job_request::Migration),
+            Box::new(m20261128_000026_reward_lines::Migration),
         ]
     }
 }

@@ -242,9 +242,12 @@ pub fn expected() -> Vec<(String, String, String)> {
 pub async fn run_results(app: &TestApp, run: &str) -> Vec<(String, String, String, String)> {
     use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
     let run: uuid::Uuid = run.parse().unwrap();
-    let mut rows: Vec<_> = entity::reward::Entity::find()
-        .filter(entity::reward::Column::RunId.eq(run))
+    let lines = entity::reward_line::Entity::find()
+        .filter(entity::reward_line::Column::RunId.eq(run))
         .all(&app.ctx.db)
+        .await
+        .unwrap();
+    let mut rows: Vec<_> = domain::reward::lines::expand(&app.ctx.db, &lines)
         .await
         .unwrap()
         .into_iter()

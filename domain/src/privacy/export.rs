@@ -15,8 +15,8 @@ use entity::{
     audit_log, cadence_override, check_in, compensation, development_item, development_plan,
     email_outbox, employee, expectation_change, feedback, goal, goal_event, goal_revision,
     key_result, key_result_update, milestone, peer_nomination, planning_conversation, promotion,
-    review, review_notice, review_rating, review_round, reward, reward_note, skill_assessment,
-    skill_gap,
+    review, review_notice, review_rating, review_round, reward, reward_line, reward_note,
+    skill_assessment, skill_gap,
 };
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
 use serde_json::{Map, Value, json};
@@ -287,6 +287,20 @@ pub async fn export(ctx: &Ctx, viewer: &Viewer, id: Uuid) -> DomainResult<Value>
                 reward::Entity::find()
                     .filter(reward::Column::EmployeeId.eq(id))
                     .order_by_asc(reward::Column::Id),
+            )
+            .await?,
+        ),
+    );
+    // A reward run's result for them: one line per run with each reward's amount and the
+    // calculation's inputs.
+    about.insert(
+        "rewardLines".into(),
+        rows(
+            json_rows(
+                db,
+                reward_line::Entity::find()
+                    .filter(reward_line::Column::EmployeeId.eq(id))
+                    .order_by_asc(reward_line::Column::Id),
             )
             .await?,
         ),

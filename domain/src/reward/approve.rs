@@ -14,7 +14,9 @@ use crate::query::{find, rows_in};
 use crate::values::{JobKind, RewardKind, RewardStatus, optional_text};
 use crate::{Ctx, Viewer};
 use chrono::{DateTime, Utc};
-use entity::{background_job, cycle, email_outbox, employee, reward, reward_note, reward_run};
+use entity::{
+    background_job, cycle, email_outbox, employee, reward, reward_line, reward_note, reward_run,
+};
 use sea_orm::sea_query::{Expr, OnConflict};
 use sea_orm::{
     ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Select, Set,
@@ -88,12 +90,12 @@ pub async fn approve(
     Ok(job)
 }
 
-fn proposed(run_id: Uuid, department_id: Option<Uuid>) -> Select<reward::Entity> {
-    let mut q = reward::Entity::find()
-        .filter(reward::Column::RunId.eq(run_id))
-        .filter(reward::Column::Status.eq(RewardStatus::Proposed));
+fn proposed(run_id: Uuid, department_id: Option<Uuid>) -> Select<reward_line::Entity> {
+    let mut q = reward_line::Entity::find()
+        .filter(reward_line::Column::RunId.eq(run_id))
+        .filter(reward_line::Column::Status.eq(RewardStatus::Proposed));
     if let Some(d) = department_id {
-        q = q.filter(reward::Column::DepartmentId.eq(d));
+        q = q.filter(reward_line::Column::DepartmentId.eq(d));
     }
     q
 }
@@ -109,13 +111,12 @@ pub async fn run(ctx: &Ctx, claim: &mut Claim) -> DomainResult<()> {
     loop {
         let mut page = proposed(run.id, scope);
         if let Some(after) = cursor {
-            page = page.filter(reward::Column::EmployeeId.gt(after));
+            page = page.filter(reward_line::Column::EmployeeId.gt(after));
         }
         let ids: Vec<Uuid> = page
             .select_only()
-            .column(reward::Column::EmployeeId)
-            .distinct()
-            .order_by_asc(reward::Column::EmployeeId)
+            .column(reward_line::Column::EmployeeId)
+            .order_by_asc(reward_line::Column::EmployeeId)
             .limit(BATCH)
             .into_tuple()
             .all(&ctx.db)
@@ -125,20 +126,24 @@ pub async fn run(ctx: &Ctx, claim: &mut Claim) -> DomainResult<()> {
         let now = ctx.clock.now();
         let txn = crate::db::begin(&ctx.db).await?;
         for chunk in ids.chunks(crate::query::IN_CHUNK) {
-            reward::Entity::update_many()
-                .col_expr(reward::Column::Status, Expr::value(RewardStatus::Approved))
-                .col_expr(reward::Column::ApprovedBy, Expr::value(approver))
-                .col_expr(reward::Column::ApprovedAt, Expr::value(now))
-                .filter(reward::Column::RunId.eq(run.id))
-                .filter(reward::Column::EmployeeId.is_in(chunk.iter().copied()))
-                .filter(reward::Column::Status.eq(RewardStatus::Proposed))
+            reward_line::Entity::update_many()
+                .col_expr(
+                    reward_line::Column::Status,
+                    Expr::value(RewardStatus::Approved),
+                )
+                .col_expr(reward_line::Column::ApprovedBy, Expr::value(approver))
+                .col_expr(reward_line::Column::ApprovedAt, Expr::value(now))
+                .filter(reward_line::Column::RunId.eq(run.id))
+                .filter(reward_line::Column::EmployeeId.is_in(chunk.iter().copied()))
+                .filter(reward_line::Column::Status.eq(RewardStatus::Proposed))
                 .exec(&txn)
                 .await?;
         }
-        let approved = reward::Entity::find()
-            .filter(reward::Column::RunId.eq(run.id))
-            .filter(reward::Column::Status.eq(RewardStatus::Approved));
-        let rows = rows_in(&txn, approved, reward::Column::EmployeeId, &ids).await?;
+        let approved = reward_line::Entity::find()
+            .filter(reward_line::Column::RunId.eq(run.id))
+            .filter(reward_line::Column::Status.eq(RewardStatus::Approved));
+        let approved = rows_in(&txn, approved, reward_line::Column::EmployeeId, &ids).await?;
+        let rows = super::lines::expand(&txn, &approved).await?;
         let letters = letters(&txn, &cycle, rows, |run_or_award| {
             format!("reward-letter:{run_or_award}")
         })
@@ -246,6 +251,25 @@ pub async fn mark_communicated(
         })
         .flatten()
         .collect();
+    // A run's rewards are its lines' (one per person); an award is its own row.
+    let mut line_ids: Vec<Uuid> = ids
+        .iter()
+        .filter_map(|id| super::lines::line_of(*id).map(|(line, _)| line))
+        .collect();
+    line_ids.sort();
+    line_ids.dedup();
+    for chunk in line_ids.chunks(crate::query::IN_CHUNK) {
+        reward_line::Entity::update_many()
+            .col_expr(
+                reward_line::Column::Status,
+                Expr::value(RewardStatus::Communicated),
+            )
+            .col_expr(reward_line::Column::CommunicatedAt, Expr::value(now))
+            .filter(reward_line::Column::Id.is_in(chunk.iter().copied()))
+            .filter(reward_line::Column::Status.eq(RewardStatus::Approved))
+            .exec(db)
+            .await?;
+    }
     for chunk in ids.chunks(crate::query::IN_CHUNK) {
         reward::Entity::update_many()
             .col_expr(

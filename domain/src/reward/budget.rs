@@ -1,47 +1,86 @@
-//! The reward run's fit phase: one department budget at a time, its proposals scaled to what
-//! is left of its pool (earlier approvals come out first), amounts written back with one
-//! upsert per chunk, and a before/after report for the run's totals.
+//! The reward run's fit phase, one transaction: the lines of every department with a budget
+//! are read once, each budget in the policy's order scales its department's proposals to what
+//! is left of its pool (earlier approvals come out first), and the amounts that changed are
+//! written back with one `UPDATE … FROM (VALUES …)` per chunk. A retried fit starts again from
+//! the proposals, so it writes the same amounts.
 
 use super::calc;
 use super::fit::fit;
 use super::money::Currency;
-use super::policy;
+use super::policy::{self, Policy};
 use super::run::{BudgetReport, Totals};
 use crate::error::DomainResult;
+use crate::query::rows_in;
 use crate::values::{RewardKind, RewardStatus};
 use entity::values::DecimalText;
-use entity::{reward, reward_run};
+use entity::{reward, reward_line, reward_run};
 use rust_decimal::Decimal;
-use sea_orm::sea_query::Expr;
 use sea_orm::{
-    ColumnTrait, ConnectionTrait, DbBackend, EntityTrait, QueryFilter, QueryOrder, QuerySelect,
-    Statement,
+    ColumnTrait, ConnectionTrait, DbBackend, EntityTrait, QueryFilter, QuerySelect, Statement,
 };
-use std::collections::{BTreeMap, HashMap};
+use std::collections::HashMap;
 use uuid::Uuid;
 
-/// Rows per amount update: two values each.
+/// Lines per amount update: two values each.
 const UPDATE_CHUNK: usize = 5000;
 
-/// Writes fitted amounts back: one `UPDATE … FROM (VALUES …)` per chunk, setting the amount
-/// column alone (both backends take this form; PostgreSQL needs the id's type spelled out).
-async fn update_amounts(txn: &impl ConnectionTrait, rows: Vec<PoolRow>) -> DomainResult<()> {
+/// Which amount of a line a pool fits.
+#[derive(Clone, Copy)]
+enum Pool {
+    /// The raise (merit increase and lump sum together).
+    Merit,
+    Bonus,
+}
+
+impl Pool {
+    fn name(self) -> &'static str {
+        match self {
+            Pool::Merit => "MERIT",
+            Pool::Bonus => "BONUS",
+        }
+    }
+
+    fn column(self) -> &'static str {
+        match self {
+            Pool::Merit => "raise",
+            Pool::Bonus => "bonus",
+        }
+    }
+
+    /// The line's amount before the fit, if it has one in this pool.
+    fn proposed(self, line: &reward_line::Model) -> Option<Decimal> {
+        match self {
+            Pool::Merit => line.proposed_raise.map(|r| r.0),
+            Pool::Bonus => Some(line.proposed_bonus.0),
+        }
+        .filter(|a| *a > Decimal::ZERO)
+    }
+}
+
+/// Writes fitted amounts of `pool` back (both backends take this form; PostgreSQL needs the
+/// id's type spelled out).
+async fn update_amounts(
+    txn: &impl ConnectionTrait,
+    pool: Pool,
+    rows: &[(Uuid, Decimal)],
+) -> DomainResult<()> {
     let backend = txn.get_database_backend();
     for chunk in rows.chunks(UPDATE_CHUNK) {
         let mut values: Vec<sea_orm::Value> = Vec::with_capacity(chunk.len() * 2);
         let mut tuples = Vec::with_capacity(chunk.len());
-        for r in chunk {
+        for (id, amount) in chunk {
             let (a, b) = (values.len() + 1, values.len() + 2);
             tuples.push(match backend {
                 DbBackend::Postgres => format!("(${a}::uuid, ${b})"),
                 _ => format!("(?{a}, ?{b})"),
             });
-            values.push(r.id.into());
-            values.push(r.amount.to_string().into());
+            values.push((*id).into());
+            values.push(amount.to_string().into());
         }
+        let column = pool.column();
         let sql = format!(
-            "UPDATE reward SET amount = v.amount FROM (SELECT column1 AS id, column2 AS amount \
-             FROM (VALUES {}) AS t) AS v WHERE reward.id = v.id",
+            "UPDATE reward_line SET {column} = v.amount FROM (SELECT column1 AS id, column2 AS amount \
+             FROM (VALUES {}) AS t) AS v WHERE reward_line.id = v.id",
             tuples.join(", ")
         );
         txn.execute_raw(Statement::from_sql_and_values(backend, sql, values))
@@ -50,15 +89,32 @@ async fn update_amounts(txn: &impl ConnectionTrait, rows: Vec<PoolRow>) -> Domai
     Ok(())
 }
 
-/// What is already approved in the cycle for a department, currency and kinds (earlier runs
-/// and awards): it comes out of the pool first.
+/// What is already approved in the cycle for a department and currency in `pool` (earlier
+/// runs' lines, and rows of runs from before lines): it comes out of the pool first.
 async fn approved_sum(
     txn: &impl ConnectionTrait,
     run: &reward_run::Model,
     budget: &policy::Budget,
-    kinds: &[RewardKind],
+    pool: Pool,
 ) -> DomainResult<Decimal> {
-    let amounts: Vec<DecimalText> = reward::Entity::find()
+    let approved = [RewardStatus::Approved, RewardStatus::Communicated];
+    let lines: Vec<(Option<DecimalText>, DecimalText)> = reward_line::Entity::find()
+        .select_only()
+        .column(reward_line::Column::Raise)
+        .column(reward_line::Column::Bonus)
+        .filter(reward_line::Column::CycleId.eq(run.cycle_id))
+        .filter(reward_line::Column::RunId.ne(run.id))
+        .filter(reward_line::Column::DepartmentId.eq(budget.department_id))
+        .filter(reward_line::Column::Currency.eq(budget.currency.as_str()))
+        .filter(reward_line::Column::Status.is_in(approved))
+        .into_tuple()
+        .all(txn)
+        .await?;
+    let kinds = match pool {
+        Pool::Merit => vec![RewardKind::MeritIncrease, RewardKind::LumpSum],
+        Pool::Bonus => vec![RewardKind::Bonus],
+    };
+    let older: Vec<DecimalText> = reward::Entity::find()
         .select_only()
         .column(reward::Column::Amount)
         .filter(reward::Column::CycleId.eq(run.cycle_id))
@@ -66,203 +122,115 @@ async fn approved_sum(
         .filter(reward::Column::RunId.ne(run.id))
         .filter(reward::Column::DepartmentId.eq(budget.department_id))
         .filter(reward::Column::Currency.eq(budget.currency.as_str()))
-        .filter(reward::Column::Kind.is_in(kinds.iter().copied()))
-        .filter(reward::Column::Status.is_in([RewardStatus::Approved, RewardStatus::Communicated]))
+        .filter(reward::Column::Kind.is_in(kinds))
+        .filter(reward::Column::Status.is_in(approved))
         .into_tuple()
         .all(txn)
         .await?;
-    Ok(amounts.into_iter().map(|a| a.0).sum())
+    let from_lines: Decimal = lines
+        .into_iter()
+        .map(|(raise, bonus)| match pool {
+            Pool::Merit => raise.map_or(Decimal::ZERO, |r| r.0),
+            Pool::Bonus => bonus.0,
+        })
+        .sum();
+    Ok(from_lines + older.into_iter().map(|a| a.0).sum::<Decimal>())
 }
 
-/// What the fit reads of a reward: the salary and range maximum its raise is split at come
-/// from the calculation's details.
-struct PoolRow {
-    id: Uuid,
-    employee_id: Uuid,
-    kind: RewardKind,
-    currency: String,
-    amount: DecimalText,
-    proposed_amount: DecimalText,
-    salary: Option<String>,
-    range_max: Option<String>,
-}
-
-async fn pool_rows(
+/// Fits one pool of `budget` over its department's `lines`, updating the lines, the totals
+/// and returning the report.
+async fn fit_pool(
     txn: &impl ConnectionTrait,
     run: &reward_run::Model,
     budget: &policy::Budget,
-    kinds: &[RewardKind],
-) -> DomainResult<Vec<PoolRow>> {
-    type Row = (
-        Uuid,
-        Uuid,
-        RewardKind,
-        String,
-        DecimalText,
-        DecimalText,
-        Option<String>,
-        Option<String>,
-    );
-    let rows: Vec<Row> = reward::Entity::find()
-        .select_only()
-        .column(reward::Column::Id)
-        .column(reward::Column::EmployeeId)
-        .column(reward::Column::Kind)
-        .column(reward::Column::Currency)
-        .column(reward::Column::Amount)
-        .column(reward::Column::ProposedAmount)
-        // `->>` reads a JSON member as text on PostgreSQL and on SQLite (3.38 on).
-        .column_as(Expr::cust(r#""reward"."details" ->> 'salary'"#), "salary")
-        .column_as(
-            Expr::cust(r#""reward"."details" ->> 'rangeMax'"#),
-            "range_max",
-        )
-        .filter(reward::Column::RunId.eq(run.id))
-        .filter(reward::Column::DepartmentId.eq(budget.department_id))
-        .filter(reward::Column::Currency.eq(budget.currency.as_str()))
-        .filter(reward::Column::Kind.is_in(kinds.iter().copied()))
-        .order_by_asc(reward::Column::EmployeeId)
-        .into_tuple()
-        .all(txn)
-        .await?;
-    Ok(rows
-        .into_iter()
-        .map(
-            |(id, employee_id, kind, currency, amount, proposed_amount, salary, range_max)| {
-                PoolRow {
-                    id,
-                    employee_id,
-                    kind,
-                    currency,
-                    amount,
-                    proposed_amount,
-                    salary,
-                    range_max,
+    pool: Pool,
+    amount: Decimal,
+    lines: &[&reward_line::Model],
+    totals: &mut Totals,
+) -> DomainResult<BudgetReport> {
+    let currency = Currency::parse("currency", &budget.currency)?;
+    let available = (amount - approved_sum(txn, run, budget, pool).await?).max(Decimal::ZERO);
+    let mine: Vec<(&reward_line::Model, Decimal)> = lines
+        .iter()
+        .filter(|l| l.currency == budget.currency)
+        .filter_map(|l| pool.proposed(l).map(|p| (*l, p)))
+        .collect();
+    let items: Vec<(Uuid, Decimal)> = mine.iter().map(|(l, p)| (l.employee_id, *p)).collect();
+    let before: Decimal = items.iter().map(|(_, a)| *a).sum();
+    let fitted: HashMap<Uuid, Decimal> = fit(&items, available, currency).into_iter().collect();
+    let after: Decimal = fitted.values().copied().sum();
+    if after != before {
+        let mut changed = Vec::new();
+        for (line, proposed) in &mine {
+            let new = fitted.get(&line.employee_id).copied().unwrap_or_default();
+            if new == *proposed {
+                continue;
+            }
+            changed.push((line.id, new));
+            match pool {
+                Pool::Bonus => {
+                    totals.kind_mut(RewardKind::Bonus, &line.currency).amount.0 += new - proposed
                 }
-            },
-        )
-        .collect())
-}
-
-fn report(
-    budget: &policy::Budget,
-    pool: &str,
-    pool_amount: Decimal,
-    available: Decimal,
-    before: Decimal,
-    after: Decimal,
-    people: usize,
-) -> BudgetReport {
-    BudgetReport {
+                Pool::Merit => {
+                    let (salary, max) = (line.salary.0, line.range_max.map(|m| m.0));
+                    let (m0, l0) = calc::split_raise(*proposed, salary, max);
+                    let (m1, l1) = calc::split_raise(new, salary, max);
+                    if m0 > Decimal::ZERO {
+                        let t = totals.kind_mut(RewardKind::MeritIncrease, &line.currency);
+                        t.amount.0 += m1 - m0;
+                    }
+                    if l0 > Decimal::ZERO {
+                        let t = totals.kind_mut(RewardKind::LumpSum, &line.currency);
+                        t.amount.0 += l1 - l0;
+                    }
+                }
+            }
+        }
+        update_amounts(txn, pool, &changed).await?;
+    }
+    Ok(BudgetReport {
         department_id: budget.department_id,
         currency: budget.currency.clone(),
-        pool: pool.to_owned(),
-        pool_amount: DecimalText(pool_amount),
+        pool: pool.name().to_owned(),
+        pool_amount: DecimalText(amount),
         available: DecimalText(available),
         before: DecimalText(before),
         after: DecimalText(after),
-        people: people as i64,
-    }
+        people: items.len() as i64,
+    })
 }
 
-/// A department's raises into its merit pool: each person's raise (merit increase and lump
-/// sum together) scaled, then split again at their range maximum.
-pub(super) async fn fit_merit(
+/// Every budget of `policy` fitted over `run`'s lines, in the policy's order; the reports are
+/// added to `totals`.
+pub(super) async fn fit_all(
     txn: &impl ConnectionTrait,
     run: &reward_run::Model,
-    budget: &policy::Budget,
-    pool: Decimal,
+    policy: &Policy,
     totals: &mut Totals,
-) -> DomainResult<BudgetReport> {
-    let kinds = [RewardKind::MeritIncrease, RewardKind::LumpSum];
-    let currency = Currency::parse("currency", &budget.currency)?;
-    let available = (pool - approved_sum(txn, run, budget, &kinds).await?).max(Decimal::ZERO);
-    let rows = pool_rows(txn, run, budget, &kinds).await?;
-    let mut raises: BTreeMap<Uuid, Decimal> = BTreeMap::new();
-    for r in &rows {
-        *raises.entry(r.employee_id).or_default() += r.proposed_amount.0;
-    }
-    let items: Vec<(Uuid, Decimal)> = raises.into_iter().collect();
-    let before: Decimal = items.iter().map(|(_, a)| *a).sum();
-    let fitted: HashMap<Uuid, Decimal> = fit(&items, available, currency).into_iter().collect();
-    let after: Decimal = fitted.values().copied().sum();
-    if after != before {
-        let mut by_person: HashMap<Uuid, Vec<PoolRow>> = HashMap::new();
-        for r in rows {
-            by_person.entry(r.employee_id).or_default().push(r);
+) -> DomainResult<()> {
+    let mut departments: Vec<Uuid> = policy.budgets.iter().map(|b| b.department_id).collect();
+    departments.sort();
+    departments.dedup();
+    let in_run = reward_line::Entity::find().filter(reward_line::Column::RunId.eq(run.id));
+    let lines = rows_in(txn, in_run, reward_line::Column::DepartmentId, &departments).await?;
+    let mut by_department: HashMap<Uuid, Vec<&reward_line::Model>> = HashMap::new();
+    for line in &lines {
+        if let Some(d) = line.department_id {
+            by_department.entry(d).or_default().push(line);
         }
-        let mut changed = Vec::new();
-        for (employee, mut theirs) in by_person {
-            let raise = fitted.get(&employee).copied().unwrap_or_default();
-            let salary = theirs[0]
-                .salary
-                .as_deref()
-                .and_then(|s| s.parse().ok())
-                .unwrap_or_default();
-            let range_max = theirs[0].range_max.as_deref().and_then(|m| m.parse().ok());
-            let (merit, lump) = calc::split_raise(raise, salary, range_max);
-            for r in theirs.iter_mut() {
-                let new = if r.kind == RewardKind::MeritIncrease {
-                    merit
-                } else {
-                    lump
-                };
-                let t = totals.kind_mut(r.kind, &r.currency);
-                t.amount.0 += new - r.amount.0;
-                r.amount = DecimalText(new);
-            }
-            changed.extend(theirs);
-        }
-        update_amounts(txn, changed).await?;
     }
-    Ok(report(
-        budget,
-        "MERIT",
-        pool,
-        available,
-        before,
-        after,
-        items.len(),
-    ))
-}
-
-/// A department's bonuses into its bonus pool.
-pub(super) async fn fit_bonus(
-    txn: &impl ConnectionTrait,
-    run: &reward_run::Model,
-    budget: &policy::Budget,
-    pool: Decimal,
-    totals: &mut Totals,
-) -> DomainResult<BudgetReport> {
-    let kinds = [RewardKind::Bonus];
-    let currency = Currency::parse("currency", &budget.currency)?;
-    let available = (pool - approved_sum(txn, run, budget, &kinds).await?).max(Decimal::ZERO);
-    let rows = pool_rows(txn, run, budget, &kinds).await?;
-    let items: Vec<(Uuid, Decimal)> = rows
-        .iter()
-        .map(|r| (r.employee_id, r.proposed_amount.0))
-        .collect();
-    let before: Decimal = items.iter().map(|(_, a)| *a).sum();
-    let fitted: HashMap<Uuid, Decimal> = fit(&items, available, currency).into_iter().collect();
-    let after: Decimal = fitted.values().copied().sum();
-    if after != before {
-        let mut changed = Vec::new();
-        for mut r in rows {
-            let new = fitted.get(&r.employee_id).copied().unwrap_or_default();
-            let t = totals.kind_mut(r.kind, &r.currency);
-            t.amount.0 += new - r.amount.0;
-            r.amount = DecimalText(new);
-            changed.push(r);
+    for budget in &policy.budgets {
+        let theirs = by_department
+            .get(&budget.department_id)
+            .map_or(&[][..], Vec::as_slice);
+        if let Some(pool) = &budget.merit_pool {
+            let report = fit_pool(txn, run, budget, Pool::Merit, pool.0, theirs, totals).await?;
+            totals.budgets.push(report);
         }
-        update_amounts(txn, changed).await?;
+        if let Some(pool) = &budget.bonus_pool {
+            let report = fit_pool(txn, run, budget, Pool::Bonus, pool.0, theirs, totals).await?;
+            totals.budgets.push(report);
+        }
     }
-    Ok(report(
-        budget,
-        "BONUS",
-        pool,
-        available,
-        before,
-        after,
-        items.len(),
-    ))
+    Ok(())
 }

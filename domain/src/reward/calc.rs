@@ -82,15 +82,39 @@ impl Skip {
     }
 }
 
-/// One proposed reward, before any budget fit.
+/// One reward of a person's: the amount after any budget fit, and before it.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Proposal {
     pub kind: RewardKind,
     /// Money in the pay's currency (rounded), or days for PTO.
     pub amount: Decimal,
+    /// Before the budget fit.
+    pub proposed: Decimal,
     /// The inputs and steps, for the letter and for HR.
     pub details: Value,
     pub rationale: String,
+}
+
+/// One person's calculation, before any budget fit: what a run stores of it (a reward line)
+/// and every reward is written from.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Assessment {
+    pub rating: i32,
+    pub currency: Currency,
+    pub salary: Decimal,
+    pub target_pct: Decimal,
+    pub range_max: Option<Decimal>,
+    /// Salary ÷ the range's midpoint, to four places (none without a range).
+    pub compa_ratio: Option<Decimal>,
+    /// The merit matrix's compa-ratio band.
+    pub band: usize,
+    pub employed_days: i64,
+    /// The raise, merit increase and lump sum together; none for someone who left before
+    /// the cycle's end.
+    pub raise: Option<Decimal>,
+    pub bonus: Decimal,
+    /// Days off (none for a leaver).
+    pub pto: Decimal,
 }
 
 /// The part of the calculation a budget fit redoes: a raise split at the range maximum.
@@ -111,6 +135,15 @@ pub fn split_raise(
 
 /// Someone's rewards, or why they get none. Zero amounts are left out.
 pub fn compute(policy: &Policy, span: Span, person: &Person) -> Result<Vec<Proposal>, Skip> {
+    Ok(match assess(policy, span, person)? {
+        Some(a) => proposals(policy, span, &a, a.raise.unwrap_or_default(), a.bonus),
+        None => Vec::new(),
+    })
+}
+
+/// Someone's calculation, or why they get nothing; none when the policy has no rule for
+/// their rating.
+pub fn assess(policy: &Policy, span: Span, person: &Person) -> Result<Option<Assessment>, Skip> {
     if person.already_approved {
         return Err(Skip::AlreadyApproved);
     }
@@ -137,61 +170,14 @@ pub fn compute(policy: &Policy, span: Span, person: &Person) -> Result<Vec<Propo
     let pay = person.pay.as_ref().ok_or(Skip::NoCompensation)?;
     let rating = person.rating.ok_or(Skip::NoRating)?;
     let Some(rule) = policy.rule(rating) else {
-        return Ok(Vec::new());
+        return Ok(None);
     };
-    let mut out = Vec::new();
     let cur = pay.currency;
     let hundred = Decimal::from(100);
-
+    let band = policy.band(pay.salary, pay.range.map(|r| r.mid));
     // Merit: the matrix's % for the rating and compa-ratio band, capped; a leaver gets none.
-    if !left_early {
-        let compa = pay.range.map(|r| pay.salary / r.mid);
-        let band = policy.band(pay.salary, pay.range.map(|r| r.mid));
-        let pct = rule.raise_pcts[band].0;
-        let capped = match &policy.raise_cap_pct {
-            Some(cap) => pct.min(cap.0),
-            None => pct,
-        };
-        let raise = cur.round(pay.salary * capped / hundred);
-        let (merit, lump) = split_raise(raise, pay.salary, pay.range.map(|r| r.max));
-        let details = json!({
-            "salary": pay.salary.normalize().to_string(),
-            "compaRatio": compa.map(|c| c.round_dp(4).normalize().to_string()),
-            "band": band,
-            "raisePct": pct.normalize().to_string(),
-            "appliedPct": capped.normalize().to_string(),
-            "raise": raise.to_string(),
-            "rangeMax": pay.range.map(|r| r.max.normalize().to_string()),
-        });
-        let capped_note = if capped < pct {
-            format!(" (capped from {}%)", pct.normalize())
-        } else {
-            String::new()
-        };
-        if merit > Decimal::ZERO {
-            out.push(Proposal {
-                kind: RewardKind::MeritIncrease,
-                amount: merit,
-                details: details.clone(),
-                rationale: format!(
-                    "rating {rating}, {}% raise{capped_note}",
-                    capped.normalize()
-                ),
-            });
-        }
-        if lump > Decimal::ZERO {
-            out.push(Proposal {
-                kind: RewardKind::LumpSum,
-                amount: lump,
-                details,
-                rationale: format!(
-                    "the part of a {}% raise above the pay range's maximum, paid once",
-                    capped.normalize()
-                ),
-            });
-        }
-    }
-
+    let raise =
+        (!left_early).then(|| cur.round(pay.salary * applied_pct(policy, rating, band) / hundred));
     // Bonus: prorated by the days employed in the cycle.
     // One division, last: a result that is exactly half a minor unit stays exactly that.
     let employed = (last - first).num_days() + 1;
@@ -203,21 +189,132 @@ pub fn compute(policy: &Policy, span: Span, person: &Person) -> Result<Vec<Propo
             * Decimal::from(employed)
             / (hundred * Decimal::from(span.days())),
     );
-    if bonus > Decimal::ZERO {
+    // Days off are for the year ahead: someone who left gets none.
+    let pto = if left_early {
+        Decimal::ZERO
+    } else {
+        rule.pto_days.0.normalize()
+    };
+    Ok(Some(Assessment {
+        rating,
+        currency: cur,
+        salary: pay.salary,
+        target_pct: pay.bonus_target_pct,
+        range_max: pay.range.map(|r| r.max),
+        compa_ratio: pay.range.map(|r| (pay.salary / r.mid).round_dp(4)),
+        band,
+        employed_days: employed,
+        raise,
+        bonus,
+        pto,
+    }))
+}
+
+/// The matrix's raise % for `rating` in `band`, before the cap.
+fn matrix_pct(policy: &Policy, rating: i32, band: usize) -> Decimal {
+    policy
+        .rule(rating)
+        .and_then(|r| r.raise_pcts.get(band))
+        .map_or(Decimal::ZERO, |p| p.0)
+}
+
+/// The raise % applied: the matrix's, capped.
+fn applied_pct(policy: &Policy, rating: i32, band: usize) -> Decimal {
+    let pct = matrix_pct(policy, rating, band);
+    match &policy.raise_cap_pct {
+        Some(cap) => pct.min(cap.0),
+        None => pct,
+    }
+}
+
+/// Which rewards an assessment holds, as a line's `kinds` bits (1 merit increase, 2 lump
+/// sum, 4 bonus, 8 days off): those whose amount before any fit is above zero.
+pub fn kinds_of(a: &Assessment) -> i16 {
+    let (merit, lump) = match a.raise {
+        Some(r) => split_raise(r, a.salary, a.range_max),
+        None => (Decimal::ZERO, Decimal::ZERO),
+    };
+    [merit, lump, a.bonus, a.pto]
+        .iter()
+        .enumerate()
+        .filter(|(_, x)| **x > Decimal::ZERO)
+        .fold(0, |bits, (i, _)| bits | (1 << i))
+}
+
+/// The rewards of an assessment with the raise and bonus as a budget fit left them (the
+/// kinds are those it proposed, each with its details and rationale).
+pub fn proposals(
+    policy: &Policy,
+    span: Span,
+    a: &Assessment,
+    raise: Decimal,
+    bonus: Decimal,
+) -> Vec<Proposal> {
+    let mut out = Vec::new();
+    let rating = a.rating;
+    let kinds = kinds_of(a);
+    if let Some(proposed_raise) = a.raise {
+        let pct = matrix_pct(policy, rating, a.band);
+        let capped = applied_pct(policy, rating, a.band);
+        let details = json!({
+            "salary": a.salary.normalize().to_string(),
+            "compaRatio": a.compa_ratio.map(|c| c.normalize().to_string()),
+            "band": a.band,
+            "raisePct": pct.normalize().to_string(),
+            "appliedPct": capped.normalize().to_string(),
+            "raise": proposed_raise.to_string(),
+            "rangeMax": a.range_max.map(|m| m.normalize().to_string()),
+        });
+        let capped_note = if capped < pct {
+            format!(" (capped from {}%)", pct.normalize())
+        } else {
+            String::new()
+        };
+        let (merit, lump) = split_raise(raise, a.salary, a.range_max);
+        let (proposed_merit, proposed_lump) = split_raise(proposed_raise, a.salary, a.range_max);
+        if kinds & 1 != 0 {
+            out.push(Proposal {
+                kind: RewardKind::MeritIncrease,
+                amount: merit,
+                proposed: proposed_merit,
+                details: details.clone(),
+                rationale: format!(
+                    "rating {rating}, {}% raise{capped_note}",
+                    capped.normalize()
+                ),
+            });
+        }
+        if kinds & 2 != 0 {
+            out.push(Proposal {
+                kind: RewardKind::LumpSum,
+                amount: lump,
+                proposed: proposed_lump,
+                details,
+                rationale: format!(
+                    "the part of a {}% raise above the pay range's maximum, paid once",
+                    capped.normalize()
+                ),
+            });
+        }
+    }
+    if kinds & 4 != 0 {
+        let rule = policy.rule(rating);
         out.push(Proposal {
             kind: RewardKind::Bonus,
             amount: bonus,
+            proposed: a.bonus,
             details: json!({
-                "salary": pay.salary.normalize().to_string(),
-                "targetPct": pay.bonus_target_pct.normalize().to_string(),
+                "salary": a.salary.normalize().to_string(),
+                "targetPct": a.target_pct.normalize().to_string(),
                 "companyMultiplier": policy.company_multiplier.0.normalize().to_string(),
-                "ratingMultiplier": rule.bonus_multiplier.0.normalize().to_string(),
-                "employedDays": employed,
+                "ratingMultiplier": rule.map(|r| r.bonus_multiplier.0.normalize().to_string()),
+                "employedDays": a.employed_days,
                 "cycleDays": span.days(),
             }),
-            rationale: if employed < span.days() {
+            rationale: if a.employed_days < span.days() {
                 format!(
-                    "rating {rating}; employed {employed} of the cycle's {} days",
+                    "rating {rating}; employed {} of the cycle's {} days",
+                    a.employed_days,
                     span.days()
                 )
             } else {
@@ -225,14 +322,14 @@ pub fn compute(policy: &Policy, span: Span, person: &Person) -> Result<Vec<Propo
             },
         });
     }
-    // Days off are for the year ahead: someone who left gets none.
-    if !left_early && rule.pto_days.0 > Decimal::ZERO {
+    if kinds & 8 != 0 {
         out.push(Proposal {
             kind: RewardKind::Pto,
-            amount: rule.pto_days.0.normalize(),
-            details: json!({ "days": rule.pto_days.0.normalize().to_string() }),
+            amount: a.pto,
+            proposed: a.pto,
+            details: json!({ "days": a.pto.to_string() }),
             rationale: format!("rating {rating}"),
         });
     }
-    Ok(out)
+    out
 }

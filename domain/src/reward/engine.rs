@@ -1,9 +1,14 @@
-//! The compute step's two engines: PostgreSQL computes a batch in one statement
-//! ([`super::sql`]); elsewhere (SQLite, which has no exact decimals) the batch's inputs are read
-//! with a few set-based queries and [`super::calc::compute`] prices each person here. Both add
-//! the batch's counts to the run's totals in the batch's transaction.
+//! The compute step of a reward run, on every backend: a batch's inputs are read with a few
+//! set-based queries (people, pay as of the cycle's end, grades, released ratings, earlier
+//! approvals), [`super::calc::assess`] prices each person here in exact decimals, and their
+//! lines are inserted a chunk at a time, the batch's counts added to the run's totals in the
+//! batch's transaction.
+//!
+//! One engine for both backends: a batch costs its reads and one multi-row insert per chunk;
+//! pricing a person in Rust costs microseconds.
 
 use super::calc::{self, Pay, Person, Range, Span};
+use super::lines::{self, LineOf};
 use super::money::Currency;
 use super::policy::Policy;
 use super::run::Totals;
@@ -11,16 +16,16 @@ use crate::error::DomainResult;
 use crate::query::rows_in;
 use crate::values::{RewardKind, RewardStatus};
 use chrono::{DateTime, NaiveDate, Utc};
-use entity::values::DecimalText;
-use entity::{compensation, employee, pay_grade, review_rating, reward, reward_run};
-use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, Set};
+use entity::{compensation, employee, pay_grade, review_rating, reward, reward_line, reward_run};
+use rust_decimal::Decimal;
+use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder};
 use std::collections::{HashMap, HashSet};
 use uuid::Uuid;
 
-/// Reward rows per insert statement (20 values each, under SQLite's bind limit).
+/// Lines per insert statement (25 values each, under SQLite's bind limit).
 const INSERT_CHUNK: usize = 1000;
 
-/// What a compute batch needs to know, whichever engine runs it.
+/// What a compute batch needs to know.
 pub(super) struct BatchOf<'a> {
     pub run: &'a reward_run::Model,
     pub policy: &'a Policy,
@@ -31,100 +36,60 @@ pub(super) struct BatchOf<'a> {
     pub now: DateTime<Utc>,
 }
 
-/// A batch's people: their ids (the database computes them), or their rows (Rust does).
-pub(super) enum Batch {
-    Ids(Vec<Uuid>),
-    People(Vec<employee::Model>),
-}
-
-impl Batch {
-    pub(super) fn last(&self) -> Option<Uuid> {
-        match self {
-            Batch::Ids(ids) => ids.last().copied(),
-            Batch::People(people) => people.last().map(|p| p.id),
-        }
-    }
-}
-
-/// Where a run's compute step runs: in PostgreSQL, one statement per batch
-/// ([`super::sql`]), or here, with [`calc::compute`] (SQLite, which has no exact decimals;
-/// and a test's comparison of the two).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Engine {
-    Sql,
-    Rust,
-}
-
-impl Engine {
-    /// The engine for `db`'s backend.
-    pub fn of(db: &impl ConnectionTrait) -> Engine {
-        match db.get_database_backend() {
-            sea_orm::DbBackend::Postgres => Engine::Sql,
-            _ => Engine::Rust,
-        }
-    }
-}
-
-/// One batch computed by [`calc::compute`] and inserted, its counts added to `totals`.
-pub(super) async fn compute_in_rust(
+/// One batch priced and its lines inserted, its counts added to `totals`.
+pub(super) async fn compute_batch(
     txn: &impl ConnectionTrait,
     b: &BatchOf<'_>,
     people: &[employee::Model],
     totals: &mut Totals,
 ) -> DomainResult<()> {
-    let (policy, span, status, effective_on, now, run) =
-        (b.policy, b.span, b.status, b.effective_on, b.now, b.run);
     let persons = inputs(txn, b.run, b.round, b.span, people).await?;
+    let of = LineOf {
+        run: b.run,
+        status: b.status,
+        effective_on: b.effective_on,
+        now: b.now,
+    };
     let mut rows = Vec::new();
     for (p, input) in people.iter().zip(&persons) {
         totals.people += 1;
-        match calc::compute(policy, span, input) {
-            Err(skip) => *totals.skipped.entry(skip.as_str().to_owned()).or_default() += 1,
-            Ok(proposals) => {
-                if !proposals.is_empty() {
-                    totals.rewarded += 1;
-                }
-                let currency = input
-                    .pay
-                    .as_ref()
-                    .map(|p| p.currency.code)
-                    .unwrap_or_default();
-                for proposal in proposals {
-                    let money = if proposal.kind == RewardKind::Pto {
-                        ""
-                    } else {
-                        currency
-                    };
-                    let t = totals.kind_mut(proposal.kind, money);
-                    t.count += 1;
-                    t.proposed.0 += proposal.amount;
-                    t.amount.0 += proposal.amount;
-                    rows.push(reward::ActiveModel {
-                        id: Set(Uuid::now_v7()),
-                        run_id: Set(Some(run.id)),
-                        cycle_id: Set(run.cycle_id),
-                        employee_id: Set(p.id),
-                        department_id: Set(p.department_id),
-                        kind: Set(proposal.kind),
-                        status: Set(status),
-                        amount: Set(DecimalText(proposal.amount)),
-                        proposed_amount: Set(DecimalText(proposal.amount)),
-                        currency: Set(money.to_owned()),
-                        rating: Set(input.rating),
-                        details: Set(proposal.details),
-                        rationale: Set(proposal.rationale),
-                        effective_on: Set(effective_on),
-                        given_by: Set(None),
-                        approved_by: Set(None),
-                        approved_at: Set(None),
-                        communicated_at: Set(None),
-                        created_at: Set(now),
-                    });
-                }
+        let a = match calc::assess(b.policy, b.span, input) {
+            Err(skip) => {
+                *totals.skipped.entry(skip.as_str().to_owned()).or_default() += 1;
+                continue;
+            }
+            Ok(None) => continue,
+            Ok(Some(a)) => a,
+        };
+        let kinds = calc::kinds_of(&a);
+        if kinds == 0 {
+            continue;
+        }
+        totals.rewarded += 1;
+        let (merit, lump) = match a.raise {
+            Some(r) => calc::split_raise(r, a.salary, a.range_max),
+            None => (Decimal::ZERO, Decimal::ZERO),
+        };
+        for (kind, amount, money) in [
+            (RewardKind::MeritIncrease, merit, a.currency.code),
+            (RewardKind::LumpSum, lump, a.currency.code),
+            (RewardKind::Bonus, a.bonus, a.currency.code),
+            (RewardKind::Pto, a.pto, ""),
+        ] {
+            if lines::bit(kind).is_some_and(|bit| kinds & bit != 0) {
+                let t = totals.kind_mut(kind, money);
+                t.count += 1;
+                t.proposed.0 += amount;
+                t.amount.0 += amount;
             }
         }
+        rows.push(lines::new_line(&of, p.id, p.department_id, &a));
     }
-    insert_rewards(txn, rows).await?;
+    for chunk in rows.chunks(INSERT_CHUNK) {
+        reward_line::Entity::insert_many(chunk.to_vec())
+            .exec_without_returning(txn)
+            .await?;
+    }
     Ok(())
 }
 
@@ -184,11 +149,23 @@ async fn inputs(
         .filter(reward::Column::RunId.is_not_null())
         .filter(reward::Column::RunId.ne(run.id))
         .filter(reward::Column::Status.is_in([RewardStatus::Approved, RewardStatus::Communicated]));
-    let approved: HashSet<Uuid> = rows_in(txn, approved, reward::Column::EmployeeId, &ids)
+    let mut approved: HashSet<Uuid> = rows_in(txn, approved, reward::Column::EmployeeId, &ids)
         .await?
         .into_iter()
         .map(|r| r.employee_id)
         .collect();
+    let approved_lines = reward_line::Entity::find()
+        .filter(reward_line::Column::CycleId.eq(run.cycle_id))
+        .filter(reward_line::Column::RunId.ne(run.id))
+        .filter(
+            reward_line::Column::Status.is_in([RewardStatus::Approved, RewardStatus::Communicated]),
+        );
+    approved.extend(
+        rows_in(txn, approved_lines, reward_line::Column::EmployeeId, &ids)
+            .await?
+            .into_iter()
+            .map(|l| l.employee_id),
+    );
     Ok(people
         .iter()
         .map(|p| {
@@ -224,22 +201,4 @@ async fn inputs(
             }
         })
         .collect())
-}
-
-/// Inserts a batch's rewards; a row already there (the batch ran before) is left as it is.
-async fn insert_rewards(
-    txn: &impl ConnectionTrait,
-    rows: Vec<reward::ActiveModel>,
-) -> DomainResult<()> {
-    for chunk in rows.chunks(INSERT_CHUNK) {
-        reward::Entity::insert_many(chunk.to_vec())
-            .on_conflict_do_nothing_on([
-                reward::Column::RunId,
-                reward::Column::EmployeeId,
-                reward::Column::Kind,
-            ])
-            .exec_without_returning(txn)
-            .await?;
-    }
-    Ok(())
 }

@@ -9,11 +9,11 @@ pub mod calc;
 #[cfg(test)]
 mod calc_tests;
 pub mod compensation;
-pub mod engine;
+mod engine;
 pub mod fit;
+pub mod lines;
 pub mod money;
 pub mod policy;
 pub mod read;
 pub mod recognition;
 pub mod run;
-mod sql;

@@ -5,15 +5,15 @@
 //!
 //! 1. **compute**: a batch of people at a time along the employee id, their inputs read with
 //!    a few set-based queries (people, pay as of the cycle's end, grades, released ratings,
-//!    earlier approvals), every reward inserted in one statement per chunk; a row that is
-//!    already there (the batch ran before a crash) is left alone.
-//! 2. **fit**: each department budget in the policy's order: the department's proposals
-//!    scaled to its pool (less what is already approved), raises re-split at the range maximum.
-//! 3. **finish**: earlier runs' PROPOSED rewards are superseded (not for a preview), and the
-//!    totals are written on the run.
+//!    earlier approvals), each person priced in exact decimals and their reward line (one
+//!    per person, every kind in it) inserted with the batch's others.
+//! 2. **fit and finish**, one step: each department budget in the policy's order scales the
+//!    department's proposals to its pool (less what is already approved); earlier runs'
+//!    PROPOSED rewards are superseded (not for a preview), and the totals are written on
+//!    the run.
 
 use super::calc::Span;
-use super::engine::{Batch, BatchOf, Engine, compute_in_rust};
+use super::engine::{BatchOf, compute_batch};
 use super::policy::{self, Policy};
 use crate::audit::{self, Change};
 use crate::error::{DomainError, DomainResult};
@@ -26,7 +26,7 @@ use crate::values::{CyclePhase, JobKind, JobStatus, RewardKind, RewardStatus, Ro
 use crate::{Ctx, Viewer};
 use chrono::{DateTime, Duration, Utc};
 use entity::values::DecimalText;
-use entity::{background_job, cycle, employee, review_round, reward, reward_run};
+use entity::{background_job, cycle, employee, review_round, reward, reward_line, reward_run};
 use sea_orm::sea_query::Expr;
 use sea_orm::{
     ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder,
@@ -140,8 +140,6 @@ struct State {
     phase: Phase,
     /// Compute: the last employee done.
     after: Option<Uuid>,
-    /// Fit: the next budget of the policy.
-    next_budget: usize,
     totals: Totals,
 }
 
@@ -370,13 +368,8 @@ fn span_of(cycle: &cycle::Model) -> Span {
     }
 }
 
-/// The reward run job, computed where [`Engine::of`] says.
+/// The reward run job.
 pub async fn run(ctx: &Ctx, claim: &mut Claim) -> DomainResult<()> {
-    run_with(ctx, claim, Engine::of(&ctx.db)).await
-}
-
-/// The reward run job with the compute step on `engine`.
-pub async fn run_with(ctx: &Ctx, claim: &mut Claim, engine: Engine) -> DomainResult<()> {
     let run = find::<reward_run::Entity>(&ctx.db, claim.job.subject_id, "reward run").await?;
     let policy = policy::of_json(&run.policy)?;
     let cycle = find::<cycle::Entity>(&ctx.db, run.cycle_id, "cycle").await?;
@@ -412,23 +405,9 @@ pub async fn run_with(ctx: &Ctx, claim: &mut Claim, engine: Engine) -> DomainRes
         if let Some(after) = state.after {
             page = page.filter(employee::Column::Id.gt(after));
         }
-        let (count, people) = match engine {
-            Engine::Sql => {
-                let ids: Vec<Uuid> = page
-                    .select_only()
-                    .column(employee::Column::Id)
-                    .limit(batch_size())
-                    .into_tuple()
-                    .all(&txn)
-                    .await?;
-                (ids.len(), Batch::Ids(ids))
-            }
-            Engine::Rust => {
-                let people = page.limit(batch_size()).all(&txn).await?;
-                (people.len(), Batch::People(people))
-            }
-        };
-        let Some(upto) = people.last() else {
+        let people = page.limit(batch_size()).all(&txn).await?;
+        let count = people.len();
+        let Some(upto) = people.last().map(|p| p.id) else {
             state.phase = Phase::Fit;
             let processed = claim.job.processed;
             claim
@@ -437,7 +416,7 @@ pub async fn run_with(ctx: &Ctx, claim: &mut Claim, engine: Engine) -> DomainRes
             txn.commit().await?;
             break;
         };
-        let after = state.after.replace(upto);
+        state.after = Some(upto);
         let batch = BatchOf {
             run: &run,
             policy: &policy,
@@ -447,14 +426,7 @@ pub async fn run_with(ctx: &Ctx, claim: &mut Claim, engine: Engine) -> DomainRes
             effective_on,
             now,
         };
-        match people {
-            Batch::Ids(_) => {
-                super::sql::compute_batch(&txn, &batch, after, upto, &mut state.totals).await?;
-            }
-            Batch::People(people) => {
-                compute_in_rust(&txn, &batch, &people, &mut state.totals).await?;
-            }
-        }
+        compute_batch(&txn, &batch, &people, &mut state.totals).await?;
         let processed = claim.job.processed + count as i64;
         claim
             .advance(
@@ -474,30 +446,12 @@ pub async fn run_with(ctx: &Ctx, claim: &mut Claim, engine: Engine) -> DomainRes
         publish::emit(&txn, now, None, vec![event]).await?;
         txn.commit().await?;
     }
-    while state.phase == Phase::Fit {
+    if state.phase == Phase::Fit {
         let now = ctx.clock.now();
         let txn = crate::db::begin(&ctx.db).await?;
-        match policy.budgets.get(state.next_budget) {
-            Some(budget) => {
-                if let Some(pool) = &budget.merit_pool {
-                    let report =
-                        super::budget::fit_merit(&txn, &run, budget, pool.0, &mut state.totals)
-                            .await?;
-                    state.totals.budgets.push(report);
-                }
-                if let Some(pool) = &budget.bonus_pool {
-                    let report =
-                        super::budget::fit_bonus(&txn, &run, budget, pool.0, &mut state.totals)
-                            .await?;
-                    state.totals.budgets.push(report);
-                }
-                state.next_budget += 1;
-            }
-            None => {
-                finish(&txn, &run, &state.totals, now).await?;
-                state.phase = Phase::Done;
-            }
-        }
+        super::budget::fit_all(&txn, &run, &policy, &mut state.totals).await?;
+        finish(&txn, &run, &state.totals, now).await?;
+        state.phase = Phase::Done;
         let processed = claim.job.processed;
         claim
             .advance(
@@ -525,6 +479,28 @@ async fn finish(
     now: DateTime<Utc>,
 ) -> DomainResult<()> {
     if !run.preview {
+        // Along the earlier runs' ids: lines have no index by cycle.
+        let earlier: Vec<Uuid> = reward_run::Entity::find()
+            .select_only()
+            .column(reward_run::Column::Id)
+            .filter(reward_run::Column::CycleId.eq(run.cycle_id))
+            .filter(reward_run::Column::Id.ne(run.id))
+            .filter(reward_run::Column::Preview.eq(false))
+            .into_tuple()
+            .all(txn)
+            .await?;
+        for chunk in earlier.chunks(crate::query::IN_CHUNK) {
+            reward_line::Entity::update_many()
+                .col_expr(
+                    reward_line::Column::Status,
+                    Expr::value(RewardStatus::Superseded),
+                )
+                .filter(reward_line::Column::RunId.is_in(chunk.iter().copied()))
+                .filter(reward_line::Column::Status.eq(RewardStatus::Proposed))
+                .exec(txn)
+                .await?;
+        }
+        // Runs from before reward lines wrote a row per kind.
         reward::Entity::update_many()
             .col_expr(
                 reward::Column::Status,

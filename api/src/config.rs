@@ -207,7 +207,7 @@ pub const SETTINGS: &[(&str, &str, &str, &str)] = &[
         "reward_batch",
         "PERFCYCLE_REWARD_BATCH",
         "2000",
-        "people a reward run computes per transaction",
+        "people a reward run computes per transaction outside departments with a budget (each of those is one)",
     ),
     (
         "live_buffer",

@@ -1,30 +1,22 @@
-//! The reward run's fit phase, one transaction: the lines of every department with a budget
-//! are read once, each budget in the policy's order scales its department's proposals to what
-//! is left of its pool (earlier approvals come out first), and the amounts that changed are
-//! written back with one `UPDATE … FROM (VALUES …)` per chunk. A retried fit starts again from
-//! the proposals, so it writes the same amounts.
+//! Budget fit inside the compute step: a department with a budget is computed whole, in one
+//! transaction, and each of its pools (in the policy's order) scales its proposals to what is
+//! left of the pool (earlier approvals come out first) before its lines are written. No line
+//! is written twice and none is updated afterwards; a retried step computes the same amounts.
 
-use super::calc;
+use super::calc::{self, Assessment};
 use super::fit::fit;
 use super::money::Currency;
 use super::policy::{self, Policy};
-use super::run::{BudgetReport, Totals};
+use super::run::BudgetReport;
 use crate::error::DomainResult;
-use crate::query::rows_in;
 use crate::values::{RewardKind, RewardStatus};
 use entity::values::DecimalText;
 use entity::{reward, reward_line, reward_run};
 use rust_decimal::Decimal;
-use sea_orm::{
-    ColumnTrait, ConnectionTrait, DbBackend, EntityTrait, QueryFilter, QuerySelect, Statement,
-};
-use std::collections::HashMap;
+use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QuerySelect};
 use uuid::Uuid;
 
-/// Lines per amount update: two values each.
-const UPDATE_CHUNK: usize = 5000;
-
-/// Which amount of a line a pool fits.
+/// Which amount of a person's a pool fits.
 #[derive(Clone, Copy)]
 enum Pool {
     /// The raise (merit increase and lump sum together).
@@ -39,54 +31,15 @@ impl Pool {
             Pool::Bonus => "BONUS",
         }
     }
-
-    fn column(self) -> &'static str {
-        match self {
-            Pool::Merit => "raise",
-            Pool::Bonus => "bonus",
-        }
-    }
-
-    /// The line's amount before the fit, if it has one in this pool.
-    fn proposed(self, line: &reward_line::Model) -> Option<Decimal> {
-        match self {
-            Pool::Merit => line.proposed_raise.map(|r| r.0),
-            Pool::Bonus => Some(line.proposed_bonus.0),
-        }
-        .filter(|a| *a > Decimal::ZERO)
-    }
 }
 
-/// Writes fitted amounts of `pool` back (both backends take this form; PostgreSQL needs the
-/// id's type spelled out).
-async fn update_amounts(
-    txn: &impl ConnectionTrait,
-    pool: Pool,
-    rows: &[(Uuid, Decimal)],
-) -> DomainResult<()> {
-    let backend = txn.get_database_backend();
-    for chunk in rows.chunks(UPDATE_CHUNK) {
-        let mut values: Vec<sea_orm::Value> = Vec::with_capacity(chunk.len() * 2);
-        let mut tuples = Vec::with_capacity(chunk.len());
-        for (id, amount) in chunk {
-            let (a, b) = (values.len() + 1, values.len() + 2);
-            tuples.push(match backend {
-                DbBackend::Postgres => format!("(${a}::uuid, ${b})"),
-                _ => format!("(?{a}, ?{b})"),
-            });
-            values.push((*id).into());
-            values.push(amount.to_string().into());
-        }
-        let column = pool.column();
-        let sql = format!(
-            "UPDATE reward_line SET {column} = v.amount FROM (SELECT column1 AS id, column2 AS amount \
-             FROM (VALUES {}) AS t) AS v WHERE reward_line.id = v.id",
-            tuples.join(", ")
-        );
-        txn.execute_raw(Statement::from_sql_and_values(backend, sql, values))
-            .await?;
-    }
-    Ok(())
+/// One person of a department being fitted: their calculation and the raise and bonus the
+/// pools leave them (the proposals until a pool changes them).
+pub(super) struct Fitted<'a> {
+    pub employee_id: Uuid,
+    pub assessment: &'a Assessment,
+    pub raise: Decimal,
+    pub bonus: Decimal,
 }
 
 /// What is already approved in the cycle for a department and currency in `pool` (earlier
@@ -137,56 +90,37 @@ async fn approved_sum(
     Ok(from_lines + older.into_iter().map(|a| a.0).sum::<Decimal>())
 }
 
-/// Fits one pool of `budget` over its department's `lines`, updating the lines, the totals
-/// and returning the report.
+/// Fits one pool of `budget` over `people` (the department's), changing their amounts.
 async fn fit_pool(
     txn: &impl ConnectionTrait,
     run: &reward_run::Model,
     budget: &policy::Budget,
     pool: Pool,
     amount: Decimal,
-    lines: &[&reward_line::Model],
-    totals: &mut Totals,
+    people: &mut [Fitted<'_>],
 ) -> DomainResult<BudgetReport> {
     let currency = Currency::parse("currency", &budget.currency)?;
     let available = (amount - approved_sum(txn, run, budget, pool).await?).max(Decimal::ZERO);
-    let mine: Vec<(&reward_line::Model, Decimal)> = lines
-        .iter()
-        .filter(|l| l.currency == budget.currency)
-        .filter_map(|l| pool.proposed(l).map(|p| (*l, p)))
+    let proposed = |p: &Fitted<'_>| match pool {
+        Pool::Merit => p.assessment.raise.unwrap_or_default(),
+        Pool::Bonus => p.assessment.bonus,
+    };
+    let mine: Vec<usize> = (0..people.len())
+        .filter(|&i| people[i].assessment.currency.code == budget.currency)
+        .filter(|&i| proposed(&people[i]) > Decimal::ZERO)
         .collect();
-    let items: Vec<(Uuid, Decimal)> = mine.iter().map(|(l, p)| (l.employee_id, *p)).collect();
+    let items: Vec<(Uuid, Decimal)> = mine
+        .iter()
+        .map(|&i| (people[i].employee_id, proposed(&people[i])))
+        .collect();
     let before: Decimal = items.iter().map(|(_, a)| *a).sum();
-    let fitted: HashMap<Uuid, Decimal> = fit(&items, available, currency).into_iter().collect();
-    let after: Decimal = fitted.values().copied().sum();
-    if after != before {
-        let mut changed = Vec::new();
-        for (line, proposed) in &mine {
-            let new = fitted.get(&line.employee_id).copied().unwrap_or_default();
-            if new == *proposed {
-                continue;
-            }
-            changed.push((line.id, new));
-            match pool {
-                Pool::Bonus => {
-                    totals.kind_mut(RewardKind::Bonus, &line.currency).amount.0 += new - proposed
-                }
-                Pool::Merit => {
-                    let (salary, max) = (line.salary.0, line.range_max.map(|m| m.0));
-                    let (m0, l0) = calc::split_raise(*proposed, salary, max);
-                    let (m1, l1) = calc::split_raise(new, salary, max);
-                    if m0 > Decimal::ZERO {
-                        let t = totals.kind_mut(RewardKind::MeritIncrease, &line.currency);
-                        t.amount.0 += m1 - m0;
-                    }
-                    if l0 > Decimal::ZERO {
-                        let t = totals.kind_mut(RewardKind::LumpSum, &line.currency);
-                        t.amount.0 += l1 - l0;
-                    }
-                }
-            }
+    let fitted = fit(&items, available, currency);
+    let after: Decimal = fitted.iter().map(|(_, a)| *a).sum();
+    for (&i, (_, new)) in mine.iter().zip(fitted) {
+        match pool {
+            Pool::Merit => people[i].raise = new,
+            Pool::Bonus => people[i].bonus = new,
         }
-        update_amounts(txn, pool, &changed).await?;
     }
     Ok(BudgetReport {
         department_id: budget.department_id,
@@ -200,37 +134,50 @@ async fn fit_pool(
     })
 }
 
-/// Every budget of `policy` fitted over `run`'s lines, in the policy's order; the reports are
-/// added to `totals`.
-pub(super) async fn fit_all(
+/// Every pool of `department`'s budgets in `policy`, in the policy's order, fitted over its
+/// people; the reports in that order.
+pub(super) async fn fit_department(
     txn: &impl ConnectionTrait,
     run: &reward_run::Model,
     policy: &Policy,
-    totals: &mut Totals,
-) -> DomainResult<()> {
-    let mut departments: Vec<Uuid> = policy.budgets.iter().map(|b| b.department_id).collect();
-    departments.sort();
-    departments.dedup();
-    let in_run = reward_line::Entity::find().filter(reward_line::Column::RunId.eq(run.id));
-    let lines = rows_in(txn, in_run, reward_line::Column::DepartmentId, &departments).await?;
-    let mut by_department: HashMap<Uuid, Vec<&reward_line::Model>> = HashMap::new();
-    for line in &lines {
-        if let Some(d) = line.department_id {
-            by_department.entry(d).or_default().push(line);
-        }
-    }
-    for budget in &policy.budgets {
-        let theirs = by_department
-            .get(&budget.department_id)
-            .map_or(&[][..], Vec::as_slice);
+    department: Uuid,
+    people: &mut [Fitted<'_>],
+) -> DomainResult<Vec<BudgetReport>> {
+    let mut reports = Vec::new();
+    for budget in policy
+        .budgets
+        .iter()
+        .filter(|b| b.department_id == department)
+    {
         if let Some(pool) = &budget.merit_pool {
-            let report = fit_pool(txn, run, budget, Pool::Merit, pool.0, theirs, totals).await?;
-            totals.budgets.push(report);
+            reports.push(fit_pool(txn, run, budget, Pool::Merit, pool.0, people).await?);
         }
         if let Some(pool) = &budget.bonus_pool {
-            let report = fit_pool(txn, run, budget, Pool::Bonus, pool.0, theirs, totals).await?;
-            totals.budgets.push(report);
+            reports.push(fit_pool(txn, run, budget, Pool::Bonus, pool.0, people).await?);
         }
     }
-    Ok(())
+    Ok(reports)
+}
+
+/// `reports` in the order of the policy's budgets (merit pool before bonus pool), whatever
+/// order the departments were computed in.
+pub(super) fn in_policy_order(policy: &Policy, reports: &mut [BudgetReport]) {
+    let place = |r: &BudgetReport| {
+        let budget = policy
+            .budgets
+            .iter()
+            .position(|b| b.department_id == r.department_id && b.currency == r.currency)
+            .unwrap_or(usize::MAX);
+        (budget, r.pool != "MERIT")
+    };
+    reports.sort_by_key(place);
+}
+
+/// The amounts a person's rewards end with: the merit increase and lump sum of their fitted
+/// raise, and their fitted bonus.
+pub(super) fn split(a: &Assessment, raise: Decimal) -> (Decimal, Decimal) {
+    match a.raise {
+        Some(_) => calc::split_raise(raise, a.salary, a.range_max),
+        None => (Decimal::ZERO, Decimal::ZERO),
+    }
 }

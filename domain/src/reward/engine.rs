@@ -1,29 +1,46 @@
-//! The compute step of a reward run, on every backend: a batch's inputs are read with a few
-//! set-based queries (people, pay as of the cycle's end, grades, released ratings, earlier
+//! The compute step of a reward run, on every backend: a batch's people and their inputs are
+//! read with one statement (pay as of the cycle's end, grade, released rating, earlier
 //! approvals), [`super::calc::assess`] prices each person here in exact decimals, and their
 //! lines are inserted a chunk at a time, the batch's counts added to the run's totals in the
 //! batch's transaction.
 //!
-//! One engine for both backends: a batch costs its reads and one multi-row insert per chunk;
+//! One engine for both backends: a batch costs one read and one multi-row insert per chunk;
 //! pricing a person in Rust costs microseconds.
 
+use super::budget::{self, Fitted};
 use super::calc::{self, Pay, Person, Range, Span};
 use super::lines::{self, LineOf};
 use super::money::Currency;
 use super::policy::Policy;
 use super::run::Totals;
-use crate::error::DomainResult;
-use crate::query::rows_in;
+use crate::error::{DomainError, DomainResult};
 use crate::values::{RewardKind, RewardStatus};
 use chrono::{DateTime, NaiveDate, Utc};
-use entity::{compensation, employee, pay_grade, review_rating, reward, reward_line, reward_run};
+use entity::{reward_line, reward_run};
 use rust_decimal::Decimal;
-use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder};
-use std::collections::{HashMap, HashSet};
+use sea_orm::{ConnectionTrait, DbBackend, EntityTrait, Statement};
 use uuid::Uuid;
 
-/// Lines per insert statement (25 values each, under SQLite's bind limit).
-const INSERT_CHUNK: usize = 1000;
+/// Lines per insert statement at most (25 values each, under SQLite's bind limit).
+const INSERT_CHUNK: usize = 1024;
+
+/// `rows` cut into insert statements: full chunks, then the rest in powers of two. Each size
+/// is one statement text, prepared once per connection and reused (a 1000-line insert takes
+/// PostgreSQL about 20 ms to parse), so a run prepares at most eleven.
+fn chunks<T>(rows: &[T]) -> Vec<&[T]> {
+    let mut out = Vec::new();
+    let mut rest = rows;
+    let mut size = INSERT_CHUNK;
+    while !rest.is_empty() {
+        while size > rest.len() {
+            size /= 2;
+        }
+        let (chunk, tail) = rest.split_at(size);
+        out.push(chunk);
+        rest = tail;
+    }
+    out
+}
 
 /// What a compute batch needs to know.
 pub(super) struct BatchOf<'a> {
@@ -36,169 +53,304 @@ pub(super) struct BatchOf<'a> {
     pub now: DateTime<Utc>,
 }
 
-/// One batch priced and its lines inserted, its counts added to `totals`.
+/// The statuses of approved rewards.
+const APPROVED: &str = "status IN ('APPROVED', 'COMMUNICATED')";
+
+/// Whether any reward of `b`'s cycle from another run is approved.
+async fn any_approved(txn: &impl ConnectionTrait, b: &BatchOf<'_>) -> DomainResult<bool> {
+    let backend = txn.get_database_backend();
+    let (cycle, run) = match backend {
+        DbBackend::Postgres => ("$1", "$2"),
+        _ => ("?1", "?2"),
+    };
+    let sql = format!(
+        "SELECT EXISTS (SELECT 1 FROM reward_line WHERE cycle_id = {cycle} AND run_id <> {run}
+                          AND {APPROVED})
+             OR EXISTS (SELECT 1 FROM reward WHERE cycle_id = {cycle} AND run_id IS NOT NULL
+                          AND run_id <> {run} AND {APPROVED}) AS found"
+    );
+    let values = vec![b.run.cycle_id.into(), b.run.id.into()];
+    let row = txn
+        .query_one_raw(Statement::from_sql_and_values(backend, sql, values))
+        .await?;
+    Ok(match row {
+        Some(row) => row.try_get("", "found")?,
+        None => false,
+    })
+}
+
+/// A batch's person: who they are and what the calculation needs of them.
+struct Candidate {
+    id: Uuid,
+    department_id: Option<Uuid>,
+    person: Person,
+}
+
+/// Whom a batch takes.
+pub(super) enum Scope<'a> {
+    /// Everyone in a department with a budget, whose pools are fitted before anything is
+    /// written.
+    Department(Uuid),
+    /// Up to `limit` people after `after` (along the employee id) outside those departments.
+    Others {
+        after: Option<Uuid>,
+        limit: u64,
+        budgeted: &'a [Uuid],
+    },
+}
+
+/// The batch `scope` takes, priced (and fitted to its department's budget) and its lines
+/// inserted, its counts added to `totals`. Returns how many people it held and the last one's
+/// id (none: nobody).
 pub(super) async fn compute_batch(
     txn: &impl ConnectionTrait,
     b: &BatchOf<'_>,
-    people: &[employee::Model],
+    scope: Scope<'_>,
     totals: &mut Totals,
-) -> DomainResult<()> {
-    let persons = inputs(txn, b.run, b.round, b.span, people).await?;
+) -> DomainResult<Option<(usize, Uuid)>> {
+    let people = inputs(txn, b, &scope).await?;
+    let last = people.last().map(|p| p.id);
+    let mut assessed = Vec::new();
+    for p in &people {
+        totals.people += 1;
+        match calc::assess(b.policy, b.span, &p.person) {
+            Err(skip) => *totals.skipped.entry(skip.as_str().to_owned()).or_default() += 1,
+            Ok(Some(a)) if calc::kinds_of(&a) != 0 => assessed.push((p, a)),
+            Ok(_) => {}
+        }
+    }
+    let mut fitted: Vec<Fitted<'_>> = assessed
+        .iter()
+        .map(|(p, a)| Fitted {
+            employee_id: p.id,
+            assessment: a,
+            raise: a.raise.unwrap_or_default(),
+            bonus: a.bonus,
+        })
+        .collect();
+    if let Scope::Department(department) = scope {
+        let reports = budget::fit_department(txn, b.run, b.policy, department, &mut fitted).await?;
+        totals.budgets.extend(reports);
+    }
     let of = LineOf {
         run: b.run,
         status: b.status,
         effective_on: b.effective_on,
         now: b.now,
     };
-    let mut rows = Vec::new();
-    for (p, input) in people.iter().zip(&persons) {
-        totals.people += 1;
-        let a = match calc::assess(b.policy, b.span, input) {
-            Err(skip) => {
-                *totals.skipped.entry(skip.as_str().to_owned()).or_default() += 1;
-                continue;
-            }
-            Ok(None) => continue,
-            Ok(Some(a)) => a,
-        };
-        let kinds = calc::kinds_of(&a);
-        if kinds == 0 {
-            continue;
-        }
+    let mut rows = Vec::with_capacity(fitted.len());
+    for ((p, a), f) in assessed.iter().zip(&fitted) {
         totals.rewarded += 1;
-        let (merit, lump) = match a.raise {
-            Some(r) => calc::split_raise(r, a.salary, a.range_max),
-            None => (Decimal::ZERO, Decimal::ZERO),
-        };
-        for (kind, amount, money) in [
-            (RewardKind::MeritIncrease, merit, a.currency.code),
-            (RewardKind::LumpSum, lump, a.currency.code),
-            (RewardKind::Bonus, a.bonus, a.currency.code),
-            (RewardKind::Pto, a.pto, ""),
+        let kinds = calc::kinds_of(a);
+        let proposed = budget::split(a, a.raise.unwrap_or_default());
+        let after = budget::split(a, f.raise);
+        for (kind, proposed, amount, money) in [
+            (
+                RewardKind::MeritIncrease,
+                proposed.0,
+                after.0,
+                a.currency.code,
+            ),
+            (RewardKind::LumpSum, proposed.1, after.1, a.currency.code),
+            (RewardKind::Bonus, a.bonus, f.bonus, a.currency.code),
+            (RewardKind::Pto, a.pto, a.pto, ""),
         ] {
             if lines::bit(kind).is_some_and(|bit| kinds & bit != 0) {
                 let t = totals.kind_mut(kind, money);
                 t.count += 1;
-                t.proposed.0 += amount;
+                t.proposed.0 += proposed;
                 t.amount.0 += amount;
             }
         }
-        rows.push(lines::new_line(&of, p.id, p.department_id, &a));
+        rows.push(lines::new_line(
+            &of,
+            p.id,
+            p.department_id,
+            a,
+            (f.raise, f.bonus),
+        ));
     }
-    for chunk in rows.chunks(INSERT_CHUNK) {
+    for chunk in chunks(&rows) {
         reward_line::Entity::insert_many(chunk.to_vec())
             .exec_without_returning(txn)
             .await?;
     }
-    Ok(())
+    Ok(last.map(|l| (people.len(), l)))
 }
 
-/// The day whose pay counts: the cycle's last, or the person's last if earlier.
-fn pay_day(person: &employee::Model, span: Span) -> NaiveDate {
-    person.left_on.map_or(span.ends_on, |l| l.min(span.ends_on))
-}
-
-/// Each person's inputs for a batch: four set-based reads, whatever the batch's size.
+/// The batch's people with their inputs, in one statement: each candidate (hired by the
+/// cycle's end, not gone before its start) with their pay as of the cycle's end or their last
+/// day (the latest entry by then), its grade's range when in the same currency, their
+/// released final rating, and whether an earlier run's rewards for them are approved.
 async fn inputs(
     txn: &impl ConnectionTrait,
-    run: &reward_run::Model,
-    round: Option<Uuid>,
-    span: Span,
-    people: &[employee::Model],
-) -> DomainResult<Vec<Person>> {
-    let ids: Vec<Uuid> = people.iter().map(|p| p.id).collect();
-    let history = compensation::Entity::find()
-        .filter(compensation::Column::EffectiveOn.lte(span.ends_on))
-        .order_by_asc(compensation::Column::EffectiveOn);
-    let mut pays: HashMap<Uuid, Vec<compensation::Model>> = HashMap::new();
-    for c in rows_in(txn, history, compensation::Column::EmployeeId, &ids).await? {
-        pays.entry(c.employee_id).or_default().push(c);
-    }
-    let grade_ids: Vec<Uuid> = pays
-        .values()
-        .flatten()
-        .filter_map(|c| c.pay_grade_id)
-        .collect::<HashSet<_>>()
-        .into_iter()
-        .collect();
-    let grades: HashMap<Uuid, pay_grade::Model> = rows_in(
-        txn,
-        pay_grade::Entity::find(),
-        pay_grade::Column::Id,
-        &grade_ids,
-    )
-    .await?
-    .into_iter()
-    .map(|g| (g.id, g))
-    .collect();
-    let ratings: HashMap<Uuid, i32> = match round {
-        Some(round) => {
-            let released = review_rating::Entity::find()
-                .filter(review_rating::Column::RoundId.eq(round))
-                .filter(review_rating::Column::ReleasedAt.is_not_null());
-            rows_in(txn, released, review_rating::Column::EmployeeId, &ids)
-                .await?
-                .into_iter()
-                .filter_map(|r| r.final_rating.map(|f| (r.employee_id, f)))
-                .collect()
+    b: &BatchOf<'_>,
+    scope: &Scope<'_>,
+) -> DomainResult<Vec<Candidate>> {
+    let backend = txn.get_database_backend();
+    let mut values: Vec<sea_orm::Value> = Vec::new();
+    let mut bind = |v: sea_orm::Value| {
+        values.push(v);
+        match backend {
+            DbBackend::Postgres => format!("${}", values.len()),
+            _ => format!("?{}", values.len()),
         }
-        None => HashMap::new(),
     };
-    let approved = reward::Entity::find()
-        .filter(reward::Column::CycleId.eq(run.cycle_id))
-        .filter(reward::Column::RunId.is_not_null())
-        .filter(reward::Column::RunId.ne(run.id))
-        .filter(reward::Column::Status.is_in([RewardStatus::Approved, RewardStatus::Communicated]));
-    let mut approved: HashSet<Uuid> = rows_in(txn, approved, reward::Column::EmployeeId, &ids)
-        .await?
-        .into_iter()
-        .map(|r| r.employee_id)
-        .collect();
-    let approved_lines = reward_line::Entity::find()
-        .filter(reward_line::Column::CycleId.eq(run.cycle_id))
-        .filter(reward_line::Column::RunId.ne(run.id))
-        .filter(
-            reward_line::Column::Status.is_in([RewardStatus::Approved, RewardStatus::Communicated]),
-        );
-    approved.extend(
-        rows_in(txn, approved_lines, reward_line::Column::EmployeeId, &ids)
-            .await?
-            .into_iter()
-            .map(|l| l.employee_id),
-    );
-    Ok(people
-        .iter()
-        .map(|p| {
-            let day = pay_day(p, span);
-            let pay = pays
-                .get(&p.id)
-                .and_then(|h| h.iter().rev().find(|c| c.effective_on <= day))
-                .and_then(|c| {
-                    let currency = Currency::of(&c.currency)?;
-                    let range = c
-                        .pay_grade_id
-                        .and_then(|g| grades.get(&g))
-                        .filter(|g| g.currency == c.currency)
-                        .map(|g| Range {
-                            min: g.range_min.0,
-                            mid: g.range_mid.0,
-                            max: g.range_max.0,
-                        });
-                    Some(Pay {
-                        salary: c.base_salary.0,
-                        currency,
-                        bonus_target_pct: c.bonus_target_pct.0,
-                        range,
-                    })
-                });
-            Person {
-                hired_on: p.hired_on,
-                left_on: p.left_on,
-                left_undated: !p.active && p.left_on.is_none(),
-                rating: ratings.get(&p.id).copied(),
-                pay,
-                already_approved: approved.contains(&p.id),
+    let (start, end) = (bind(b.span.starts_on.into()), bind(b.span.ends_on.into()));
+    let (cycle, run) = (bind(b.run.cycle_id.into()), bind(b.run.id.into()));
+    let round = bind(b.round.into());
+    let (only, limit) = match scope {
+        Scope::Department(d) => (
+            format!("AND e.department_id = {}", bind((*d).into())),
+            String::new(),
+        ),
+        Scope::Others {
+            after,
+            limit,
+            budgeted,
+        } => {
+            let mut only = String::new();
+            if let Some(a) = after {
+                only = format!("AND e.id > {}", bind((*a).into()));
             }
+            if !budgeted.is_empty() {
+                let ids: Vec<String> = budgeted.iter().map(|d| bind((*d).into())).collect();
+                only.push_str(&format!(
+                    " AND (e.department_id IS NULL OR e.department_id NOT IN ({}))",
+                    ids.join(", ")
+                ));
+            }
+            let limit = bind(i64::try_from(*limit).unwrap_or(i64::MAX).into());
+            (only, format!("LIMIT {limit}"))
+        }
+    };
+    // Earlier approvals in the cycle (other runs' lines, and rows of runs from before
+    // lines): looked up per person only when there are any, which is not the usual case.
+    let approved = format!(
+        "EXISTS (SELECT 1 FROM reward_line a WHERE a.employee_id = e.id
+                   AND a.cycle_id = {cycle} AND a.run_id <> {run} AND a.{APPROVED})
+         OR EXISTS (SELECT 1 FROM reward a WHERE a.cycle_id = {cycle} AND a.employee_id = e.id
+                   AND a.run_id IS NOT NULL AND a.run_id <> {run} AND a.{APPROVED})"
+    );
+    let approved = if any_approved(txn, b).await? {
+        approved
+    } else {
+        "FALSE".to_owned()
+    };
+    // The pay as of the day that counts and the released rating: one index probe each per
+    // person on PostgreSQL (a plain join would hash the whole table for every batch);
+    // SQLite, which has no LATERAL, looks the pay's row up by a correlated subquery.
+    let pay_day = format!(
+        "CASE WHEN e.left_on IS NOT NULL AND e.left_on < {end} THEN e.left_on ELSE {end} END"
+    );
+    let (pay, rating) = match backend {
+        DbBackend::Postgres => (
+            format!(
+                "LEFT JOIN LATERAL (SELECT c2.base_salary, c2.bonus_target_pct, c2.currency,
+                                           c2.pay_grade_id
+                                    FROM compensation c2
+                                    WHERE c2.employee_id = e.id AND c2.effective_on <= {pay_day}
+                                    ORDER BY c2.effective_on DESC LIMIT 1) c ON TRUE"
+            ),
+            format!(
+                "LEFT JOIN LATERAL (SELECT r2.final_rating FROM review_rating r2
+                                    WHERE r2.round_id = {round} AND r2.employee_id = e.id
+                                      AND r2.released_at IS NOT NULL) r ON TRUE"
+            ),
+        ),
+        _ => (
+            format!(
+                "LEFT JOIN compensation c ON c.id = (
+                   SELECT c2.id FROM compensation c2
+                   WHERE c2.employee_id = e.id AND c2.effective_on <= {pay_day}
+                   ORDER BY c2.effective_on DESC LIMIT 1)"
+            ),
+            format!(
+                "LEFT JOIN review_rating r ON r.round_id = {round} AND r.employee_id = e.id
+                                          AND r.released_at IS NOT NULL"
+            ),
+        ),
+    };
+    // A department is read whole, in no particular order; other batches go along the id.
+    let order = if limit.is_empty() {
+        ""
+    } else {
+        "ORDER BY e.id"
+    };
+    let sql = format!(
+        "SELECT e.id, e.department_id, e.hired_on, e.left_on, e.active,
+                c.base_salary, c.bonus_target_pct, c.currency,
+                g.range_min, g.range_mid, g.range_max, r.final_rating, {approved} AS approved
+         FROM employee e
+         {pay}
+         LEFT JOIN pay_grade g ON g.id = c.pay_grade_id AND g.currency = c.currency
+         {rating}
+         WHERE e.hired_on <= {end} AND (e.left_on IS NULL OR e.left_on >= {start}) {only}
+         {order}
+         {limit}"
+    );
+    let rows = txn
+        .query_all_raw(Statement::from_sql_and_values(backend, sql, values))
+        .await?;
+    let money = |v: Option<String>| -> DomainResult<Option<Decimal>> {
+        v.map(|s| {
+            s.parse::<Decimal>()
+                .map_err(|e| DomainError::Internal(format!("stored amount {s:?}: {e}")))
         })
-        .collect())
+        .transpose()
+    };
+    let mut out = Vec::with_capacity(rows.len());
+    for row in rows {
+        let salary = money(row.try_get("", "base_salary")?)?;
+        let pct = money(row.try_get("", "bonus_target_pct")?)?;
+        let currency: Option<String> = row.try_get("", "currency")?;
+        let (min, mid, max) = (
+            money(row.try_get("", "range_min")?)?,
+            money(row.try_get("", "range_mid")?)?,
+            money(row.try_get("", "range_max")?)?,
+        );
+        let pay = match (salary, pct, currency.as_deref().and_then(Currency::of)) {
+            (Some(salary), Some(bonus_target_pct), Some(currency)) => Some(Pay {
+                salary,
+                currency,
+                bonus_target_pct,
+                range: match (min, mid, max) {
+                    (Some(min), Some(mid), Some(max)) => Some(Range { min, mid, max }),
+                    _ => None,
+                },
+            }),
+            _ => None,
+        };
+        let left_on: Option<NaiveDate> = row.try_get("", "left_on")?;
+        let active: bool = row.try_get("", "active")?;
+        out.push(Candidate {
+            id: row.try_get("", "id")?,
+            department_id: row.try_get("", "department_id")?,
+            person: Person {
+                hired_on: row.try_get("", "hired_on")?,
+                left_on,
+                left_undated: !active && left_on.is_none(),
+                rating: row.try_get("", "final_rating")?,
+                pay,
+                already_approved: row.try_get("", "approved")?,
+            },
+        });
+    }
+    Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::chunks;
+
+    #[test]
+    fn inserts_are_cut_into_a_few_sizes() {
+        let sizes =
+            |n: usize| -> Vec<usize> { chunks(&vec![0_u8; n]).iter().map(|c| c.len()).collect() };
+        assert_eq!(sizes(0), Vec::<usize>::new());
+        assert_eq!(sizes(1), vec![1]);
+        assert_eq!(sizes(1024), vec![1024]);
+        assert_eq!(sizes(2100), vec![1024, 1024, 32, 16, 4]);
+        assert_eq!(sizes(1023), vec![512, 256, 128, 64, 32, 16, 8, 4, 2, 1]);
+    }
 }

@@ -62,12 +62,14 @@ pub(super) struct LineOf<'a> {
     pub now: DateTime<Utc>,
 }
 
-/// The line for `a`, someone's calculation in a run (amounts as proposed: a fit comes later).
+/// The line for `a`, someone's calculation in a run, with the raise and bonus their
+/// department's budget left them.
 pub(super) fn new_line(
     of: &LineOf<'_>,
     employee_id: Uuid,
     department_id: Option<Uuid>,
     a: &Assessment,
+    fitted: (Decimal, Decimal),
 ) -> reward_line::ActiveModel {
     let text = |d: Decimal| DecimalText(d);
     reward_line::ActiveModel {
@@ -87,9 +89,9 @@ pub(super) fn new_line(
         compa_ratio: Set(a.compa_ratio.map(text)),
         employed_days: Set(i32::try_from(a.employed_days).unwrap_or(i32::MAX)),
         proposed_raise: Set(a.raise.map(text)),
-        raise: Set(a.raise.map(text)),
+        raise: Set(a.raise.map(|_| text(fitted.0))),
         proposed_bonus: Set(text(a.bonus)),
-        bonus: Set(text(a.bonus)),
+        bonus: Set(text(fitted.1)),
         pto: Set(text(a.pto)),
         effective_on: Set(of.effective_on),
         approved_by: Set(None),

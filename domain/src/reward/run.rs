@@ -3,17 +3,17 @@
 //! the job's cursor (which also carries the running totals), so a step repeated after a crash
 //! writes nothing twice and the totals count each person once:
 //!
-//! 1. **compute**: a batch of people at a time along the employee id, their inputs read with
-//!    a few set-based queries (people, pay as of the cycle's end, grades, released ratings,
-//!    earlier approvals), each person priced in exact decimals and their reward line (one
-//!    per person, every kind in it) inserted with the batch's others.
-//! 2. **fit and finish**, one step: each department budget in the policy's order scales the
-//!    department's proposals to its pool (less what is already approved); earlier runs'
-//!    PROPOSED rewards are superseded (not for a preview), and the totals are written on
-//!    the run.
+//! 1. **budgeted departments**, one whole department a step: its people and their inputs
+//!    read with one statement (pay as of the cycle's end, grade, released rating, earlier
+//!    approvals), each priced in exact decimals, each of its pools in the policy's order
+//!    scaling its proposals to what is left of the pool (less what is already approved), and
+//!    a reward line per person (every kind in it) inserted with the final amounts.
+//! 2. **everyone else**, a batch at a time along the employee id, the same way without a fit.
+//! 3. **finish**, in the step that finds nobody left: earlier runs' PROPOSED rewards are
+//!    superseded (not for a preview), and the totals are written on the run.
 
 use super::calc::Span;
-use super::engine::{BatchOf, compute_batch};
+use super::engine::{BatchOf, Scope, compute_batch};
 use super::policy::{self, Policy};
 use crate::audit::{self, Change};
 use crate::error::{DomainError, DomainResult};
@@ -127,9 +127,11 @@ impl Totals {
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 enum Phase {
+    /// The departments with a budget, one whole department a step.
     #[default]
-    Compute,
-    Fit,
+    Budgeted,
+    /// Everyone else, a batch at a time along the employee id.
+    Others,
     Done,
 }
 
@@ -138,7 +140,9 @@ enum Phase {
 #[serde(rename_all = "camelCase")]
 struct State {
     phase: Phase,
-    /// Compute: the last employee done.
+    /// Budgeted: how many of the budgeted departments are done.
+    departments_done: usize,
+    /// Others: the last employee done.
     after: Option<Uuid>,
     totals: Totals,
 }
@@ -398,25 +402,14 @@ pub async fn run(ctx: &Ctx, claim: &mut Claim) -> DomainResult<()> {
     } else {
         RewardStatus::Proposed
     };
-    while state.phase == Phase::Compute {
+    // Departments with a budget, in a fixed order: each is computed whole and fitted to its
+    // pools before its lines are written.
+    let mut budgeted: Vec<Uuid> = policy.budgets.iter().map(|b| b.department_id).collect();
+    budgeted.sort();
+    budgeted.dedup();
+    while state.phase != Phase::Done {
         let now = ctx.clock.now();
         let txn = crate::db::begin(&ctx.db).await?;
-        let mut page = candidates(span).order_by_asc(employee::Column::Id);
-        if let Some(after) = state.after {
-            page = page.filter(employee::Column::Id.gt(after));
-        }
-        let people = page.limit(batch_size()).all(&txn).await?;
-        let count = people.len();
-        let Some(upto) = people.last().map(|p| p.id) else {
-            state.phase = Phase::Fit;
-            let processed = claim.job.processed;
-            claim
-                .advance(&txn, processed, total, Some(encode(&state)?), now)
-                .await?;
-            txn.commit().await?;
-            break;
-        };
-        state.after = Some(upto);
         let batch = BatchOf {
             run: &run,
             policy: &policy,
@@ -426,7 +419,38 @@ pub async fn run(ctx: &Ctx, claim: &mut Claim) -> DomainResult<()> {
             effective_on,
             now,
         };
-        compute_batch(&txn, &batch, &people, &mut state.totals).await?;
+        let mut count = 0;
+        match state.phase {
+            Phase::Budgeted => match budgeted.get(state.departments_done) {
+                Some(&department) => {
+                    let scope = Scope::Department(department);
+                    count = compute_batch(&txn, &batch, scope, &mut state.totals)
+                        .await?
+                        .map_or(0, |(n, _)| n);
+                    state.departments_done += 1;
+                }
+                None => state.phase = Phase::Others,
+            },
+            Phase::Others => {
+                let scope = Scope::Others {
+                    after: state.after,
+                    limit: batch_size(),
+                    budgeted: &budgeted,
+                };
+                match compute_batch(&txn, &batch, scope, &mut state.totals).await? {
+                    Some((n, upto)) => {
+                        count = n;
+                        state.after = Some(upto);
+                    }
+                    None => {
+                        super::budget::in_policy_order(&policy, &mut state.totals.budgets);
+                        finish(&txn, &run, &state.totals, now).await?;
+                        state.phase = Phase::Done;
+                    }
+                }
+            }
+            Phase::Done => {}
+        }
         let processed = claim.job.processed + count as i64;
         claim
             .advance(
@@ -437,31 +461,15 @@ pub async fn run(ctx: &Ctx, claim: &mut Claim) -> DomainResult<()> {
                 now,
             )
             .await?;
-        let event = DomainEvent::RewardRunProgressed {
-            run_id: run.id,
-            cycle_id: run.cycle_id,
-            processed,
-            total: Ord::max(total, processed),
-        };
-        publish::emit(&txn, now, None, vec![event]).await?;
-        txn.commit().await?;
-    }
-    if state.phase == Phase::Fit {
-        let now = ctx.clock.now();
-        let txn = crate::db::begin(&ctx.db).await?;
-        super::budget::fit_all(&txn, &run, &policy, &mut state.totals).await?;
-        finish(&txn, &run, &state.totals, now).await?;
-        state.phase = Phase::Done;
-        let processed = claim.job.processed;
-        claim
-            .advance(
-                &txn,
+        if count > 0 {
+            let event = DomainEvent::RewardRunProgressed {
+                run_id: run.id,
+                cycle_id: run.cycle_id,
                 processed,
-                Ord::max(total, processed),
-                Some(encode(&state)?),
-                now,
-            )
-            .await?;
+                total: Ord::max(total, processed),
+            };
+            publish::emit(&txn, now, None, vec![event]).await?;
+        }
         txn.commit().await?;
     }
     Ok(())

@@ -16,9 +16,10 @@ use super::run::Totals;
 use crate::error::{DomainError, DomainResult};
 use crate::values::{RewardKind, RewardStatus};
 use chrono::{DateTime, NaiveDate, Utc};
+use entity::values::DecimalText;
 use entity::{reward_line, reward_run};
 use rust_decimal::Decimal;
-use sea_orm::{ConnectionTrait, DbBackend, EntityTrait, Statement};
+use sea_orm::{ConnectionTrait, DbBackend, EntityTrait, IntoActiveModel, Statement};
 use uuid::Uuid;
 
 /// Lines per insert statement at most (25 values each, under SQLite's bind limit).
@@ -170,12 +171,228 @@ pub(super) async fn compute_batch(
             (f.raise, f.bonus),
         ));
     }
-    for chunk in chunks(&rows) {
-        reward_line::Entity::insert_many(chunk.to_vec())
-            .exec_without_returning(txn)
-            .await?;
-    }
+    insert_lines(txn, &rows).await?;
     Ok(last.map(|l| (people.len(), l)))
+}
+
+/// Inserts a batch's lines: on PostgreSQL in one statement, each column an array (25
+/// parameters whatever the batch's size; a row of parameters per line cost PostgreSQL 20 ms
+/// to bind per thousand lines); on SQLite as multi-row inserts of a few fixed sizes.
+async fn insert_lines(txn: &impl ConnectionTrait, rows: &[reward_line::Model]) -> DomainResult<()> {
+    if rows.is_empty() {
+        return Ok(());
+    }
+    if txn.get_database_backend() != DbBackend::Postgres {
+        for chunk in chunks(rows) {
+            let models = chunk
+                .iter()
+                .cloned()
+                .map(IntoActiveModel::into_active_model);
+            reward_line::Entity::insert_many(models)
+                .exec_without_returning(txn)
+                .await?;
+        }
+        return Ok(());
+    }
+    let text = |d: &DecimalText| Some(d.to_string());
+    let columns: [(&str, &str, Vec<Option<String>>); 25] = [
+        (
+            "id",
+            "uuid",
+            rows.iter().map(|r| Some(r.id.to_string())).collect(),
+        ),
+        (
+            "run_id",
+            "uuid",
+            rows.iter().map(|r| Some(r.run_id.to_string())).collect(),
+        ),
+        (
+            "cycle_id",
+            "uuid",
+            rows.iter().map(|r| Some(r.cycle_id.to_string())).collect(),
+        ),
+        (
+            "employee_id",
+            "uuid",
+            rows.iter()
+                .map(|r| Some(r.employee_id.to_string()))
+                .collect(),
+        ),
+        (
+            "department_id",
+            "uuid",
+            rows.iter()
+                .map(|r| r.department_id.map(|d| d.to_string()))
+                .collect(),
+        ),
+        (
+            "status",
+            "text",
+            rows.iter()
+                .map(|r| Some(r.status.as_str().to_owned()))
+                .collect(),
+        ),
+        (
+            "kinds",
+            "smallint",
+            rows.iter().map(|r| Some(r.kinds.to_string())).collect(),
+        ),
+        (
+            "currency",
+            "text",
+            rows.iter().map(|r| Some(r.currency.clone())).collect(),
+        ),
+        (
+            "rating",
+            "integer",
+            rows.iter().map(|r| Some(r.rating.to_string())).collect(),
+        ),
+        (
+            "band",
+            "smallint",
+            rows.iter().map(|r| Some(r.band.to_string())).collect(),
+        ),
+        (
+            "salary",
+            "text",
+            rows.iter().map(|r| text(&r.salary)).collect(),
+        ),
+        (
+            "target_pct",
+            "text",
+            rows.iter().map(|r| text(&r.target_pct)).collect(),
+        ),
+        (
+            "range_max",
+            "text",
+            rows.iter()
+                .map(|r| r.range_max.as_ref().and_then(text))
+                .collect(),
+        ),
+        (
+            "compa_ratio",
+            "text",
+            rows.iter()
+                .map(|r| r.compa_ratio.as_ref().and_then(text))
+                .collect(),
+        ),
+        (
+            "employed_days",
+            "integer",
+            rows.iter()
+                .map(|r| Some(r.employed_days.to_string()))
+                .collect(),
+        ),
+        (
+            "proposed_raise",
+            "text",
+            rows.iter()
+                .map(|r| r.proposed_raise.as_ref().and_then(text))
+                .collect(),
+        ),
+        (
+            "raise",
+            "text",
+            rows.iter()
+                .map(|r| r.raise.as_ref().and_then(text))
+                .collect(),
+        ),
+        (
+            "proposed_bonus",
+            "text",
+            rows.iter().map(|r| text(&r.proposed_bonus)).collect(),
+        ),
+        (
+            "bonus",
+            "text",
+            rows.iter().map(|r| text(&r.bonus)).collect(),
+        ),
+        ("pto", "text", rows.iter().map(|r| text(&r.pto)).collect()),
+        (
+            "effective_on",
+            "date",
+            rows.iter()
+                .map(|r| Some(r.effective_on.to_string()))
+                .collect(),
+        ),
+        (
+            "approved_by",
+            "uuid",
+            rows.iter()
+                .map(|r| r.approved_by.map(|u| u.to_string()))
+                .collect(),
+        ),
+        (
+            "approved_at",
+            "timestamptz",
+            rows.iter()
+                .map(|r| r.approved_at.map(|t| t.to_rfc3339()))
+                .collect(),
+        ),
+        (
+            "communicated_at",
+            "timestamptz",
+            rows.iter()
+                .map(|r| r.communicated_at.map(|t| t.to_rfc3339()))
+                .collect(),
+        ),
+        (
+            "created_at",
+            "timestamptz",
+            rows.iter()
+                .map(|r| Some(r.created_at.to_rfc3339()))
+                .collect(),
+        ),
+    ];
+    let names: Vec<&str> = columns.iter().map(|(name, _, _)| *name).collect();
+    let arrays: Vec<String> = columns
+        .iter()
+        .enumerate()
+        .map(|(i, (_, ty, _))| format!("${}::{ty}[]", i + 1))
+        .collect();
+    let values: Vec<sea_orm::Value> = columns
+        .iter()
+        .map(|(_, _, items)| array_literal(items).into())
+        .collect();
+    let sql = format!(
+        "INSERT INTO reward_line ({}) SELECT * FROM unnest({})",
+        names.join(", "),
+        arrays.join(", ")
+    );
+    txn.execute_raw(Statement::from_sql_and_values(
+        DbBackend::Postgres,
+        sql,
+        values,
+    ))
+    .await?;
+    Ok(())
+}
+
+/// `items` as a PostgreSQL array literal: each element quoted (a backslash before `"` and
+/// `\`), a missing one `NULL`.
+fn array_literal(items: &[Option<String>]) -> String {
+    let mut out = String::with_capacity(items.len() * 40 + 2);
+    out.push('{');
+    for (i, item) in items.iter().enumerate() {
+        if i > 0 {
+            out.push(',');
+        }
+        match item {
+            None => out.push_str("NULL"),
+            Some(text) => {
+                out.push('"');
+                for c in text.chars() {
+                    if c == '"' || c == '\\' {
+                        out.push('\\');
+                    }
+                    out.push(c);
+                }
+                out.push('"');
+            }
+        }
+    }
+    out.push('}');
+    out
 }
 
 /// The batch's people with their inputs, in one statement: each candidate (hired by the
@@ -342,6 +559,18 @@ async fn inputs(
 #[cfg(test)]
 mod tests {
     use super::chunks;
+
+    #[test]
+    fn array_literals_quote_every_element() {
+        let items = [
+            Some("a\"b".to_owned()),
+            None,
+            Some("c\\d".to_owned()),
+            Some(String::new()),
+        ];
+        assert_eq!(super::array_literal(&items), r#"{"a\"b",NULL,"c\\d",""}"#);
+        assert_eq!(super::array_literal(&[]), "{}");
+    }
 
     #[test]
     fn inserts_are_cut_into_a_few_sizes() {

@@ -13,7 +13,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use entity::values::DecimalText;
 use entity::{cycle, reward, reward_line, reward_run};
 use rust_decimal::Decimal;
-use sea_orm::{ConnectionTrait, EntityTrait, Set};
+use sea_orm::{ConnectionTrait, EntityTrait};
 use std::collections::HashMap;
 use uuid::Uuid;
 
@@ -70,34 +70,34 @@ pub(super) fn new_line(
     department_id: Option<Uuid>,
     a: &Assessment,
     fitted: (Decimal, Decimal),
-) -> reward_line::ActiveModel {
+) -> reward_line::Model {
     let text = |d: Decimal| DecimalText(d);
-    reward_line::ActiveModel {
-        id: Set(new_id()),
-        run_id: Set(of.run.id),
-        cycle_id: Set(of.run.cycle_id),
-        employee_id: Set(employee_id),
-        department_id: Set(department_id),
-        status: Set(of.status),
-        kinds: Set(calc::kinds_of(a)),
-        currency: Set(a.currency.code.to_owned()),
-        rating: Set(a.rating),
-        band: Set(i16::try_from(a.band).unwrap_or(i16::MAX)),
-        salary: Set(text(a.salary)),
-        target_pct: Set(text(a.target_pct)),
-        range_max: Set(a.range_max.map(text)),
-        compa_ratio: Set(a.compa_ratio.map(text)),
-        employed_days: Set(i32::try_from(a.employed_days).unwrap_or(i32::MAX)),
-        proposed_raise: Set(a.raise.map(text)),
-        raise: Set(a.raise.map(|_| text(fitted.0))),
-        proposed_bonus: Set(text(a.bonus)),
-        bonus: Set(text(fitted.1)),
-        pto: Set(text(a.pto)),
-        effective_on: Set(of.effective_on),
-        approved_by: Set(None),
-        approved_at: Set(None),
-        communicated_at: Set(None),
-        created_at: Set(of.now),
+    reward_line::Model {
+        id: new_id(),
+        run_id: of.run.id,
+        cycle_id: of.run.cycle_id,
+        employee_id,
+        department_id,
+        status: of.status,
+        kinds: calc::kinds_of(a),
+        currency: a.currency.code.to_owned(),
+        rating: a.rating,
+        band: i16::try_from(a.band).unwrap_or(i16::MAX),
+        salary: text(a.salary),
+        target_pct: text(a.target_pct),
+        range_max: a.range_max.map(text),
+        compa_ratio: a.compa_ratio.map(text),
+        employed_days: i32::try_from(a.employed_days).unwrap_or(i32::MAX),
+        proposed_raise: a.raise.map(text),
+        raise: a.raise.map(|_| text(fitted.0)),
+        proposed_bonus: text(a.bonus),
+        bonus: text(fitted.1),
+        pto: text(a.pto),
+        effective_on: of.effective_on,
+        approved_by: None,
+        approved_at: None,
+        communicated_at: None,
+        created_at: of.now,
     }
 }
 

@@ -476,3 +476,85 @@ async fn a_runs_totals_are_the_sums_of_the_rewards_it_lists_over_a_varied_organi
         .count();
     assert!(fitted > 0, "some pools were fitted: {totals}");
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_runs_rewards_and_awards_page_as_one_list_in_any_page_size() {
+    let app = spawn_app().await;
+    let s = app.reward_setup().await;
+    let hr = &s.org.hr;
+    app.set_policy(hr, &s.cycle, policy()).await;
+    // Awards before and after the run: rows of their own among the run's lines.
+    let dave = app.id_of("dave@t.io").await;
+    let award = "mutation($i: GiveAwardInput!) { giveAward(input: $i) { id } }";
+    let give = |amount: &str| {
+        json!({ "i": { "employeeId": dave, "cycleId": s.cycle, "reason": "Saved the launch",
+                       "amount": amount, "currency": "EUR" } })
+    };
+    app.gql(Some(hr), award, give("100")).await.data();
+    app.advance_cycle(hr, &s.cycle, "REWARDING").await;
+    app.run_jobs().await;
+    app.clock
+        .set(domain::Clock::now(&*app.clock) + chrono::Duration::seconds(1));
+    app.gql(Some(hr), award, give("200")).await.data();
+    let list = "query($n: Int, $after: String) { rewards(first: $n, after: $after) {
+        totalCount nodes { id kind amount employee { email } } pageInfo { hasNextPage endCursor } } }";
+    let whole = app.gql(Some(hr), list, json!({ "n": 100 })).await;
+    let whole = whole.data()["rewards"].clone();
+    let all: Vec<Value> = whole["nodes"].as_array().unwrap().clone();
+    assert_eq!(all.len(), expected().len() + 2, "{whole}");
+    assert_eq!(whole["totalCount"], all.len());
+    assert_eq!(all[0]["amount"], "100.00", "the first award is the oldest");
+    assert_eq!(
+        all[all.len() - 1]["amount"],
+        "200.00",
+        "the last award is the newest"
+    );
+    // Every reward has its own id, and each one reads back by it.
+    let ids: std::collections::BTreeSet<&str> =
+        all.iter().map(|n| n["id"].as_str().unwrap()).collect();
+    assert_eq!(ids.len(), all.len());
+    let one = "query($id: ID!) { reward(id: $id) { id kind amount } }";
+    for n in &all {
+        let r = app.gql(Some(hr), one, json!({ "id": n["id"] })).await;
+        assert_eq!(r.data()["reward"]["kind"], n["kind"]);
+        assert_eq!(r.data()["reward"]["amount"], n["amount"]);
+    }
+    // Paged 1, 2, 3 and 4 at a time, the same list in the same order.
+    for size in 1..=4 {
+        let mut paged = Vec::new();
+        let mut after = Value::Null;
+        loop {
+            let r = app
+                .gql(Some(hr), list, json!({ "n": size, "after": after }))
+                .await;
+            let page = r.data()["rewards"].clone();
+            assert_eq!(page["totalCount"], all.len());
+            paged.extend(page["nodes"].as_array().unwrap().iter().cloned());
+            if page["pageInfo"]["hasNextPage"] != true {
+                break;
+            }
+            after = page["pageInfo"]["endCursor"].clone();
+        }
+        assert_eq!(paged, all, "pages of {size}");
+    }
+    // A kind's rewards: only theirs, counted alike.
+    let kind = "query($k: RewardKind) { rewards(first: 100, filter: { kind: $k }) { totalCount nodes { kind } } }";
+    let r = app.gql(Some(hr), kind, json!({ "k": "BONUS" })).await;
+    let bonuses = r.data()["rewards"].clone();
+    assert_eq!(bonuses["totalCount"], 6);
+    assert!(
+        bonuses["nodes"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|n| n["kind"] == "BONUS")
+    );
+    let r = app.gql(Some(hr), kind, json!({ "k": "AWARD" })).await;
+    assert_eq!(r.data()["rewards"]["totalCount"], 2);
+    // An id no reward has, one shaped like a line's reward included, is NOT_FOUND.
+    for id in [uuid::Uuid::new_v4(), uuid::Uuid::from_u128(0x11)] {
+        app.gql(Some(hr), one, json!({ "id": id.to_string() }))
+            .await
+            .assert_error("NOT_FOUND", None);
+    }
+}

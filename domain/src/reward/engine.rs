@@ -1,14 +1,14 @@
 //! The compute step of a reward run, on every backend: a batch's people and their inputs are
-//! read with one statement (pay as of the cycle's end, grade, released rating, earlier
-//! approvals), [`super::calc::assess`] prices each person here in exact decimals, and their
-//! lines are inserted a chunk at a time, the batch's counts added to the run's totals in the
+//! read with one statement ([`inputs`]: pay as of the cycle's end, grade, released rating,
+//! earlier approvals), [`super::calc::assess`] prices each person here in exact decimals, and
+//! [`write_batch`] inserts their lines, the batch's counts added to the run's totals in the
 //! batch's transaction.
 //!
-//! One engine for both backends: a batch costs one read and one multi-row insert per chunk;
-//! pricing a person in Rust costs microseconds.
+//! One engine for both backends: a batch costs one read and one insert (on SQLite one per
+//! chunk); pricing a person in Rust costs microseconds.
 
 use super::budget::{self, Fitted};
-use super::calc::{self, Pay, Person, Range, Span};
+use super::calc::{self, Assessment, Pay, Person, Range, Skip, Span};
 use super::lines::{self, LineOf};
 use super::money::Currency;
 use super::policy::Policy;
@@ -19,7 +19,10 @@ use chrono::{DateTime, NaiveDate, Utc};
 use entity::values::DecimalText;
 use entity::{reward_line, reward_run};
 use rust_decimal::Decimal;
+use sea_orm::sea_query::{ArrayType, Value};
 use sea_orm::{ConnectionTrait, DbBackend, EntityTrait, IntoActiveModel, Statement};
+use std::collections::BTreeMap;
+use std::sync::Arc;
 use uuid::Uuid;
 
 /// Lines per insert statement at most (25 values each, under SQLite's bind limit).
@@ -43,12 +46,10 @@ fn chunks<T>(rows: &[T]) -> Vec<&[T]> {
     out
 }
 
-/// What a compute batch needs to know.
+/// What writing a batch needs to know.
 pub(super) struct BatchOf<'a> {
     pub run: &'a reward_run::Model,
     pub policy: &'a Policy,
-    pub span: Span,
-    pub round: Option<Uuid>,
     pub status: RewardStatus,
     pub effective_on: NaiveDate,
     pub now: DateTime<Utc>,
@@ -58,8 +59,8 @@ pub(super) struct BatchOf<'a> {
 const APPROVED: &str = "status IN ('APPROVED', 'COMMUNICATED')";
 
 /// Whether any reward of `b`'s cycle from another run is approved.
-async fn any_approved(txn: &impl ConnectionTrait, b: &BatchOf<'_>) -> DomainResult<bool> {
-    let backend = txn.get_database_backend();
+async fn any_approved(db: &impl ConnectionTrait, b: &ReadOf) -> DomainResult<bool> {
+    let backend = db.get_database_backend();
     let (cycle, run) = match backend {
         DbBackend::Postgres => ("$1", "$2"),
         _ => ("?1", "?2"),
@@ -70,8 +71,8 @@ async fn any_approved(txn: &impl ConnectionTrait, b: &BatchOf<'_>) -> DomainResu
              OR EXISTS (SELECT 1 FROM reward WHERE cycle_id = {cycle} AND run_id IS NOT NULL
                           AND run_id <> {run} AND {APPROVED}) AS found"
     );
-    let values = vec![b.run.cycle_id.into(), b.run.id.into()];
-    let row = txn
+    let values = vec![b.cycle_id.into(), b.run_id.into()];
+    let row = db
         .query_one_raw(Statement::from_sql_and_values(backend, sql, values))
         .await?;
     Ok(match row {
@@ -88,7 +89,8 @@ struct Candidate {
 }
 
 /// Whom a batch takes.
-pub(super) enum Scope<'a> {
+#[derive(Clone, PartialEq)]
+pub(super) enum Scope {
     /// Everyone in a department with a budget, whose pools are fitted before anything is
     /// written.
     Department(Uuid),
@@ -96,40 +98,96 @@ pub(super) enum Scope<'a> {
     Others {
         after: Option<Uuid>,
         limit: u64,
-        budgeted: &'a [Uuid],
+        budgeted: Arc<[Uuid]>,
     },
 }
 
-/// The batch `scope` takes, priced (and fitted to its department's budget) and its lines
-/// inserted, its counts added to `totals`. Returns how many people it held and the last one's
-/// id (none: nobody).
-pub(super) async fn compute_batch(
-    txn: &impl ConnectionTrait,
-    b: &BatchOf<'_>,
-    scope: Scope<'_>,
-    totals: &mut Totals,
-) -> DomainResult<Option<(usize, Uuid)>> {
-    let people = inputs(txn, b, &scope).await?;
-    let last = people.last().map(|p| p.id);
-    let mut assessed = Vec::new();
-    for p in &people {
-        totals.people += 1;
-        match calc::assess(b.policy, b.span, &p.person) {
-            Err(skip) => *totals.skipped.entry(skip.as_str().to_owned()).or_default() += 1,
-            Ok(Some(a)) if calc::kinds_of(&a) != 0 => assessed.push((p, a)),
-            Ok(_) => {}
+/// What reading and pricing a batch's people needs to know of the run, owned so that it can
+/// run on a task of its own while the previous batch is written.
+#[derive(Clone)]
+pub(super) struct ReadOf {
+    pub policy: Arc<Policy>,
+    pub span: Span,
+    pub cycle_id: Uuid,
+    pub run_id: Uuid,
+    /// The cycle's annual review round, whose released ratings count.
+    pub round: Option<Uuid>,
+}
+
+/// A batch's people, priced: how many there were and the last one's id, why some get
+/// nothing, and the calculation of everyone who gets something.
+pub(super) struct Priced {
+    pub people: usize,
+    pub last: Option<Uuid>,
+    skipped: BTreeMap<Skip, i64>,
+    assessed: Vec<Assessed>,
+}
+
+/// Someone who gets something, with the kinds of reward it holds.
+struct Assessed {
+    id: Uuid,
+    department_id: Option<Uuid>,
+    assessment: Assessment,
+    kinds: i16,
+}
+
+/// The batch `scope` takes, read ([`inputs`]) and priced in exact decimals.
+pub(super) async fn price(
+    db: &impl ConnectionTrait,
+    r: &ReadOf,
+    scope: &Scope,
+) -> DomainResult<Priced> {
+    let people = inputs(db, r, scope).await?;
+    let mut priced = Priced {
+        people: people.len(),
+        last: people.last().map(|p| p.id),
+        skipped: BTreeMap::new(),
+        assessed: Vec::new(),
+    };
+    for p in people {
+        match calc::assess(&r.policy, r.span, &p.person) {
+            Err(skip) => *priced.skipped.entry(skip).or_default() += 1,
+            Ok(Some(assessment)) => {
+                let kinds = calc::kinds_of(&assessment);
+                if kinds != 0 {
+                    priced.assessed.push(Assessed {
+                        id: p.id,
+                        department_id: p.department_id,
+                        assessment,
+                        kinds,
+                    });
+                }
+            }
+            Ok(None) => {}
         }
     }
+    Ok(priced)
+}
+
+/// Writes `priced`, the batch `scope` took: its department's budget fitted, its lines
+/// inserted, its counts added to `totals`.
+pub(super) async fn write_batch(
+    txn: &impl ConnectionTrait,
+    b: &BatchOf<'_>,
+    scope: &Scope,
+    priced: &Priced,
+    totals: &mut Totals,
+) -> DomainResult<()> {
+    totals.people += priced.people as i64;
+    for (skip, n) in &priced.skipped {
+        *totals.skipped.entry(skip.as_str().to_owned()).or_default() += n;
+    }
+    let assessed = &priced.assessed;
     let mut fitted: Vec<Fitted<'_>> = assessed
         .iter()
-        .map(|(p, a)| Fitted {
+        .map(|p| Fitted {
             employee_id: p.id,
-            assessment: a,
-            raise: a.raise.unwrap_or_default(),
-            bonus: a.bonus,
+            assessment: &p.assessment,
+            raise: p.assessment.raise.unwrap_or_default(),
+            bonus: p.assessment.bonus,
         })
         .collect();
-    if let Scope::Department(department) = scope {
+    if let Scope::Department(department) = *scope {
         let reports = budget::fit_department(txn, b.run, b.policy, department, &mut fitted).await?;
         totals.budgets.extend(reports);
     }
@@ -140,9 +198,9 @@ pub(super) async fn compute_batch(
         now: b.now,
     };
     let mut rows = Vec::with_capacity(fitted.len());
-    for ((p, a), f) in assessed.iter().zip(&fitted) {
+    for (p, f) in assessed.iter().zip(&fitted) {
+        let (a, kinds) = (&p.assessment, p.kinds);
         totals.rewarded += 1;
-        let kinds = calc::kinds_of(a);
         let proposed = budget::split(a, a.raise.unwrap_or_default());
         let after = budget::split(a, f.raise);
         for (kind, proposed, amount, money) in [
@@ -168,20 +226,93 @@ pub(super) async fn compute_batch(
             p.id,
             p.department_id,
             a,
+            kinds,
             (f.raise, f.bonus),
         ));
     }
-    insert_lines(txn, &rows).await?;
-    Ok(last.map(|l| (people.len(), l)))
+    insert_lines(txn, &rows).await
 }
 
-/// Inserts a batch's lines: on PostgreSQL in one statement, each column an array (25
-/// parameters whatever the batch's size; a row of parameters per line cost PostgreSQL 20 ms
-/// to bind per thousand lines); on SQLite as multi-row inserts of a few fixed sizes.
+/// The columns of a line that differ from line to line, in the order the PostgreSQL insert
+/// binds them as arrays: name, array type, and the stand-in for a missing value (binary
+/// arrays have no NULL elements; the insert turns the stand-in back into NULL).
+const VARYING: [(&str, &str, Option<&str>); 17] = [
+    ("id", "uuid", None),
+    ("employee_id", "uuid", None),
+    (
+        "department_id",
+        "uuid",
+        Some("'00000000-0000-0000-0000-000000000000'"),
+    ),
+    ("kinds", "smallint", None),
+    ("currency", "text", None),
+    ("rating", "integer", None),
+    ("band", "smallint", None),
+    ("salary", "text", None),
+    ("target_pct", "text", None),
+    ("range_max", "text", Some("''")),
+    ("compa_ratio", "text", Some("''")),
+    ("employed_days", "integer", None),
+    ("proposed_raise", "text", Some("''")),
+    ("raise", "text", Some("''")),
+    ("proposed_bonus", "text", None),
+    ("bonus", "text", None),
+    ("pto", "text", None),
+];
+
+/// The columns every line of a batch shares, bound once each after the arrays.
+const SHARED: [(&str, &str); 5] = [
+    ("run_id", "uuid"),
+    ("cycle_id", "uuid"),
+    ("status", "text"),
+    ("effective_on", "date"),
+    ("created_at", "timestamptz"),
+];
+
+/// The PostgreSQL insert of a batch's lines: the varying columns unnested from arrays, the
+/// shared ones bound once; a new line is never approved nor communicated.
+fn insert_sql() -> String {
+    let names: Vec<&str> = VARYING
+        .iter()
+        .map(|(name, _, _)| *name)
+        .chain(SHARED.iter().map(|(name, _)| *name))
+        .collect();
+    let selected: Vec<String> = VARYING
+        .iter()
+        .map(|(name, _, missing)| match missing {
+            Some(m) => format!("NULLIF(t.{name}, {m})"),
+            None => format!("t.{name}"),
+        })
+        .chain(
+            SHARED
+                .iter()
+                .enumerate()
+                .map(|(i, (_, ty))| format!("${}::{ty}", VARYING.len() + i + 1)),
+        )
+        .collect();
+    let arrays: Vec<String> = VARYING
+        .iter()
+        .enumerate()
+        .map(|(i, (_, ty, _))| format!("${}::{ty}[]", i + 1))
+        .collect();
+    let aliases: Vec<&str> = VARYING.iter().map(|(name, _, _)| *name).collect();
+    format!(
+        "INSERT INTO reward_line ({}) SELECT {} FROM unnest({}) AS t({})",
+        names.join(", "),
+        selected.join(", "),
+        arrays.join(", "),
+        aliases.join(", ")
+    )
+}
+
+/// Inserts a batch's lines: on PostgreSQL in one statement whose parameters are the columns as
+/// binary arrays (a row of parameters per line cost PostgreSQL 20 ms to bind per thousand
+/// lines, and text arrays half as much again to parse); on SQLite as multi-row inserts of a
+/// few fixed sizes.
 async fn insert_lines(txn: &impl ConnectionTrait, rows: &[reward_line::Model]) -> DomainResult<()> {
-    if rows.is_empty() {
+    let Some(first) = rows.first() else {
         return Ok(());
-    }
+    };
     if txn.get_database_backend() != DbBackend::Postgres {
         for chunk in chunks(rows) {
             let models = chunk
@@ -194,217 +325,77 @@ async fn insert_lines(txn: &impl ConnectionTrait, rows: &[reward_line::Model]) -
         }
         return Ok(());
     }
-    let text = |d: &DecimalText| Some(d.to_string());
-    let columns: [(&str, &str, Vec<Option<String>>); 25] = [
+    let shared = |r: &reward_line::Model| {
         (
-            "id",
-            "uuid",
-            rows.iter().map(|r| Some(r.id.to_string())).collect(),
+            r.run_id,
+            r.cycle_id,
+            r.status,
+            r.effective_on,
+            r.created_at,
+            r.approved_by.is_none() && r.approved_at.is_none() && r.communicated_at.is_none(),
+        )
+    };
+    if rows.iter().any(|r| shared(r) != shared(first)) || !shared(first).5 {
+        return Err(DomainError::Internal(
+            "a batch's reward lines differ in their run, status or dates, or one is approved"
+                .into(),
+        ));
+    }
+    let array = |ty: ArrayType, items: Vec<Value>| Value::Array(ty, Some(Box::new(items)));
+    let text = |d: &DecimalText| Value::from(d.to_string());
+    let or_empty = |d: &Option<DecimalText>| {
+        Value::from(d.as_ref().map_or_else(String::new, |d| d.to_string()))
+    };
+    let column = |f: &dyn Fn(&reward_line::Model) -> Value| rows.iter().map(f).collect::<Vec<_>>();
+    let mut values: Vec<Value> = vec![
+        array(ArrayType::Uuid, column(&|r| r.id.into())),
+        array(ArrayType::Uuid, column(&|r| r.employee_id.into())),
+        array(
+            ArrayType::Uuid,
+            column(&|r| r.department_id.unwrap_or_else(Uuid::nil).into()),
         ),
-        (
-            "run_id",
-            "uuid",
-            rows.iter().map(|r| Some(r.run_id.to_string())).collect(),
-        ),
-        (
-            "cycle_id",
-            "uuid",
-            rows.iter().map(|r| Some(r.cycle_id.to_string())).collect(),
-        ),
-        (
-            "employee_id",
-            "uuid",
-            rows.iter()
-                .map(|r| Some(r.employee_id.to_string()))
-                .collect(),
-        ),
-        (
-            "department_id",
-            "uuid",
-            rows.iter()
-                .map(|r| r.department_id.map(|d| d.to_string()))
-                .collect(),
-        ),
-        (
-            "status",
-            "text",
-            rows.iter()
-                .map(|r| Some(r.status.as_str().to_owned()))
-                .collect(),
-        ),
-        (
-            "kinds",
-            "smallint",
-            rows.iter().map(|r| Some(r.kinds.to_string())).collect(),
-        ),
-        (
-            "currency",
-            "text",
-            rows.iter().map(|r| Some(r.currency.clone())).collect(),
-        ),
-        (
-            "rating",
-            "integer",
-            rows.iter().map(|r| Some(r.rating.to_string())).collect(),
-        ),
-        (
-            "band",
-            "smallint",
-            rows.iter().map(|r| Some(r.band.to_string())).collect(),
-        ),
-        (
-            "salary",
-            "text",
-            rows.iter().map(|r| text(&r.salary)).collect(),
-        ),
-        (
-            "target_pct",
-            "text",
-            rows.iter().map(|r| text(&r.target_pct)).collect(),
-        ),
-        (
-            "range_max",
-            "text",
-            rows.iter()
-                .map(|r| r.range_max.as_ref().and_then(text))
-                .collect(),
-        ),
-        (
-            "compa_ratio",
-            "text",
-            rows.iter()
-                .map(|r| r.compa_ratio.as_ref().and_then(text))
-                .collect(),
-        ),
-        (
-            "employed_days",
-            "integer",
-            rows.iter()
-                .map(|r| Some(r.employed_days.to_string()))
-                .collect(),
-        ),
-        (
-            "proposed_raise",
-            "text",
-            rows.iter()
-                .map(|r| r.proposed_raise.as_ref().and_then(text))
-                .collect(),
-        ),
-        (
-            "raise",
-            "text",
-            rows.iter()
-                .map(|r| r.raise.as_ref().and_then(text))
-                .collect(),
-        ),
-        (
-            "proposed_bonus",
-            "text",
-            rows.iter().map(|r| text(&r.proposed_bonus)).collect(),
-        ),
-        (
-            "bonus",
-            "text",
-            rows.iter().map(|r| text(&r.bonus)).collect(),
-        ),
-        ("pto", "text", rows.iter().map(|r| text(&r.pto)).collect()),
-        (
-            "effective_on",
-            "date",
-            rows.iter()
-                .map(|r| Some(r.effective_on.to_string()))
-                .collect(),
-        ),
-        (
-            "approved_by",
-            "uuid",
-            rows.iter()
-                .map(|r| r.approved_by.map(|u| u.to_string()))
-                .collect(),
-        ),
-        (
-            "approved_at",
-            "timestamptz",
-            rows.iter()
-                .map(|r| r.approved_at.map(|t| t.to_rfc3339()))
-                .collect(),
-        ),
-        (
-            "communicated_at",
-            "timestamptz",
-            rows.iter()
-                .map(|r| r.communicated_at.map(|t| t.to_rfc3339()))
-                .collect(),
-        ),
-        (
-            "created_at",
-            "timestamptz",
-            rows.iter()
-                .map(|r| Some(r.created_at.to_rfc3339()))
-                .collect(),
-        ),
+        array(ArrayType::SmallInt, column(&|r| r.kinds.into())),
+        array(ArrayType::String, column(&|r| r.currency.clone().into())),
+        array(ArrayType::Int, column(&|r| r.rating.into())),
+        array(ArrayType::SmallInt, column(&|r| r.band.into())),
+        array(ArrayType::String, column(&|r| text(&r.salary))),
+        array(ArrayType::String, column(&|r| text(&r.target_pct))),
+        array(ArrayType::String, column(&|r| or_empty(&r.range_max))),
+        array(ArrayType::String, column(&|r| or_empty(&r.compa_ratio))),
+        array(ArrayType::Int, column(&|r| r.employed_days.into())),
+        array(ArrayType::String, column(&|r| or_empty(&r.proposed_raise))),
+        array(ArrayType::String, column(&|r| or_empty(&r.raise))),
+        array(ArrayType::String, column(&|r| text(&r.proposed_bonus))),
+        array(ArrayType::String, column(&|r| text(&r.bonus))),
+        array(ArrayType::String, column(&|r| text(&r.pto))),
     ];
-    let names: Vec<&str> = columns.iter().map(|(name, _, _)| *name).collect();
-    let arrays: Vec<String> = columns
-        .iter()
-        .enumerate()
-        .map(|(i, (_, ty, _))| format!("${}::{ty}[]", i + 1))
-        .collect();
-    let values: Vec<sea_orm::Value> = columns
-        .iter()
-        .map(|(_, _, items)| array_literal(items).into())
-        .collect();
-    let sql = format!(
-        "INSERT INTO reward_line ({}) SELECT * FROM unnest({})",
-        names.join(", "),
-        arrays.join(", ")
-    );
+    values.extend([
+        first.run_id.into(),
+        first.cycle_id.into(),
+        first.status.as_str().into(),
+        first.effective_on.into(),
+        first.created_at.into(),
+    ]);
     txn.execute_raw(Statement::from_sql_and_values(
         DbBackend::Postgres,
-        sql,
+        insert_sql(),
         values,
     ))
     .await?;
     Ok(())
 }
 
-/// `items` as a PostgreSQL array literal: each element quoted (a backslash before `"` and
-/// `\`), a missing one `NULL`.
-fn array_literal(items: &[Option<String>]) -> String {
-    let mut out = String::with_capacity(items.len() * 40 + 2);
-    out.push('{');
-    for (i, item) in items.iter().enumerate() {
-        if i > 0 {
-            out.push(',');
-        }
-        match item {
-            None => out.push_str("NULL"),
-            Some(text) => {
-                out.push('"');
-                for c in text.chars() {
-                    if c == '"' || c == '\\' {
-                        out.push('\\');
-                    }
-                    out.push(c);
-                }
-                out.push('"');
-            }
-        }
-    }
-    out.push('}');
-    out
-}
-
 /// The batch's people with their inputs, in one statement: each candidate (hired by the
 /// cycle's end, not gone before its start) with their pay as of the cycle's end or their last
 /// day (the latest entry by then), its grade's range when in the same currency, their
-/// released final rating, and whether an earlier run's rewards for them are approved.
+/// released final rating, and whether an earlier run's rewards for them are approved; along
+/// the employee id, so that their lines go into the indexes in order.
 async fn inputs(
-    txn: &impl ConnectionTrait,
-    b: &BatchOf<'_>,
-    scope: &Scope<'_>,
+    db: &impl ConnectionTrait,
+    b: &ReadOf,
+    scope: &Scope,
 ) -> DomainResult<Vec<Candidate>> {
-    let backend = txn.get_database_backend();
+    let backend = db.get_database_backend();
     let mut values: Vec<sea_orm::Value> = Vec::new();
     let mut bind = |v: sea_orm::Value| {
         values.push(v);
@@ -414,7 +405,7 @@ async fn inputs(
         }
     };
     let (start, end) = (bind(b.span.starts_on.into()), bind(b.span.ends_on.into()));
-    let (cycle, run) = (bind(b.run.cycle_id.into()), bind(b.run.id.into()));
+    let (cycle, run) = (bind(b.cycle_id.into()), bind(b.run_id.into()));
     let round = bind(b.round.into());
     let (only, limit) = match scope {
         Scope::Department(d) => (
@@ -449,7 +440,7 @@ async fn inputs(
          OR EXISTS (SELECT 1 FROM reward a WHERE a.cycle_id = {cycle} AND a.employee_id = e.id
                    AND a.run_id IS NOT NULL AND a.run_id <> {run} AND a.{APPROVED})"
     );
-    let approved = if any_approved(txn, b).await? {
+    let approved = if any_approved(db, b).await? {
         approved
     } else {
         "FALSE".to_owned()
@@ -488,12 +479,6 @@ async fn inputs(
             ),
         ),
     };
-    // A department is read whole, in no particular order; other batches go along the id.
-    let order = if limit.is_empty() {
-        ""
-    } else {
-        "ORDER BY e.id"
-    };
     let sql = format!(
         "SELECT e.id, e.department_id, e.hired_on, e.left_on, e.active,
                 c.base_salary, c.bonus_target_pct, c.currency,
@@ -503,10 +488,10 @@ async fn inputs(
          LEFT JOIN pay_grade g ON g.id = c.pay_grade_id AND g.currency = c.currency
          {rating}
          WHERE e.hired_on <= {end} AND (e.left_on IS NULL OR e.left_on >= {start}) {only}
-         {order}
+         ORDER BY e.id
          {limit}"
     );
-    let rows = txn
+    let rows = db
         .query_all_raw(Statement::from_sql_and_values(backend, sql, values))
         .await?;
     let money = |v: Option<String>| -> DomainResult<Option<Decimal>> {
@@ -559,18 +544,6 @@ async fn inputs(
 #[cfg(test)]
 mod tests {
     use super::chunks;
-
-    #[test]
-    fn array_literals_quote_every_element() {
-        let items = [
-            Some("a\"b".to_owned()),
-            None,
-            Some("c\\d".to_owned()),
-            Some(String::new()),
-        ];
-        assert_eq!(super::array_literal(&items), r#"{"a\"b",NULL,"c\\d",""}"#);
-        assert_eq!(super::array_literal(&[]), "{}");
-    }
 
     #[test]
     fn inserts_are_cut_into_a_few_sizes() {

@@ -25,9 +25,16 @@ const KINDS: [RewardKind; 4] = [
     RewardKind::Pto,
 ];
 
-/// A new line's id: time-ordered, the last four bits zero.
+/// A new line's id: a version 7 UUID (time-ordered) with the last four bits zero. Its random
+/// bits come from a fast generator, not the operating system's (a run makes one per person;
+/// a line's id is no secret, reading it is checked like any other).
 pub(super) fn new_id() -> Uuid {
-    let mut bytes = *Uuid::now_v7().as_bytes();
+    let millis = u64::try_from(chrono::Utc::now().timestamp_millis()).unwrap_or_default();
+    let mut random = [0_u8; 10];
+    fastrand::fill(&mut random);
+    let mut bytes = *uuid::Builder::from_unix_timestamp_millis(millis, &random)
+        .into_uuid()
+        .as_bytes();
     bytes[15] &= 0xF0;
     Uuid::from_bytes(bytes)
 }
@@ -62,13 +69,14 @@ pub(super) struct LineOf<'a> {
     pub now: DateTime<Utc>,
 }
 
-/// The line for `a`, someone's calculation in a run, with the raise and bonus their
-/// department's budget left them.
+/// The line for `a`, someone's calculation in a run holding `kinds` ([`calc::kinds_of`]),
+/// with the raise and bonus their department's budget left them.
 pub(super) fn new_line(
     of: &LineOf<'_>,
     employee_id: Uuid,
     department_id: Option<Uuid>,
     a: &Assessment,
+    kinds: i16,
     fitted: (Decimal, Decimal),
 ) -> reward_line::Model {
     let text = |d: Decimal| DecimalText(d);
@@ -79,7 +87,7 @@ pub(super) fn new_line(
         employee_id,
         department_id,
         status: of.status,
-        kinds: calc::kinds_of(a),
+        kinds,
         currency: a.currency.code.to_owned(),
         rating: a.rating,
         band: i16::try_from(a.band).unwrap_or(i16::MAX),
@@ -210,4 +218,37 @@ pub async fn expand(
         out.extend(items(line, t)?);
     }
     Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_lines_id_is_a_version_7_uuid_whose_rewards_name_it_and_their_kind() {
+        let before = chrono::Utc::now().timestamp_millis();
+        let ids: Vec<Uuid> = (0..1000).map(|_| new_id()).collect();
+        let after = chrono::Utc::now().timestamp_millis();
+        let distinct: std::collections::HashSet<_> = ids.iter().collect();
+        assert_eq!(distinct.len(), ids.len());
+        for id in &ids {
+            assert_eq!(id.get_version_num(), 7);
+            assert_eq!(id.get_variant(), uuid::Variant::RFC4122);
+            assert_eq!(id.as_bytes()[15] & 0x0F, 0);
+            let (secs, nanos) = id.get_timestamp().map(|t| t.to_unix()).unwrap_or_default();
+            let millis =
+                i64::try_from(secs).unwrap_or_default() * 1000 + i64::from(nanos / 1_000_000);
+            assert!(
+                (before..=after).contains(&millis),
+                "{millis} not in {before}..={after}"
+            );
+            assert_eq!(line_of(*id), None);
+            for kind in KINDS {
+                let item = item_id(*id, kind);
+                assert_ne!(item, *id);
+                assert_eq!(line_of(item), Some((*id, kind)));
+            }
+        }
+        assert_eq!(bit(RewardKind::Award), None);
+    }
 }

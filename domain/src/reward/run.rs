@@ -11,9 +11,13 @@
 //! 2. **everyone else**, a batch at a time along the employee id, the same way without a fit.
 //! 3. **finish**, in the step that finds nobody left: earlier runs' PROPOSED rewards are
 //!    superseded (not for a preview), and the totals are written on the run.
+//!
+//! While a step writes, the steps after it (up to two) are read and priced on a task and a
+//! connection of their own (when the pool has a second one), so the database reads one batch
+//! while it writes another; each step's people are read outside its transaction.
 
 use super::calc::Span;
-use super::engine::{BatchOf, Scope, compute_batch};
+use super::engine::{BatchOf, Priced, ReadOf, Scope, price, write_batch};
 use super::policy::{self, Policy};
 use crate::audit::{self, Change};
 use crate::error::{DomainError, DomainResult};
@@ -29,12 +33,13 @@ use entity::values::DecimalText;
 use entity::{background_job, cycle, employee, review_round, reward, reward_line, reward_run};
 use sea_orm::sea_query::Expr;
 use sea_orm::{
-    ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder,
-    QuerySelect, Set,
+    ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, PaginatorTrait, QueryFilter,
+    QueryOrder, QuerySelect, Set,
 };
 use serde::{Deserialize, Serialize};
 use serde_json::json;
 use std::collections::{BTreeMap, HashMap};
+use std::sync::Arc;
 use uuid::Uuid;
 
 /// People per compute batch unless configured ([`set_batch_size`]).
@@ -407,49 +412,48 @@ pub async fn run(ctx: &Ctx, claim: &mut Claim) -> DomainResult<()> {
     let mut budgeted: Vec<Uuid> = policy.budgets.iter().map(|b| b.department_id).collect();
     budgeted.sort();
     budgeted.dedup();
+    let budgeted: Arc<[Uuid]> = budgeted.into();
+    let read = ReadOf {
+        policy: Arc::new(policy.clone()),
+        span,
+        cycle_id: run.cycle_id,
+        run_id: run.id,
+        round,
+    };
+    // While a step writes, the next steps' people are read and priced on a task and a
+    // connection of their own: their inputs do not depend on this run's lines, and a step
+    // repeated after a crash reads them again.
+    let mut ahead = (crate::db::pool_size(&ctx.db) > 1)
+        .then(|| Ahead::start(&ctx.db, &read, &budgeted, scope_of(&state, &budgeted)));
     while state.phase != Phase::Done {
+        let scope = scope_of(&state, &budgeted);
+        let priced = match &mut ahead {
+            Some(ahead) => ahead.next(&scope).await?,
+            None => price(&ctx.db, &read, &scope).await?,
+        };
         let now = ctx.clock.now();
         let txn = crate::db::begin(&ctx.db).await?;
         let batch = BatchOf {
             run: &run,
             policy: &policy,
-            span,
-            round,
             status,
             effective_on,
             now,
         };
-        let mut count = 0;
-        match state.phase {
-            Phase::Budgeted => match budgeted.get(state.departments_done) {
-                Some(&department) => {
-                    let scope = Scope::Department(department);
-                    count = compute_batch(&txn, &batch, scope, &mut state.totals)
-                        .await?
-                        .map_or(0, |(n, _)| n);
-                    state.departments_done += 1;
-                }
-                None => state.phase = Phase::Others,
-            },
-            Phase::Others => {
-                let scope = Scope::Others {
-                    after: state.after,
-                    limit: batch_size(),
-                    budgeted: &budgeted,
-                };
-                match compute_batch(&txn, &batch, scope, &mut state.totals).await? {
-                    Some((n, upto)) => {
-                        count = n;
-                        state.after = Some(upto);
-                    }
-                    None => {
-                        super::budget::in_policy_order(&policy, &mut state.totals.budgets);
-                        finish(&txn, &run, &state.totals, now).await?;
-                        state.phase = Phase::Done;
-                    }
+        let count = priced.people;
+        if count == 0 && matches!(scope, Scope::Others { .. }) {
+            super::budget::in_policy_order(&policy, &mut state.totals.budgets);
+            finish(&txn, &run, &state.totals, now).await?;
+            state.phase = Phase::Done;
+        } else {
+            match scope {
+                Scope::Department(_) => state.departments_done += 1,
+                Scope::Others { .. } => {
+                    state.phase = Phase::Others;
+                    state.after = priced.last;
                 }
             }
-            Phase::Done => {}
+            write_batch(&txn, &batch, &scope, &priced, &mut state.totals).await?;
         }
         let processed = claim.job.processed + count as i64;
         claim
@@ -473,6 +477,94 @@ pub async fn run(ctx: &Ctx, claim: &mut Claim) -> DomainResult<()> {
         txn.commit().await?;
     }
     Ok(())
+}
+
+/// The steps ahead, read and priced in order on a task of their own, at most two ahead of
+/// the step being written (a department is held whole); dropping it (the job stopped) stops
+/// the task.
+struct Ahead {
+    task: tokio::task::JoinHandle<()>,
+    steps: tokio::sync::mpsc::Receiver<(Scope, DomainResult<Priced>)>,
+}
+
+impl Ahead {
+    fn start(
+        db: &DatabaseConnection,
+        read: &ReadOf,
+        budgeted: &Arc<[Uuid]>,
+        first: Scope,
+    ) -> Ahead {
+        let (db, read, budgeted) = (db.clone(), read.clone(), Arc::clone(budgeted));
+        let (send, steps) = tokio::sync::mpsc::channel(1);
+        let task = tokio::spawn(async move {
+            let mut scope = first;
+            loop {
+                let priced = price(&db, &read, &scope).await;
+                // The step after this one, as the job's cursor will move: the next budgeted
+                // department, then along the id until a batch finds nobody.
+                let next = match (&scope, &priced) {
+                    (_, Err(_)) => None,
+                    (Scope::Department(d), Ok(_)) => {
+                        let done = budgeted.iter().position(|b| b == d).map_or(0, |i| i + 1);
+                        Some(match budgeted.get(done) {
+                            Some(&department) => Scope::Department(department),
+                            None => Scope::Others {
+                                after: None,
+                                limit: batch_size(),
+                                budgeted: Arc::clone(&budgeted),
+                            },
+                        })
+                    }
+                    (Scope::Others { .. }, Ok(p)) if p.people == 0 => None,
+                    (Scope::Others { limit, .. }, Ok(p)) => Some(Scope::Others {
+                        after: p.last,
+                        limit: *limit,
+                        budgeted: Arc::clone(&budgeted),
+                    }),
+                };
+                if send.send((scope, priced)).await.is_err() {
+                    return;
+                }
+                match next {
+                    Some(n) => scope = n,
+                    None => return,
+                }
+            }
+        });
+        Ahead { task, steps }
+    }
+
+    /// The step `scope`, once read and priced.
+    async fn next(&mut self, scope: &Scope) -> DomainResult<Priced> {
+        match self.steps.recv().await {
+            Some((read, priced)) if read == *scope => priced,
+            Some(_) => Err(DomainError::Internal(
+                "the reward run read a step other than the one it writes".into(),
+            )),
+            None => Err(DomainError::Internal(
+                "the reward run's reading stopped before its last step".into(),
+            )),
+        }
+    }
+}
+
+impl Drop for Ahead {
+    fn drop(&mut self) {
+        self.task.abort();
+    }
+}
+
+/// Whom the step at `state` takes: the next budgeted department, then batches of everyone
+/// else.
+fn scope_of(state: &State, budgeted: &Arc<[Uuid]>) -> Scope {
+    match budgeted.get(state.departments_done) {
+        Some(&department) if state.phase == Phase::Budgeted => Scope::Department(department),
+        _ => Scope::Others {
+            after: state.after,
+            limit: batch_size(),
+            budgeted: Arc::clone(budgeted),
+        },
+    }
 }
 
 fn encode(state: &State) -> DomainResult<String> {

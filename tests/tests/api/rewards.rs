@@ -475,6 +475,20 @@ async fn a_runs_totals_are_the_sums_of_the_rewards_it_lists_over_a_varied_organi
         .filter(|b| b["before"] != b["after"])
         .count();
     assert!(fitted > 0, "some pools were fitted: {totals}");
+    // The same run by a worker whose pool has one connection, so it reads each step itself
+    // instead of ahead on a second one: the same rewards, the same totals.
+    let single = domain::Ctx {
+        db: domain::db::connect(&app.database_url, 1).await.unwrap(),
+        ..app.ctx.clone()
+    };
+    assert_eq!(domain::db::pool_size(&single.db), 1);
+    assert!(domain::db::pool_size(&app.ctx.db) > 1);
+    let again = app.start_run(&hr, &cycle, true).await;
+    assert!(domain::jobs::run_due(&single, "test-worker").await.unwrap() > 0);
+    let step_by_step = perfcycle_tests::rewards::run_results(&app, &again).await;
+    assert_eq!(rows.len(), step_by_step.len());
+    assert!(rows == step_by_step, "the two runs' rewards differ");
+    assert_eq!(app.reward_run(&hr, &again).await["totals"], totals);
 }
 
 #[tokio::test(flavor = "multi_thread")]

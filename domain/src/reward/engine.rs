@@ -347,6 +347,7 @@ async fn insert_lines(txn: &impl ConnectionTrait, rows: &[reward_line::Model]) -
         Value::from(d.as_ref().map_or_else(String::new, |d| d.to_string()))
     };
     let column = |f: &dyn Fn(&reward_line::Model) -> Value| rows.iter().map(f).collect::<Vec<_>>();
+    // The arrays in the order of VARYING, then the shared values in the order of SHARED.
     let mut values: Vec<Value> = vec![
         array(ArrayType::Uuid, column(&|r| r.id.into())),
         array(ArrayType::Uuid, column(&|r| r.employee_id.into())),

@@ -1,10 +1,12 @@
-//! The compute step of a reward run, on every backend: a batch's people and their inputs are
-//! read with one statement ([`inputs`]: pay as of the cycle's end, grade, released rating,
-//! earlier approvals), [`super::calc::assess`] prices each person here in exact decimals, and
-//! [`write_batch`] inserts their lines, the batch's counts added to the run's totals in the
-//! batch's transaction.
+//! The compute step of a reward run, on every backend, in three stages that can run side by
+//! side for different steps: [`read`] takes a step's people and their inputs with one
+//! statement (pay as of the cycle's end, grade, released rating, earlier approvals);
+//! [`prepare`] prices each of them in exact decimals ([`super::calc::assess`]), fits a
+//! department's budget, makes their lines and binds them for the insert, and counts the step;
+//! [`write`] inserts the lines in the step's transaction, where the run adds the step's counts
+//! to its totals.
 //!
-//! One engine for both backends: a batch costs one read and one insert (on SQLite one per
+//! One engine for both backends: a step costs one read and one insert (on SQLite one per
 //! chunk); pricing a person in Rust costs microseconds.
 
 use super::budget::{self, Fitted};
@@ -13,14 +15,18 @@ use super::lines::{self, LineOf};
 use super::money::Currency;
 use super::policy::Policy;
 use super::run::Totals;
+use crate::Clock;
 use crate::error::{DomainError, DomainResult};
 use crate::values::{RewardKind, RewardStatus};
-use chrono::{DateTime, NaiveDate, Utc};
+use chrono::NaiveDate;
 use entity::values::DecimalText;
 use entity::{reward_line, reward_run};
 use rust_decimal::Decimal;
 use sea_orm::sea_query::{ArrayType, Value};
-use sea_orm::{ConnectionTrait, DbBackend, EntityTrait, IntoActiveModel, Statement};
+use sea_orm::{
+    ConnectionTrait, DatabaseConnection, DbBackend, EntityTrait, IntoActiveModel, QueryTrait,
+    Statement, TransactionTrait,
+};
 use std::collections::BTreeMap;
 use std::sync::Arc;
 use uuid::Uuid;
@@ -46,20 +52,11 @@ fn chunks<T>(rows: &[T]) -> Vec<&[T]> {
     out
 }
 
-/// What writing a batch needs to know.
-pub(super) struct BatchOf<'a> {
-    pub run: &'a reward_run::Model,
-    pub policy: &'a Policy,
-    pub status: RewardStatus,
-    pub effective_on: NaiveDate,
-    pub now: DateTime<Utc>,
-}
-
 /// The statuses of approved rewards.
 const APPROVED: &str = "status IN ('APPROVED', 'COMMUNICATED')";
 
 /// Whether any reward of `b`'s cycle from another run is approved.
-async fn any_approved(db: &impl ConnectionTrait, b: &ReadOf) -> DomainResult<bool> {
+async fn any_approved(db: &impl ConnectionTrait, b: &RunOf) -> DomainResult<bool> {
     let backend = db.get_database_backend();
     let (cycle, run) = match backend {
         DbBackend::Postgres => ("$1", "$2"),
@@ -71,7 +68,7 @@ async fn any_approved(db: &impl ConnectionTrait, b: &ReadOf) -> DomainResult<boo
              OR EXISTS (SELECT 1 FROM reward WHERE cycle_id = {cycle} AND run_id IS NOT NULL
                           AND run_id <> {run} AND {APPROVED}) AS found"
     );
-    let values = vec![b.cycle_id.into(), b.run_id.into()];
+    let values = vec![b.run.cycle_id.into(), b.run.id.into()];
     let row = db
         .query_one_raw(Statement::from_sql_and_values(backend, sql, values))
         .await?;
@@ -102,25 +99,47 @@ pub(super) enum Scope {
     },
 }
 
-/// What reading and pricing a batch's people needs to know of the run, owned so that it can
-/// run on a task of its own while the previous batch is written.
+/// What computing a step needs to know of its run, owned so that steps can be read and
+/// prepared on tasks of their own while an earlier one is written.
 #[derive(Clone)]
-pub(super) struct ReadOf {
+pub(super) struct RunOf {
+    pub run: Arc<reward_run::Model>,
     pub policy: Arc<Policy>,
     pub span: Span,
-    pub cycle_id: Uuid,
-    pub run_id: Uuid,
     /// The cycle's annual review round, whose released ratings count.
     pub round: Option<Uuid>,
+    /// What the lines are: PROPOSED, or PREVIEW for a preview.
+    pub status: RewardStatus,
+    pub effective_on: NaiveDate,
+    /// When a step's lines are made.
+    pub clock: Arc<dyn Clock>,
 }
 
-/// A batch's people, priced: how many there were and the last one's id, why some get
-/// nothing, and the calculation of everyone who gets something.
-pub(super) struct Priced {
+/// A step's people with their inputs, along the employee id.
+pub(super) struct People(Vec<Candidate>);
+
+impl People {
+    pub fn len(&self) -> usize {
+        self.0.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
+    /// The last one's id: where the next step along the id starts.
+    pub fn last(&self) -> Option<Uuid> {
+        self.0.last().map(|p| p.id)
+    }
+}
+
+/// A step ready to be written: how many people it took and the last one's id, its counts
+/// (added to the run's totals when it is written), and the insert of its lines.
+pub(super) struct Prepared {
     pub people: usize,
     pub last: Option<Uuid>,
-    skipped: BTreeMap<Skip, i64>,
-    assessed: Vec<Assessed>,
+    pub totals: Totals,
+    insert: Vec<Statement>,
 }
 
 /// Someone who gets something, with the kinds of reward it holds.
@@ -131,26 +150,47 @@ struct Assessed {
     kinds: i16,
 }
 
-/// The batch `scope` takes, read ([`inputs`]) and priced in exact decimals.
-pub(super) async fn price(
-    db: &impl ConnectionTrait,
-    r: &ReadOf,
+/// The people the step `scope` takes ([`inputs`]), read in a transaction of their own. On
+/// PostgreSQL without just-in-time compilation: a large department's read crosses its cost
+/// threshold, and compiling (tens of milliseconds of CPU in each process of a parallel plan)
+/// cost more than it saved.
+pub(super) async fn read(
+    db: &DatabaseConnection,
+    r: &RunOf,
     scope: &Scope,
-) -> DomainResult<Priced> {
-    let people = inputs(db, r, scope).await?;
-    let mut priced = Priced {
-        people: people.len(),
-        last: people.last().map(|p| p.id),
-        skipped: BTreeMap::new(),
-        assessed: Vec::new(),
+) -> DomainResult<People> {
+    let txn = db.begin().await?;
+    if txn.get_database_backend() == DbBackend::Postgres {
+        txn.execute_unprepared("SET LOCAL jit = off").await?;
+    }
+    let people = inputs(&txn, r, scope).await?;
+    txn.commit().await?;
+    Ok(People(people))
+}
+
+/// The step `scope`, whose `people` were read, made ready to write: each priced in exact
+/// decimals, a department's pools fitted (what other runs had approved is read from `db`),
+/// the lines made and bound for the insert.
+pub(super) async fn prepare(
+    db: &impl ConnectionTrait,
+    r: &RunOf,
+    scope: &Scope,
+    people: People,
+) -> DomainResult<Prepared> {
+    let mut totals = Totals {
+        people: people.len() as i64,
+        ..Totals::default()
     };
-    for p in people {
+    let last = people.last();
+    let mut skipped: BTreeMap<Skip, i64> = BTreeMap::new();
+    let mut assessed = Vec::new();
+    for p in people.0 {
         match calc::assess(&r.policy, r.span, &p.person) {
-            Err(skip) => *priced.skipped.entry(skip).or_default() += 1,
+            Err(skip) => *skipped.entry(skip).or_default() += 1,
             Ok(Some(assessment)) => {
                 let kinds = calc::kinds_of(&assessment);
                 if kinds != 0 {
-                    priced.assessed.push(Assessed {
+                    assessed.push(Assessed {
                         id: p.id,
                         department_id: p.department_id,
                         assessment,
@@ -161,23 +201,9 @@ pub(super) async fn price(
             Ok(None) => {}
         }
     }
-    Ok(priced)
-}
-
-/// Writes `priced`, the batch `scope` took: its department's budget fitted, its lines
-/// inserted, its counts added to `totals`.
-pub(super) async fn write_batch(
-    txn: &impl ConnectionTrait,
-    b: &BatchOf<'_>,
-    scope: &Scope,
-    priced: &Priced,
-    totals: &mut Totals,
-) -> DomainResult<()> {
-    totals.people += priced.people as i64;
-    for (skip, n) in &priced.skipped {
-        *totals.skipped.entry(skip.as_str().to_owned()).or_default() += n;
+    for (skip, n) in skipped {
+        totals.skipped.insert(skip.as_str().to_owned(), n);
     }
-    let assessed = &priced.assessed;
     let mut fitted: Vec<Fitted<'_>> = assessed
         .iter()
         .map(|p| Fitted {
@@ -188,14 +214,14 @@ pub(super) async fn write_batch(
         })
         .collect();
     if let Scope::Department(department) = *scope {
-        let reports = budget::fit_department(txn, b.run, b.policy, department, &mut fitted).await?;
-        totals.budgets.extend(reports);
+        totals.budgets =
+            budget::fit_department(db, &r.run, &r.policy, department, &mut fitted).await?;
     }
     let of = LineOf {
-        run: b.run,
-        status: b.status,
-        effective_on: b.effective_on,
-        now: b.now,
+        run: &r.run,
+        status: r.status,
+        effective_on: r.effective_on,
+        now: r.clock.now(),
     };
     let mut rows = Vec::with_capacity(fitted.len());
     for (p, f) in assessed.iter().zip(&fitted) {
@@ -230,7 +256,20 @@ pub(super) async fn write_batch(
             (f.raise, f.bonus),
         ));
     }
-    insert_lines(txn, &rows).await
+    Ok(Prepared {
+        people: totals.people as usize,
+        last,
+        insert: insert_statements(db.get_database_backend(), &rows)?,
+        totals,
+    })
+}
+
+/// Inserts a prepared step's lines, in the step's transaction `txn`.
+pub(super) async fn write(txn: &impl ConnectionTrait, step: &mut Prepared) -> DomainResult<()> {
+    for statement in std::mem::take(&mut step.insert) {
+        txn.execute_raw(statement).await?;
+    }
+    Ok(())
 }
 
 /// The columns of a line that differ from line to line, in the order the PostgreSQL insert
@@ -305,25 +344,28 @@ fn insert_sql() -> String {
     )
 }
 
-/// Inserts a batch's lines: on PostgreSQL in one statement whose parameters are the columns as
-/// binary arrays (a row of parameters per line cost PostgreSQL 20 ms to bind per thousand
-/// lines, and text arrays half as much again to parse); on SQLite as multi-row inserts of a
-/// few fixed sizes.
-async fn insert_lines(txn: &impl ConnectionTrait, rows: &[reward_line::Model]) -> DomainResult<()> {
+/// The insert of a step's lines: on PostgreSQL one statement whose parameters are the columns
+/// as binary arrays (a row of parameters per line cost PostgreSQL 20 ms to bind per thousand
+/// lines, and text arrays half as much again to parse); on SQLite multi-row inserts of a few
+/// fixed sizes.
+fn insert_statements(
+    backend: DbBackend,
+    rows: &[reward_line::Model],
+) -> DomainResult<Vec<Statement>> {
     let Some(first) = rows.first() else {
-        return Ok(());
+        return Ok(Vec::new());
     };
-    if txn.get_database_backend() != DbBackend::Postgres {
-        for chunk in chunks(rows) {
-            let models = chunk
-                .iter()
-                .cloned()
-                .map(IntoActiveModel::into_active_model);
-            reward_line::Entity::insert_many(models)
-                .exec_without_returning(txn)
-                .await?;
-        }
-        return Ok(());
+    if backend != DbBackend::Postgres {
+        return Ok(chunks(rows)
+            .into_iter()
+            .map(|chunk| {
+                let models = chunk
+                    .iter()
+                    .cloned()
+                    .map(IntoActiveModel::into_active_model);
+                reward_line::Entity::insert_many(models).build(backend)
+            })
+            .collect());
     }
     let shared = |r: &reward_line::Model| {
         (
@@ -377,23 +419,21 @@ async fn insert_lines(txn: &impl ConnectionTrait, rows: &[reward_line::Model]) -
         first.effective_on.into(),
         first.created_at.into(),
     ]);
-    txn.execute_raw(Statement::from_sql_and_values(
+    Ok(vec![Statement::from_sql_and_values(
         DbBackend::Postgres,
         insert_sql(),
         values,
-    ))
-    .await?;
-    Ok(())
+    )])
 }
 
-/// The batch's people with their inputs, in one statement: each candidate (hired by the
+/// The step's people with their inputs, in one statement: each candidate (hired by the
 /// cycle's end, not gone before its start) with their pay as of the cycle's end or their last
 /// day (the latest entry by then), its grade's range when in the same currency, their
 /// released final rating, and whether an earlier run's rewards for them are approved; along
 /// the employee id, so that their lines go into the indexes in order.
 async fn inputs(
     db: &impl ConnectionTrait,
-    b: &ReadOf,
+    b: &RunOf,
     scope: &Scope,
 ) -> DomainResult<Vec<Candidate>> {
     let backend = db.get_database_backend();
@@ -406,7 +446,7 @@ async fn inputs(
         }
     };
     let (start, end) = (bind(b.span.starts_on.into()), bind(b.span.ends_on.into()));
-    let (cycle, run) = (bind(b.cycle_id.into()), bind(b.run_id.into()));
+    let (cycle, run) = (bind(b.run.cycle_id.into()), bind(b.run.id.into()));
     let round = bind(b.round.into());
     let (only, limit) = match scope {
         Scope::Department(d) => (
@@ -502,15 +542,16 @@ async fn inputs(
         })
         .transpose()
     };
+    // By position, in the order the statement selects them.
     let mut out = Vec::with_capacity(rows.len());
     for row in rows {
-        let salary = money(row.try_get("", "base_salary")?)?;
-        let pct = money(row.try_get("", "bonus_target_pct")?)?;
-        let currency: Option<String> = row.try_get("", "currency")?;
+        let salary = money(row.try_get_by_index(5)?)?;
+        let pct = money(row.try_get_by_index(6)?)?;
+        let currency: Option<String> = row.try_get_by_index(7)?;
         let (min, mid, max) = (
-            money(row.try_get("", "range_min")?)?,
-            money(row.try_get("", "range_mid")?)?,
-            money(row.try_get("", "range_max")?)?,
+            money(row.try_get_by_index(8)?)?,
+            money(row.try_get_by_index(9)?)?,
+            money(row.try_get_by_index(10)?)?,
         );
         let pay = match (salary, pct, currency.as_deref().and_then(Currency::of)) {
             (Some(salary), Some(bonus_target_pct), Some(currency)) => Some(Pay {
@@ -524,18 +565,18 @@ async fn inputs(
             }),
             _ => None,
         };
-        let left_on: Option<NaiveDate> = row.try_get("", "left_on")?;
-        let active: bool = row.try_get("", "active")?;
+        let left_on: Option<NaiveDate> = row.try_get_by_index(3)?;
+        let active: bool = row.try_get_by_index(4)?;
         out.push(Candidate {
-            id: row.try_get("", "id")?,
-            department_id: row.try_get("", "department_id")?,
+            id: row.try_get_by_index(0)?,
+            department_id: row.try_get_by_index(1)?,
             person: Person {
-                hired_on: row.try_get("", "hired_on")?,
+                hired_on: row.try_get_by_index(2)?,
                 left_on,
                 left_undated: !active && left_on.is_none(),
-                rating: row.try_get("", "final_rating")?,
+                rating: row.try_get_by_index(11)?,
                 pay,
-                already_approved: row.try_get("", "approved")?,
+                already_approved: row.try_get_by_index(12)?,
             },
         });
     }

@@ -12,12 +12,14 @@
 //! 3. **finish**, in the step that finds nobody left: earlier runs' PROPOSED rewards are
 //!    superseded (not for a preview), and the totals are written on the run.
 //!
-//! While a step writes, the steps after it (up to two) are read and priced on a task and a
-//! connection of their own (when the pool has a second one), so the database reads one batch
-//! while it writes another; each step's people are read outside its transaction.
+//! The budgeted departments go largest first (the order is fixed in the cursor when the run
+//! starts). While a step writes, the steps after it are read on a task and a connection of
+//! their own and prepared (priced, fitted, their lines made and bound) on another (when the
+//! pool has a second connection), so the database reads one step while it writes another and
+//! the worker prepares a third; each step's people are read outside its transaction.
 
 use super::calc::Span;
-use super::engine::{BatchOf, Priced, ReadOf, Scope, price, write_batch};
+use super::engine::{People, Prepared, RunOf, Scope, prepare, read, write};
 use super::policy::{self, Policy};
 use crate::audit::{self, Change};
 use crate::error::{DomainError, DomainResult};
@@ -107,6 +109,22 @@ impl Totals {
         self
     }
 
+    /// Adds a step's counts.
+    fn add(&mut self, step: &Totals) {
+        self.people += step.people;
+        self.rewarded += step.rewarded;
+        for (skip, n) in &step.skipped {
+            *self.skipped.entry(skip.clone()).or_default() += n;
+        }
+        for k in &step.kinds {
+            let t = self.kind_mut(k.kind, &k.currency);
+            t.count += k.count;
+            t.proposed.0 += k.proposed.0;
+            t.amount.0 += k.amount.0;
+        }
+        self.budgets.extend(step.budgets.iter().cloned());
+    }
+
     pub(super) fn kind_mut(&mut self, kind: RewardKind, currency: &str) -> &mut KindTotal {
         let i = match self
             .kinds
@@ -145,6 +163,10 @@ enum Phase {
 #[serde(rename_all = "camelCase")]
 struct State {
     phase: Phase,
+    /// The budgeted departments in the order the run takes them, fixed when it starts (none
+    /// in the cursor of a run from before the order was kept: those take them by id).
+    #[serde(default)]
+    departments: Option<Vec<Uuid>>,
     /// Budgeted: how many of the budgeted departments are done.
     departments_done: usize,
     /// Others: the last employee done.
@@ -377,6 +399,21 @@ fn span_of(cycle: &cycle::Model) -> Span {
     }
 }
 
+/// How many people a run considers in each department (and outside any): the run takes the
+/// budgeted departments largest first, so that the last steps, whose writing nothing else
+/// overlaps, are the smallest.
+async fn sizes(db: &impl ConnectionTrait, span: Span) -> DomainResult<HashMap<Option<Uuid>, i64>> {
+    let counted: Vec<(Option<Uuid>, i64)> = candidates(span)
+        .select_only()
+        .column(employee::Column::DepartmentId)
+        .column_as(employee::Column::Id.count(), "n")
+        .group_by(employee::Column::DepartmentId)
+        .into_tuple()
+        .all(db)
+        .await?;
+    Ok(counted.into_iter().collect())
+}
+
 /// The reward run job.
 pub async fn run(ctx: &Ctx, claim: &mut Claim) -> DomainResult<()> {
     let run = find::<reward_run::Entity>(&ctx.db, claim.job.subject_id, "reward run").await?;
@@ -394,66 +431,78 @@ pub async fn run(ctx: &Ctx, claim: &mut Claim) -> DomainResult<()> {
             .map_err(|e| DomainError::Internal(format!("reward run cursor: {e}")))?,
         None => State::default(),
     };
-    let total = if claim.job.total > 0 {
-        claim.job.total
-    } else {
-        candidates(span).count(&ctx.db).await? as i64
+    // Departments with a budget, in the order the run fixed when it started: each is computed
+    // whole and fitted to its pools before its lines are written.
+    let mut total = claim.job.total;
+    let budgeted: Arc<[Uuid]> = match &state.departments {
+        Some(order) => order.as_slice().into(),
+        None => {
+            let mut ids: Vec<Uuid> = policy.budgets.iter().map(|b| b.department_id).collect();
+            ids.sort();
+            ids.dedup();
+            if claim.job.cursor.is_none() {
+                let sizes = sizes(&ctx.db, span).await?;
+                total = sizes.values().sum();
+                ids.sort_by_key(|d| {
+                    (
+                        std::cmp::Reverse(sizes.get(&Some(*d)).copied().unwrap_or(0)),
+                        *d,
+                    )
+                });
+                state.departments = Some(ids.clone());
+            }
+            ids.into()
+        }
     };
-    let effective_on = policy
-        .effective_on
-        .unwrap_or(span.ends_on + Duration::days(1));
-    let status = if run.preview {
-        RewardStatus::Preview
-    } else {
-        RewardStatus::Proposed
-    };
-    // Departments with a budget, in a fixed order: each is computed whole and fitted to its
-    // pools before its lines are written.
-    let mut budgeted: Vec<Uuid> = policy.budgets.iter().map(|b| b.department_id).collect();
-    budgeted.sort();
-    budgeted.dedup();
-    let budgeted: Arc<[Uuid]> = budgeted.into();
-    let read = ReadOf {
-        policy: Arc::new(policy.clone()),
+    if total == 0 {
+        total = candidates(span).count(&ctx.db).await? as i64;
+    }
+    let r = RunOf {
+        effective_on: policy
+            .effective_on
+            .unwrap_or(span.ends_on + Duration::days(1)),
+        status: if run.preview {
+            RewardStatus::Preview
+        } else {
+            RewardStatus::Proposed
+        },
+        run: Arc::new(run),
+        policy: Arc::new(policy),
         span,
-        cycle_id: run.cycle_id,
-        run_id: run.id,
         round,
+        clock: Arc::clone(&ctx.clock),
     };
-    // While a step writes, the next steps' people are read and priced on a task and a
-    // connection of their own: their inputs do not depend on this run's lines, and a step
-    // repeated after a crash reads them again.
+    // While a step writes, the next steps' people are read on a task and a connection of
+    // their own, and prepared on another: their inputs do not depend on this run's lines, and
+    // a step repeated after a crash reads them again.
     let mut ahead = (crate::db::pool_size(&ctx.db) > 1)
-        .then(|| Ahead::start(&ctx.db, &read, &budgeted, scope_of(&state, &budgeted)));
+        .then(|| Ahead::start(&ctx.db, &r, &budgeted, scope_of(&state, &budgeted)));
     while state.phase != Phase::Done {
         let scope = scope_of(&state, &budgeted);
-        let priced = match &mut ahead {
+        let mut step = match &mut ahead {
             Some(ahead) => ahead.next(&scope).await?,
-            None => price(&ctx.db, &read, &scope).await?,
+            None => {
+                let people = read(&ctx.db, &r, &scope).await?;
+                prepare(&ctx.db, &r, &scope, people).await?
+            }
         };
         let now = ctx.clock.now();
         let txn = crate::db::begin(&ctx.db).await?;
-        let batch = BatchOf {
-            run: &run,
-            policy: &policy,
-            status,
-            effective_on,
-            now,
-        };
-        let count = priced.people;
+        let count = step.people;
         if count == 0 && matches!(scope, Scope::Others { .. }) {
-            super::budget::in_policy_order(&policy, &mut state.totals.budgets);
-            finish(&txn, &run, &state.totals, now).await?;
+            super::budget::in_policy_order(&r.policy, &mut state.totals.budgets);
+            finish(&txn, &r.run, &state.totals, now).await?;
             state.phase = Phase::Done;
         } else {
             match scope {
                 Scope::Department(_) => state.departments_done += 1,
                 Scope::Others { .. } => {
                     state.phase = Phase::Others;
-                    state.after = priced.last;
+                    state.after = step.last;
                 }
             }
-            write_batch(&txn, &batch, &scope, &priced, &mut state.totals).await?;
+            write(&txn, &mut step).await?;
+            state.totals.add(&step.totals);
         }
         let processed = claim.job.processed + count as i64;
         claim
@@ -467,8 +516,8 @@ pub async fn run(ctx: &Ctx, claim: &mut Claim) -> DomainResult<()> {
             .await?;
         if count > 0 {
             let event = DomainEvent::RewardRunProgressed {
-                run_id: run.id,
-                cycle_id: run.cycle_id,
+                run_id: r.run.id,
+                cycle_id: r.run.cycle_id,
                 processed,
                 total: Ord::max(total, processed),
             };
@@ -479,65 +528,62 @@ pub async fn run(ctx: &Ctx, claim: &mut Claim) -> DomainResult<()> {
     Ok(())
 }
 
-/// The steps ahead, read and priced in order on a task of their own, at most two ahead of
-/// the step being written (a department is held whole); dropping it (the job stopped) stops
-/// the task.
+/// The steps ahead of the one being written: read in order on one task and prepared on
+/// another, each at most a step ahead of the next stage (a department is held whole);
+/// dropping it (the job stopped) stops both.
 struct Ahead {
-    task: tokio::task::JoinHandle<()>,
-    steps: tokio::sync::mpsc::Receiver<(Scope, DomainResult<Priced>)>,
+    tasks: [tokio::task::JoinHandle<()>; 2],
+    steps: tokio::sync::mpsc::Receiver<(Scope, DomainResult<Prepared>)>,
 }
 
 impl Ahead {
-    fn start(
-        db: &DatabaseConnection,
-        read: &ReadOf,
-        budgeted: &Arc<[Uuid]>,
-        first: Scope,
-    ) -> Ahead {
-        let (db, read, budgeted) = (db.clone(), read.clone(), Arc::clone(budgeted));
-        let (send, steps) = tokio::sync::mpsc::channel(1);
-        let task = tokio::spawn(async move {
-            let mut scope = first;
-            loop {
-                let priced = price(&db, &read, &scope).await;
-                // The step after this one, as the job's cursor will move: the next budgeted
-                // department, then along the id until a batch finds nobody.
-                let next = match (&scope, &priced) {
-                    (_, Err(_)) => None,
-                    (Scope::Department(d), Ok(_)) => {
-                        let done = budgeted.iter().position(|b| b == d).map_or(0, |i| i + 1);
-                        Some(match budgeted.get(done) {
-                            Some(&department) => Scope::Department(department),
-                            None => Scope::Others {
-                                after: None,
-                                limit: batch_size(),
-                                budgeted: Arc::clone(&budgeted),
-                            },
-                        })
+    fn start(db: &DatabaseConnection, r: &RunOf, budgeted: &Arc<[Uuid]>, first: Scope) -> Ahead {
+        let (send_read, mut reads) = tokio::sync::mpsc::channel::<(Scope, DomainResult<People>)>(1);
+        let reader = {
+            let (db, r, budgeted) = (db.clone(), r.clone(), Arc::clone(budgeted));
+            tokio::spawn(async move {
+                let mut scope = first;
+                loop {
+                    let people = read(&db, &r, &scope).await;
+                    let next = match &people {
+                        Ok(people) => next_scope(&scope, people, &budgeted),
+                        Err(_) => None,
+                    };
+                    if send_read.send((scope, people)).await.is_err() {
+                        return;
                     }
-                    (Scope::Others { .. }, Ok(p)) if p.people == 0 => None,
-                    (Scope::Others { limit, .. }, Ok(p)) => Some(Scope::Others {
-                        after: p.last,
-                        limit: *limit,
-                        budgeted: Arc::clone(&budgeted),
-                    }),
-                };
-                if send.send((scope, priced)).await.is_err() {
-                    return;
+                    match next {
+                        Some(n) => scope = n,
+                        None => return,
+                    }
                 }
-                match next {
-                    Some(n) => scope = n,
-                    None => return,
+            })
+        };
+        let (send, steps) = tokio::sync::mpsc::channel(1);
+        let preparer = {
+            let (db, r) = (db.clone(), r.clone());
+            tokio::spawn(async move {
+                while let Some((scope, people)) = reads.recv().await {
+                    let prepared = match people {
+                        Ok(people) => prepare(&db, &r, &scope, people).await,
+                        Err(e) => Err(e),
+                    };
+                    if send.send((scope, prepared)).await.is_err() {
+                        return;
+                    }
                 }
-            }
-        });
-        Ahead { task, steps }
+            })
+        };
+        Ahead {
+            tasks: [reader, preparer],
+            steps,
+        }
     }
 
-    /// The step `scope`, once read and priced.
-    async fn next(&mut self, scope: &Scope) -> DomainResult<Priced> {
+    /// The step `scope`, once read and prepared.
+    async fn next(&mut self, scope: &Scope) -> DomainResult<Prepared> {
         match self.steps.recv().await {
-            Some((read, priced)) if read == *scope => priced,
+            Some((read, prepared)) if read == *scope => prepared,
             Some(_) => Err(DomainError::Internal(
                 "the reward run read a step other than the one it writes".into(),
             )),
@@ -550,7 +596,33 @@ impl Ahead {
 
 impl Drop for Ahead {
     fn drop(&mut self) {
-        self.task.abort();
+        for task in &self.tasks {
+            task.abort();
+        }
+    }
+}
+
+/// The step after `scope`, which took `people`, as the job's cursor will move: the next
+/// budgeted department, then along the id until a step finds nobody.
+fn next_scope(scope: &Scope, people: &People, budgeted: &Arc<[Uuid]>) -> Option<Scope> {
+    match scope {
+        Scope::Department(d) => {
+            let done = budgeted.iter().position(|b| b == d).map_or(0, |i| i + 1);
+            Some(match budgeted.get(done) {
+                Some(&department) => Scope::Department(department),
+                None => Scope::Others {
+                    after: None,
+                    limit: batch_size(),
+                    budgeted: Arc::clone(budgeted),
+                },
+            })
+        }
+        Scope::Others { .. } if people.is_empty() => None,
+        Scope::Others { limit, .. } => Some(Scope::Others {
+            after: people.last(),
+            limit: *limit,
+            budgeted: Arc::clone(budgeted),
+        }),
     }
 }
 
@@ -628,4 +700,89 @@ async fn finish(
         rewarded: totals.rewarded,
     };
     publish::emit(txn, now, None, vec![event]).await.map(|_| ())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{KindTotal, Phase, State, Totals};
+    use crate::values::RewardKind;
+    use entity::values::DecimalText;
+    use rust_decimal::Decimal;
+    use uuid::Uuid;
+
+    fn kind(kind: RewardKind, currency: &str, count: i64, proposed: i64, amount: i64) -> KindTotal {
+        KindTotal {
+            kind,
+            currency: currency.to_owned(),
+            count,
+            proposed: DecimalText(Decimal::new(proposed, 2)),
+            amount: DecimalText(Decimal::new(amount, 2)),
+        }
+    }
+
+    #[test]
+    fn a_steps_counts_add_to_the_runs_by_kind_and_currency() {
+        let mut run = Totals {
+            people: 3,
+            rewarded: 2,
+            skipped: [("NO_RATING".to_owned(), 1)].into(),
+            kinds: vec![kind(RewardKind::Bonus, "EUR", 2, 1000, 900)],
+            budgets: Vec::new(),
+        };
+        let step = Totals {
+            people: 4,
+            rewarded: 3,
+            skipped: [
+                ("NO_RATING".to_owned(), 1),
+                ("TENURE_TOO_SHORT".to_owned(), 2),
+            ]
+            .into(),
+            kinds: vec![
+                kind(RewardKind::Pto, "", 1, 200, 200),
+                kind(RewardKind::Bonus, "USD", 1, 50, 50),
+                kind(RewardKind::Bonus, "EUR", 3, 1, 1),
+            ],
+            budgets: Vec::new(),
+        };
+        run.add(&step);
+        assert_eq!((run.people, run.rewarded), (7, 5));
+        assert_eq!(
+            run.skipped,
+            [
+                ("NO_RATING".to_owned(), 2),
+                ("TENURE_TOO_SHORT".to_owned(), 2)
+            ]
+            .into()
+        );
+        assert_eq!(
+            run.sorted().kinds,
+            vec![
+                kind(RewardKind::Bonus, "EUR", 5, 1001, 901),
+                kind(RewardKind::Bonus, "USD", 1, 50, 50),
+                kind(RewardKind::Pto, "", 1, 200, 200),
+            ]
+        );
+    }
+
+    #[test]
+    fn a_cursor_keeps_the_department_order_and_one_from_before_it_has_none()
+    -> Result<(), serde_json::Error> {
+        let order = vec![Uuid::from_u128(2), Uuid::from_u128(1)];
+        let state = State {
+            departments: Some(order.clone()),
+            departments_done: 1,
+            ..State::default()
+        };
+        let back: State = serde_json::from_str(&serde_json::to_string(&state)?)?;
+        assert_eq!(back.departments, Some(order));
+        assert_eq!(back.departments_done, 1);
+        // A run queued before the order was kept resumes along the department id.
+        let old = r#"{"phase":"BUDGETED","departmentsDone":2,"after":null,
+                      "totals":{"people":5,"rewarded":3,"skipped":{},"kinds":[],"budgets":[]}}"#;
+        let old: State = serde_json::from_str(old)?;
+        assert_eq!(old.departments, None);
+        assert_eq!((old.phase, old.departments_done), (Phase::Budgeted, 2));
+        assert_eq!(old.totals.people, 5);
+        Ok(())
+    }
 }

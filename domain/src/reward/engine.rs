@@ -309,7 +309,9 @@ const SHARED: [(&str, &str); 5] = [
 ];
 
 /// The PostgreSQL insert of a batch's lines: the varying columns unnested from arrays, the
-/// shared ones bound once; a new line is never approved nor communicated.
+/// shared ones bound once; a new line is never approved nor communicated. The arrays are
+/// unnested side by side in a select list, not as `unnest(a, b, …)` in FROM, which stores each
+/// array's rows before joining them up (95 000 lines: about 400 ms against 600 ms).
 fn insert_sql() -> String {
     let names: Vec<&str> = VARYING
         .iter()
@@ -329,18 +331,16 @@ fn insert_sql() -> String {
                 .map(|(i, (_, ty))| format!("${}::{ty}", VARYING.len() + i + 1)),
         )
         .collect();
-    let arrays: Vec<String> = VARYING
+    let unnested: Vec<String> = VARYING
         .iter()
         .enumerate()
-        .map(|(i, (_, ty, _))| format!("${}::{ty}[]", i + 1))
+        .map(|(i, (name, ty, _))| format!("unnest(${}::{ty}[]) AS {name}", i + 1))
         .collect();
-    let aliases: Vec<&str> = VARYING.iter().map(|(name, _, _)| *name).collect();
     format!(
-        "INSERT INTO reward_line ({}) SELECT {} FROM unnest({}) AS t({})",
+        "INSERT INTO reward_line ({}) SELECT {} FROM (SELECT {}) AS t",
         names.join(", "),
         selected.join(", "),
-        arrays.join(", "),
-        aliases.join(", ")
+        unnested.join(", ")
     )
 }
 

@@ -14,9 +14,10 @@
 //!
 //! The budgeted departments go largest first (the order is fixed in the cursor when the run
 //! starts). While a step writes, the steps after it are read on a task and a connection of
-//! their own and prepared (priced, fitted, their lines made and bound) on another (when the
-//! pool has a second connection), so the database reads one step while it writes another and
-//! the worker prepares a third; each step's people are read outside its transaction.
+//! their own and prepared (priced, fitted, their lines made and bound) on two others (when
+//! the pool has a second connection), so the database reads one step while it writes another
+//! and the worker prepares the ones between; each step's people are read outside its
+//! transaction.
 
 use super::calc::Span;
 use super::engine::{People, Prepared, RunOf, Scope, prepare, read, write};
@@ -473,7 +474,7 @@ pub async fn run(ctx: &Ctx, claim: &mut Claim) -> DomainResult<()> {
         clock: Arc::clone(&ctx.clock),
     };
     // While a step writes, the next steps' people are read on a task and a connection of
-    // their own, and prepared on another: their inputs do not depend on this run's lines, and
+    // their own, and prepared on two others: their inputs do not depend on this run's lines, and
     // a step repeated after a crash reads them again.
     let mut ahead = (crate::db::pool_size(&ctx.db) > 1)
         .then(|| Ahead::start(&ctx.db, &r, &budgeted, scope_of(&state, &budgeted)));
@@ -528,28 +529,33 @@ pub async fn run(ctx: &Ctx, claim: &mut Claim) -> DomainResult<()> {
     Ok(())
 }
 
-/// The steps ahead of the one being written: read in order on one task and prepared on
-/// another, each at most a step ahead of the next stage (a department is held whole);
-/// dropping it (the job stopped) stops both.
+/// The steps ahead of the one being written: read in order on one task and prepared on two
+/// others, taking turns (preparing a step costs the worker about as much as reading or writing
+/// it costs the database), each at most a step ahead of the next stage (a department is held
+/// whole); dropping it (the job stopped) stops all three.
 struct Ahead {
-    tasks: [tokio::task::JoinHandle<()>; 2],
-    steps: tokio::sync::mpsc::Receiver<(Scope, DomainResult<Prepared>)>,
+    tasks: [tokio::task::JoinHandle<()>; 3],
+    steps: [tokio::sync::mpsc::Receiver<(Scope, DomainResult<Prepared>)>; 2],
+    /// How many steps were taken: the next comes from `steps[taken % 2]`.
+    taken: usize,
 }
 
 impl Ahead {
     fn start(db: &DatabaseConnection, r: &RunOf, budgeted: &Arc<[Uuid]>, first: Scope) -> Ahead {
-        let (send_read, mut reads) = tokio::sync::mpsc::channel::<(Scope, DomainResult<People>)>(1);
+        let (send_a, reads_a) = tokio::sync::mpsc::channel::<(Scope, DomainResult<People>)>(1);
+        let (send_b, reads_b) = tokio::sync::mpsc::channel::<(Scope, DomainResult<People>)>(1);
         let reader = {
             let (db, r, budgeted) = (db.clone(), r.clone(), Arc::clone(budgeted));
             tokio::spawn(async move {
+                let sends = [send_a, send_b];
                 let mut scope = first;
-                loop {
+                for turn in 0.. {
                     let people = read(&db, &r, &scope).await;
                     let next = match &people {
                         Ok(people) => next_scope(&scope, people, &budgeted),
                         Err(_) => None,
                     };
-                    if send_read.send((scope, people)).await.is_err() {
+                    if sends[turn % 2].send((scope, people)).await.is_err() {
                         return;
                     }
                     match next {
@@ -559,10 +565,10 @@ impl Ahead {
                 }
             })
         };
-        let (send, steps) = tokio::sync::mpsc::channel(1);
-        let preparer = {
+        let preparer = |mut reads: tokio::sync::mpsc::Receiver<(Scope, DomainResult<People>)>| {
             let (db, r) = (db.clone(), r.clone());
-            tokio::spawn(async move {
+            let (send, steps) = tokio::sync::mpsc::channel(1);
+            let task = tokio::spawn(async move {
                 while let Some((scope, people)) = reads.recv().await {
                     let prepared = match people {
                         Ok(people) => prepare(&db, &r, &scope, people).await,
@@ -572,17 +578,23 @@ impl Ahead {
                         return;
                     }
                 }
-            })
+            });
+            (task, steps)
         };
+        let (task_a, steps_a) = preparer(reads_a);
+        let (task_b, steps_b) = preparer(reads_b);
         Ahead {
-            tasks: [reader, preparer],
-            steps,
+            tasks: [reader, task_a, task_b],
+            steps: [steps_a, steps_b],
+            taken: 0,
         }
     }
 
     /// The step `scope`, once read and prepared.
     async fn next(&mut self, scope: &Scope) -> DomainResult<Prepared> {
-        match self.steps.recv().await {
+        let turn = self.taken % 2;
+        self.taken += 1;
+        match self.steps[turn].recv().await {
             Some((read, prepared)) if read == *scope => prepared,
             Some(_) => Err(DomainError::Internal(
                 "the reward run read a step other than the one it writes".into(),

@@ -133,10 +133,10 @@ impl People {
     }
 }
 
-/// A step ready to be written: how many people it took and the last one's id, its counts
-/// (added to the run's totals when it is written), and the insert of its lines.
+/// A step ready to be written: the last one's id of the people it took, its counts (how many
+/// people among them; added to the run's totals when it is written), and the insert of its
+/// lines.
 pub(super) struct Prepared {
-    pub people: usize,
     pub last: Option<Uuid>,
     pub totals: Totals,
     insert: Vec<Statement>,
@@ -257,7 +257,6 @@ pub(super) async fn prepare(
         ));
     }
     Ok(Prepared {
-        people: totals.people as usize,
         last,
         insert: insert_statements(db.get_database_backend(), &rows)?,
         totals,
@@ -272,40 +271,128 @@ pub(super) async fn write(txn: &impl ConnectionTrait, step: &mut Prepared) -> Do
     Ok(())
 }
 
-/// The columns of a line that differ from line to line, in the order the PostgreSQL insert
-/// binds them as arrays: name, array type, and the stand-in for a missing value (binary
-/// arrays have no NULL elements; the insert turns the stand-in back into NULL).
-const VARYING: [(&str, &str, Option<&str>); 17] = [
-    ("id", "uuid", None),
-    ("employee_id", "uuid", None),
-    (
+/// A column of the PostgreSQL insert: its name, its SQL type, and a line's value for it.
+struct Column {
+    name: &'static str,
+    ty: &'static str,
+    value: fn(&reward_line::Model) -> Value,
+}
+
+/// A column whose value differs from line to line, bound as a binary array of `array`
+/// elements; binary arrays have no NULL elements, so a missing value is bound as `missing`
+/// (the SQL of its stand-in), which the insert turns back into NULL.
+struct Varying {
+    column: Column,
+    array: ArrayType,
+    missing: Option<&'static str>,
+}
+
+const fn varying(
+    name: &'static str,
+    ty: &'static str,
+    array: ArrayType,
+    missing: Option<&'static str>,
+    value: fn(&reward_line::Model) -> Value,
+) -> Varying {
+    Varying {
+        column: Column { name, ty, value },
+        array,
+        missing,
+    }
+}
+
+fn text(d: &DecimalText) -> Value {
+    Value::from(d.to_string())
+}
+
+fn text_or_empty(d: &Option<DecimalText>) -> Value {
+    Value::from(d.as_ref().map_or_else(String::new, |d| d.to_string()))
+}
+
+/// The columns of a line that differ from line to line, in the order the insert binds them.
+const VARYING: [Varying; 17] = [
+    varying("id", "uuid", ArrayType::Uuid, None, |r| r.id.into()),
+    varying("employee_id", "uuid", ArrayType::Uuid, None, |r| {
+        r.employee_id.into()
+    }),
+    varying(
         "department_id",
         "uuid",
+        ArrayType::Uuid,
         Some("'00000000-0000-0000-0000-000000000000'"),
+        |r| r.department_id.unwrap_or_else(Uuid::nil).into(),
     ),
-    ("kinds", "smallint", None),
-    ("currency", "text", None),
-    ("rating", "integer", None),
-    ("band", "smallint", None),
-    ("salary", "text", None),
-    ("target_pct", "text", None),
-    ("range_max", "text", Some("''")),
-    ("compa_ratio", "text", Some("''")),
-    ("employed_days", "integer", None),
-    ("proposed_raise", "text", Some("''")),
-    ("raise", "text", Some("''")),
-    ("proposed_bonus", "text", None),
-    ("bonus", "text", None),
-    ("pto", "text", None),
+    varying("kinds", "smallint", ArrayType::SmallInt, None, |r| {
+        r.kinds.into()
+    }),
+    varying("currency", "text", ArrayType::String, None, |r| {
+        r.currency.clone().into()
+    }),
+    varying("rating", "integer", ArrayType::Int, None, |r| {
+        r.rating.into()
+    }),
+    varying("band", "smallint", ArrayType::SmallInt, None, |r| {
+        r.band.into()
+    }),
+    varying("salary", "text", ArrayType::String, None, |r| {
+        text(&r.salary)
+    }),
+    varying("target_pct", "text", ArrayType::String, None, |r| {
+        text(&r.target_pct)
+    }),
+    varying("range_max", "text", ArrayType::String, Some("''"), |r| {
+        text_or_empty(&r.range_max)
+    }),
+    varying("compa_ratio", "text", ArrayType::String, Some("''"), |r| {
+        text_or_empty(&r.compa_ratio)
+    }),
+    varying("employed_days", "integer", ArrayType::Int, None, |r| {
+        r.employed_days.into()
+    }),
+    varying(
+        "proposed_raise",
+        "text",
+        ArrayType::String,
+        Some("''"),
+        |r| text_or_empty(&r.proposed_raise),
+    ),
+    varying("raise", "text", ArrayType::String, Some("''"), |r| {
+        text_or_empty(&r.raise)
+    }),
+    varying("proposed_bonus", "text", ArrayType::String, None, |r| {
+        text(&r.proposed_bonus)
+    }),
+    varying("bonus", "text", ArrayType::String, None, |r| text(&r.bonus)),
+    varying("pto", "text", ArrayType::String, None, |r| text(&r.pto)),
 ];
 
 /// The columns every line of a batch shares, bound once each after the arrays.
-const SHARED: [(&str, &str); 5] = [
-    ("run_id", "uuid"),
-    ("cycle_id", "uuid"),
-    ("status", "text"),
-    ("effective_on", "date"),
-    ("created_at", "timestamptz"),
+const SHARED: [Column; 5] = [
+    Column {
+        name: "run_id",
+        ty: "uuid",
+        value: |r| r.run_id.into(),
+    },
+    Column {
+        name: "cycle_id",
+        ty: "uuid",
+        value: |r| r.cycle_id.into(),
+    },
+    Column {
+        name: "status",
+        ty: "text",
+        value: |r| r.status.as_str().into(),
+    },
+    Column {
+        name: "effective_on",
+        ty: "date",
+        value: |r| r.effective_on.into(),
+    },
+    Column {
+        name: "created_at",
+        ty: "timestamptz",
+        value: |r| r.created_at.into(),
+    },
 ];
 
 /// The PostgreSQL insert of a batch's lines: the varying columns unnested from arrays, the
@@ -315,26 +402,27 @@ const SHARED: [(&str, &str); 5] = [
 fn insert_sql() -> String {
     let names: Vec<&str> = VARYING
         .iter()
-        .map(|(name, _, _)| *name)
-        .chain(SHARED.iter().map(|(name, _)| *name))
+        .map(|v| &v.column)
+        .chain(&SHARED)
+        .map(|c| c.name)
         .collect();
     let selected: Vec<String> = VARYING
         .iter()
-        .map(|(name, _, missing)| match missing {
-            Some(m) => format!("NULLIF(t.{name}, {m})"),
-            None => format!("t.{name}"),
+        .map(|v| match v.missing {
+            Some(m) => format!("NULLIF(t.{}, {m})", v.column.name),
+            None => format!("t.{}", v.column.name),
         })
         .chain(
             SHARED
                 .iter()
                 .enumerate()
-                .map(|(i, (_, ty))| format!("${}::{ty}", VARYING.len() + i + 1)),
+                .map(|(i, c)| format!("${}::{}", VARYING.len() + i + 1, c.ty)),
         )
         .collect();
     let unnested: Vec<String> = VARYING
         .iter()
         .enumerate()
-        .map(|(i, (name, ty, _))| format!("unnest(${}::{ty}[]) AS {name}", i + 1))
+        .map(|(i, v)| format!("unnest(${}::{}[]) AS {}", i + 1, v.column.ty, v.column.name))
         .collect();
     format!(
         "INSERT INTO reward_line ({}) SELECT {} FROM (SELECT {}) AS t",
@@ -367,58 +455,25 @@ fn insert_statements(
             })
             .collect());
     }
-    let shared = |r: &reward_line::Model| {
-        (
-            r.run_id,
-            r.cycle_id,
-            r.status,
-            r.effective_on,
-            r.created_at,
-            r.approved_by.is_none() && r.approved_at.is_none() && r.communicated_at.is_none(),
-        )
+    let differs = |r: &reward_line::Model| SHARED.iter().any(|c| (c.value)(r) != (c.value)(first));
+    let approved = |r: &reward_line::Model| {
+        r.approved_by.is_some() || r.approved_at.is_some() || r.communicated_at.is_some()
     };
-    if rows.iter().any(|r| shared(r) != shared(first)) || !shared(first).5 {
+    if rows.iter().any(|r| differs(r) || approved(r)) {
         return Err(DomainError::Internal(
             "a batch's reward lines differ in their run, status or dates, or one is approved"
                 .into(),
         ));
     }
-    let array = |ty: ArrayType, items: Vec<Value>| Value::Array(ty, Some(Box::new(items)));
-    let text = |d: &DecimalText| Value::from(d.to_string());
-    let or_empty = |d: &Option<DecimalText>| {
-        Value::from(d.as_ref().map_or_else(String::new, |d| d.to_string()))
-    };
-    let column = |f: &dyn Fn(&reward_line::Model) -> Value| rows.iter().map(f).collect::<Vec<_>>();
     // The arrays in the order of VARYING, then the shared values in the order of SHARED.
-    let mut values: Vec<Value> = vec![
-        array(ArrayType::Uuid, column(&|r| r.id.into())),
-        array(ArrayType::Uuid, column(&|r| r.employee_id.into())),
-        array(
-            ArrayType::Uuid,
-            column(&|r| r.department_id.unwrap_or_else(Uuid::nil).into()),
-        ),
-        array(ArrayType::SmallInt, column(&|r| r.kinds.into())),
-        array(ArrayType::String, column(&|r| r.currency.clone().into())),
-        array(ArrayType::Int, column(&|r| r.rating.into())),
-        array(ArrayType::SmallInt, column(&|r| r.band.into())),
-        array(ArrayType::String, column(&|r| text(&r.salary))),
-        array(ArrayType::String, column(&|r| text(&r.target_pct))),
-        array(ArrayType::String, column(&|r| or_empty(&r.range_max))),
-        array(ArrayType::String, column(&|r| or_empty(&r.compa_ratio))),
-        array(ArrayType::Int, column(&|r| r.employed_days.into())),
-        array(ArrayType::String, column(&|r| or_empty(&r.proposed_raise))),
-        array(ArrayType::String, column(&|r| or_empty(&r.raise))),
-        array(ArrayType::String, column(&|r| text(&r.proposed_bonus))),
-        array(ArrayType::String, column(&|r| text(&r.bonus))),
-        array(ArrayType::String, column(&|r| text(&r.pto))),
-    ];
-    values.extend([
-        first.run_id.into(),
-        first.cycle_id.into(),
-        first.status.as_str().into(),
-        first.effective_on.into(),
-        first.created_at.into(),
-    ]);
+    let values: Vec<Value> = VARYING
+        .iter()
+        .map(|v| {
+            let items: Vec<Value> = rows.iter().map(v.column.value).collect();
+            Value::Array(v.array.clone(), Some(Box::new(items)))
+        })
+        .chain(SHARED.iter().map(|c| (c.value)(first)))
+        .collect();
     Ok(vec![Statement::from_sql_and_values(
         DbBackend::Postgres,
         insert_sql(),

@@ -489,7 +489,7 @@ pub async fn run(ctx: &Ctx, claim: &mut Claim) -> DomainResult<()> {
         };
         let now = ctx.clock.now();
         let txn = crate::db::begin(&ctx.db).await?;
-        let count = step.people;
+        let count = step.totals.people;
         if count == 0 && matches!(scope, Scope::Others { .. }) {
             super::budget::in_policy_order(&r.policy, &mut state.totals.budgets);
             finish(&txn, &r.run, &state.totals, now).await?;
@@ -505,7 +505,7 @@ pub async fn run(ctx: &Ctx, claim: &mut Claim) -> DomainResult<()> {
             write(&txn, &mut step).await?;
             state.totals.add(&step.totals);
         }
-        let processed = claim.job.processed + count as i64;
+        let processed = claim.job.processed + count;
         claim
             .advance(
                 &txn,
